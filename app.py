@@ -1,0 +1,42 @@
+"""Paper Gallery: one tab per paper. Run `python app.py`; this is also the Spaces entry point."""
+
+import os
+
+# Before gradio and huggingface_hub are imported: no telemetry, no outbound requests.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+import gradio as gr  # noqa: E402
+
+from demos import bert, gan, home, resnet, transformer  # noqa: E402
+from demos.i18n import I18N, build_language_switch, on_load_js, t  # noqa: E402
+
+TABS = [("tab_home", home), ("tab_resnet", resnet), ("tab_transformer", transformer),
+        ("tab_gan", gan), ("tab_bert", bert)]  # fmt: skip
+
+
+def build_app() -> gr.Blocks:
+    with gr.Blocks(title="Paper Gallery") as demo:
+        with gr.Row(equal_height=True):
+            gr.Markdown(t("title_md"))
+            switch = build_language_switch()
+        with gr.Tabs():
+            for key, module in TABS:
+                with gr.Tab(t(key), id=key.removeprefix("tab_")):
+                    module.build_tab()
+        demo.load(None, None, switch, js=on_load_js())
+    return demo
+
+
+demo = build_app()
+
+if __name__ == "__main__":
+    demo.queue(default_concurrency_limit=4).launch(
+        i18n=I18N,
+        server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+        server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
+        ssr_mode=False,
+        footer_links=["api", "settings"],
+        max_file_size="10mb",
+        share=False,
+    )

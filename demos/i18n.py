@@ -1,0 +1,178 @@
+"""Every visible string in English and Chinese (gradio's `gr.I18n`), and the in-page language switch.
+
+gradio picks the language from the browser; the switch at the top of the page (and `?lang=zh` in the
+URL, remembered in the browser's localStorage) changes it without a reload by calling the frontend's
+own `changeLocale`, imported from the gradio build this app is served with.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gradio as gr
+
+EN: dict[str, str] = {
+    "title_md": (
+        "# Paper Gallery\n"
+        "Play with four landmark deep-learning papers: ResNet, the Transformer, GAN and BERT."
+    ),
+    "language": "Language",
+    "tab_home": "Home",
+    "tab_resnet": "ResNet",
+    "tab_transformer": "Transformer",
+    "tab_gan": "GAN",
+    "tab_bert": "BERT",
+    "home_md": (
+        "## What is this?\n"
+        "Paper Gallery lets you *play* with four landmark papers instead of reading about them. "
+        "Every tab runs the paper's own model (plain PyTorch, written to read like the paper), "
+        "shows what the paper claims, and checks the claim against the model that is loaded.\n\n"
+        "| Tab | Paper | Year |\n|---|---|---|\n"
+        "| ResNet | He et al., *Deep Residual Learning for Image Recognition* (arXiv:1512.03385) | 2015 |\n"
+        "| Transformer | Vaswani et al., *Attention Is All You Need* (arXiv:1706.03762) | 2017 |\n"
+        "| GAN | Goodfellow et al., *Generative Adversarial Nets* (arXiv:1406.2661) | 2014 |\n"
+        "| BERT | Devlin et al., *BERT: Pre-training of Deep Bidirectional Transformers* "
+        "(arXiv:1810.04805) | 2018 |\n\n"
+        "## How to use it in a lecture\n"
+        "1. Open the tab of the paper you are teaching; switch the language at the top if your "
+        "audience reads Chinese.\n"
+        "2. Start from the paper's claim stated in the tab, then let the students predict the result "
+        "before you run it.\n"
+        "3. Everything runs on the small models shipped with the app, offline; when the Hugging Face Hub "
+        "is reachable, the large published checkpoints can be chosen too.\n"
+        "4. Numbers shown are measured on the loaded model, never copied from the paper; where they "
+        "differ from the paper, the tab says why."
+    ),
+    "weights_md": (
+        "## Weights\n"
+        "Which checkpoints this app knows and where each would be loaded from right now "
+        "(embedded folder → local Hugging Face cache → Hub download). Models load on the first use "
+        "of their tab and are shared by everyone."
+    ),
+    "weights_table": "Checkpoints",
+    "weights_refresh": "Check again",
+    "hub_status": "Hugging Face Hub",
+    "coming_resnet": (
+        "## ResNet: coming soon\n"
+        "This tab is being built. It will show the degradation problem and how residual shortcuts "
+        "fix it (training curves as in the paper's Fig. 6, live mini-experiments), classify images "
+        "with a CIFAR-10 ResNet, and check the paper's parameter and FLOP tables against the model. "
+        "Nothing here is shown before it is real."
+    ),
+    "coming_transformer": (
+        "## Transformer: coming soon\n"
+        "This tab is being built. It will translate English to German with the paper's "
+        "encoder-decoder and show every attention map (encoder, masked decoder, cross), the "
+        "positional encoding and the decoding step by step. Nothing here is shown before it is real."
+    ),
+    "coming_gan": (
+        "## GAN: coming soon\n"
+        "This tab is being built. It will sample digits from a trained generator, walk through its "
+        "latent space, and replay the adversarial game of the paper's Fig. 1 live. Nothing here is "
+        "shown before it is real."
+    ),
+    "coming_bert": (
+        "## BERT: coming soon\n"
+        "This tab is being built. It will fill in [MASK] tokens, predict the next sentence, and show "
+        "the attention inside the encoder. Nothing here is shown before it is real."
+    ),
+}
+
+ZH: dict[str, str] = {
+    "title_md": "# 论文画廊\n动手体验四篇里程碑式的深度学习论文：ResNet、Transformer、GAN 和 BERT。",
+    "language": "语言",
+    "tab_home": "首页",
+    "tab_resnet": "ResNet",
+    "tab_transformer": "Transformer",
+    "tab_gan": "GAN",
+    "tab_bert": "BERT",
+    "home_md": (
+        "## 这是什么？\n"
+        "论文画廊让你*动手玩*四篇里程碑式的论文，而不只是阅读它们。每个标签页都运行论文本身的模型"
+        "（纯 PyTorch 实现，代码读起来就像论文），给出论文的结论，并用当前加载的模型加以验证。\n\n"
+        "| 标签页 | 论文 | 年份 |\n|---|---|---|\n"
+        "| ResNet | He 等，《Deep Residual Learning for Image Recognition》(arXiv:1512.03385) | 2015 |\n"
+        "| Transformer | Vaswani 等，《Attention Is All You Need》(arXiv:1706.03762) | 2017 |\n"
+        "| GAN | Goodfellow 等，《Generative Adversarial Nets》(arXiv:1406.2661) | 2014 |\n"
+        "| BERT | Devlin 等，《BERT: Pre-training of Deep Bidirectional Transformers》"
+        "(arXiv:1810.04805) | 2018 |\n\n"
+        "## 如何在课堂上使用\n"
+        "1. 打开你正在讲授的论文对应的标签页；可在页面顶部切换中英文。\n"
+        "2. 先讲标签页里给出的论文结论，再请学生在运行之前预测结果。\n"
+        "3. 所有内容都可以离线运行在应用自带的小模型上；能连上 Hugging Face Hub 时，还可以选用已发布的大模型。\n"
+        "4. 页面上的数字都是在加载的模型上实测得到的，绝不照抄论文；与论文不符之处，标签页会说明原因。"
+    ),
+    "weights_md": (
+        "## 权重\n"
+        "本应用认识的检查点，以及此刻每个检查点会从哪里加载（内置文件夹 → 本地 Hugging Face 缓存 → "
+        "从 Hub 下载）。模型在其标签页第一次使用时加载，所有用户共享。"
+    ),
+    "weights_table": "检查点",
+    "weights_refresh": "重新检查",
+    "hub_status": "Hugging Face Hub",
+    "coming_resnet": (
+        "## ResNet：即将推出\n"
+        "此标签页正在建设中。它将展示“退化问题”以及残差捷径如何解决它（论文图 6 的训练曲线、现场小实验），"
+        "用 CIFAR-10 ResNet 对图像分类，并用模型核对论文中的参数量与 FLOPs 表格。内容真实可用之前不会展示。"
+    ),
+    "coming_transformer": (
+        "## Transformer：即将推出\n"
+        "此标签页正在建设中。它将用论文的编码器-解码器把英语翻译成德语，并展示每一种注意力图"
+        "（编码器、带掩码的解码器、交叉注意力）、位置编码以及逐步解码过程。内容真实可用之前不会展示。"
+    ),
+    "coming_gan": (
+        "## GAN：即将推出\n"
+        "此标签页正在建设中。它将从训练好的生成器采样手写数字，在其隐空间中漫游，并现场重演论文图 1 "
+        "中的对抗博弈。内容真实可用之前不会展示。"
+    ),
+    "coming_bert": (
+        "## BERT：即将推出\n"
+        "此标签页正在建设中。它将填充 [MASK]、预测下一句，并展示编码器内部的注意力。内容真实可用之前不会展示。"
+    ),
+}
+
+I18N = gr.I18n(en=EN, zh=ZH)
+t = I18N  # t("key") -> a translation key the browser resolves in the chosen language
+
+LANGUAGES = {"English": "en", "中文": "zh"}
+
+
+def _core_module() -> str:
+    """The gradio frontend module that exports `changeLocale` (its name carries a build hash)."""
+    assets = Path(gr.__file__).parent / "templates" / "frontend" / "assets"
+    found = sorted(p.name for p in assets.glob("core-*.js"))
+    return found[0] if found else ""
+
+
+def _set_locale_js(lang_expr: str) -> str:
+    core = _core_module()
+    return (
+        "try { localStorage.setItem('paper-gallery-lang', lang); } catch (e) {}\n"
+        f"import(new URL('assets/{core}', document.baseURI).href)"
+        f".then((m) => m.changeLocale({lang_expr})).catch(() => {{}});"
+    )
+
+
+def build_language_switch() -> gr.Radio:
+    """A radio at the top of the page that switches every translated string at once."""
+    switch = gr.Radio(
+        list(LANGUAGES), value=None, label=t("language"), elem_id="language-switch",
+        container=False, scale=0, min_width=200,
+    )
+    codes = "{'English': 'en', '中文': 'zh'}"
+    switch.change(
+        None, inputs=switch, outputs=None, api_visibility="private",
+        js=f"(choice) => {{ const lang = {codes}[choice] || 'en'; {_set_locale_js('lang')} }}",
+    )
+    return switch
+
+
+def on_load_js() -> str:
+    """Page-load script: `?lang=` in the URL, else the remembered choice, else the browser's."""
+    return (
+        "() => { const q = new URLSearchParams(window.location.search).get('lang');\n"
+        "let lang = q; try { lang = lang || localStorage.getItem('paper-gallery-lang'); } catch (e) {}\n"
+        "if (lang !== 'en' && lang !== 'zh') { lang = (navigator.language || 'en').startsWith('zh') ? 'zh' : 'en'; }\n"
+        f"{_set_locale_js('lang')}\n"
+        "return [lang === 'zh' ? '中文' : 'English']; }"
+    )

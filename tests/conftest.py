@@ -1,0 +1,79 @@
+"""Shared fixtures: one app process for the whole session, launched as a user would launch it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
+
+
+def free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class App:
+    def __init__(self, url: str, proc: subprocess.Popen, netlog: Path, log: Path):
+        self.url, self.proc, self.netlog, self.log = url, proc, netlog, log
+
+    def outbound(self) -> list[str]:
+        """Every connection or DNS lookup the app made to anything but loopback."""
+        lines = self.netlog.read_text().splitlines() if self.netlog.exists() else []
+        return [ln for ln in lines if ln.split()[1] not in LOOPBACK]
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory) -> App:
+    """`python app.py` on a free port, with every outbound connect logged (tests/netlog)."""
+    tmp = tmp_path_factory.mktemp("app")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GRADIO_", "HF_"))}
+    env.update(
+        GRADIO_SERVER_PORT=str(port),
+        PYTHONPATH=str(ROOT / "tests" / "netlog"),
+        NETLOG_FILE=str(tmp / "netlog.txt"),
+        HF_HOME=str(tmp / "hf-home"),  # an empty cache: the app must still start
+    )
+    log = tmp / "app.log"
+    proc = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if httpx.get(url + "/", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"the app did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.3)
+    yield App(url, proc, tmp / "netlog.txt", log)
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def client(app_server):
+    os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+    from gradio_client import Client
+
+    return Client(app_server.url, verbose=False, analytics_enabled=False)

@@ -1,0 +1,79 @@
+"""End to end in real headless Chromium (Debian's package, driven by Playwright)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, app_server):
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.requests = []
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    pg.set_default_timeout(20_000)
+    yield pg
+    context.close()
+
+
+def shot(pg, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), animations="disabled", full_page=True)
+
+
+def test_tabs_language_and_no_outside_requests(page, app_server):
+    page.goto(app_server.url + "/")
+    page.get_by_role("heading", name="What is this?").wait_for()
+    assert page.get_by_role("heading", name="Paper Gallery").is_visible()
+    shot(page, "home_en")
+
+    # Every paper tab opens and says what it holds.
+    for tab, text in [("ResNet", "ResNet"), ("Transformer", "Transformer"), ("GAN", "GAN"), ("BERT", "BERT")]:
+        page.get_by_role("tab", name=tab).click()
+        page.get_by_role("heading", name=text).first.wait_for()
+    shot(page, "bert_en")
+
+    # Switch the language in the page: every translated string changes, without a reload.
+    page.get_by_label("中文").check()
+    page.get_by_role("tab", name="首页").wait_for()
+    page.get_by_role("tab", name="首页").click()
+    page.get_by_role("heading", name="这是什么？").wait_for()
+    assert page.get_by_role("heading", name="论文画廊").is_visible()
+    assert not page.get_by_role("heading", name="What is this?").is_visible()
+    shot(page, "home_zh")
+
+    # And back.
+    page.get_by_label("English").check()
+    page.get_by_role("heading", name="What is this?").wait_for()
+
+    hosts = {urlparse(u).hostname for u in page.requests if not u.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}, hosts
+
+
+def test_lang_in_url_opens_chinese_and_is_remembered(page, app_server):
+    page.goto(app_server.url + "/?lang=zh")
+    page.get_by_role("heading", name="这是什么？").wait_for()
+    assert page.get_by_label("中文").is_checked()
+    page.goto(app_server.url + "/")  # remembered in localStorage
+    page.get_by_role("heading", name="这是什么？").wait_for()

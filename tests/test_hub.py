@@ -1,0 +1,221 @@
+"""The weights layer: embedded folder, local cache, offline, unreachable or stalled Hub, bad checksum."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import torch
+
+from models import hub
+from tests._tiny import TinyConfig, TinyNet
+
+REPO = "paper-gallery-test/tiny"
+SHA = "0123456789abcdef0123456789abcdef01234567"  # a pinned revision, as the catalogue has
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> tuple[Path, TinyNet]:
+    torch.manual_seed(0)
+    model = TinyNet(TinyConfig(d_in=4, d_out=3))
+    folder = tmp_path / "tiny"
+    model.save_pretrained(folder)
+    return folder, model
+
+
+def entry_for(folder: Path | None, files_from: Path, **kw) -> hub.WeightsEntry:
+    files = {f: hub.sha256(files_from / f) for f in ("config.json", "model.safetensors")}
+    return hub.WeightsEntry(
+        name="tiny.test", model="tests._tiny:TinyNet", repo_id=REPO, revision=SHA, files=files,
+        embedded=str(folder) if folder else None, paper="test", **kw,
+    )
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch, tmp_path):
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
+    hub._cache.clear()
+    yield
+    hub._cache.clear()
+
+
+def same_logits(a: torch.nn.Module, b: torch.nn.Module) -> bool:
+    x = torch.randn(2, 4)
+    with torch.no_grad():
+        return torch.equal(a(x), b(x))
+
+
+def test_embedded_folder_loads_strict_and_in_eval(saved):
+    folder, model = saved
+    loaded = hub.load(entry_for(folder, folder))
+    assert loaded.source == "embedded"
+    assert "shipped with the app" in loaded.notice and "tiny.test" in loaded.notice
+    assert not loaded.model.training
+    assert loaded.model.config == TinyConfig(d_in=4, d_out=3)  # the dataclass round-trips
+    assert same_logits(loaded.model, model)
+
+
+def test_bad_checksum_is_refused_naming_the_file(saved):
+    folder, _ = saved
+    entry = entry_for(folder, folder)
+    data = bytearray((folder / "model.safetensors").read_bytes())
+    data[-1] ^= 0xFF  # flip one byte of a weight
+    (folder / "model.safetensors").write_bytes(bytes(data))
+    with pytest.raises(hub.WeightsError, match=r"refused '.*model\.safetensors'.*sha256"):
+        hub.load(entry)
+
+
+def test_missing_file_is_refused(saved):
+    folder, _ = saved
+    entry = entry_for(folder, folder)
+    (folder / "config.json").unlink()
+    with pytest.raises(hub.WeightsError, match="'config.json' is missing"):
+        hub.load(entry)
+
+
+def test_pickle_files_are_never_read(saved):
+    """A folder with only a pickled checkpoint is refused: the layer reads safetensors only."""
+    folder, model = saved
+    entry = replace(entry_for(folder, folder), files={"config.json": hub.sha256(folder / "config.json")})
+    (folder / "model.safetensors").unlink()
+    (folder / "pytorch_model.bin").write_bytes(b"not to be unpickled")
+    with pytest.raises(hub.WeightsError, match="no model.safetensors"):
+        hub.load(entry)
+
+
+def make_cache(cache: Path, src: Path) -> None:
+    """A fake-but-real Hugging Face cache: refs/main and snapshots/<sha>/ as the client writes them."""
+    repo_dir = cache / ("models--" + REPO.replace("/", "--"))
+    snap = repo_dir / "snapshots" / SHA
+    snap.mkdir(parents=True)
+    for f in ("config.json", "model.safetensors"):
+        shutil.copy(src / f, snap / f)
+    (repo_dir / "refs").mkdir()
+    (repo_dir / "refs" / "main").write_text(SHA)
+
+
+def test_local_cache_offline(saved, tmp_path, monkeypatch):
+    folder, model = saved
+    cache = tmp_path / "hf-cache"
+    make_cache(cache, folder)
+    monkeypatch.setenv("HF_HUB_CACHE", str(cache))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    t0 = time.perf_counter()
+    loaded = hub.load(entry_for(None, folder))
+    assert time.perf_counter() - t0 < 3
+    assert loaded.source == "cache"
+    assert str(cache) in str(loaded.folder)
+    assert "local Hugging Face cache" in loaded.notice
+    assert same_logits(loaded.model, model)
+
+
+def test_offline_without_cache_says_so_at_once(saved, monkeypatch):
+    folder, _ = saved
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    t0 = time.perf_counter()
+    with pytest.raises(hub.WeightsError, match="HF_HUB_OFFLINE=1 forbids downloading"):
+        hub.load(entry_for(None, folder))
+    assert time.perf_counter() - t0 < 1
+
+
+def closed_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens there now
+    return port
+
+
+def test_unreachable_hub_gives_up_within_3s(saved, monkeypatch):
+    folder, _ = saved
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{closed_port()}")
+    t0 = time.perf_counter()
+    with pytest.raises(hub.WeightsError, match="Hub .* is unreachable"):
+        hub.load(entry_for(None, folder))
+    assert time.perf_counter() - t0 < 3.5
+
+
+@pytest.fixture
+def stalled_server():
+    """A loopback server that accepts connections and never answers (lives at most 30 s)."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(8)
+    srv.settimeout(0.2)
+    conns, stop = [], threading.Event()
+
+    def serve():
+        deadline = time.monotonic() + 30
+        while not stop.is_set() and time.monotonic() < deadline:
+            try:
+                conns.append(srv.accept()[0])
+            except OSError:
+                pass
+
+    th = threading.Thread(target=serve, daemon=True)
+    th.start()
+    yield f"http://127.0.0.1:{srv.getsockname()[1]}"
+    stop.set()
+    th.join(2)
+    for c in conns:
+        c.close()
+    srv.close()
+
+
+def test_stalled_hub_gives_up_within_3s_and_falls_back(saved, monkeypatch, stalled_server):
+    folder, model = saved
+    monkeypatch.setenv("HF_ENDPOINT", stalled_server)
+    hub_only = entry_for(None, folder)
+    embedded = replace(entry_for(folder, folder), name="tiny.embedded")
+    catalogue = {hub_only.name: hub_only, embedded.name: embedded}
+    t0 = time.perf_counter()
+    loaded = hub.get("tiny.test", fallback="tiny.embedded", catalogue=catalogue)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 3.5, elapsed
+    assert loaded.entry.name == "tiny.embedded"
+    assert "unreachable: no answer within 3 s" in loaded.notice
+    assert "Falling back: Using **tiny.embedded**" in loaded.notice
+    assert same_logits(loaded.model, model)
+
+
+def test_get_loads_once_and_shares(saved, monkeypatch):
+    folder, _ = saved
+    entry = entry_for(folder, folder)
+    calls = []
+    real_load = hub.load
+    monkeypatch.setattr(hub, "load", lambda e: calls.append(e.name) or real_load(e))
+    results = []
+    threads = [
+        threading.Thread(target=lambda: results.append(hub.get("tiny.test", catalogue={"tiny.test": entry})))
+        for _ in range(4)
+    ]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert calls == ["tiny.test"]
+    assert len({id(r.model) for r in results}) == 1
+
+
+def test_unknown_name_is_a_clear_error():
+    with pytest.raises(hub.WeightsError, match="Unknown weights 'nope'"):
+        hub.get("nope", catalogue={})
+
+
+def test_catalogue_is_consistent():
+    """Every catalogue row is well formed and every embedded checkpoint matches its sha256."""
+    raw = json.loads(hub.CATALOGUE_PATH.read_text(encoding="utf-8"))
+    for name, entry in hub.read_catalogue().items():
+        assert set(raw[name]) <= {f.name for f in hub.WeightsEntry.__dataclass_fields__.values()}
+        assert {"config.json", "model.safetensors"} <= set(entry.files), name
+        assert entry.revision is None or len(entry.revision) == 40, f"{name}: pin a commit sha"
+        if entry.embedded:
+            hub.verify(entry.embedded_dir, entry)  # raises on any mismatch
+            assert entry.model_class().from_pretrained(str(entry.embedded_dir), strict=True)
