@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import socket
@@ -219,3 +220,69 @@ def test_catalogue_is_consistent():
         if entry.embedded:
             hub.verify(entry.embedded_dir, entry)  # raises on any mismatch
             assert entry.model_class().from_pretrained(str(entry.embedded_dir), strict=True)
+
+
+@pytest.fixture
+def fake_hub(saved):
+    """A loopback stand-in for the Hub's file API, serving the saved folder (lives at most 60 s)."""
+    import http.server
+
+    folder, _ = saved
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+        def _send(self, body: bytes | None, head_only: bool):
+            self.send_response(200 if body is not None else 404)
+            if body is not None:
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("ETag", '"%s"' % hashlib.sha256(body).hexdigest())
+                self.send_header("X-Repo-Commit", SHA)
+            self.end_headers()
+            if body is not None and not head_only:
+                self.wfile.write(body)
+
+        def _route(self, head_only: bool):
+            hits.append(self.path)
+            if self.path == f"/api/models/{REPO}/revision/{SHA}":
+                return self._send(json.dumps({"id": REPO, "sha": SHA}).encode(), head_only)
+            prefix = f"/{REPO}/resolve/{SHA}/"
+            if self.path.startswith(prefix) and (folder / self.path[len(prefix):]).is_file():
+                return self._send((folder / self.path[len(prefix):]).read_bytes(), head_only)
+            return self._send(None, head_only)
+
+        def do_HEAD(self):
+            self._route(True)
+
+        def do_GET(self):
+            self._route(False)
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    th = threading.Thread(target=srv.serve_forever, daemon=True)
+    th.start()
+    timer = threading.Timer(60, srv.shutdown)
+    timer.start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}", hits
+    timer.cancel()
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_download_from_the_hub_then_offline_from_cache(saved, fake_hub, tmp_path, monkeypatch):
+    folder, model = saved
+    url, hits = fake_hub
+    monkeypatch.setenv("HF_ENDPOINT", url)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "cache"))
+    entry = entry_for(None, folder)
+    loaded = hub.load(entry)
+    assert loaded.source == "hub"
+    assert f"downloaded from the Hub ({REPO}@{SHA[:8]})" in loaded.notice
+    assert any(h.endswith("/model.safetensors") for h in hits)
+    assert same_logits(loaded.model, model)
+    # The download landed in the cache: the next start finds it there, offline.
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    again = hub.load(entry)
+    assert again.source == "cache"
+    assert same_logits(again.model, model)
