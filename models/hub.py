@@ -50,14 +50,28 @@ class WeightsEntry:
     paper: str = ""  # which tab uses it: resnet, transformer, gan, bert
     description: str = ""
     meta: dict[str, Any] = field(default_factory=dict)  # metrics, recipe, categories source, ...
+    # A checkpoint in another library's layout (timm, transformers) names a converter,
+    # "module:function", called as f(folder, entry) -> model; None = our own mixin format.
+    convert: str | None = None
 
     @property
     def embedded_dir(self) -> Path | None:
         return WEIGHTS_DIR / self.embedded if self.embedded else None
 
     def model_class(self) -> type:
-        module, _, cls = self.model.partition(":")
-        return getattr(importlib.import_module(module), cls)
+        return _resolve(self.model)
+
+    def build(self, folder: Path):
+        """The model from a verified folder: our mixin format, or through the entry's converter."""
+        if self.convert:
+            return _resolve(self.convert)(folder, self)
+        # An absolute folder: a missing relative path would be taken for a Hub repo id.
+        return self.model_class().from_pretrained(str(folder.resolve()), strict=True)
+
+
+def _resolve(spec: str):
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 @dataclass
@@ -100,8 +114,8 @@ def verify(folder: Path, entry: WeightsEntry) -> None:
                 f"{expected[:12]}…. The file is corrupt or was changed; restore it "
                 f"(git checkout weights/) or re-download it."
             )
-    if not (folder / "model.safetensors").is_file():
-        raise WeightsError(f"{entry.name}: no model.safetensors in {folder} (safetensors only).")
+    if not any(f.endswith(".safetensors") for f in entry.files):
+        raise WeightsError(f"{entry.name}: no .safetensors file in {folder} (safetensors only).")
 
 
 def offline() -> bool:
@@ -196,8 +210,7 @@ def load(entry: WeightsEntry) -> Loaded:
     folder, source, why = locate(entry)
     verify(folder, entry)
     try:
-        # An absolute folder: a missing relative path would be taken for a Hub repo id.
-        model = entry.model_class().from_pretrained(str(folder), strict=True)
+        model = entry.build(folder)
     except Exception as e:  # a config or tensor that does not fit the module
         raise WeightsError(f"{entry.name}: {folder} does not load into {entry.model}: {e}") from e
     model.eval()
