@@ -22,8 +22,8 @@ def build_app() -> gr.Blocks:
             switch = build_language_switch()
         with gr.Tabs():
             for key, module in TABS:
-                with gr.Tab(t(key), id=key.removeprefix("tab_")):
-                    module.build_tab()
+                with gr.Tab(t(key), id=key.removeprefix("tab_")) as tab:
+                    module.build_tab(switch, tab)
         demo.load(None, None, switch, js=on_load_js())
     return demo
 

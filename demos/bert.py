@@ -7,5 +7,5 @@ import gradio as gr
 from demos.i18n import t
 
 
-def build_tab() -> None:
+def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("coming_bert"))

@@ -16,7 +16,7 @@ def weights_status() -> list[list[str]]:
     return [[row[c] for c in COLUMNS] for row in rows] or [["(none yet)", "", "", ""]]
 
 
-def build_tab() -> None:
+def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("home_md"))
     gr.Markdown(t("weights_md"))
     table = gr.Dataframe(

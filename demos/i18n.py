@@ -52,13 +52,6 @@ EN: dict[str, str] = {
     "weights_table": "Checkpoints",
     "weights_refresh": "Check again",
     "hub_status": "Hugging Face Hub",
-    "coming_resnet": (
-        "## ResNet: coming soon\n"
-        "This tab is being built. It will show the degradation problem and how residual shortcuts "
-        "fix it (training curves as in the paper's Fig. 6, live mini-experiments), classify images "
-        "with a CIFAR-10 ResNet, and check the paper's parameter and FLOP tables against the model. "
-        "Nothing here is shown before it is real."
-    ),
     "coming_transformer": (
         "## Transformer: coming soon\n"
         "This tab is being built. It will translate English to German with the paper's "
@@ -110,11 +103,6 @@ ZH: dict[str, str] = {
     "weights_table": "检查点",
     "weights_refresh": "重新检查",
     "hub_status": "Hugging Face Hub",
-    "coming_resnet": (
-        "## ResNet：即将推出\n"
-        "此标签页正在建设中。它将展示“退化问题”以及残差捷径如何解决它（论文图 6 的训练曲线、现场小实验），"
-        "用 CIFAR-10 ResNet 对图像分类，并用模型核对论文中的参数量与 FLOPs 表格。内容真实可用之前不会展示。"
-    ),
     "coming_transformer": (
         "## Transformer：即将推出\n"
         "此标签页正在建设中。它将用论文的编码器-解码器把英语翻译成德语，并展示每一种注意力图"
@@ -131,8 +119,27 @@ ZH: dict[str, str] = {
     ),
 }
 
-I18N = gr.I18n(en=EN, zh=ZH)
-t = I18N  # t("key") -> a translation key the browser resolves in the chosen language
+I18N = gr.I18n(en=EN, zh=ZH)  # holds EN and ZH by reference: `register` extends both
+
+
+def register(en: dict[str, str], zh: dict[str, str]) -> None:
+    """Add a tab's strings; both languages must define the same keys, and no key twice."""
+    assert en.keys() == zh.keys(), f"untranslated: {sorted(en.keys() ^ zh.keys())}"
+    assert not en.keys() & EN.keys(), f"defined twice: {sorted(en.keys() & EN.keys())}"
+    EN.update(en)
+    ZH.update(zh)
+
+
+def t(key: str) -> gr.i18n.I18nData:
+    """A translation key the browser resolves in the chosen language (a typo fails at import)."""
+    if key not in EN:
+        raise KeyError(f"no string '{key}' in demos/i18n.py or a tab's register()")
+    return I18N(key)
+
+
+def text(key: str, lang: str = "en") -> str:
+    """The string itself, for callbacks that compose text (they take the page's language)."""
+    return (ZH if lang == "zh" else EN)[key]
 
 LANGUAGES = {"English": "en", "中文": "zh"}
 

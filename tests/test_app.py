@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 
 import httpx
+import pytest
 
 from demos import home
 
 # Every named endpoint the app exposes; a new one fails test_every_endpoint_is_tested until tested here.
-TESTED = {"/weights_status"}
+TESTED = {
+    "/weights_status",
+    "/resnet_curves", "/resnet_live_cached", "/resnet_live", "/resnet_responses", "/resnet_grad_norms",
+    "/resnet_classify", "/resnet_architecture", "/resnet_table3", "/resnet_paper_check",
+}  # fmt: skip
 
 
 def test_every_endpoint_is_tested(client):
@@ -54,3 +59,59 @@ def test_the_outbound_logger_sees_connections(tmp_path):
     code = "import socket; s = socket.socket(); s.settimeout(0.5); s.connect_ex(('127.0.0.2', 9))"
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=30)
     assert log.read_text().split("\n")[0] == "connect 127.0.0.2 9"
+
+
+# --- ResNet tab ----------------------------------------------------------------------------------
+
+
+def is_plot(value) -> bool:
+    return isinstance(value, dict) and value.get("type") == "matplotlib" and value["plot"].startswith("data:image")
+
+
+def test_resnet_classify_endpoint(client):
+    from gradio_client import handle_file
+
+    from demos.resnet import example_images
+
+    cat = next(p for p in example_images() if p.endswith("chelsea.png"))
+    label, overlay, notice = client.predict(handle_file(cat), "resnet20.cifar10", "English", api_name="/resnet_classify")
+    assert label["label"] in {"cat", "dog"} and len(label["confidences"]) == 5
+    assert "resnet20.cifar10" in notice
+
+
+def test_resnet_classify_refuses_a_text_file_clearly(client, tmp_path):
+    from gradio_client import handle_file
+    from gradio_client.exceptions import AppError
+
+    bad = tmp_path / "notes.txt"
+    bad.write_text("not an image")
+    with pytest.raises(AppError, match="not an image that can be read"):
+        client.predict(handle_file(str(bad)), "resnet20.cifar10", "English", api_name="/resnet_classify")
+    # The server keeps answering.
+    assert client.predict(api_name="/resnet_table3")["data"][0][0] == "plain-34"
+
+
+def test_resnet_figures_endpoints(client):
+    fig, md = client.predict("English", api_name="/resnet_curves")
+    assert is_plot(fig) and "Final errors" in md
+    fig, md = client.predict("中文", api_name="/resnet_live_cached")
+    assert is_plot(fig) and "默认设置下记录的运行" in md
+    fig, md = client.predict("English", api_name="/resnet_responses")
+    assert is_plot(fig) and "Fig. 7" in md
+    assert is_plot(client.predict(8, 0, "English", api_name="/resnet_grad_norms"))
+
+
+def test_resnet_live_endpoint_and_bad_values(client):
+    from gradio_client.exceptions import AppError
+
+    fig, status = client.predict(14, 20, "English", api_name="/resnet_live")
+    assert is_plot(fig) and "Finished: 14 layers, 20 steps" in status
+    with pytest.raises(AppError, match="greater than maximum value 1000"):  # gradio checks the slider
+        client.predict(14, 10**6, "English", api_name="/resnet_live")
+
+
+def test_resnet_architecture_and_paper_check_endpoints(client):
+    stages, md, diagram = client.predict("resnet18", "English", api_name="/resnet_architecture")
+    assert stages["data"][1] == ["conv2_x", "56×56", 2, 64] and "11.69 M parameters" in md and is_plot(diagram)
+    rows = client.predict("English", api_name="/resnet_paper_check")["data"]
+    assert [r[0] for r in rows][:2] == ["resnet18 (Table 1)", "resnet34 (Table 1)"]

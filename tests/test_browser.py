@@ -49,7 +49,8 @@ def test_tabs_language_and_no_outside_requests(page, app_server):
     shot(page, "home_en")
 
     # Every paper tab opens and says what it holds.
-    for tab, text in [("ResNet", "ResNet"), ("Transformer", "Transformer"), ("GAN", "GAN"), ("BERT", "BERT")]:
+    for tab, text in [("ResNet", "Deep Residual Learning"), ("Transformer", "Transformer"), ("GAN", "GAN"),
+                      ("BERT", "BERT")]:  # fmt: skip
         page.get_by_role("tab", name=tab).click()
         page.get_by_role("heading", name=text).first.wait_for()
     shot(page, "bert_en")
@@ -77,3 +78,37 @@ def test_lang_in_url_opens_chinese_and_is_remembered(page, app_server):
     assert page.get_by_label("中文").is_checked()
     page.goto(app_server.url + "/")  # remembered in localStorage
     page.get_by_role("heading", name="这是什么？").wait_for()
+
+
+def test_resnet_tab_in_the_browser(page, app_server, tmp_path):
+    from demos.resnet import example_images
+
+    page.goto(app_server.url + "/")
+    page.get_by_role("tab", name="ResNet").click()
+    # Fig. 6 opens with the tab: a figure and the checked findings.
+    page.get_by_text("The paper's finding, checked on this run").wait_for()
+    page.locator("#component-0, .gradio-container").first.wait_for()
+    assert page.get_by_text("✅ plain-56 ends with a higher training error than plain-20").is_visible()
+    shot(page, "resnet_fig6_en")
+
+    # Classify a photo that ships with scikit-image.
+    page.get_by_role("tab", name="Classify").click()
+    cat = next(p for p in example_images() if p.endswith("chelsea.png"))
+    page.locator("input[type=file]").first.set_input_files(cat)
+    notice = page.locator("#resnet-weights-notice")
+    notice.get_by_text("resnet20.cifar10").wait_for()
+    assert "shipped with the app" in notice.inner_text()
+    shot(page, "resnet_classify_en")
+
+    # A file that is not an image: a clear message, not a stack trace.
+    bad = tmp_path / "notes.png"
+    bad.write_text("not an image")
+    page.locator("input[type=file]").first.set_input_files(str(bad))
+    page.get_by_text("not an image that can be read").first.wait_for()
+    assert "Traceback" not in page.inner_text("body")
+
+    # The sub-tabs follow the language switch.
+    page.get_by_label("中文").check()
+    page.get_by_role("tab", name="网络结构").click()
+    page.get_by_text("各阶段（表 1）").wait_for()
+    shot(page, "resnet_arch_zh")

@@ -1,0 +1,239 @@
+"""The ResNet tab's callbacks and the model functions they use: values, not "it ran"."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from dataclasses import replace
+
+import gradio as gr
+import numpy as np
+import PIL.Image
+import pytest
+import torch
+import torchvision
+
+from demos import resnet as tab
+from models import hub
+from models import resnet as R
+
+
+@pytest.fixture(autouse=True)
+def fresh_hub_cache(monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
+    hub._cache.clear()
+    yield
+    hub._cache.clear()
+
+
+def save(img: PIL.Image.Image, path, **kw) -> str:
+    img.save(path, **kw)
+    return str(path)
+
+
+# --- preprocessing and the model API ------------------------------------------------------------
+
+
+def test_preprocess_resizes_crops_and_normalizes():
+    cfg = R.PRESETS["resnet50"]
+    img = PIL.Image.new("RGB", (640, 480), (128, 64, 255))
+    x = R.preprocess(img, cfg)
+    assert x.shape == (1, 3, 224, 224)
+    expected = (torch.tensor([128, 64, 255]) / 255 - torch.tensor(cfg.mean)) / torch.tensor(cfg.std)
+    assert torch.allclose(x[0, :, 100, 100], expected, atol=1e-5)
+    assert torch.equal(R.unnormalize(x, cfg)[100, 100], torch.tensor([128, 64, 255], dtype=torch.uint8))
+
+
+def test_predict_probabilities_and_cam():
+    torch.manual_seed(0)
+    model = R.resnet("resnet20").eval()
+    pred = R.predict(model, torch.randn(1, 3, 32, 32))
+    assert pred.probs.shape == (10,) and abs(pred.probs.sum().item() - 1) < 1e-5
+    assert pred.cam.shape == (32, 32) and pred.cam.min() >= 0 and abs(pred.cam.max().item() - 1) < 1e-6
+
+
+def test_stage_table_is_table_1():
+    rows = R.stage_table(R.PRESETS["resnet50"])
+    assert [(r["stage"], r["output"], r["channels"]) for r in rows] == [
+        ("conv1", "112×112", 64), ("conv2_x", "56×56", 256), ("conv3_x", "28×28", 512),
+        ("conv4_x", "14×14", 1024), ("conv5_x", "7×7", 2048), ("pool, fc", "1×1", 1000),
+    ]  # fmt: skip
+    assert [r["output"] for r in R.stage_table(R.PRESETS["resnet56"])][1:4] == ["32×32", "16×16", "8×8"]
+
+
+def test_gradient_norms_show_why_shortcuts_help():
+    """Plain-56: gradients span orders of magnitude across depth; ResNet-56: the same order."""
+    torch.set_num_threads(2)
+    init = {k: np.array(v) for k, v in R.gradient_norms(56, steps=0).items()}
+    assert len(init["plain-56"]) == len(init["ResNet-56"]) == 55  # 1 + 54 main-path convs
+    spread = {k: v[:5].mean() / v[-5:].mean() for k, v in init.items()}
+    assert spread["plain-56"] > 50 and spread["ResNet-56"] < 10, spread
+    later = {k: np.array(v) for k, v in R.gradient_norms(56, steps=50).items()}
+    assert later["plain-56"][:5].mean() < later["ResNet-56"][:5].mean() / 10
+
+
+def test_layer_response_std_counts_every_3x3_layer():
+    torch.manual_seed(0)
+    model = R.resnet("resnet20").eval()
+    stds = R.layer_response_std(model, torch.randn(8, 3, 32, 32))
+    assert len(stds) == 19  # the stem conv and 2 per block x 9 blocks
+    assert all(s > 0 for s in stds)
+
+
+# --- the Hub path: timm's layout, converted, through a fake-but-real cache, offline -------------
+
+
+def test_imagenet_resnet18_from_the_hub_cache_matches_torchvision(tmp_path, monkeypatch):
+    from safetensors.torch import save_file
+
+    torch.manual_seed(0)
+    reference = torchvision.models.resnet18().eval()
+    entry = hub.read_catalogue()["resnet18.tv_in1k"]
+    snap = tmp_path / "hf-cache" / "models--timm--resnet18.tv_in1k" / "snapshots" / entry.revision
+    snap.mkdir(parents=True)
+    save_file({k: v.contiguous() for k, v in reference.state_dict().items()}, snap / "model.safetensors")
+    # Random weights stand in for the real file: the catalogue's pinned sha256 is for the real one.
+    entry = replace(entry, files={"model.safetensors": hub.sha256(snap / "model.safetensors")})
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    loaded = hub.load(entry)
+    assert loaded.source == "cache"
+    assert loaded.model.config.categories[0] == "tench" and len(loaded.model.config.categories) == 1000
+    x = torch.randn(2, 3, 224, 224)
+    with torch.no_grad():
+        assert torch.allclose(loaded.model(x), reference(x), atol=1e-5)
+
+
+def test_real_checkpoint_with_a_wrong_checksum_is_refused(tmp_path, monkeypatch):
+    entry = hub.read_catalogue()["resnet18.tv_in1k"]
+    snap = tmp_path / "hf-cache" / "models--timm--resnet18.tv_in1k" / "snapshots" / entry.revision
+    snap.mkdir(parents=True)
+    (snap / "model.safetensors").write_bytes(b"not the published file")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(hub.WeightsError, match="refused .*model.safetensors"):
+        hub.load(entry)
+
+
+# --- classify: the embedded weights, the fallback, and bad input ---------------------------------
+
+
+def test_classify_cat_photo_on_embedded_weights():
+    cat = next(p for p in tab.example_images() if p.endswith("chelsea.png"))
+    labels, overlay, notice = tab.classify(cat, "resnet20.cifar10")
+    assert len(labels) == 5 and set(labels) <= set(R.CIFAR10_CLASSES)
+    assert abs(sum(labels.values()) - 1) < 0.5 and max(labels, key=labels.get) in {"cat", "dog"}
+    assert overlay.shape == (224, 224, 3) and overlay.dtype == np.uint8
+    assert "resnet20.cifar10" in notice and "shipped with the app" in notice
+
+
+def test_classify_falls_back_when_the_hub_is_offline(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    cat = next(p for p in tab.example_images() if p.endswith("chelsea.png"))
+    labels, _, notice = tab.classify(cat, "resnet50.tv_in1k")
+    assert set(labels) <= set(R.CIFAR10_CLASSES)
+    assert "HF_HUB_OFFLINE=1" in notice and "Falling back: Using **resnet20.cifar10**" in notice
+
+
+@pytest.mark.parametrize("mode", ["L", "RGBA", "CMYK", "P", "I;16", "1", "LA", "F"])
+def test_classify_any_image_mode(tmp_path, mode):
+    rgb = PIL.Image.fromarray(np.random.default_rng(0).integers(0, 255, (40, 60, 3), dtype=np.uint8))
+    img = rgb.convert(mode) if mode not in ("I;16", "F") else PIL.Image.fromarray(
+        (np.asarray(rgb.convert("L"), dtype=np.uint16) * 257).astype(np.uint16) if mode == "I;16"
+        else np.asarray(rgb.convert("L"), dtype=np.float32))  # fmt: skip
+    ext = "jpg" if mode == "CMYK" else ("tiff" if mode == "F" else "png")
+    labels, overlay, _ = tab.classify(save(img, tmp_path / f"x.{ext}"), "resnet20.cifar10")
+    assert len(labels) == 5 and overlay.shape == (224, 224, 3)
+
+
+def test_16_bit_images_are_rescaled_not_clipped():
+    img = PIL.Image.fromarray(np.array([[0, 32896, 65535]], dtype=np.uint16))
+    assert np.asarray(tab.to_rgb(img))[0, :, 0].tolist() == [0, 128, 255]
+
+
+def test_tiny_image_gets_a_result(tmp_path):
+    labels, _, notice = tab.classify(save(PIL.Image.new("RGB", (1, 1), "red"), tmp_path / "1.png"))
+    assert len(labels) == 5 and "(1×1)" in notice
+
+
+def test_decompression_bomb_is_refused_before_decoding(tmp_path):
+    path = tmp_path / "bomb.png"
+    PIL.Image.new("1", (12000, 12000)).save(path)  # 144 megapixels in a few kB
+    assert path.stat().st_size < 100_000
+    with pytest.raises(gr.Error, match=r"too large \(12000×12000\); the limit is 40 megapixels"):
+        tab.classify(str(path))
+
+
+@pytest.mark.parametrize("content", [b"hello, not an image", b"\x89PNG\r\n\x1a\n" + b"\0" * 40, b""])
+def test_non_images_get_a_clear_message(tmp_path, content):
+    path = tmp_path / "file.png"
+    path.write_bytes(content)
+    with pytest.raises(gr.Error, match="not an image that can be read"):
+        tab.classify(str(path))
+
+
+def test_truncated_jpeg_gets_a_clear_message(tmp_path):
+    buf = io.BytesIO()
+    PIL.Image.new("RGB", (64, 64), "blue").save(buf, "JPEG")
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(buf.getvalue()[:200])
+    with pytest.raises(gr.Error, match="not an image that can be read"):
+        tab.classify(str(path))
+
+
+def test_missing_image_and_unknown_weights():
+    with pytest.raises(gr.Error, match="upload, paste or take an image"):
+        tab.classify(None)
+    cat = tab.example_images()[0]
+    with pytest.raises(gr.Error, match="Unknown weights"):
+        tab.classify(cat, "../../etc/passwd")
+
+
+def test_messages_follow_the_page_language():
+    with pytest.raises(gr.Error, match="请先上传"):
+        tab.classify(None, lang_choice="中文")
+
+
+# --- the other sub-tabs ----------------------------------------------------------------------------
+
+
+def test_architecture_and_paper_check():
+    rows, md, fig = tab.architecture("resnet50")
+    assert rows[0] == ["conv1", "112×112", "-", 64] and "25.56 M parameters" in md and "4.089 GFLOPs" in md
+    check = {r[0]: r for r in tab.paper_check()}
+    assert check["resnet50 (Table 1)"][4] == "+7.6%" and "V1.5" in check["resnet50 (Table 1)"][5]
+    assert "3.86 GFLOPs" in check["resnet50 (Table 1)"][5]  # the paper's layout: within 2%
+    for name, row in check.items():
+        if name != "resnet50 (Table 1)":
+            assert abs(float(row[4].rstrip("%"))) <= 5, row
+    with pytest.raises(gr.Error, match="Unknown network"):
+        tab.architecture("resnet9000")
+
+
+def test_live_run_streams_and_finishes():
+    outs = list(tab.live_run(20, 20, progress=lambda *a, **k: None))
+    fig, summary = outs[-1]
+    assert "Finished: 20 layers, 20 steps" in summary and "plain-20" in summary and "ResNet-20" in summary
+    assert fig is not None
+
+
+@pytest.mark.parametrize("depth,steps,msg", [(21, 100, "Depth must be"), (20, 5000, "Steps must be")])
+def test_live_run_refuses_out_of_range(depth, steps, msg):
+    with pytest.raises(gr.Error, match=msg):
+        next(tab.live_run(depth, steps, progress=lambda *a, **k: None))
+
+
+def test_recorded_curves_show_the_papers_finding():
+    """The committed Fig. 6 run: plain-56 trains worse than plain-20, ResNet-56 better than -20."""
+    assert tab.CURVES.exists(), "weights/resnet_curves/curves.json is missing"
+    runs = tab._read_json(tab.CURVES)["runs"]
+    assert {"plain20", "plain32", "plain44", "plain56", "resnet20", "resnet32", "resnet44", "resnet56"} <= set(runs)
+    assert tab.degradation_checks(runs) == {"rn_check_plain": True, "rn_check_resnet": True}
+    fig, md = tab.recorded_curves()
+    assert "✅ plain-56 ends with a higher training error" in md
+
+
+def test_live_default_is_recorded_and_shows_degradation():
+    data = tab._read_json(tab.LIVE_CACHE)
+    assert (data["depth"], data["steps"]) == (tab.LIVE_DEFAULT["depth"], tab.LIVE_DEFAULT["steps"])
+    final = {n: v[-1] for n, v in data["loss"].items()}
+    assert final["plain-56"] > final["plain-20"] > final["ResNet-56"]
+    assert data["seconds"] < 60

@@ -1,0 +1,42 @@
+"""Record the default "run it yourself" experiment of the ResNet tab, so the tab shows it instantly.
+
+    .venv/bin/python -m training.resnet_live        # writes weights/resnet_live/default.json
+
+The same function the tab runs live (`models.resnet.degradation_run`, seeded), with the tab's
+default settings; the wall-clock time is measured on this machine with two threads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import torch
+
+from demos.resnet import LIVE_CACHE, LIVE_DEFAULT
+from models.resnet import degradation_run
+
+
+def main() -> None:
+    torch.set_num_threads(int(os.environ.get("THREADS", "2")))
+    depth, steps = LIVE_DEFAULT["depth"], LIVE_DEFAULT["steps"]
+    history = {"depth": depth, "steps": steps, "step": [], "loss": {}, "test_accuracy": None}
+    t0 = time.perf_counter()
+    for s in degradation_run(depth=depth, steps=steps, reference=20):
+        history["step"].append(s.step)
+        for name, v in s.loss.items():
+            history["loss"].setdefault(name, []).append(round(v, 5))
+        if s.test_accuracy is not None:
+            history["test_accuracy"] = s.test_accuracy
+    history["seconds"] = round(time.perf_counter() - t0, 1)
+    history["threads"] = torch.get_num_threads()
+    history["command"] = ".venv/bin/python -m training.resnet_live"
+    LIVE_CACHE.parent.mkdir(parents=True, exist_ok=True)
+    LIVE_CACHE.write_text(json.dumps(history, indent=1) + "\n", encoding="utf-8")
+    final = {n: v[-1] for n, v in history["loss"].items()}
+    print(f"{history['seconds']} s; final loss {final}; test accuracy {history['test_accuracy']}")
+
+
+if __name__ == "__main__":
+    main()
