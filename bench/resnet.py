@@ -1,0 +1,118 @@
+"""Classify latency of the ResNet tab, and our module against torchvision's on the same weights.
+
+    .venv/bin/python bench/resnet.py [--iters 50] [--threads 2]
+
+Prints one table: forward p50/p95 of our module and of torchvision's model holding the same
+(random) weights, interleaved so both see the same machine load, their ratio (target <= 1.0), and
+the tab's whole classify path (decode, preprocess, forward + Grad-CAM backward) p50/p95.
+The real ImageNet weights are not needed: latency does not depend on the values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torchvision
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from models import resnet as R  # noqa: E402
+
+
+def pct(xs: list[float], q: float) -> float:
+    return statistics.quantiles(xs, n=100, method="inclusive")[q - 1] if len(xs) > 1 else xs[0]
+
+
+def timed(fn, iters: int, warmup: int = 5) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(iters):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def compare(name: str, ours: torch.nn.Module, ref: torch.nn.Module | None, size: int, iters: int) -> dict:
+    x = torch.randn(1, 3, size, size)
+    a, b = [], []
+    with torch.inference_mode():
+        for _ in range(5):
+            ours(x)
+            if ref is not None:
+                ref(x)
+        for _ in range(iters):  # interleaved: both see the same load
+            t0 = time.perf_counter()
+            ours(x)
+            a.append((time.perf_counter() - t0) * 1000)
+            if ref is not None:
+                t0 = time.perf_counter()
+                ref(x)
+                b.append((time.perf_counter() - t0) * 1000)
+    row = {"model": name, "ours_p50": pct(a, 50), "ours_p95": pct(a, 95)}
+    if b:
+        row.update(ref_p50=pct(b, 50), ref_p95=pct(b, 95), ratio_p50=pct(a, 50) / pct(b, 50))
+    return row
+
+
+def classify_path(model: R.ResNet, iters: int) -> list[float]:
+    """The tab's classify: PIL decode of a photo, preprocessing, forward + Grad-CAM."""
+    import PIL.Image
+
+    from demos.resnet import example_images, open_image
+
+    path = next(p for p in example_images() if p.endswith("chelsea.png"))
+
+    def run():
+        R.predict(model, R.preprocess(open_image(path), model.config))
+
+    return timed(run, iters)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--iters", type=int, default=50)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    rows = []
+    for name, tv in [("resnet18", torchvision.models.resnet18), ("resnet50", torchvision.models.resnet50)]:
+        torch.manual_seed(0)
+        ref = tv().eval()
+        ours = R.resnet(name).eval()
+        ours.load_state_dict(ref.state_dict(), strict=True)  # the same weights
+        row = compare(name + " (224², ImageNet)", ours, ref, 224, args.iters)
+        c = classify_path(ours, max(10, args.iters // 2))
+        row.update(classify_p50=pct(c, 50), classify_p95=pct(c, 95))
+        rows.append(row)
+    cifar = R.ResNet.from_pretrained(str(Path(__file__).resolve().parent.parent / "weights" / "resnet20_cifar10"),
+                                     strict=True).eval()  # fmt: skip
+    row = compare("resnet20 (32², CIFAR-10, embedded)", cifar, None, 32, args.iters * 4)
+    c = classify_path(cifar, args.iters)
+    row.update(classify_p50=pct(c, 50), classify_p95=pct(c, 95))
+    rows.append(row)
+
+    print(f"torch {torch.__version__}, torchvision {torchvision.__version__}, {args.threads} threads, "
+          f"batch 1, fp32, {args.iters} iterations")  # fmt: skip
+    head = f"{'model':36} {'ours p50/p95 ms':>16} {'torchvision p50/p95':>20} {'ratio':>6} {'classify p50/p95 ms':>20}"
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        tv = f"{r['ref_p50']:.1f} / {r['ref_p95']:.1f}" if "ref_p50" in r else "n/a (no CIFAR model)"
+        ratio = f"{r['ratio_p50']:.2f}" if "ratio_p50" in r else "-"
+        print(f"{r['model']:36} {r['ours_p50']:7.1f} / {r['ours_p95']:<6.1f} {tv:>20} {ratio:>6} "
+              f"{r['classify_p50']:8.1f} / {r['classify_p95']:<8.1f}")  # fmt: skip
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()
