@@ -1,0 +1,119 @@
+"""Convert a Marian checkpoint (Helsinki-NLP/opus-mt-*, transformers layout) into our Transformer.
+
+    .venv/bin/python training/convert_transformer.py <marian_folder> <out_dir>
+
+Reads `config.json` and `model.safetensors` of a `MarianMTModel` folder (no transformers import,
+nothing unpickled) and writes our `save_pretrained` folder. Marian is the paper's post-LN
+encoder-decoder with tied embeddings; what differs is set in `TransformerConfig`:
+- `activation="swish"` (OPUS-MT trains with SiLU in the FFN; the paper uses ReLU);
+- `positional="halves"`: Marian's sinusoids are not interleaved (sin in the first half of the
+  vector, cos in the second), a fixed table like ours, so it is checked and not copied;
+- `logits_bias=True`: Marian adds `final_logits_bias` to the pre-softmax projection;
+- the decoder starts from the pad token (`decoder_start_token_id`), so `bos_id = pad_id`.
+Every nn.Linear is stored (out, in) on both sides: nothing is transposed. Every key is used
+exactly once and every shape asserted (as nanoGPT's GPT-2 import does). The SentencePiece
+vocabularies are not converted: use Marian's tokenizer for text, this for the network.
+"""
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from models.transformer import Transformer, TransformerConfig, sinusoid_table
+
+LAYER_KEYS = {  # ours <- Marian, inside one layer
+    "encoder": {
+        "self_attn.w_q": "self_attn.q_proj", "self_attn.w_k": "self_attn.k_proj",
+        "self_attn.w_v": "self_attn.v_proj", "self_attn.w_o": "self_attn.out_proj",
+        "sublayer1.norm": "self_attn_layer_norm",
+        "feed_forward.w_1": "fc1", "feed_forward.w_2": "fc2", "sublayer2.norm": "final_layer_norm",
+    },
+    "decoder": {
+        "self_attn.w_q": "self_attn.q_proj", "self_attn.w_k": "self_attn.k_proj",
+        "self_attn.w_v": "self_attn.v_proj", "self_attn.w_o": "self_attn.out_proj",
+        "sublayer1.norm": "self_attn_layer_norm",
+        "cross_attn.w_q": "encoder_attn.q_proj", "cross_attn.w_k": "encoder_attn.k_proj",
+        "cross_attn.w_v": "encoder_attn.v_proj", "cross_attn.w_o": "encoder_attn.out_proj",
+        "sublayer2.norm": "encoder_attn_layer_norm",
+        "feed_forward.w_1": "fc1", "feed_forward.w_2": "fc2", "sublayer3.norm": "final_layer_norm",
+    },
+}  # fmt: skip
+
+
+def marian_config(hf: dict) -> TransformerConfig:
+    """Our config from a MarianConfig dict; refuses what our module cannot express."""
+    assert hf["encoder_layers"] == hf["decoder_layers"], "one N for encoder and decoder"
+    assert hf["encoder_attention_heads"] == hf["decoder_attention_heads"]
+    assert hf["encoder_ffn_dim"] == hf["decoder_ffn_dim"]
+    assert hf.get("share_encoder_decoder_embeddings", True), "separate vocabularies not supported"
+    assert not hf.get("normalize_before", False) and not hf.get("add_final_layer_norm", False)
+    act = {"swish": "swish", "silu": "swish", "relu": "relu", "gelu": "gelu"}[
+        hf["activation_function"]
+    ]
+    return TransformerConfig(
+        N=hf["encoder_layers"], d_model=hf["d_model"], d_ff=hf["encoder_ffn_dim"],
+        h=hf["encoder_attention_heads"], dropout=hf.get("dropout", 0.1),
+        vocab_size=hf["vocab_size"], max_len=hf["max_position_embeddings"], pre_ln=False,
+        activation=act, positional="halves", scale_embedding=hf.get("scale_embedding", False),
+        logits_bias=True, pad_id=hf["pad_token_id"],
+        bos_id=hf.get("decoder_start_token_id", hf["pad_token_id"]), eos_id=hf["eos_token_id"],
+        src_lang="", tgt_lang="",
+    )  # fmt: skip
+
+
+def convert_state(
+    hf_state: dict[str, torch.Tensor], cfg: TransformerConfig
+) -> dict[str, torch.Tensor]:
+    """Marian state dict -> ours. Asserts tied embeddings, the fixed sinusoids, every key used."""
+    left = dict(hf_state)
+    take = lambda k: left.pop(k)
+    emb = take("model.shared.weight")  # (V, d_model)
+    for tied in (
+        "model.encoder.embed_tokens.weight",
+        "model.decoder.embed_tokens.weight",
+        "lm_head.weight",
+    ):
+        if tied in left:  # safetensors files often keep only one copy of tied tensors
+            assert torch.equal(take(tied), emb), f"{tied} is not tied to model.shared.weight"
+    table = sinusoid_table(cfg.max_len, cfg.d_model, "halves")
+    for k in ("model.encoder.embed_positions.weight", "model.decoder.embed_positions.weight"):
+        if k in left:  # a fixed function, rebuilt by our PositionalEncoding
+            assert torch.allclose(take(k).float(), table, atol=1e-5), (
+                f"{k} is not Marian's sinusoid table"
+            )
+    ours = {"embedding.weight": emb, "logits_bias": take("final_logits_bias").reshape(-1)}
+    for side in ("encoder", "decoder"):
+        for i in range(cfg.N):
+            for o, m in LAYER_KEYS[side].items():
+                for p in ("weight", "bias"):
+                    ours[f"{side}.{i}.{o}.{p}"] = take(f"model.{side}.layers.{i}.{m}.{p}")
+    assert not left, f"unused Marian keys: {sorted(left)}"
+    expected = Transformer(cfg).state_dict()
+    assert ours.keys() == expected.keys(), set(ours) ^ set(expected)
+    for k, v in ours.items():
+        assert v.shape == expected[k].shape, f"{k}: {tuple(v.shape)} vs {tuple(expected[k].shape)}"
+    return ours
+
+
+def convert(marian_dir: str | Path) -> Transformer:
+    """A MarianMTModel folder (config.json + model.safetensors) -> our Transformer, strict load."""
+    from safetensors.torch import load_file
+
+    marian_dir = Path(marian_dir)
+    cfg = marian_config(json.loads((marian_dir / "config.json").read_text()))
+    model = Transformer(cfg)
+    model.load_state_dict(
+        convert_state(load_file(marian_dir / "model.safetensors"), cfg), strict=True
+    )
+    return model.eval()
+
+
+if __name__ == "__main__":
+    src_dir, out_dir = sys.argv[1], sys.argv[2]
+    m = convert(src_dir)
+    m.save_pretrained(out_dir)
+    print(f"wrote {out_dir}: {asdict(m.config)}")

@@ -1,0 +1,377 @@
+"""Train the English->German Transformer of Vaswani et al. 2017 on Multi30k, on one CPU thread.
+
+    OMP_NUM_THREADS=1 .venv/bin/python training/transformer.py             # the recipe in TrainConfig
+    OMP_NUM_THREADS=1 .venv/bin/python training/transformer.py --epochs 1 --limit_train 2000 \
+        --out_dir /tmp/smoke                                                 # a smoke run
+
+Data: Multi30k task 1 (../shared/data/multi30k): train (29,000 pairs) for training, val (1,014)
+for model selection (greedy BLEU after every epoch), test_2016_flickr and test_2017_flickr
+(1,000 each) scored once at the end with beam search. BLEU is sacreBLEU's default (13a
+tokenization, cased) on detokenized output against the raw references.
+
+Recipe vs the paper (§5: WMT, 4.5 M pairs, base model, 100k steps of ~25k+25k tokens, 8 GPUs):
+- the same optimiser and regularisation: Adam beta = (0.9, 0.98), eps = 1e-9, the Eq. (3) warm-up
+  schedule, dropout 0.1, label smoothing 0.1, batches built by token count, shuffled;
+- a smaller model (`PRESETS["small"]`: N=3, d_model=256, d_ff=1024, h=4), a joint BPE vocabulary
+  of 8,000 (the paper: 37,000) and ~2.5k target tokens per batch, because Multi30k is small;
+- Eq. (3) with a shorter warm-up (1,000 steps) and `lr_factor` 0.5 so that the peak is ~1e-3;
+- the checkpoint kept is the better on val of: the best single epoch, and the average of the last
+  5 epochs' weights (§6.1 averages the last 5 checkpoints);
+- bf16 autocast for the matmuls (weights and optimiser in fp32); the saved weights are fp16.
+Writes into `out_dir`: config.json + model.safetensors (save_pretrained), tokenizer.json,
+training_log.json and the model card README.md.
+"""
+
+import argparse
+import gzip
+import json
+import math
+import platform
+import random
+import sys
+import time
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+import sacrebleu
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from models.transformer import (
+    BOS,
+    PAD,
+    PRESETS,
+    Transformer,
+    count_params,
+    label_smoothed_loss,
+    load_tokenizer,
+    lr_rate,
+    train_tokenizer,
+    translate_batch,
+)
+
+
+@dataclass
+class TrainConfig:
+    arch: str = "small"  # a key of models.transformer.PRESETS
+    vocab_size: int = 8000  # joint BPE merges + alphabet + 4 specials
+    epochs: int = 16  # ~1,500 target tok/s on 1 busy thread (bf16): ~5 min an epoch
+    max_tokens: int = 2500  # per batch, padded, on each side (§5.1 batches by length)
+    warmup: int = 1000  # Eq. (3) warmup_steps (the paper: 4000 of 100k steps)
+    lr_factor: float = 0.5  # Eq. (3) times this: peak 0.5 * 256^-0.5 * 1000^-0.5 = 9.9e-4
+    beta1: float = 0.9  # §5.3
+    beta2: float = 0.98  # §5.3
+    eps: float = 1e-9  # §5.3
+    dropout: float = 0.1  # §5.4 P_drop
+    label_smoothing: float = 0.1  # §5.4 eps_ls
+    average_last: int = 5  # also try the average of the last k epochs (§6.1: last 5 checkpoints)
+    beam: int = 4  # §6.1 test-time beam size
+    alpha: float = 0.6  # §6.1 length penalty
+    bf16: bool = True  # autocast matmuls to bfloat16 (CPU AVX-512-BF16)
+    threads: int = 1
+    seed: int = 1234
+    max_minutes: float = 75.0  # > 0: start no epoch that would end after this many minutes
+    limit_train: int = 0  # > 0: only the first N training pairs (smoke runs)
+    limit_eval: int = 0  # > 0: only the first N val/test pairs (smoke runs)
+    data_dir: str = "/work/shared/data/multi30k"
+    out_dir: str = "weights/transformer_multi30k"
+
+
+def parse_args() -> TrainConfig:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    for f in fields(TrainConfig):
+        if f.type in ("bool", bool):
+            p.add_argument(
+                f"--{f.name}", type=lambda s: s.lower() in ("1", "true", "yes"), default=f.default
+            )
+        else:
+            p.add_argument(f"--{f.name}", type=type(f.default), default=f.default)
+    return TrainConfig(**vars(p.parse_args()))
+
+
+def read_lines(data_dir: str, split: str, lang: str) -> list[str]:
+    with gzip.open(Path(data_dir) / f"{split}.{lang}.gz", "rt", encoding="utf-8") as f:
+        return f.read().split("\n")[:-1]
+
+
+def make_batches(
+    src_ids: list[list[int]], tgt_ids: list[list[int]], max_tokens: int, rng: random.Random
+) -> list[list[int]]:
+    """Index lists whose padded size (B * longest) stays within max_tokens on both sides.
+
+    Pairs are sorted by length with random tie-breaks (so padding is small and batches change
+    every epoch), cut into batches, and the batch order is shuffled.
+    """
+    order = sorted(range(len(src_ids)),
+                   key=lambda i: (len(tgt_ids[i]), len(src_ids[i]), rng.random()))  # fmt: skip
+    batches, cur, s_max, t_max = [], [], 0, 0
+    for i in order:
+        s, t = max(s_max, len(src_ids[i])), max(t_max, len(tgt_ids[i]) + 1)  # +1: <s>
+        if cur and (len(cur) + 1) * max(s, t) > max_tokens:
+            batches.append(cur)
+            cur, s, t = [], len(src_ids[i]), len(tgt_ids[i]) + 1
+        cur.append(i)
+        s_max, t_max = s, t
+    batches.append(cur)
+    rng.shuffle(batches)
+    return batches
+
+
+def collate(idx: list[int], src_ids, tgt_ids) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """-> src (B, S) ending in </s>; decoder input (B, T) = <s> y; target (B, T) = y </s>."""
+    S = max(len(src_ids[i]) for i in idx)
+    T = max(len(tgt_ids[i]) for i in idx)
+    src = torch.full((len(idx), S), PAD, dtype=torch.long)
+    tgt_in = torch.full((len(idx), T), PAD, dtype=torch.long)
+    tgt_out = torch.full((len(idx), T), PAD, dtype=torch.long)
+    for r, i in enumerate(idx):
+        s, t = src_ids[i], tgt_ids[i]  # both already end in </s> (the tokenizer appends it)
+        src[r, : len(s)] = torch.tensor(s)
+        tgt_in[r, : len(t)] = torch.tensor([BOS] + t[:-1])  # shifted right (§3.1)
+        tgt_out[r, : len(t)] = torch.tensor(t)
+    return src, tgt_in, tgt_out
+
+
+@torch.no_grad()
+def evaluate_loss(model, batches, src_ids, tgt_ids, cfg: TrainConfig) -> float:
+    """Mean NLL per target token (no smoothing, no dropout)."""
+    model.eval()
+    total, n = 0.0, 0
+    for idx in batches:
+        src, tgt_in, tgt_out = collate(idx, src_ids, tgt_ids)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+            logits = model(src, tgt_in).logits
+        _, nll = label_smoothed_loss(logits, tgt_out, 0.0)
+        k = int((tgt_out != PAD).sum())
+        total, n = total + float(nll) * k, n + k
+    return total / n
+
+
+def bleu(
+    model, tokenizer, src: list[str], refs: list[str], beam: int, alpha: float, bf16: bool = False
+) -> float:
+    """sacreBLEU (default: 13a tokenization, cased) of detokenized output against raw references."""
+    model.eval()
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        hyps = translate_batch(model, tokenizer, src, beam=beam, alpha=alpha)
+    return sacrebleu.corpus_bleu(hyps, [refs]).score
+
+
+def bleu_signature() -> str:
+    metric = sacrebleu.BLEU()
+    metric.corpus_score(["ein Test"], [["ein Test"]])  # the signature needs one call first
+    return str(metric.get_signature())
+
+
+def average_state(states: list[dict]) -> dict:
+    return {k: sum(s[k] for s in states) / len(states) for k in states[0]}
+
+
+def fp16_roundtrip(model: Transformer) -> None:
+    """Round the weights to fp16 in place: what save_pretrained below writes, so the scores we
+    report are those of the shipped file."""
+    with torch.no_grad():
+        for p in model.state_dict().values():
+            if p.is_floating_point():
+                p.copy_(p.half().float())
+
+
+def save(model: Transformer, tokenizer, out_dir: Path) -> None:
+    """save_pretrained in fp16 (half the size; a fp32 model loads it with strict=True)."""
+    half = Transformer(model.config)
+    half.load_state_dict(model.state_dict())
+    half.half().save_pretrained(out_dir)
+    tokenizer.save(str(out_dir / "tokenizer.json"))
+
+
+def main() -> None:
+    cfg = parse_args()
+    torch.set_num_threads(cfg.threads)
+    torch.manual_seed(cfg.seed)
+    rng = random.Random(cfg.seed)
+    out_dir = Path(cfg.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    t_start = time.time()
+
+    # 1) data and the joint BPE vocabulary, learnt on the training split of both languages
+    train_en, train_de = (
+        read_lines(cfg.data_dir, "train", "en"),
+        read_lines(cfg.data_dir, "train", "de"),
+    )
+    if cfg.limit_train:
+        train_en, train_de = train_en[: cfg.limit_train], train_de[: cfg.limit_train]
+    tokenizer = train_tokenizer(train_en + train_de, vocab_size=cfg.vocab_size)
+    tokenizer.save(str(out_dir / "tokenizer.json"))
+    tokenizer = load_tokenizer(out_dir)  # from now on exactly what ships
+    evalsets = {}
+    for split in ("val", "test_2016_flickr", "test_2017_flickr"):
+        en, de = read_lines(cfg.data_dir, split, "en"), read_lines(cfg.data_dir, split, "de")
+        n = cfg.limit_eval or len(en)
+        evalsets[split] = (en[:n], de[:n])
+    enc = lambda xs: [e.ids for e in tokenizer.encode_batch(xs)]
+    src_ids, tgt_ids = enc(train_en), enc(train_de)
+    val_src, val_tgt = enc(evalsets["val"][0]), enc(evalsets["val"][1])
+    val_batches = make_batches(val_src, val_tgt, 4000, random.Random(0))
+    n_tgt_tokens = sum(map(len, tgt_ids))
+    print(f"train {len(src_ids)} pairs, {n_tgt_tokens} target tokens "
+          f"({n_tgt_tokens / len(tgt_ids):.1f}/sentence), vocab {tokenizer.get_vocab_size()}")  # fmt: skip
+
+    # 2) model and optimiser (§5.3)
+    mcfg = replace(PRESETS[cfg.arch], vocab_size=tokenizer.get_vocab_size(), dropout=cfg.dropout)
+    model = Transformer(mcfg)
+    print(f"{cfg.arch}: {count_params(model) / 1e6:.2f} M parameters, {mcfg}")
+    opt = torch.optim.Adam(model.parameters(), lr=1.0, betas=(cfg.beta1, cfg.beta2), eps=cfg.eps)
+    sched = torch.optim.lr_scheduler.LambdaLR(  # LambdaLR multiplies lr=1.0 by Eq. (3)
+        opt, lambda i: lr_rate(i + 1, mcfg.d_model, cfg.warmup, cfg.lr_factor)
+    )
+
+    # 3) train; evaluate on val after every epoch
+    log, recent, best = [], [], {"bleu": -1.0, "epoch": 0, "state": None}
+    step = 0
+    for epoch in range(1, cfg.epochs + 1):
+        model.train()
+        t0, tokens, loss_sum = time.time(), 0, 0.0
+        batches = make_batches(src_ids, tgt_ids, cfg.max_tokens, rng)
+        for bi, idx in enumerate(batches):
+            src, tgt_in, tgt_out = collate(idx, src_ids, tgt_ids)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+                logits = model(src, tgt_in).logits  # (B, T, V)
+            loss, _ = label_smoothed_loss(logits, tgt_out, cfg.label_smoothing)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            step += 1
+            k = int((tgt_out != PAD).sum())
+            tokens, loss_sum = tokens + k, loss_sum + loss.detach().item() * k
+            if bi % 50 == 0:
+                el = time.time() - t0
+                print(f"  epoch {epoch} batch {bi}/{len(batches)} loss {float(loss):.3f} "
+                      f"lr {sched.get_last_lr()[0]:.2e} {tokens / max(el, 1e-9):.0f} tok/s", flush=True)  # fmt: skip
+        train_s = time.time() - t0
+        val_loss = evaluate_loss(model, val_batches, val_src, val_tgt, cfg)
+        val_bleu = bleu(model, tokenizer, *evalsets["val"], beam=1, alpha=0.0, bf16=cfg.bf16)
+        row = {"epoch": epoch, "step": step, "train_loss": loss_sum / tokens, "val_loss": val_loss,
+               "val_ppl": math.exp(val_loss), "val_bleu_greedy": val_bleu,
+               "lr": sched.get_last_lr()[0], "train_tok_per_s": tokens / train_s,
+               "seconds": time.time() - t0, "train_seconds": train_s}  # fmt: skip
+        log.append(row)
+        print(json.dumps(row), flush=True)
+        state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        recent = (recent + [state])[-cfg.average_last :]
+        if val_bleu > best["bleu"]:
+            best = {"bleu": val_bleu, "epoch": epoch, "state": state}
+            save(model, tokenizer, out_dir)  # so an interrupted run still leaves its best
+        (out_dir / "training_log.json").write_text(json.dumps({"epochs": log}, indent=1))
+        # the safety net: stop if one more epoch (as long as this one) would pass the budget
+        if cfg.max_minutes and (time.time() - t_start + row["seconds"]) / 60 > cfg.max_minutes:
+            print(
+                f"stopping after epoch {epoch}: another would pass --max_minutes {cfg.max_minutes}"
+            )
+            break
+    train_minutes = (time.time() - t_start) / 60
+
+    # 4) model selection on val (greedy BLEU): best single epoch vs the average of the last k
+    choice = {"name": f"epoch {best['epoch']}", "state": best["state"], "val_bleu": best["bleu"]}
+    if cfg.average_last > 1 and len(recent) > 1:
+        model.load_state_dict(average_state(recent))
+        avg_bleu = bleu(model, tokenizer, *evalsets["val"], beam=1, alpha=0.0)
+        print(f"average of the last {len(recent)} epochs: val BLEU {avg_bleu:.2f} "
+              f"(best single epoch {best['epoch']}: {best['bleu']:.2f})")  # fmt: skip
+        if avg_bleu > best["bleu"]:
+            choice = {"name": f"average of epochs {log[-len(recent)]['epoch']}-{log[-1]['epoch']}",
+                      "state": model.state_dict(), "val_bleu": avg_bleu}  # fmt: skip
+    model.load_state_dict(choice["state"])
+    fp16_roundtrip(model)
+    save(model, tokenizer, out_dir)
+
+    # 5) score the shipped weights (fp32 compute): val and both test sets, beam search (§6.1)
+    t_eval = time.time()
+    scores = {"selected": choice["name"], "val_bleu_greedy_at_selection": choice["val_bleu"]}
+    for split, (en, de) in evalsets.items():
+        scores[f"{split}_bleu"] = bleu(model, tokenizer, en, de, beam=cfg.beam, alpha=cfg.alpha)
+        scores[f"{split}_bleu_greedy"] = bleu(model, tokenizer, en, de, beam=1, alpha=0.0)
+        print(split, scores[f"{split}_bleu"], scores[f"{split}_bleu_greedy"], flush=True)
+    scores["eval_seconds"] = time.time() - t_eval
+    summary = {
+        "command": "OMP_NUM_THREADS=1 .venv/bin/python " + " ".join(sys.argv),
+        "train_config": asdict(cfg),
+        "model_config": asdict(mcfg),
+        "num_params": count_params(model),
+        "train_pairs": len(src_ids),
+        "train_minutes": train_minutes,
+        "total_minutes": (time.time() - t_start) / 60,
+        "hardware": f"{platform.processor() or platform.machine()}, {cfg.threads} thread(s), "
+                    f"torch {torch.__version__}",
+        "bleu": {"beam": cfg.beam, "alpha": cfg.alpha, "sacrebleu": sacrebleu.__version__,
+                 "signature": bleu_signature(), **scores},
+        "epochs": log,
+    }  # fmt: skip
+    (out_dir / "training_log.json").write_text(json.dumps(summary, indent=1))
+    write_card(out_dir, summary)
+    print(json.dumps({k: v for k, v in summary.items() if k != "epochs"}, indent=1))
+
+
+def write_card(out_dir: Path, s: dict) -> None:
+    """README.md: the mixin's card header (kept by save_pretrained) is replaced by ours."""
+    b, tc, mc = s["bleu"], s["train_config"], s["model_config"]
+    rows = "\n".join(
+        f"| {r['epoch']} | {r['train_loss']:.3f} | {r['val_loss']:.3f} | {r['val_bleu_greedy']:.2f} "
+        f"| {r['lr']:.2e} | {r['seconds']:.0f} |" for r in s["epochs"])  # fmt: skip
+    card = f"""---
+library_name: paper-gallery
+license: apache-2.0
+pipeline_tag: translation
+language: [en, de]
+tags: [transformer, arxiv:1706.03762, translation, multi30k, pytorch_model_hub_mixin]
+datasets: [multi30k]
+---
+
+# Transformer (Vaswani et al. 2017), English→German, Multi30k
+
+The encoder-decoder of "Attention Is All You Need" (https://arxiv.org/abs/1706.03762), post-LN as in
+the paper, N={mc["N"]}, d_model={mc["d_model"]}, d_ff={mc["d_ff"]}, h={mc["h"]} (d_k=64),
+shared {mc["vocab_size"]}-token joint BPE vocabulary (HF `tokenizers`, `tokenizer.json`) and tied
+embeddings: {s["num_params"] / 1e6:.2f} M parameters, stored in fp16. Code: `models/transformer.py`.
+
+| test set | BLEU, beam {b["beam"]}, α={b["alpha"]} | BLEU, greedy |
+|---|---|---|
+| test_2016_flickr (1000) | **{b["test_2016_flickr_bleu"]:.2f}** | {b["test_2016_flickr_bleu_greedy"]:.2f} |
+| test_2017_flickr (1000) | **{b["test_2017_flickr_bleu"]:.2f}** | {b["test_2017_flickr_bleu_greedy"]:.2f} |
+| val (1014) | {b["val_bleu"]:.2f} | {b["val_bleu_greedy"]:.2f} |
+
+sacreBLEU {b["sacrebleu"]} (`{b["signature"]}`): detokenized, cased output against the raw
+references. Checkpoint: {b["selected"]} (chosen on val greedy BLEU).
+
+## Use
+
+```python
+from models.transformer import load, translate
+model, tokenizer = load("weights/transformer_multi30k")
+translate(model, tokenizer, "A man is riding a bike down the street.", beam=4).text
+```
+
+## Recipe
+
+```
+{s["command"]}
+```
+
+Multi30k task 1 train split ({s["train_pairs"]} pairs) only; val for model selection. Adam
+β=({tc["beta1"]}, {tc["beta2"]}), ε={tc["eps"]}, Eq. (3) schedule with warmup {tc["warmup"]} and
+factor {tc["lr_factor"]}, dropout {tc["dropout"]}, label smoothing {tc["label_smoothing"]}, batches
+of ≤{tc["max_tokens"]} padded tokens per side, {len(s["epochs"])} epochs, bf16 autocast.
+Training took {s["train_minutes"]:.0f} min (whole run {s["total_minutes"]:.0f} min) on
+{s["hardware"]}, shared with other jobs.
+
+| epoch | train loss (smoothed) | val NLL | val BLEU (greedy) | lr | seconds |
+|---|---|---|---|---|---|
+{rows}
+
+Multi30k is partly derived from Flickr30K (Elliott et al. 2016); see the dataset's terms.
+"""
+    (out_dir / "README.md").write_text(card, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
