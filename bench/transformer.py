@@ -85,7 +85,8 @@ def bench_train(args) -> None:
         if i >= 2:
             times.append(time.perf_counter() - t0)
     ms = statistics.median(times) * 1000
-    print(f"small ({T.count_params(model) / 1e6:.2f} M), cpu, {'bf16 autocast' if args.bf16 else 'fp32'}, "
+    dtype = "bf16 autocast" if args.bf16 else "fp32"
+    print(f"small ({T.count_params(model) / 1e6:.2f} M), cpu, {dtype}, "
           f"batch {B}x{L} target tokens, {args.threads} threads: {B * L / ms * 1000:.0f} tok/s, "
           f"{ms:.0f} ms/iter")  # fmt: skip
 

@@ -1,7 +1,8 @@
 """Attention Is All You Need (Vaswani et al. 2017), the encoder-decoder Transformer, in this file.
 
-Paper: https://arxiv.org/abs/1706.03762 (NeurIPS 2017). Implemented: scaled dot-product attention
-(§3.2.1, Eq. 1), multi-head attention (§3.2.2), the position-wise feed-forward network (§3.3, Eq. 2),
+Paper: https://arxiv.org/abs/1706.03762 (NeurIPS 2017). Implemented: scaled dot-product
+attention (§3.2.1, Eq. 1), multi-head attention (§3.2.2), the position-wise feed-forward network
+(§3.3, Eq. 2),
 residual + LayerNorm around every sub-layer (§3.1, §5.4 dropout), shared embeddings scaled by
 sqrt(d_model) (§3.4), sinusoidal positional encoding (§3.5), the warm-up learning-rate schedule
 (§5.3, Eq. 3), label smoothing (§5.4), greedy and beam search with a length penalty (§6.1), and the
@@ -25,7 +26,8 @@ Deviations from the paper:
   the sqrt(d_model)-scaled embeddings have unit variance, as in fairseq.
 
 Names, d2l -> ours: `num_hiddens` -> `d_model`; `ffn_num_hiddens` -> `d_ff`; `num_heads` -> `h`;
-`num_blks` -> `N`; `AddNorm` -> `SublayerConnection`; `PositionWiseFFN` -> `PositionwiseFeedForward`;
+`num_blks` -> `N`; `AddNorm` -> `SublayerConnection`;
+`PositionWiseFFN` -> `PositionwiseFeedForward`;
 `TransformerEncoderBlock` -> `EncoderLayer`; `dec_valid_lens` -> the causal mask.
 """
 
@@ -81,8 +83,8 @@ class TransformerConfig:
         return self.d_model // self.h
 
 
-# Table 3: base and big (WMT En-De). "small" is ours for Multi30k on a CPU: half the width and layers
-# of base, with the paper's d_k = 64 per head kept (h = 4).
+# Table 3: base and big (WMT En-De). "small" is ours for Multi30k on a CPU: half the width and
+# layers of base, with the paper's d_k = 64 per head kept (h = 4).
 PRESETS: dict[str, TransformerConfig] = {
     "base": TransformerConfig(N=6, d_model=512, d_ff=2048, h=8, dropout=0.1),  # 65 M (Table 3)
     "big": TransformerConfig(N=6, d_model=1024, d_ff=4096, h=16, dropout=0.3),  # 213 M (Table 3)
@@ -124,7 +126,7 @@ def attention(
 
 
 def causal_mask(T: int, device=None) -> Tensor:
-    """(1, 1, T, T) bool, True on and below the diagonal: position i sees positions <= i (§3.2.3)."""
+    """(1, 1, T, T) bool, True on and below the diagonal: position i sees j <= i (§3.2.3)."""
     return torch.ones(T, T, dtype=torch.bool, device=device).tril()[None, None]
 
 
@@ -134,7 +136,8 @@ def padding_mask(ids: Tensor, pad_id: int = PAD) -> Tensor:
 
 
 class MultiHeadAttention(nn.Module):
-    """Multi-head attention, §3.2.2: Concat(head_1..head_h) W^O, head_i = Attention(QW^Q_i, KW^K_i, VW^V_i)."""
+    """Multi-head attention, §3.2.2: Concat(head_1..head_h) W^O,
+    head_i = Attention(Q W^Q_i, K W^K_i, V W^V_i)."""
 
     def __init__(self, d_model: int, h: int, dropout: float = 0.0):
         """
@@ -284,9 +287,11 @@ class DecoderLayer(nn.Module):
         past_self = cache[:2] if cache is not None else None
         past_mem = cache[2:] if cache is not None else None
         y, (p_self, (k, v)) = self.sublayer1(
-            y, lambda z: self.self_attn(z, z, tgt_mask, return_attention, past_self))  # fmt: skip
+            y, lambda z: self.self_attn(z, z, tgt_mask, return_attention, past_self)
+        )
         y, (p_cross, (mk, mv)) = self.sublayer2(
-            y, lambda z: self.cross_attn(z, memory, src_mask, return_attention, past_mem))  # fmt: skip
+            y, lambda z: self.cross_attn(z, memory, src_mask, return_attention, past_mem)
+        )
         y, _ = self.sublayer3(y, lambda z: (self.feed_forward(z),))
         return y, p_self, p_cross, (k, v, mk, mv)
 
@@ -307,7 +312,8 @@ class PositionalEncoding(nn.Module):
 
 
 def sinusoid_table(max_len: int, d_model: int, layout: str = "interleaved") -> Tensor:
-    """(max_len, d_model) table of §3.5: even columns sin, odd columns cos, wavelengths 2pi..10000*2pi.
+    """(max_len, d_model) table of §3.5: even columns sin, odd columns cos (wavelengths 2pi to
+    10000 * 2pi).
     layout="halves": the same values, sin in the first half and cos in the second (Marian)."""
     pos = torch.arange(max_len, dtype=torch.float64)[:, None]  # (max_len, 1)
     inv_freq = 10000.0 ** (-torch.arange(0, d_model, 2, dtype=torch.float64) / d_model)  # (d/2,)
@@ -375,7 +381,7 @@ class Transformer(
             self.embedding.weight[self.config.pad_id].zero_()
 
     def embed(self, ids: Tensor, offset: int = 0) -> Tensor:
-        """(B, T) ids -> (B, T, d_model): "we multiply those weights by sqrt(d_model)" (§3.4) + PE."""
+        """(B, T) ids -> (B, T, d_model): embeddings "multiplied by sqrt(d_model)" (§3.4) + PE."""
         scale = math.sqrt(self.config.d_model) if self.config.scale_embedding else 1.0
         return self.positional(self.embedding(ids) * scale, offset)
 
@@ -417,8 +423,8 @@ class Transformer(
             TransformerOutput(logits (B, T, vocab_size), Attentions or None)
         """
         memory, enc_maps = self.encode(src, return_attention)  # (B, S, d_model)
-        logits, dec_maps, cross_maps = self.decode(tgt, memory, padding_mask(src, self.config.pad_id),
-                                                   return_attention)  # fmt: skip
+        src_mask = padding_mask(src, self.config.pad_id)  # (B, 1, 1, S)
+        logits, dec_maps, cross_maps = self.decode(tgt, memory, src_mask, return_attention)
         attns = Attentions(enc_maps, dec_maps, cross_maps) if return_attention else None
         return TransformerOutput(logits, attns)
 

@@ -1,5 +1,5 @@
-"""Tests for models/transformer.py: attention parity, the paper's invariants, decoding, Hub round trip,
-and the embedded Multi30k model."""
+"""Tests for models/transformer.py: attention parity, the paper's invariants, decoding, Hub round
+trip, the Marian converter and the embedded Multi30k model."""
 
 import math
 from dataclasses import replace

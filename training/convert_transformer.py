@@ -70,7 +70,7 @@ def convert_state(
 ) -> dict[str, torch.Tensor]:
     """Marian state dict -> ours. Asserts tied embeddings, the fixed sinusoids, every key used."""
     left = dict(hf_state)
-    take = lambda k: left.pop(k)
+    take = left.pop  # each key is taken once; anything left at the end was not converted
     emb = take("model.shared.weight")  # (V, d_model)
     for tied in (
         "model.encoder.embed_tokens.weight",

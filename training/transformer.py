@@ -1,6 +1,6 @@
 """Train the English->German Transformer of Vaswani et al. 2017 on Multi30k, on one CPU thread.
 
-    OMP_NUM_THREADS=1 .venv/bin/python training/transformer.py             # the recipe in TrainConfig
+    OMP_NUM_THREADS=1 .venv/bin/python training/transformer.py       # the recipe in TrainConfig
     OMP_NUM_THREADS=1 .venv/bin/python training/transformer.py --epochs 1 --limit_train 2000 \
         --out_dir /tmp/smoke                                                 # a smoke run
 
@@ -17,7 +17,9 @@ Recipe vs the paper (§5: WMT, 4.5 M pairs, base model, 100k steps of ~25k+25k t
 - Eq. (3) with a shorter warm-up (1,000 steps) and `lr_factor` 0.5 so that the peak is ~1e-3;
 - the checkpoint kept is the better on val of: the best single epoch, and the average of the last
   5 epochs' weights (§6.1 averages the last 5 checkpoints);
-- bf16 autocast for the matmuls (weights and optimiser in fp32); the saved weights are fp16.
+- bf16 autocast for the matmuls (weights and optimiser in fp32): 2.3x the fp32 speed here, and
+  the same loss (3k-pair smoke run, 25 steps: train 9.1008 bf16 vs 9.1007 fp32, val NLL 8.5400
+  vs 8.5400); the saved weights are fp16 and the reported BLEU is computed from them, in fp32.
 Writes into `out_dir`: config.json + model.safetensors (save_pretrained), tokenizer.json,
 training_log.json and the model card README.md.
 """
@@ -70,7 +72,7 @@ class TrainConfig:
     bf16: bool = True  # autocast matmuls to bfloat16 (CPU AVX-512-BF16)
     threads: int = 1
     seed: int = 1234
-    max_minutes: float = 75.0  # > 0: start no epoch that would end after this many minutes
+    max_minutes: float = 72.0  # > 0: start no epoch that would end after this many minutes
     limit_train: int = 0  # > 0: only the first N training pairs (smoke runs)
     limit_eval: int = 0  # > 0: only the first N val/test pairs (smoke runs)
     data_dir: str = "/work/shared/data/multi30k"
@@ -208,13 +210,17 @@ def main() -> None:
         en, de = read_lines(cfg.data_dir, split, "en"), read_lines(cfg.data_dir, split, "de")
         n = cfg.limit_eval or len(en)
         evalsets[split] = (en[:n], de[:n])
-    enc = lambda xs: [e.ids for e in tokenizer.encode_batch(xs)]
+
+    def enc(texts: list[str]) -> list[list[int]]:
+        return [e.ids for e in tokenizer.encode_batch(texts)]
+
     src_ids, tgt_ids = enc(train_en), enc(train_de)
     val_src, val_tgt = enc(evalsets["val"][0]), enc(evalsets["val"][1])
     val_batches = make_batches(val_src, val_tgt, 4000, random.Random(0))
     n_tgt_tokens = sum(map(len, tgt_ids))
-    print(f"train {len(src_ids)} pairs, {n_tgt_tokens} target tokens "
-          f"({n_tgt_tokens / len(tgt_ids):.1f}/sentence), vocab {tokenizer.get_vocab_size()}")  # fmt: skip
+    per_sentence = n_tgt_tokens / len(tgt_ids)
+    print(f"train {len(src_ids)} pairs, {n_tgt_tokens} target tokens ({per_sentence:.1f} a "
+          f"sentence), vocab {tokenizer.get_vocab_size()}")  # fmt: skip
 
     # 2) model and optimiser (§5.3)
     mcfg = replace(PRESETS[cfg.arch], vocab_size=tokenizer.get_vocab_size(), dropout=cfg.dropout)
@@ -245,9 +251,9 @@ def main() -> None:
             k = int((tgt_out != PAD).sum())
             tokens, loss_sum = tokens + k, loss_sum + loss.detach().item() * k
             if bi % 50 == 0:
-                el = time.time() - t0
-                print(f"  epoch {epoch} batch {bi}/{len(batches)} loss {float(loss):.3f} "
-                      f"lr {sched.get_last_lr()[0]:.2e} {tokens / max(el, 1e-9):.0f} tok/s", flush=True)  # fmt: skip
+                tok_s = tokens / max(time.time() - t0, 1e-9)
+                print(f"  epoch {epoch} batch {bi}/{len(batches)} loss {loss.detach().item():.3f} "
+                      f"lr {sched.get_last_lr()[0]:.2e} {tok_s:.0f} tok/s", flush=True)  # fmt: skip
         train_s = time.time() - t0
         val_loss = evaluate_loss(model, val_batches, val_src, val_tgt, cfg)
         val_bleu = bleu(model, tokenizer, *evalsets["val"], beam=1, alpha=0.0, bf16=cfg.bf16)
@@ -275,7 +281,7 @@ def main() -> None:
     choice = {"name": f"epoch {best['epoch']}", "state": best["state"], "val_bleu": best["bleu"]}
     if cfg.average_last > 1 and len(recent) > 1:
         model.load_state_dict(average_state(recent))
-        avg_bleu = bleu(model, tokenizer, *evalsets["val"], beam=1, alpha=0.0)
+        avg_bleu = bleu(model, tokenizer, *evalsets["val"], beam=1, alpha=0.0, bf16=cfg.bf16)
         print(f"average of the last {len(recent)} epochs: val BLEU {avg_bleu:.2f} "
               f"(best single epoch {best['epoch']}: {best['bleu']:.2f})")  # fmt: skip
         if avg_bleu > best["bleu"]:
@@ -361,7 +367,8 @@ Multi30k task 1 train split ({s["train_pairs"]} pairs) only; val for model selec
 β=({tc["beta1"]}, {tc["beta2"]}), ε={tc["eps"]}, Eq. (3) schedule with warmup {tc["warmup"]} and
 factor {tc["lr_factor"]}, dropout {tc["dropout"]}, label smoothing {tc["label_smoothing"]}, batches
 of ≤{tc["max_tokens"]} padded tokens per side, {len(s["epochs"])} epochs, bf16 autocast.
-Training took {s["train_minutes"]:.0f} min (whole run {s["total_minutes"]:.0f} min) on
+Throughput {sum(r["train_tok_per_s"] for r in s["epochs"]) / len(s["epochs"]):.0f} target
+tokens/s on average. Training took {s["train_minutes"]:.0f} min (whole run {s["total_minutes"]:.0f} min) on
 {s["hardware"]}, shared with other jobs.
 
 | epoch | train loss (smoothed) | val NLL | val BLEU (greedy) | lr | seconds |
