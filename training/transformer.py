@@ -72,7 +72,7 @@ class TrainConfig:
     bf16: bool = True  # autocast matmuls to bfloat16 (CPU AVX-512-BF16)
     threads: int = 1
     seed: int = 1234
-    max_minutes: float = 72.0  # > 0: start no epoch that would end after this many minutes
+    max_minutes: float = 68.0  # > 0: start no epoch that would end after this many minutes
     limit_train: int = 0  # > 0: only the first N training pairs (smoke runs)
     limit_eval: int = 0  # > 0: only the first N val/test pairs (smoke runs)
     data_dir: str = "/work/shared/data/multi30k"
