@@ -9,7 +9,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 import gradio as gr  # noqa: E402
 
 from demos import bert, gan, home, resnet, transformer  # noqa: E402
-from demos.i18n import I18N, build_language_switch, on_load_js, t  # noqa: E402
+from demos.i18n import HEAD_JS, I18N, build_language_switch, on_load_js, t  # noqa: E402
 
 TABS = [("tab_home", home), ("tab_resnet", resnet), ("tab_transformer", transformer),
         ("tab_gan", gan), ("tab_bert", bert)]  # fmt: skip
@@ -33,6 +33,7 @@ demo = build_app()
 if __name__ == "__main__":
     demo.queue(default_concurrency_limit=4).launch(
         i18n=I18N,
+        head=HEAD_JS,
         server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
         ssr_mode=False,

@@ -1,8 +1,7 @@
 """Every visible string in English and Chinese (gradio's `gr.I18n`), and the in-page language switch.
 
 gradio picks the language from the browser; the switch at the top of the page (and `?lang=zh` in the
-URL, remembered in the browser's localStorage) changes it without a reload by calling the frontend's
-own `changeLocale`, imported from the gradio build this app is served with.
+URL) overrides it, and the choice is remembered in the browser's localStorage.
 """
 
 from __future__ import annotations
@@ -151,35 +150,48 @@ def _core_module() -> str:
     return found[0] if found else ""
 
 
-def _set_locale_js(lang_expr: str) -> str:
-    core = _core_module()
-    return (
-        "try { localStorage.setItem('paper-gallery-lang', lang); } catch (e) {}\n"
-        f"import(new URL('assets/{core}', document.baseURI).href)"
-        f".then((m) => m.changeLocale({lang_expr})).catch(() => {{}});"
-    )
+# Injected by gradio into <head> as soon as the config is loaded, before the components mount:
+# the language from `?lang=`, else the remembered choice, else the browser's, set through the
+# frontend's own `changeLocale` (imported from the gradio build this app is served with).
+HEAD_JS = """<script>
+(() => {
+  let lang = new URLSearchParams(window.location.search).get("lang");
+  try {
+    if (lang === "en" || lang === "zh") localStorage.setItem("paper-gallery-lang", lang);
+    else lang = localStorage.getItem("paper-gallery-lang");
+  } catch (e) {}
+  if (lang !== "en" && lang !== "zh") {
+    lang = (navigator.language || "en").toLowerCase().startsWith("zh") ? "zh" : "en";
+  }
+  window.paperGalleryLang = lang;
+  window.paperGallerySetLang = (l) => import(new URL("assets/CORE", document.baseURI).href)
+    .then((m) => m.changeLocale(l)).catch(() => {});
+  window.paperGallerySetLang(lang);
+})();
+</script>""".replace("CORE", _core_module())
 
 
 def build_language_switch() -> gr.Radio:
-    """A radio at the top of the page that switches every translated string at once."""
+    """A radio at the top of the page: English / 中文 (remembered in the browser)."""
     switch = gr.Radio(
         list(LANGUAGES), value=None, label=t("language"), elem_id="language-switch",
         container=False, scale=0, min_width=200,
     )
-    codes = "{'English': 'en', '中文': 'zh'}"
     switch.change(
         None, inputs=switch, outputs=None, api_visibility="private",
-        js=f"(choice) => {{ const lang = {codes}[choice] || 'en'; {_set_locale_js('lang')} }}",
+        js="""(choice) => {
+  const lang = choice === "中文" ? "zh" : "en";
+  if (!choice || lang === window.paperGalleryLang) return;
+  try { localStorage.setItem("paper-gallery-lang", lang); } catch (e) {}
+  // Labels of tabs not opened yet keep the language the page started with: reload to start anew.
+  const url = new URL(window.location.href);
+  url.searchParams.set("lang", lang);
+  window.location.replace(url.toString());
+}""",
     )
     return switch
 
 
 def on_load_js() -> str:
-    """Page-load script: `?lang=` in the URL, else the remembered choice, else the browser's."""
-    return (
-        "() => { const q = new URLSearchParams(window.location.search).get('lang');\n"
-        "let lang = q; try { lang = lang || localStorage.getItem('paper-gallery-lang'); } catch (e) {}\n"
-        "if (lang !== 'en' && lang !== 'zh') { lang = (navigator.language || 'en').startsWith('zh') ? 'zh' : 'en'; }\n"
-        f"{_set_locale_js('lang')}\n"
-        "return [lang === 'zh' ? '中文' : 'English']; }"
-    )
+    """Page load: show the language in use on the switch."""
+    return "() => [window.paperGalleryLang === 'zh' ? '中文' : 'English']"

@@ -529,7 +529,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                 with gr.Column():
                     image = with_clear_errors(gr.Image(
                         type="filepath", sources=["upload", "webcam", "clipboard"], label=t("rn_image"),
-                        height=300))  # fmt: skip
+                        height=300, elem_id="resnet-image"))  # fmt: skip
                     weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("rn_weights"))
                     go = gr.Button(t("rn_classify"), variant="primary")
                 with gr.Column():
