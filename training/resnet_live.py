@@ -31,6 +31,7 @@ def main() -> None:
             history["test_accuracy"] = s.test_accuracy
     history["seconds"] = round(time.perf_counter() - t0, 1)
     history["threads"] = torch.get_num_threads()
+    history["load_average_1min"] = round(os.getloadavg()[0], 2)  # other processes slow the clock
     history["command"] = ".venv/bin/python -m training.resnet_live"
     LIVE_CACHE.parent.mkdir(parents=True, exist_ok=True)
     LIVE_CACHE.write_text(json.dumps(history, indent=1) + "\n", encoding="utf-8")
