@@ -1,0 +1,85 @@
+"""Latency of the GAN tab: a 64-digit sample grid and a 16-step interpolation with its GIF.
+
+    .venv/bin/python bench/gan.py [--iters 50] [--threads 2]
+
+Prints p50/p95 in ms of the tab's own callbacks (seeds -> z -> G -> mosaic; and lerp + slerp
+paths -> G -> strip + animated GIF written to a temp file + the |z| plot), for each embedded
+generator, plus the bare generator forward for 64 z. Targets on two cores: grid <= 100 ms,
+interpolation GIF <= 500 ms. Gradio's own encoding of the outputs (PNG, file copy) is not included.
+The bare forward runs on `--threads`; the tab's callbacks switch G to one thread (faster when other
+processes share the two cores: measured 136 ms on 2 threads vs 21 ms on 1 for 64 DCGAN samples).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from demos import gan as tab  # noqa: E402
+from models import gan as M  # noqa: E402
+from models import hub  # noqa: E402
+
+
+def pct(xs: list[float], q: int) -> float:
+    return statistics.quantiles(xs, n=100, method="inclusive")[q - 1] if len(xs) > 1 else xs[0]
+
+
+def timed(fn, iters: int, warmup: int = 3) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(iters):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--iters", type=int, default=50)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    rows = []
+    for name in tab.WEIGHTS:
+        G = hub.get(name).model
+        z = M.latents(range(64))
+        fwd = timed(lambda: M.generate(G, z), args.iters)
+        grid = timed(lambda: tab.sample_grid(name, 0, 64), args.iters)
+
+        def interp():
+            *_, fig, _md = tab.interpolate(name, 3, 11, 16, "paths")
+            fig.clear()
+
+        gif = timed(interp, max(10, args.iters // 2))
+        rows.append({"generator": name, "forward64_p50": pct(fwd, 50), "forward64_p95": pct(fwd, 95),
+                     "grid64_p50": pct(grid, 50), "grid64_p95": pct(grid, 95),
+                     "gif16_p50": pct(gif, 50), "gif16_p95": pct(gif, 95)})  # fmt: skip
+    load = os.getloadavg()[0]
+    print(f"torch {torch.__version__}, {args.threads} threads, fp32, {args.iters} iterations, "
+          f"load average {load:.1f} on {os.cpu_count()} cores")  # fmt: skip
+    head = f"{'generator':16} {'G(64 z) p50/p95':>18} {'64-grid p50/p95':>18} {'16-step GIF p50/p95':>21}"
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        print(f"{r['generator']:16} {r['forward64_p50']:8.1f} / {r['forward64_p95']:<7.1f} "
+              f"{r['grid64_p50']:8.1f} / {r['grid64_p95']:<7.1f} {r['gif16_p50']:10.1f} / {r['gif16_p95']:<8.1f}")  # fmt: skip
+    print("targets: 64-grid <= 100 ms, 16-step interpolation GIF <= 500 ms")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+"""Train an MNIST GAN of Goodfellow et al. 2014 (§5) or a DCGAN on one CPU thread.
+
+    .venv/bin/python training/gan.py --arch mlp --minutes 55 --lr_d 1e-4   # -> weights/gan_mlp_mnist
+    .venv/bin/python training/gan.py --arch dcgan --minutes 57             # -> weights/gan_dcgan_mnist
+    .venv/bin/python training/gan.py --arch dcgan --minutes 1 --out_dir /tmp/smoke   # smoke run
+
+Algorithm 1 with k = 1 on train[:50000] (the paper's split; train[50000:] is the validation set),
+non-saturating generator loss (§3), Adam, and an exponential moving average of G's weights (the
+averaged G is the one evaluated and saved; `--ema 0` turns it off). After every epoch a quick Parzen-window estimate (2,000
+samples, 1,000 validation images) picks the best generator so far: model selection on validation
+data only. Stops after `epochs` or `minutes`, whichever comes first. Writes the best generator with
+save_pretrained (fp16 tensors) and training_log.json; `training/gan_eval.py` then measures it on
+the test set (Parzen, mode coverage, Fréchet distance) and writes the model card.
+"""
+
+import argparse
+import copy
+import json
+import platform
+import sys
+import time
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from models.gan import (  # noqa: E402
+    PRESETS, Discriminator, Generator, count_params, discriminator_loss, generator_loss,
+    init_weights, mnist, parzen_log_likelihood,
+)  # fmt: skip
+
+
+@dataclass
+class TrainConfig:
+    arch: str = "dcgan"  # a key of models.gan.PRESETS
+    epochs: int = 100  # upper bound; `minutes` usually ends the run first
+    minutes: float = 45.0  # wall-clock budget on a shared 2-core machine
+    batch_size: int = 100  # the paper's code
+    k: int = 1  # D steps per G step (Algorithm 1; "we used k = 1")
+    lr: float = 2e-4  # Adam, DCGAN's settings (the paper: SGD + momentum)
+    lr_d: float = 0.0  # D's learning rate if > 0 (else `lr`): a slower D keeps G's gradient useful
+    beta1: float = 0.5
+    saturating: bool = False  # True: G minimizes log(1 - D(G(z))) as in Eq. 1
+    ema: float = 0.999  # keep an exponential moving average of G's weights (0 = off); not in the
+    # paper (Yazici et al. 2019, arXiv:1806.04498): averaging damps G's oscillation in the game
+    init: str = "default"  # "paper": uniform +-0.05 (G) and +-0.005 (D) weights, the paper's code
+    threads: int = 1
+    seed: int = 1337
+    out_dir: str = ""  # default: weights/gan_<arch>_mnist
+
+
+# -----------------------------------------------------------------------------
+# 1) config from the command line: every TrainConfig field is a --flag
+parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+for f in fields(TrainConfig):
+    kind = (lambda s: s.lower() in ("1", "true", "yes")) if f.type is bool else f.type
+    parser.add_argument(f"--{f.name}", type=kind, default=f.default)
+cfg = TrainConfig(**vars(parser.parse_args()))
+cfg.out_dir = cfg.out_dir or f"weights/gan_{cfg.arch}_mnist"
+command = ".venv/bin/python training/gan.py " + " ".join(sys.argv[1:])
+print(cfg)
+torch.manual_seed(cfg.seed)
+torch.set_num_threads(cfg.threads)
+out_dir = Path(cfg.out_dir)
+out_dir.mkdir(parents=True, exist_ok=True)
+
+# -----------------------------------------------------------------------------
+# 2) data: the paper's split, pixels in [0, 1]
+x_train, _ = mnist("train")  # (50000, 28, 28)
+x_val, _ = mnist("val")  # (10000, 28, 28), only for model selection
+x_train = x_train[:, None]  # (50000, 1, 28, 28)
+
+# -----------------------------------------------------------------------------
+# 3) the two players
+model_cfg = PRESETS[cfg.arch]
+G, D = Generator(model_cfg), Discriminator(model_cfg)
+if cfg.arch == "dcgan":
+    G.apply(init_weights)
+    D.apply(init_weights)
+if cfg.init == "paper":  # pylearn2 `irange`: uniform weights, zero biases
+    for net, r in ((G, 0.05), (D, 0.005)):
+        for m in net.modules():
+            if isinstance(m, torch.nn.Linear):
+                torch.nn.init.uniform_(m.weight, -r, r)
+                torch.nn.init.zeros_(m.bias)
+print(f"{cfg.arch}: G {count_params(G):,} parameters, D {count_params(D):,}")
+G_ema = copy.deepcopy(G).eval()  # what is evaluated and saved when cfg.ema > 0
+opt_g = torch.optim.Adam(G.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
+opt_d = torch.optim.Adam(D.parameters(), lr=cfg.lr_d or cfg.lr, betas=(cfg.beta1, 0.999))
+z_dim = model_cfg.z_dim
+SIGMAS = torch.logspace(-1, 0, 21).tolist()
+
+
+@torch.no_grad()
+def quick_parzen(n_samples: int = 2000, n_val: int = 1000) -> tuple[float, float]:
+    """Validation Parzen log-likelihood (best sigma of the grid) of the current G: for selection."""
+    G_eval = G_ema if cfg.ema else G.eval()
+    samples = G_eval(torch.randn(n_samples, z_dim))
+    G.train()
+    curve = parzen_log_likelihood(x_val[:n_val], samples, SIGMAS).mean(1)
+    i = int(curve.argmax())
+    return curve[i].item(), SIGMAS[i]
+
+
+# -----------------------------------------------------------------------------
+# 4) Algorithm 1
+log = {"config": asdict(cfg), "command": command, "model_config": asdict(model_cfg), "epochs": []}
+best = {"val_parzen": -float("inf")}
+steps_per_epoch = len(x_train) // cfg.batch_size
+t_start = time.time()
+stop = False
+for epoch in range(cfg.epochs):
+    t_epoch = time.time()
+    perm = torch.randperm(len(x_train))
+    sums = {"loss_d": 0.0, "loss_g": 0.0, "d_real": 0.0, "d_fake": 0.0}
+    for it in range(steps_per_epoch):
+        real = x_train[perm[it * cfg.batch_size : (it + 1) * cfg.batch_size]]  # (B, 1, 28, 28)
+        # k steps of D: ascend log D(x) + log(1 - D(G(z)))
+        for _ in range(cfg.k):
+            with torch.no_grad():
+                fake = G(torch.randn(cfg.batch_size, z_dim))
+            real_logits, fake_logits = D(real), D(fake)
+            loss_d = discriminator_loss(real_logits, fake_logits)
+            opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            opt_d.step()
+        # one step of G (non-saturating by default, §3)
+        fake_logits_g = D(G(torch.randn(cfg.batch_size, z_dim)))
+        loss_g = generator_loss(fake_logits_g, cfg.saturating)
+        opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        opt_g.step()
+        if cfg.ema:
+            with torch.no_grad():
+                for p_ema, p in zip(G_ema.parameters(), G.parameters()):
+                    p_ema.lerp_(p, 1 - cfg.ema)
+                for b_ema, b in zip(G_ema.buffers(), G.buffers()):  # BN statistics: copied
+                    b_ema.copy_(b)
+        sums["loss_d"] += loss_d.item()
+        sums["loss_g"] += loss_g.item()
+        sums["d_real"] += torch.sigmoid(real_logits).mean().item()
+        sums["d_fake"] += torch.sigmoid(fake_logits).mean().item()
+        if it % 100 == 0:
+            rate = (it + 1) * cfg.batch_size / (time.time() - t_epoch)
+            print(f"epoch {epoch} it {it}/{steps_per_epoch} loss_d {loss_d.item():.3f} "
+                  f"loss_g {loss_g.item():.3f} {rate:.0f} img/s", flush=True)  # fmt: skip
+        if time.time() - t_start > cfg.minutes * 60:
+            stop = True
+            break
+    n = it + 1
+    t_train = time.time() - t_epoch
+    val_ll, val_sigma = quick_parzen()
+    row = {k: v / n for k, v in sums.items()}
+    row.update(epoch=epoch + 1, steps=n, val_parzen=val_ll, val_sigma=val_sigma, train_seconds=t_train,
+               images_per_second=n * cfg.batch_size / t_train, minutes=(time.time() - t_start) / 60)  # fmt: skip
+    log["epochs"].append(row)
+    print(json.dumps(row), flush=True)
+    if val_ll > best["val_parzen"]:
+        G_best = G_ema if cfg.ema else G
+        best = {"val_parzen": val_ll, "epoch": epoch + 1, "state": copy.deepcopy(G_best.state_dict())}
+        copy.deepcopy(G_best).eval().half().save_pretrained(out_dir)  # the best so far, on disk at once
+    (out_dir / "training_log.json").write_text(json.dumps(log, indent=1))
+    if stop:
+        break
+
+# -----------------------------------------------------------------------------
+# 5) save the generator chosen on validation data, as fp16 tensors (half the file, same samples)
+G.load_state_dict(best["state"])
+G.eval()
+G.half().save_pretrained(out_dir)
+log["best_epoch"] = best["epoch"]
+log["train_minutes"] = (time.time() - t_start) / 60
+log["hardware"] = f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {cfg.threads} thread(s)"
+(out_dir / "training_log.json").write_text(json.dumps(log, indent=1))
+print(f"saved {out_dir} (best epoch {best['epoch']}, val Parzen {best['val_parzen']:.1f}) "
+      f"in {log['train_minutes']:.1f} min")  # fmt: skip
