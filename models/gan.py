@@ -521,20 +521,23 @@ def _game_1d(
     p_data = torch.exp(-0.5 * ((xs - mu) / sd) ** 2) / (sd * math.sqrt(2 * math.pi))
     z_lines = torch.linspace(-1, 1, 21).view(-1, 1)
 
-    def sample_data(n: int) -> Tensor:
-        return mu + sd * torch.randn(n, 1, generator=gen)
+    gen_frame = torch.Generator().manual_seed(seed + 1)  # frames draw their own samples: the
+    # training stream (and so the run) is the same however often a frame is taken
 
-    def sample_z(n: int) -> Tensor:
-        return 2 * torch.rand(n, 1, generator=gen) - 1
+    def sample_data(n: int, g: torch.Generator = gen) -> Tensor:
+        return mu + sd * torch.randn(n, 1, generator=g)
+
+    def sample_z(n: int, g: torch.Generator = gen) -> Tensor:
+        return 2 * torch.rand(n, 1, generator=g) - 1
 
     def frame(step: int, loss_d: float, loss_g: float) -> Game1DState:
         with torch.no_grad():
-            fake = G(sample_z(2048)).flatten()
+            fake = G(sample_z(2048, gen_frame)).flatten()
             # Gaussian KDE of p_g with Silverman's bandwidth (kept >= 0.02 against a collapsed G)
             h = max(1.06 * fake.std().item() * len(fake) ** -0.2, 0.02)
             p_g = torch.exp(-0.5 * ((xs_f[:, None] - fake[None]) / h) ** 2).mean(1).double() / (h * math.sqrt(2 * math.pi))
             d = torch.sigmoid(D(xs_f.view(-1, 1))).double().flatten()
-            real_l, fake_l = D(sample_data(2048)), D(fake.view(-1, 1))
+            real_l, fake_l = D(sample_data(2048, gen_frame)), D(fake.view(-1, 1))
             d_star = optimal_discriminator(p_data, p_g)
             return Game1DState(
                 step, xs.numpy(), p_data.numpy(), p_g.numpy(), d.numpy(), d_star.numpy(),
