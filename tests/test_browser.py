@@ -88,8 +88,9 @@ def test_resnet_tab_in_the_browser(page, app_server, tmp_path):
     page.get_by_role("tab", name="ResNet").click()
     # Fig. 6 opens with the tab: a figure and the checked findings.
     page.get_by_text("The paper's finding, checked on this run").wait_for()
-    page.locator("#component-0, .gradio-container").first.wait_for()
-    assert page.get_by_text("plain-56 ends with a higher training error than plain-20").is_visible()
+    page.get_by_text("✅ plain-56 ends with a higher training error than plain-20").wait_for()
+    page.get_by_text("✅ ResNet-56 ends with a lower training error than ResNet-20").wait_for()
+    page.locator(".js-plotly-plot, img, canvas").first.wait_for()
     shot(page, "resnet_fig6_en")
 
     # Classify a photo that ships with scikit-image.
@@ -113,7 +114,7 @@ def test_resnet_tab_in_the_browser(page, app_server, tmp_path):
     page.get_by_role("tab", name="首页").wait_for()
     page.get_by_role("tab", name="ResNet").click()
     for name in ("退化问题（图 6）", "亲手试一试", "为什么有效", "图像分类", "核对论文"):
-        assert page.get_by_role("tab", name=name).is_visible(), name
+        page.get_by_role("tab", name=name).wait_for()  # every sub-tab label, opened or not
     page.get_by_role("tab", name="网络结构").click()
     page.get_by_text("各阶段（表 1）").wait_for()
     shot(page, "resnet_arch_zh")
