@@ -30,6 +30,7 @@ import json
 import math
 import platform
 import random
+import shlex
 import sys
 import time
 from dataclasses import asdict, dataclass, fields, replace
@@ -73,6 +74,9 @@ class TrainConfig:
     threads: int = 1
     seed: int = 1234
     max_minutes: float = 68.0  # > 0: start no epoch that would end after this many minutes
+    eval_splits: str = "val,test_2016_flickr,test_2017_flickr"  # scored at the end, beam + greedy
+    eval_only: bool = False  # score the checkpoint already in out_dir (a run cut short by time)
+    selected: str = ""  # eval_only: which checkpoint out_dir holds, for the card
     limit_train: int = 0  # > 0: only the first N training pairs (smoke runs)
     limit_eval: int = 0  # > 0: only the first N val/test pairs (smoke runs)
     data_dir: str = "/work/shared/data/multi30k"
@@ -188,6 +192,8 @@ def save(model: Transformer, tokenizer, out_dir: Path) -> None:
 
 def main() -> None:
     cfg = parse_args()
+    if cfg.eval_only:
+        return evaluate_only(cfg)
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)
@@ -292,13 +298,8 @@ def main() -> None:
     save(model, tokenizer, out_dir)
 
     # 5) score the shipped weights (fp32 compute): val and both test sets, beam search (§6.1)
-    t_eval = time.time()
     scores = {"selected": choice["name"], "val_bleu_greedy_at_selection": choice["val_bleu"]}
-    for split, (en, de) in evalsets.items():
-        scores[f"{split}_bleu"] = bleu(model, tokenizer, en, de, beam=cfg.beam, alpha=cfg.alpha)
-        scores[f"{split}_bleu_greedy"] = bleu(model, tokenizer, en, de, beam=1, alpha=0.0)
-        print(split, scores[f"{split}_bleu"], scores[f"{split}_bleu_greedy"], flush=True)
-    scores["eval_seconds"] = time.time() - t_eval
+    scores.update(score_splits(model, tokenizer, evalsets, cfg))
     summary = {
         "command": "OMP_NUM_THREADS=1 .venv/bin/python " + " ".join(sys.argv),
         "train_config": asdict(cfg),
@@ -318,12 +319,60 @@ def main() -> None:
     print(json.dumps({k: v for k, v in summary.items() if k != "epochs"}, indent=1))
 
 
+def score_splits(model, tokenizer, evalsets: dict, cfg: TrainConfig) -> dict:
+    """Beam-search (§6.1) and greedy BLEU of `cfg.eval_splits`, fp32 compute."""
+    t_eval, scores = time.time(), {}
+    for split in cfg.eval_splits.split(","):
+        en, de = evalsets[split]
+        scores[f"{split}_bleu"] = bleu(model, tokenizer, en, de, beam=cfg.beam, alpha=cfg.alpha)
+        scores[f"{split}_bleu_greedy"] = bleu(model, tokenizer, en, de, beam=1, alpha=0.0)
+        print(split, scores[f"{split}_bleu"], scores[f"{split}_bleu_greedy"], flush=True)
+    scores["eval_seconds"] = time.time() - t_eval
+    return scores
+
+
+def evaluate_only(cfg: TrainConfig) -> None:
+    """Score the checkpoint in out_dir and write the summary and card, for a run whose final
+    evaluation had to be cut (the training process was stopped after it saved its selection)."""
+    torch.set_num_threads(cfg.threads)
+    out_dir = Path(cfg.out_dir)
+    tokenizer = load_tokenizer(out_dir)
+    model = Transformer.from_pretrained(str(out_dir.resolve()), strict=True).eval()
+    log = json.loads((out_dir / "training_log.json").read_text())["epochs"]
+    n = cfg.limit_eval or None
+    evalsets = {s: (read_lines(cfg.data_dir, s, "en")[:n], read_lines(cfg.data_dir, s, "de")[:n])
+                for s in cfg.eval_splits.split(",")}  # fmt: skip
+    scores = {"selected": cfg.selected or "see training_log.json"}
+    scores.update(score_splits(model, tokenizer, evalsets, cfg))
+    train_cfg = replace(cfg, eval_only=False, eval_splits=TrainConfig.eval_splits, selected="")
+    summary = {
+        "command": "OMP_NUM_THREADS=1 .venv/bin/python training/transformer.py",
+        "eval_command": "OMP_NUM_THREADS=1 .venv/bin/python " + shlex.join(sys.argv),
+        "train_config": asdict(train_cfg),
+        "model_config": asdict(model.config),
+        "num_params": count_params(model),
+        "train_pairs": 29000,
+        "train_minutes": sum(r["seconds"] for r in log) / 60,
+        "total_minutes": sum(r["seconds"] for r in log) / 60 + scores["eval_seconds"] / 60,
+        "hardware": f"{platform.processor() or platform.machine()}, {cfg.threads} thread(s), "
+                    f"torch {torch.__version__}",
+        "bleu": {"beam": cfg.beam, "alpha": cfg.alpha, "sacrebleu": sacrebleu.__version__,
+                 "signature": bleu_signature(), **scores},
+        "epochs": log,
+    }  # fmt: skip
+    (out_dir / "training_log.json").write_text(json.dumps(summary, indent=1))
+    write_card(out_dir, summary)
+    print(json.dumps({k: v for k, v in summary.items() if k != "epochs"}, indent=1))
+
+
 def write_card(out_dir: Path, s: dict) -> None:
     """README.md: the mixin's card header (kept by save_pretrained) is replaced by ours."""
     b, tc, mc = s["bleu"], s["train_config"], s["model_config"]
     rows = "\n".join(
         f"| {r['epoch']} | {r['train_loss']:.3f} | {r['val_loss']:.3f} | {r['val_bleu_greedy']:.2f} "
         f"| {r['lr']:.2e} | {r['seconds']:.0f} |" for r in s["epochs"])  # fmt: skip
+    val_row = (f"| val (1014) | {b['val_bleu']:.2f} | {b['val_bleu_greedy']:.2f} |\n"
+               if "val_bleu" in b else "")  # fmt: skip
     card = f"""---
 library_name: paper-gallery
 license: apache-2.0
@@ -344,8 +393,7 @@ embeddings: {s["num_params"] / 1e6:.2f} M parameters, stored in fp16. Code: `mod
 |---|---|---|
 | test_2016_flickr (1000) | **{b["test_2016_flickr_bleu"]:.2f}** | {b["test_2016_flickr_bleu_greedy"]:.2f} |
 | test_2017_flickr (1000) | **{b["test_2017_flickr_bleu"]:.2f}** | {b["test_2017_flickr_bleu_greedy"]:.2f} |
-| val (1014) | {b["val_bleu"]:.2f} | {b["val_bleu_greedy"]:.2f} |
-
+{val_row}
 sacreBLEU {b["sacrebleu"]} (`{b["signature"]}`): detokenized, cased output against the raw
 references. Checkpoint: {b["selected"]} (chosen on val greedy BLEU).
 
@@ -363,7 +411,8 @@ translate(model, tokenizer, "A man is riding a bike down the street.", beam=4).t
 {s["command"]}
 ```
 
-Multi30k task 1 train split ({s["train_pairs"]} pairs) only; val for model selection. Adam
+{("Scored by a second command (the run was stopped once it had saved its checkpoint, to meet a "
+  "deadline): `" + s["eval_command"] + "`") + chr(10) + chr(10) if "eval_command" in s else ""}Multi30k task 1 train split ({s["train_pairs"]} pairs) only; val for model selection. Adam
 β=({tc["beta1"]}, {tc["beta2"]}), ε={tc["eps"]}, Eq. (3) schedule with warmup {tc["warmup"]} and
 factor {tc["lr_factor"]}, dropout {tc["dropout"]}, label smoothing {tc["label_smoothing"]}, batches
 of ≤{tc["max_tokens"]} padded tokens per side, {len(s["epochs"])} epochs, bf16 autocast.
