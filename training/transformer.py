@@ -58,7 +58,7 @@ from models.transformer import (
 class TrainConfig:
     arch: str = "small"  # a key of models.transformer.PRESETS
     vocab_size: int = 8000  # joint BPE merges + alphabet + 4 specials
-    epochs: int = 16  # ~1,500 target tok/s on 1 busy thread (bf16): ~5 min an epoch
+    epochs: int = 16  # 790-1,670 target tok/s on 1 busy thread (bf16): 5-10 min an epoch
     max_tokens: int = 2500  # per batch, padded, on each side (§5.1 batches by length)
     warmup: int = 1000  # Eq. (3) warmup_steps (the paper: 4000 of 100k steps)
     lr_factor: float = 0.5  # Eq. (3) times this: peak 0.5 * 256^-0.5 * 1000^-0.5 = 9.9e-4
