@@ -160,15 +160,15 @@ class BasicBlock(nn.Module):
         self.bn1 = nn.BatchNorm2d(width)
         self.conv2 = conv3x3(width, c_out)
         self.bn2 = nn.BatchNorm2d(c_out)
-        self.relu = nn.ReLU()  # not in-place: the pre-ReLU responses are returned for Fig. 7
         self.downsample = make_shortcut(cfg.shortcut, c_in, c_out, stride) if cfg.residual else None
 
     def forward(self, x: Tensor, return_responses: bool = False):
         shortcut = x if self.downsample is None else self.downsample(x)  # (B, C_out, H/s, W/s)
         r1 = self.bn1(self.conv1(x))  # (B, width, H/s, W/s): "responses" = after BN, before ReLU
-        r2 = self.bn2(self.conv2(self.relu(r1)))  # F(x), (B, C_out, H/s, W/s)
+        # In place (as torchvision) unless the pre-ReLU responses are returned for Fig. 7
+        r2 = self.bn2(self.conv2(F.relu(r1, inplace=not return_responses)))  # F(x), (B, C_out, H/s, W/s)
         # Eq. (1): y = F(x, {W_i}) + x, then the second nonlinearity (Fig. 2); plain: y = F(x)
-        out = self.relu(r2 + shortcut if self.residual else r2)
+        out = F.relu(r2 + shortcut if self.residual else r2, inplace=self.residual or not return_responses)
         return (out, (r1, r2)) if return_responses else out
 
 
@@ -195,15 +195,14 @@ class Bottleneck(nn.Module):
         self.bn2 = nn.BatchNorm2d(width)
         self.conv3 = conv1x1(width, c_out)
         self.bn3 = nn.BatchNorm2d(c_out)
-        self.relu = nn.ReLU()
         self.downsample = make_shortcut(cfg.shortcut, c_in, c_out, stride) if cfg.residual else None
 
     def forward(self, x: Tensor, return_responses: bool = False):
         shortcut = x if self.downsample is None else self.downsample(x)  # (B, 4w, H/s, W/s)
         r1 = self.bn1(self.conv1(x))  # (B, w, H/s1, W/s1): 1x1 reduces the width
-        r2 = self.bn2(self.conv2(self.relu(r1)))  # (B, w, H/s, W/s)
-        r3 = self.bn3(self.conv3(self.relu(r2)))  # F(x), (B, 4w, H/s, W/s): 1x1 restores it
-        out = self.relu(r3 + shortcut if self.residual else r3)  # Eq. (1) / plain
+        r2 = self.bn2(self.conv2(F.relu(r1, inplace=not return_responses)))  # (B, w, H/s, W/s)
+        r3 = self.bn3(self.conv3(F.relu(r2, inplace=not return_responses)))  # F(x), (B, 4w, H/s, W/s)
+        out = F.relu(r3 + shortcut if self.residual else r3, inplace=self.residual or not return_responses)  # Eq. (1) / plain
         return (out, (r1, r2, r3)) if return_responses else out
 
 
@@ -282,7 +281,7 @@ class ResNet(
 
     def forward_features(self, x: Tensor) -> Tensor:
         """(B, 3, H, W) normalized images -> (B, C, H/32, W/32) (ImageNet) or (B, 64, H/4, W/4)."""
-        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))  # (B, 64, H/4, W/4) or (B, 16, H, W)
+        x = self.maxpool(F.relu(self.bn1(self.conv1(x)), inplace=True))  # (B, 64, H/4, W/4) or (B, 16, H, W)
         for stage in self.stages:
             x = stage(x)  # each stage after the first: half the size, double the width
         return x
