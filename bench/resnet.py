@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -22,22 +21,9 @@ import torchvision
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import pct, timed  # noqa: E402
+
 from models import resnet as R  # noqa: E402
-
-
-def pct(xs: list[float], q: float) -> float:
-    return statistics.quantiles(xs, n=100, method="inclusive")[q - 1] if len(xs) > 1 else xs[0]
-
-
-def timed(fn, iters: int, warmup: int = 5) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(iters):
-        t0 = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
 
 
 def compare(name: str, ours: torch.nn.Module, ref: torch.nn.Module | None, size: int, iters: int) -> dict:
@@ -64,8 +50,6 @@ def compare(name: str, ours: torch.nn.Module, ref: torch.nn.Module | None, size:
 
 def classify_path(model: R.ResNet, iters: int) -> list[float]:
     """The tab's classify: PIL decode of a photo, preprocessing, forward + Grad-CAM."""
-    import PIL.Image
-
     from demos.resnet import example_images, open_image
 
     path = next(p for p in example_images() if p.endswith("chelsea.png"))

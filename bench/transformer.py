@@ -28,15 +28,12 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import pct  # noqa: E402
 from models import transformer as T
 
 ROOT = Path(__file__).resolve().parent.parent
 EMBEDDED = ROOT / "weights" / "transformer_multi30k"
 SENTENCE = "A girl in a red dress is running across the green grass with her dog."
-
-
-def pct(xs: list[float], q: int) -> float:
-    return statistics.quantiles(xs, n=100, method="inclusive")[q - 1] if len(xs) > 1 else xs[0]
 
 
 def model_and_tokenizer():

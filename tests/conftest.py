@@ -77,3 +77,14 @@ def client(app_server):
     from gradio_client import Client
 
     return Client(app_server.url, verbose=False, analytics_enabled=False)
+
+
+@pytest.fixture
+def isolated_hub(monkeypatch, tmp_path):
+    """An empty Hugging Face cache and no model loaded yet, for tests of code that loads weights."""
+    from models import hub
+
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
+    hub._cache.clear()
+    yield
+    hub._cache.clear()

@@ -19,11 +19,8 @@ torch.set_num_threads(1)  # a busy two-core machine: one thread is faster than f
 
 
 @pytest.fixture(autouse=True)
-def fresh_hub_cache(monkeypatch, tmp_path):
-    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
-    hub._cache.clear()
-    yield
-    hub._cache.clear()
+def fresh_hub_cache(isolated_hub):
+    """Every test here starts with an empty Hub cache and no model loaded (tests/conftest.py)."""
 
 
 # --- the modules -----------------------------------------------------------------------------

@@ -19,11 +19,8 @@ from models import resnet as R
 
 
 @pytest.fixture(autouse=True)
-def fresh_hub_cache(monkeypatch, tmp_path):
-    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
-    hub._cache.clear()
-    yield
-    hub._cache.clear()
+def fresh_hub_cache(isolated_hub):
+    """Every test here starts with an empty Hub cache and no model loaded (tests/conftest.py)."""
 
 
 def save(img: PIL.Image.Image, path, **kw) -> str:
