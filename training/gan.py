@@ -13,18 +13,18 @@ save_pretrained (fp16 tensors) and training_log.json; `training/gan_eval.py` the
 the test set (Parzen, mode coverage, Fréchet distance) and writes the model card.
 """
 
-import argparse
 import copy
 import json
 import platform
 import sys
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from training.common import config_from_args  # noqa: E402
 from models.gan import (  # noqa: E402
     PRESETS, Discriminator, Generator, count_params, discriminator_loss, generator_loss,
     init_weights, mnist, parzen_log_likelihood,
@@ -52,11 +52,7 @@ class TrainConfig:
 
 # -----------------------------------------------------------------------------
 # 1) config from the command line: every TrainConfig field is a --flag
-parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-for f in fields(TrainConfig):
-    kind = (lambda s: s.lower() in ("1", "true", "yes")) if f.type is bool else f.type
-    parser.add_argument(f"--{f.name}", type=kind, default=f.default)
-cfg = TrainConfig(**vars(parser.parse_args()))
+cfg = config_from_args(TrainConfig, __doc__)
 cfg.out_dir = cfg.out_dir or f"weights/gan_{cfg.arch}_mnist"
 command = ".venv/bin/python training/gan.py " + " ".join(sys.argv[1:])
 print(cfg)

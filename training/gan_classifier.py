@@ -7,19 +7,19 @@ train[:50000] with light augmentation (random shifts of up to 2 px), Adam with a
 train[50000:] is the validation set, the 10,000 test images are measured at the end.
 """
 
-import argparse
 import json
 import math
 import platform
 import sys
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from training.common import config_from_args  # noqa: E402
 from models.gan import ClassifierConfig, DigitClassifier, classify, count_params, mnist  # noqa: E402
 
 
@@ -34,10 +34,7 @@ class TrainConfig:
     out_dir: str = "weights/mnist_classifier"
 
 
-parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-for f in fields(TrainConfig):
-    parser.add_argument(f"--{f.name}", type=f.type, default=f.default)
-cfg = TrainConfig(**vars(parser.parse_args()))
+cfg = config_from_args(TrainConfig, __doc__)
 command = ".venv/bin/python training/gan_classifier.py " + " ".join(sys.argv[1:])
 print(cfg)
 torch.manual_seed(cfg.seed)

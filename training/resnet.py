@@ -17,7 +17,6 @@ iterations = 164 epochs, weight decay 1e-4, momentum 0.9, 4-px pad + random 32x3
   the net has seen the compression artefacts; the lossless 1k test subset is reported as well.
 """
 
-import argparse
 import io
 import json
 import math
@@ -25,7 +24,7 @@ import os
 import platform
 import sys
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +33,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from training.common import config_from_args  # noqa: E402
 from models.resnet import PRESETS, ResNet, count_params
 
 
@@ -62,11 +62,7 @@ class TrainConfig:
 
 # -----------------------------------------------------------------------------
 # 1) config from the command line: every TrainConfig field is a --flag
-parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-for f in fields(TrainConfig):
-    kind = (lambda s: s.lower() in ("1", "true", "yes")) if f.type is bool else f.type
-    parser.add_argument(f"--{f.name}", type=kind, default=f.default)
-cfg = TrainConfig(**vars(parser.parse_args()))
+cfg = config_from_args(TrainConfig, __doc__)
 command = "OMP_NUM_THREADS=1 .venv/bin/python training/resnet.py " + " ".join(sys.argv[1:])
 print(cfg)
 

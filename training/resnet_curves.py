@@ -23,13 +23,12 @@ Writes weights/resnet_curves/curves.json and fp16 checkpoints of plain20/plain56
 (`save_pretrained(<out_dir>/<arch>)`) for the layer-response plot (Fig. 7).
 """
 
-import argparse
 import json
 import math
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +36,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from training.common import config_from_args  # noqa: E402
 from models.resnet import PRESETS, ResNet, count_flops, count_params
 
 
@@ -66,11 +66,7 @@ class CurvesConfig:
 
 # -----------------------------------------------------------------------------
 # 1) config
-parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-for f in fields(CurvesConfig):
-    kind = (lambda s: s.lower() in ("1", "true", "yes")) if f.type is bool else f.type
-    parser.add_argument(f"--{f.name}", type=kind, default=f.default)
-cfg = CurvesConfig(**vars(parser.parse_args()))
+cfg = config_from_args(CurvesConfig, __doc__)
 command = "OMP_NUM_THREADS=1 .venv/bin/python training/resnet_curves.py " + " ".join(sys.argv[1:])
 print(cfg)
 torch.set_num_threads(cfg.threads)

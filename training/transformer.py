@@ -24,7 +24,6 @@ Writes into `out_dir`: config.json + model.safetensors (save_pretrained), tokeni
 training_log.json and the model card README.md.
 """
 
-import argparse
 import gzip
 import json
 import math
@@ -33,13 +32,14 @@ import random
 import shlex
 import sys
 import time
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import sacrebleu
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from training.common import config_from_args  # noqa: E402
 from models.transformer import (
     BOS,
     PAD,
@@ -84,15 +84,7 @@ class TrainConfig:
 
 
 def parse_args() -> TrainConfig:
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    for f in fields(TrainConfig):
-        if f.type in ("bool", bool):
-            p.add_argument(
-                f"--{f.name}", type=lambda s: s.lower() in ("1", "true", "yes"), default=f.default
-            )
-        else:
-            p.add_argument(f"--{f.name}", type=type(f.default), default=f.default)
-    return TrainConfig(**vars(p.parse_args()))
+    return config_from_args(TrainConfig, __doc__.split("\n")[0])
 
 
 def read_lines(data_dir: str, split: str, lang: str) -> list[str]:
