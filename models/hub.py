@@ -45,7 +45,7 @@ class WeightsEntry:
     model: str  # "module:Class" of a PyTorchModelHubMixin model, e.g. "models.resnet:ResNet"
     repo_id: str  # Hub repo id
     revision: str | None  # pinned commit; None only for our own checkpoints not yet published
-    files: dict[str, str]  # file name -> sha256 (config.json and model.safetensors at least)
+    files: dict[str, str | None]  # file name -> sha256 (None: not known, the revision pins it)
     embedded: str | None = None  # folder under weights/ when the project ships it
     paper: str = ""  # which tab uses it: resnet, transformer, gan, bert
     description: str = ""
@@ -107,6 +107,8 @@ def verify(folder: Path, entry: WeightsEntry) -> None:
         path = folder / fname
         if not path.is_file():
             raise WeightsError(f"{entry.name}: file '{fname}' is missing from {folder}.")
+        if expected is None:  # no sha256 known (catalogue says why): the pinned revision pins it
+            continue
         got = sha256(path)
         if got != expected:
             raise WeightsError(
