@@ -1,11 +1,1139 @@
-"""transformer tab (to be built: see its issue). Until then it says plainly that it is coming."""
+"""Transformer tab: translate English to German and look inside: every attention map, the decoding
+step by step, and explorers for the paper's design choices.
+
+Pure callbacks first (plain data in, plain data, HTML or figures out), then the figures, the
+strings and `build_tab()`. Paper: Vaswani et al., "Attention Is All You Need", arXiv:1706.03762.
+"""
 
 from __future__ import annotations
 
-import gradio as gr
+import functools
+import html
+import math
+import re
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+from typing import NamedTuple
 
-from demos.i18n import t
+import gradio as gr
+import numpy as np
+import torch
+
+from demos.i18n import register, t, text
+from demos.plots import OKABE_ITO, _plt
+from models import hub
+from models import transformer as T
+from models.gan import torch_threads
+
+WEIGHTS = ["transformer_small.multi30k_ende", "transformer_base.opus_mt_ende"]
+DEFAULT_WEIGHTS = WEIGHTS[0]
+DEFAULT_TEXT = "A man in a blue shirt is riding a bike down the street."
+EXAMPLES = [
+    DEFAULT_TEXT,
+    "Two dogs are playing in the snow.",
+    "A little girl is climbing into a wooden playhouse.",
+    "The woman with the red hat is selling fruit at the market.",
+]
+MAX_BEAM = 8
+ALPHA = 0.6  # §6.1 length penalty
+MAX_CHARS = 20_000  # longer input is cut before tokenizing (5,000 words is ~30,000 characters)
+MAX_SRC_TOKENS = 100  # subwords translated, </s> included; the rest is cut with a notice
+TOP_K = 5  # next-token candidates recorded per decoding step (the view shows 1..TOP_K)
+MAX_STEPS_SHOWN = 40
+KINDS = ["encoder", "decoder", "cross"]
+HEADS_MEAN = "mean"
+PNG_DIR = Path(tempfile.gettempdir()) / "paper-gallery-transformer"
+PAPER_PARAMS_M = {"base": 65, "big": 213}  # Table 3
+PAPER_BLEU_ENDE = {"base": 27.3, "big": 28.4}  # Table 2, WMT 2014 newstest2014
+
+
+def _lang(choice: str | None) -> str:
+    return "zh" if choice == "中文" else "en"
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking what came through the API: refused with a message that says what is allowed
+# ---------------------------------------------------------------------------------------------
+
+
+def _int(value, lo: int, hi: int, key: str, lang: str) -> int:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = float("nan")
+    if not math.isfinite(v) or v != int(v) or not lo <= v <= hi:
+        raise gr.Error(text(key, lang).format(lo=lo, hi=hi))
+    return int(v)
+
+
+def _float(value, lo: float, hi: float, key: str, lang: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = float("nan")
+    if not math.isfinite(v) or not lo <= v <= hi:
+        raise gr.Error(text(key, lang).format(lo=lo, hi=hi))
+    return v
+
+
+def clean_source(source, lang: str) -> tuple[str, bool]:
+    """The text to translate: NFC, control characters removed, whitespace collapsed, at most
+    MAX_CHARS characters (cut flag). Empty or whitespace-only text is refused."""
+    if not isinstance(source, str):
+        source = "" if source is None else str(source)
+    cut = len(source) > MAX_CHARS
+    source = unicodedata.normalize("NFC", source[:MAX_CHARS])
+    source = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in source)
+    source = re.sub(r"\s+", " ", source).strip()
+    if not source:
+        raise gr.Error(text("tf_err_empty", lang))
+    return source, cut
+
+
+def _weights(weights, lang: str) -> str:
+    if weights not in WEIGHTS:
+        raise gr.Error(text("tf_err_weights", lang).format(names=", ".join(WEIGHTS)))
+    return weights
+
+
+# ---------------------------------------------------------------------------------------------
+# One translation, shared by every view (cached: the views re-ask for the same sentence)
+# ---------------------------------------------------------------------------------------------
+
+
+class Run(NamedTuple):
+    """A translation and everything the views show about it."""
+
+    tr: T.Translation  # text, tokens, score, attention maps, decoding steps
+    tokenizer: object
+    weights: str  # the catalogue entry that answered (after a fallback, the embedded one)
+    notice: str  # where the weights came from, and anything cut or unknown
+    source: str  # the text actually translated
+    bos: str  # the token the decoder starts from (<s>; Marian starts from <pad>)
+    n_layers: int
+    n_heads: int
+    maps: dict[str, np.ndarray]  # kind -> (N, h, T_q, T_k)
+
+
+@functools.cache
+def _tokenizer(folder: str, spec: str | None):
+    if spec:  # a converted checkpoint names its own tokenizer class (weights/catalogue.json)
+        module, _, name = spec.partition(":")
+        import importlib
+
+        return getattr(importlib.import_module(module), name)(folder)
+    return T.load_tokenizer(folder)
+
+
+def load(weights: str) -> tuple[hub.Loaded, object]:
+    """The shared model (falling back to the embedded one, with a notice) and its tokenizer."""
+    try:
+        loaded = hub.get(weights, fallback=DEFAULT_WEIGHTS)
+    except hub.WeightsError as e:
+        raise gr.Error(str(e)) from None
+    return loaded, _tokenizer(str(loaded.folder), loaded.entry.meta.get("tokenizer_class"))
+
+
+@functools.lru_cache(maxsize=32)
+def run(source: str, weights: str, beam: int, lang: str = "en") -> Run:
+    """Translate one cleaned source with beam search (beam 1: greedy), keeping every attention
+    map of the output and the top-TOP_K candidates of every step."""
+    loaded, tok = load(weights)
+    model = loaded.model
+    notes = [loaded.notice]
+    ids = tok.encode(source).ids
+    if len(ids) > MAX_SRC_TOKENS:  # translate the first subwords only, and say so
+        source = tok.decode(ids[: MAX_SRC_TOKENS - 1])
+        notes.append(text("tf_note_cut", lang).format(n=len(ids), m=MAX_SRC_TOKENS - 1))
+    unk = sum(1 for i in ids[:MAX_SRC_TOKENS] if tok.id_to_token(i) == "<unk>")
+    if unk:
+        notes.append(text("tf_note_unk", lang).format(n=unk))
+    with torch.inference_mode(), torch_threads(1):  # one thread: 2 fight on a shared machine
+        tr = T.translate(model, tok, source, beam=beam, alpha=ALPHA, return_attention=True,
+                         top_k=TOP_K)  # fmt: skip
+    maps = {kind: np.stack([a[0].float().numpy() for a in getattr(tr.attentions, kind)])
+            for kind in KINDS}  # fmt: skip
+    cfg = model.config
+    return Run(tr, tok, loaded.entry.name, "\n\n".join(notes), source,
+               tok.id_to_token(cfg.bos_id), cfg.N, cfg.h, maps)  # fmt: skip
+
+
+def _run(source, weights, beam, lang: str) -> Run:
+    source, cut = clean_source(source, lang)
+    beam = _int(beam, 1, MAX_BEAM, "tf_err_beam", lang)
+    r = run(source, _weights(weights, lang), beam, lang)
+    if cut:
+        r = r._replace(notice=r.notice + "\n\n" + text("tf_note_chars", lang).format(n=MAX_CHARS))
+    return r
+
+
+def translate(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, beam: int = 4,
+              lang_choice: str = "English") -> tuple[str, str, str]:  # fmt: skip
+    """The German text, its subword tokens (with ids), and which weights answered."""
+    lang = _lang(lang_choice)
+    r = _run(source, weights, beam, lang)
+    tokens = " ".join(f"`{tok}`<sub>{i}</sub>" for tok, i in zip(r.tr.tgt_tokens, r.tr.tokens))
+    src = " ".join(f"`{tok}`" for tok in r.tr.src_tokens)
+    md = text("tf_tokens_md", lang).format(
+        n_src=len(r.tr.src_tokens), src=src, n_tgt=len(r.tr.tokens), tgt=tokens or "—",
+        beam=beam, score=r.tr.score,
+    )  # fmt: skip
+    return r.tr.text, md, r.notice
+
+
+def controls(source, weights, beam, lang_choice: str = "English"):
+    """Layer and head choices for the loaded model, and the target tokens to click (UI only)."""
+    r = _run(source, weights, beam, _lang(lang_choice))
+    layers = gr.Dropdown(choices=list(range(1, r.n_layers + 1)), value=r.n_layers)
+    heads = gr.Dropdown(choices=[HEADS_MEAN] + [str(i) for i in range(1, r.n_heads + 1)], value=HEADS_MEAN)
+    targets = gr.Radio(choices=[(f"{j + 1}. {tok}", j) for j, tok in enumerate(_targets(r))], value=0)
+    return layers, heads, targets
+
+
+def _targets(r: Run) -> list[str]:
+    return list(r.tr.tgt_tokens) + ["</s>"]
+
+
+def _axes(r: Run, kind: str) -> tuple[list[str], list[str]]:
+    """(query tokens = rows, key tokens = columns) of one kind of attention."""
+    dec = [r.bos] + list(r.tr.tgt_tokens)  # decoder inputs: the output shifted right (§3.1)
+    return {"encoder": (r.tr.src_tokens, r.tr.src_tokens), "decoder": (dec, dec),
+            "cross": (dec, r.tr.src_tokens)}[kind]  # fmt: skip
+
+
+def _pick(r: Run, kind: str, layer, head, lang: str) -> tuple[np.ndarray, int, str]:
+    if kind not in KINDS:
+        raise gr.Error(text("tf_err_kind", lang).format(names=", ".join(KINDS)))
+    layer = _int(layer, 1, r.n_layers, "tf_err_layer", lang)
+    maps = r.maps[kind][layer - 1]  # (h, T_q, T_k)
+    if str(head) == HEADS_MEAN:
+        return maps.mean(0), layer, HEADS_MEAN
+    h = _int(head, 1, r.n_heads, "tf_err_head", lang)
+    return maps[h - 1], layer, str(h)
+
+
+def attention(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, beam: int = 4,
+              kind: str = "cross", layer: int = 1, head: str = HEADS_MEAN,
+              lang_choice: str = "English") -> tuple[str, str, str]:  # fmt: skip
+    """One attention map as an HTML heat map (values on hover), a PNG of it, and a caption."""
+    lang = _lang(lang_choice)
+    r = _run(source, weights, beam, lang)
+    m, layer, head = _pick(r, kind, layer, head, lang)
+    rows, cols = _axes(r, kind)
+    title = text(f"tf_kind_{kind}", lang) + " · " + text("tf_layer_head", lang).format(layer=layer, head=head)
+    png = attention_png(m, rows, cols, title)
+    caption = text(f"tf_axes_{kind}", lang).format(rows=len(rows), cols=len(cols))
+    return heatmap_html(m, rows, cols, masked=kind == "decoder", lang=lang), png, f"**{title}.** {caption}"
+
+
+def alignment(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, beam: int = 4,
+              target: int = 0, layer: int = 1, head: str = HEADS_MEAN,
+              lang_choice: str = "English") -> str:  # fmt: skip
+    """Where one output token looked in the source: the cross-attention row of the decoder step
+    that produced it (row j predicts output token j), drawn over the source tokens."""
+    lang = _lang(lang_choice)
+    r = _run(source, weights, beam, lang)
+    targets = _targets(r)
+    j = _int(target, 0, len(targets) - 1, "tf_err_target", lang)
+    m, layer, head = _pick(r, "cross", layer, head, lang)
+    row = m[j]  # (S,) weights over the source, summing to 1
+    best = int(row.argmax())
+    chips = "".join(
+        f'<span class="tf-chip" title="{html.escape(tok)}: {w:.3f}" data-weight="{w:.4f}" '
+        f'style="display:inline-block;margin:2px;padding:4px 6px;border-radius:6px;'
+        f'background:{_color(w)};color:{_ink(w)};border:1px solid #bbb">{html.escape(tok)}'
+        f"<br><small>{w:.2f}</small></span>"
+        for tok, w in zip(r.tr.src_tokens, row.tolist())
+    )
+    head_md = text("tf_align_md", lang).format(
+        tok=html.escape(targets[j]), j=j + 1, best=html.escape(r.tr.src_tokens[best]), w=float(row[best]),
+        layer=layer, head=head)  # fmt: skip
+    head_md = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", head_md)  # the string is shared with Markdown
+    return f'<div class="tf-align" data-target="{j}"><p>{head_md}</p><div>{chips}</div></div>'
+
+
+def decoding_steps(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, beam: int = 4,
+                   top_k: int = 3, lang_choice: str = "English") -> str:  # fmt: skip
+    """The decoder's view: its input is the output shifted right, the causal mask, and at each
+    step the top-k next tokens of every live hypothesis (the beam) and the ones the search kept."""
+    lang = _lang(lang_choice)
+    r = _run(source, weights, beam, lang)
+    k = _int(top_k, 1, TOP_K, "tf_err_topk", lang)
+    tok = r.tokenizer
+    dec_in = [r.bos] + list(r.tr.tgt_tokens)
+    dec_out = list(r.tr.tgt_tokens) + ["</s>"]
+    esc = html.escape
+    cells = "".join(f"<td>{esc(a)}</td>" for a in dec_in)
+    outs = "".join(f"<td>{esc(b)}</td>" for b in dec_out)
+    pos = "".join(f"<th>{i}</th>" for i in range(len(dec_in)))
+    parts = [f"<h4>{text('tf_shift_title', lang)}</h4><p>{text('tf_shift_md', lang)}</p>",
+             f'<table class="tf-shift" border="1" style="border-collapse:collapse">'
+             f"<tr><th>t</th>{pos}</tr><tr><th>{text('tf_dec_in', lang)}</th>{cells}</tr>"
+             f"<tr><th>{text('tf_dec_out', lang)}</th>{outs}</tr></table>"]  # fmt: skip
+    n = min(len(dec_in), MAX_STEPS_SHOWN)
+    mask = T.causal_mask(n)[0, 0].tolist()
+    head = "".join(f'<th style="writing-mode:vertical-rl">{esc(a)}</th>' for a in dec_in[:n])
+    body = "".join(
+        f"<tr><th>{esc(a)}</th>" + "".join(
+            f'<td title="{esc(a)} → {esc(b)}: {"visible" if ok else "masked"}" '
+            f'style="background:{"#0072B2" if ok else "#eeeeee"};width:16px;height:16px"></td>'
+            for b, ok in zip(dec_in[:n], mask[i])) + "</tr>"
+        for i, a in enumerate(dec_in[:n]))  # fmt: skip
+    parts.append(f"<h4>{text('tf_mask_title', lang)}</h4><p>{text('tf_mask_md', lang)}</p>"
+                 f'<table class="tf-mask" style="border-collapse:collapse"><tr><th></th>{head}</tr>{body}</table>')  # fmt: skip
+    rows = []
+    for t_, step in enumerate((r.tr.steps or [])[:MAX_STEPS_SHOWN]):
+        for b, ((prefix, score), cands, chosen) in enumerate(zip(step.beams, step.candidates, step.chosen)):
+            words = " ".join(tok.id_to_token(i) for i in prefix) or "∅"
+            cand = " · ".join(
+                ("<b>✓ " if c.token == chosen else "") + f"{esc(tok.id_to_token(c.token))} {math.exp(c.logprob):.2f}"
+                + ("</b>" if c.token == chosen else "") for c in cands[:k])  # fmt: skip
+            kept = "" if chosen != -1 else f" <i>({text('tf_dropped', lang)})</i>"
+            rows.append(f"<tr><td>{t_ + 1 if b == 0 else ''}</td><td>{b + 1}</td><td>{esc(words)}</td>"
+                        f"<td>{score:.2f}</td><td>{cand}{kept}</td></tr>")  # fmt: skip
+    more = len(r.tr.steps or []) - MAX_STEPS_SHOWN
+    parts.append(
+        f"<h4>{text('tf_steps_title', lang).format(beam=beam, k=k)}</h4><p>{text('tf_steps_md', lang)}</p>"
+        f'<table class="tf-steps" border="1" style="border-collapse:collapse">'
+        f"<tr><th>{text('tf_col_step', lang)}</th><th>{text('tf_col_beam', lang)}</th>"
+        f"<th>{text('tf_col_prefix', lang)}</th><th>log P</th><th>{text('tf_col_next', lang)}</th></tr>"
+        + "".join(rows) + "</table>"
+        + (f"<p>{text('tf_steps_more', lang).format(n=more)}</p>" if more > 0 else "")
+        + f"<p>{text('tf_steps_result', lang).format(text=esc(r.tr.text), score=r.tr.score)}</p>"
+    )  # fmt: skip
+    return f'<div class="tf-decoding">{"".join(parts)}</div>'
+
+
+# ---------------------------------------------------------------------------------------------
+# Explorers: positional encoding, sqrt(d_k), the schedule, label smoothing, complexity
+# ---------------------------------------------------------------------------------------------
+
+
+def _dims(dims, d_model: int, lang: str) -> list[int]:
+    try:
+        out = [int(x) for x in re.split(r"[,\s]+", str(dims).strip()) if x]
+    except ValueError:
+        out = []
+    if not out or len(out) > 8 or any(not 0 <= i < d_model for i in out):
+        raise gr.Error(text("tf_err_dims", lang).format(hi=d_model - 1))
+    return out
+
+
+def positional(d_model: int = 128, max_pos: int = 100, dims: str = "4, 5, 20, 60", k: int = 5,
+               lang_choice: str = "English"):  # fmt: skip
+    """§3.5: the PE table as a heat map, chosen dimensions as curves, and the offset check
+    PE(pos + k) = M_k PE(pos) for every pos (M_k: 2x2 rotations, the same for every pos)."""
+    lang = _lang(lang_choice)
+    d_model = _int(d_model, 8, 1024, "tf_err_dmodel", lang)
+    if d_model % 2:
+        raise gr.Error(text("tf_err_dmodel", lang).format(lo=8, hi=1024))
+    max_pos = _int(max_pos, 10, 1000, "tf_err_maxpos", lang)
+    chosen = _dims(dims, d_model, lang)
+    k = _int(k, 1, max_pos - 1, "tf_err_k", lang)
+    pe = T.sinusoid_table(max_pos, d_model).numpy()  # (max_pos, d_model), the model's own table
+    M, err = T.pe_shift_error(k, d_model, max_pos)
+    block = M[:2, :2].tolist()
+    md = text("tf_pe_md", lang).format(k=k, d=d_model, n=max_pos - k, err=err, a=block[0][0], b=block[0][1],
+                                       c=block[1][0], e=block[1][1], wl=2 * math.pi * 10000 ** ((d_model - 2) / d_model))  # fmt: skip
+    return fig_pe_heatmap(pe), fig_pe_curves(pe, chosen), md
+
+
+def scaling(n_keys: int = 16, lang_choice: str = "English"):
+    """§3.2.1: softmax saturation and gradient size as d_k grows, with and without 1/sqrt(d_k)."""
+    lang = _lang(lang_choice)
+    n_keys = _int(n_keys, 2, 256, "tf_err_keys", lang)
+    d_ks = [2**i for i in range(0, 11)]  # 1 .. 1024
+    s = T.softmax_saturation(d_ks, n_keys=n_keys)
+    i64, i1k = d_ks.index(64), d_ks.index(1024)
+    md = text("tf_scale_md", lang).format(
+        n=n_keys, p64s=s["max_p_scaled"][i64], p64r=s["max_p_raw"][i64], g64s=s["grad_scaled"][i64],
+        g64r=s["grad_raw"][i64], p1ks=s["max_p_scaled"][i1k], p1kr=s["max_p_raw"][i1k],
+        g1ks=s["grad_scaled"][i1k], g1kr=s["grad_raw"][i1k], sd=s["std_raw"][i64], uni=1 / n_keys,
+    )  # fmt: skip
+    return fig_scaling(d_ks, s, n_keys), md
+
+
+def schedule(d_model: int = 512, warmup: int = 4000, steps: int = 100_000, lang_choice: str = "English"):
+    """§5.3 Eq. 3: lrate = d_model^-0.5 · min(step^-0.5, step · warmup^-1.5)."""
+    lang = _lang(lang_choice)
+    d_model = _int(d_model, 16, 4096, "tf_err_dmodel", lang)
+    warmup = _int(warmup, 1, 100_000, "tf_err_warmup", lang)
+    steps = _int(steps, 100, 1_000_000, "tf_err_steps", lang)
+    xs = np.unique(np.linspace(1, steps, 600).astype(int))
+    ys = [T.lr_rate(int(s), d_model, warmup) for s in xs]
+    base = [T.lr_rate(int(s), 512, 4000) for s in xs]
+    peak = T.lr_rate(warmup, d_model, warmup)
+    md = text("tf_lr_md", lang).format(d=d_model, w=warmup, peak=peak, end=T.lr_rate(steps, d_model, warmup),
+                                       steps=steps, half=4 * warmup)  # fmt: skip
+    return fig_schedule(xs, ys, base, d_model, warmup), md
+
+
+def smoothing(epsilon: float = 0.1, vocab: int = 10, lang_choice: str = "English"):
+    """§5.4: the training target with label smoothing, and the loss it leaves (H(q) > 0)."""
+    lang = _lang(lang_choice)
+    eps = _float(epsilon, 0.0, 0.9, "tf_err_eps", lang)
+    vocab = _int(vocab, 2, 50, "tf_err_vocab", lang)
+    q = T.smoothed_target(vocab, eps, target=vocab // 2).numpy()
+    ent = lambda p: float(-(p[p > 0] * np.log(p[p > 0])).sum())  # noqa: E731
+    q37k = T.smoothed_target(37000, eps, 0).numpy()
+    md = text("tf_ls_md", lang).format(eps=eps, V=vocab, true=q[vocab // 2], other=q[0], h=ent(q),
+                                       h37=ent(q37k), ppl=math.exp(ent(q37k)))  # fmt: skip
+    return fig_smoothing(q, vocab // 2, eps), md
+
+
+TABLE1 = [  # Table 1: per-layer complexity, sequential operations, maximum path length
+    ["Self-Attention", "O(n²·d)", "O(1)", "O(1)"],
+    ["Recurrent", "O(n·d²)", "O(n)", "O(n)"],
+    ["Convolutional", "O(k·n·d²)", "O(1)", "O(log_k(n))"],
+    ["Self-Attention (restricted)", "O(r·n·d)", "O(1)", "O(n/r)"],
+]
+
+
+def complexity(max_n: int = 1024, d_model: int = 256, lang_choice: str = "English"):
+    """Table 1, and a live timing of one self-attention layer vs one recurrent layer."""
+    lang = _lang(lang_choice)
+    max_n = _int(max_n, 16, 2048, "tf_err_maxn", lang)
+    d_model = _int(d_model, 64, 512, "tf_err_dmodel", lang)
+    ns = [n for n in (16, 32, 64, 128, 256, 512, 1024, 2048) if n <= max_n]
+    t0 = time.perf_counter()
+    with torch.inference_mode(), torch_threads(1):
+        ms = T.time_layers(ns, d_model=d_model)
+    took = time.perf_counter() - t0
+    rows = [[n, round(a, 3), round(b, 3), round(b / a, 2)] for n, a, b in zip(ns, ms["self_attention"], ms["recurrent"])]
+    md = text("tf_cx_md", lang).format(d=d_model, s=took)
+    return TABLE1, fig_complexity(ns, ms, d_model), rows, md
+
+
+def paper_check(lang_choice: str = "English") -> list[list]:
+    """The paper's numbers beside ours, each with why they agree or differ."""
+    lang = _lang(lang_choice)
+    rows = []
+    base, big = T.param_breakdown(T.PRESETS["base"]), T.param_breakdown(T.PRESETS["big"])
+    d, V = T.PRESETS["base"].d_model, T.PRESETS["base"].vocab_size
+    vocab_65m = V + (PAPER_PARAMS_M["base"] * 1e6 - base["total"]) / d
+    untied = base["total"] + 2 * base["embedding"]
+    rows.append([text("tf_chk_base", lang), "65 M", f"{base['total']:,}",
+                 text("tf_why_base", lang).format(gap=_gap(base["total"], "base"), emb=base["embedding"], enc=base["encoder"], dec=base["decoder"],
+                                                  v=vocab_65m, untied=untied / 1e6)])  # fmt: skip
+    rows.append([text("tf_chk_big", lang), "213 M", f"{big['total']:,}",
+                 text("tf_why_big", lang).format(gap=_gap(big["total"], "big"))])
+    cat = hub.read_catalogue()
+    small = T.TransformerConfig(**{k: v for k, v in _embedded_config().items()})
+    ours = T.param_breakdown(small)["total"]
+    rows.append([text("tf_chk_small", lang), "—", f"{ours:,}",
+                 text("tf_why_small", lang).format(meta=cat[DEFAULT_WEIGHTS].meta.get("num_params", 0))])  # fmt: skip
+    err = pe_formula_error(512, 512)
+    rows.append([text("tf_chk_pe", lang), "sin(pos/10000^(2i/d)), cos(…)", f"max |Δ| = {err:.1e}",
+                 text("tf_why_pe", lang)])  # fmt: skip
+    _, shift = T.pe_shift_error(5, 512, 512)
+    rows.append([text("tf_chk_shift", lang), text("tf_paper_shift", lang), f"max |Δ| = {shift:.1e}",
+                 text("tf_why_shift", lang)])  # fmt: skip
+    peak = T.lr_rate(4000, 512, 4000)
+    rows.append([text("tf_chk_lr", lang), f"{512 ** -0.5 * 4000 ** -0.5:.3e}", f"{peak:.3e}", text("tf_why_lr", lang)])
+    bleu = cat[DEFAULT_WEIGHTS].meta.get("bleu", {})
+    rows.append([text("tf_chk_bleu", lang), f"{PAPER_BLEU_ENDE['base']} (WMT14)",
+                 f"{bleu.get('test_2016_flickr_bleu', '?')} / {bleu.get('test_2017_flickr_bleu', '?')} (Multi30k)",
+                 text("tf_why_bleu", lang)])  # fmt: skip
+    return rows
+
+
+def _gap(count: int, name: str) -> float:
+    return (count / 1e6 - PAPER_PARAMS_M[name]) / PAPER_PARAMS_M[name] * 100
+
+
+@functools.cache
+def _embedded_config() -> dict:
+    import json
+
+    folder = hub.read_catalogue()[DEFAULT_WEIGHTS].embedded_dir
+    return json.loads((folder / "config.json").read_text(encoding="utf-8"))
+
+
+def pe_formula_error(max_len: int, d_model: int) -> float:
+    """max |table - the paper's equation| over the model's table, the equation in plain Python."""
+    pe = T.sinusoid_table(max_len, d_model).tolist()
+    worst = 0.0
+    for pos in range(max_len):
+        for i in range(d_model // 2):
+            angle = pos / 10000 ** (2 * i / d_model)
+            worst = max(worst, abs(pe[pos][2 * i] - math.sin(angle)), abs(pe[pos][2 * i + 1] - math.cos(angle)))
+    return worst
+
+
+# ---------------------------------------------------------------------------------------------
+# Drawing: the HTML heat map (values on hover, no script) and the figures
+# ---------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _cmap():
+    import matplotlib
+
+    return matplotlib.colormaps["Blues"]
+
+
+def _color(w: float) -> str:
+    r, g, b, _ = _cmap()(0.05 + 0.95 * min(max(w, 0.0), 1.0))
+    return f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
+
+
+def _ink(w: float) -> str:
+    return "#ffffff" if w > 0.55 else "#111111"
+
+
+def heatmap_html(m: np.ndarray, rows: list[str], cols: list[str], masked: bool = False, lang: str = "en") -> str:
+    """A (rows x cols) matrix as an HTML table: row headers = queries, column headers = keys;
+    each cell's value is in its tooltip (and printed when the map is small)."""
+    esc = html.escape
+    show = len(cols) <= 16
+    head = "".join(f'<th class="tf-key" title="key {j}: {esc(c)}" style="writing-mode:vertical-rl;'
+                   f'transform:rotate(180deg);padding:2px;font-weight:normal">{esc(c)}</th>'
+                   for j, c in enumerate(cols))  # fmt: skip
+    body = []
+    for i, q in enumerate(rows):
+        cells = []
+        for j, c in enumerate(cols):
+            w = float(m[i, j])
+            if masked and j > i:  # the causal mask: a query never sees a later key
+                cells.append(f'<td title="{esc(q)} → {esc(c)}: {text("tf_masked", lang)}" '
+                             f'style="background:repeating-linear-gradient(45deg,#eee,#eee 3px,#ddd 3px,#ddd 6px)"></td>')  # fmt: skip
+                continue
+            label = f"{w:.2f}".lstrip("0") if show else ""
+            cells.append(f'<td title="{esc(q)} → {esc(c)}: {w:.4f}" style="background:{_color(w)};color:{_ink(w)};'
+                         f'min-width:26px;height:24px;text-align:center;font-size:11px">{label}</td>')  # fmt: skip
+        body.append(f'<tr><th class="tf-query" style="text-align:right;padding-right:6px;font-weight:normal">'
+                    f'{esc(q)}</th>{"".join(cells)}</tr>')  # fmt: skip
+    corner = text("tf_corner", lang)
+    return (f'<div class="tf-heat" style="overflow:auto;max-height:640px">'
+            f'<table data-rows="{len(rows)}" data-cols="{len(cols)}" style="border-collapse:collapse">'
+            f'<tr><th style="font-size:11px;font-weight:normal">{corner}</th>{head}</tr>{"".join(body)}</table></div>')  # fmt: skip
+
+
+def _png_path() -> str:
+    """A fresh temp file for one PNG; files older than an hour are removed on the way."""
+    PNG_DIR.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    for old in PNG_DIR.glob("*.png"):
+        try:
+            if now - old.stat().st_mtime > 3600:
+                old.unlink()
+        except OSError:
+            pass
+    f = tempfile.NamedTemporaryFile(prefix="attention-", suffix=".png", dir=PNG_DIR, delete=False)
+    f.close()
+    return f.name
+
+
+def attention_png(m: np.ndarray, rows: list[str], cols: list[str], title: str) -> str:
+    """The map as a PNG (queries down, keys across, token labels on both axes); its path."""
+    plt = _plt()
+    w, h = 2.5 + 0.32 * len(cols), 2.0 + 0.3 * len(rows)
+    fig, ax = plt.subplots(figsize=(min(max(w, 5), 30), min(max(h, 4), 30)))
+    im = ax.imshow(m, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(cols)), cols, rotation=90, fontsize=9)
+    ax.set_yticks(range(len(rows)), rows, fontsize=9)
+    ax.set_xlabel("keys")
+    ax.set_ylabel("queries")
+    ax.set_title(title, fontsize=11)
+    fig.colorbar(im, ax=ax, fraction=0.04)
+    fig.tight_layout()
+    path = _png_path()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def fig_pe_heatmap(pe: np.ndarray):
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(8, 4))
+    im = ax.imshow(pe.T, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto", origin="lower")
+    ax.set_xlabel("position pos")
+    ax.set_ylabel("dimension (even: sin, odd: cos)")
+    ax.set_title("PE(pos, ·), §3.5")
+    fig.colorbar(im, ax=ax, fraction=0.04)
+    fig.tight_layout()
+    return fig
+
+
+def fig_pe_curves(pe: np.ndarray, dims: list[int]):
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    for color, i in zip(OKABE_ITO, dims):
+        ax.plot(pe[:, i], color=color, lw=2, label=f"dim {i} ({'sin' if i % 2 == 0 else 'cos'})")
+    ax.set_xlabel("position pos")
+    ax.set_ylabel("PE")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", ncol=2)
+    fig.tight_layout()
+    return fig
+
+
+def fig_scaling(d_ks: list[int], s: dict, n_keys: int):
+    plt = _plt()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+    for name, color, style in (("scaled", OKABE_ITO[0], "-"), ("raw", OKABE_ITO[3], "--")):
+        label = "softmax(q·k/√d_k)" if name == "scaled" else "softmax(q·k)"
+        axes[0].plot(d_ks, s[f"max_p_{name}"], style, color=color, lw=2.4, marker="o", label=label)
+        axes[1].plot(d_ks, s[f"grad_{name}"], style, color=color, lw=2.4, marker="o", label=label)
+    axes[0].axhline(1 / n_keys, color="grey", lw=1, ls=":", label=f"uniform 1/{n_keys}")
+    axes[0].set_ylabel("mean largest attention weight")
+    axes[1].set_ylabel("‖∂softmax/∂logits‖ (mean)")
+    for ax in axes:
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("d_k")
+        ax.grid(alpha=0.3, which="both")
+        ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def fig_schedule(xs, ys, base, d_model: int, warmup: int):
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    ax.plot(xs, ys, color=OKABE_ITO[0], lw=2.4, label=f"d_model={d_model}, warmup={warmup}")
+    ax.plot(xs, base, "--", color=OKABE_ITO[1], lw=1.6, label="paper: d_model=512, warmup=4000")
+    ax.axvline(warmup, color="grey", lw=1, ls=":")
+    ax.set_xlabel("training step")
+    ax.set_ylabel("learning rate")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def fig_smoothing(q: np.ndarray, true: int, eps: float):
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(8, 3.4))
+    x = np.arange(len(q))
+    onehot = np.zeros_like(q)
+    onehot[true] = 1
+    ax.bar(x - 0.2, onehot, width=0.4, color=OKABE_ITO[1], label="one-hot")
+    ax.bar(x + 0.2, q, width=0.4, color=OKABE_ITO[0], label=f"smoothed, ε_ls={eps:g}")
+    ax.set_xticks(x)
+    ax.set_xlabel("token id (the true token in the middle)")
+    ax.set_ylabel("target probability")
+    ax.grid(alpha=0.3, axis="y")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def fig_complexity(ns: list[int], ms: dict, d_model: int):
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    ax.plot(ns, ms["self_attention"], "-o", color=OKABE_ITO[0], lw=2.4, label="self-attention layer")
+    ax.plot(ns, ms["recurrent"], "--o", color=OKABE_ITO[3], lw=2.4, label="recurrent layer (tanh RNN)")
+    ax.axvline(d_model, color="grey", lw=1, ls=":", label=f"n = d = {d_model}")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("sequence length n")
+    ax.set_ylabel("ms (best of 3, 1 thread)")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Strings (English, Chinese)
+# ---------------------------------------------------------------------------------------------
+
+EN = {
+    "tf_claim": (
+        "## Attention Is All You Need (Vaswani et al., 2017)\n"
+        "**The paper's claim.** A translation model needs neither recurrence nor convolution: an "
+        "encoder-decoder built only from attention, softmax(QKᵀ/√d_k)V (Eq. 1), with positional "
+        "encodings for word order, translates better than the best recurrent and convolutional models "
+        "(28.4 BLEU on WMT 2014 English→German) and trains in a fraction of their time, because every "
+        "position is computed in parallel (Table 1: O(1) sequential operations instead of O(n))."
+    ),
+    "tf_sub_translate": "Translate & attention",
+    "tf_sub_steps": "Decoding step by step",
+    "tf_sub_pe": "Positional encoding",
+    "tf_sub_scale": "Why √d_k",
+    "tf_sub_lr": "Warm-up schedule",
+    "tf_sub_ls": "Label smoothing",
+    "tf_sub_cx": "Complexity (Table 1)",
+    "tf_sub_check": "Paper check",
+    "tf_translate_md": (
+        "Type English; the model translates it into German with beam search (length penalty α = 0.6, "
+        "§6.1; beam 1 = greedy). The embedded model is this project's 7.6 M-parameter Transformer "
+        "trained on Multi30k (image captions: it knows people, animals, streets, sports; sacreBLEU 35.1 "
+        "on test 2016, 27.0 on test 2017). OPUS-MT (Helsinki-NLP's transformer-base, 74 M) loads from "
+        "the Hugging Face Hub when it is reachable."
+    ),
+    "tf_source": "English",
+    "tf_weights": "Weights",
+    "tf_beam": "Beam size",
+    "tf_translate": "Translate",
+    "tf_output": "German",
+    "tf_examples": "Examples",
+    "tf_tokens_md": (
+        "**Source**, {n_src} subwords: {src}\n\n**Output**, {n_tgt} subwords (id below each): {tgt}\n\n"
+        "Beam {beam}, score (log-prob / length penalty) {score:.3f}."
+    ),
+    "tf_note_cut": "⚠️ Your text has {n} subwords; only the first {m} were translated (this demo's limit).",
+    "tf_note_chars": "⚠️ Your text was cut to its first {n:,} characters before translating.",
+    "tf_note_unk": (
+        "ℹ️ {n} subword(s) are not in this model's vocabulary and became `<unk>` (emoji, other scripts): "
+        "the model was trained on English captions only."
+    ),
+    "tf_attn_md": (
+        "**Attention maps.** Rows are **queries**, columns are **keys**: row i shows how position i "
+        "distributes its attention (each row sums to 1). Hover a cell for its value. Decoder rows are "
+        "the decoder's *inputs* — the output shifted right, starting from the start token — so row i "
+        "is the step that predicts output token i+1."
+    ),
+    "tf_kind": "Attention",
+    "tf_layer": "Layer",
+    "tf_head": "Head",
+    "tf_png": "PNG of this map",
+    "tf_target": "Click an output token to see where it looked in the source",
+    "tf_kind_encoder": "Encoder self-attention",
+    "tf_kind_decoder": "Decoder masked self-attention",
+    "tf_kind_cross": "Encoder-decoder (cross) attention",
+    "tf_layer_head": "layer {layer}, head {head}",
+    "tf_axes_encoder": "Rows: {rows} source tokens (queries); columns: the same {cols} source tokens (keys).",
+    "tf_axes_decoder": (
+        "Rows: {rows} decoder inputs (queries); columns: the same {cols} decoder inputs (keys). Hatched "
+        "cells are masked: a position never sees later ones (§3.2.3)."
+    ),
+    "tf_axes_cross": (
+        "Rows: {rows} decoder inputs (queries, from the decoder); columns: {cols} source tokens (keys and "
+        "values, from the encoder's output)."
+    ),
+    "tf_corner": "query ↓ key →",
+    "tf_masked": "masked (a later position)",
+    "tf_align_md": (
+        "Output token **{tok}** (#{j}) was predicted while attending most to **{best}** ({w:.2f}) — "
+        "cross-attention, layer {layer}, head {head}."
+    ),
+    "tf_steps_intro": (
+        "How the decoder produces the translation, one token at a time (§3.1, §6.1). Press **Show** "
+        "(it uses the sentence, weights and beam size of the first sub-tab)."
+    ),
+    "tf_topk": "Top-k next tokens shown",
+    "tf_show": "Show",
+    "tf_shift_title": "1. The decoder's input is the output shifted right",
+    "tf_shift_md": (
+        "In training and in the final teacher-forced pass, position t receives the token before it and "
+        "must predict the token at t (the start token comes first, </s> last)."
+    ),
+    "tf_dec_in": "input",
+    "tf_dec_out": "predicts",
+    "tf_mask_title": "2. The causal mask",
+    "tf_mask_md": "Row = query position, column = key position; blue = may attend, grey = masked (set to −∞ before the softmax).",
+    "tf_steps_title": "3. Search: beam {beam}, the {k} most likely next tokens of every live hypothesis",
+    "tf_steps_md": (
+        "Each row is one hypothesis (prefix) at one step, with its cumulative log-probability and its "
+        "most likely next tokens (probabilities); ✓ marks the extensions the search kept. A hypothesis "
+        "that ends with </s> is finished and scored with the length penalty."
+    ),
+    "tf_col_step": "step",
+    "tf_col_beam": "hyp.",
+    "tf_col_prefix": "prefix",
+    "tf_col_next": "next tokens (P)",
+    "tf_dropped": "dropped",
+    "tf_steps_more": "… and {n} more steps.",
+    "tf_steps_result": "Result: <b>{text}</b> (score {score:.3f}).",
+    "tf_pe_intro": (
+        "**Positional encoding (§3.5).** PE(pos, 2i) = sin(pos/10000^(2i/d_model)), "
+        "PE(pos, 2i+1) = cos(pos/10000^(2i/d_model)): wavelengths from 2π to 10000·2π. The paper "
+        "chose it because PE(pos+k) is a linear function of PE(pos) for any fixed offset k — checked "
+        "below, numerically."
+    ),
+    "tf_pe_d": "d_model",
+    "tf_pe_max": "positions",
+    "tf_pe_dims": "dimensions to plot (comma-separated)",
+    "tf_pe_k": "offset k",
+    "tf_pe_md": (
+        "**PE(pos+{k}) = M_{k} · PE(pos)**, the same matrix for every pos: M_{k} is block-diagonal with one "
+        "2×2 rotation by k·ω_i per (sin, cos) pair, ω_i = 1/10000^(2i/d). First block: "
+        "[[{a:.4f}, {b:.4f}], [{c:.4f}, {e:.4f}]]. Over all {n} positions and all {d} dimensions, "
+        "**max |PE(pos+k) − M_k·PE(pos)| = {err:.2e}** (float64). The longest wavelength here is {wl:,.0f} positions."
+    ),
+    "tf_scale_intro": (
+        "**Why divide by √d_k (§3.2.1).** If q and k have independent unit-variance components, q·k has "
+        "variance d_k. Unscaled, large d_k pushes the softmax into regions with tiny gradients. Below: "
+        "random queries against random keys, computed now, with and without the scaling."
+    ),
+    "tf_keys": "number of keys",
+    "tf_scale_md": (
+        "With {n} keys (uniform attention would be {uni:.3f}). At the paper's d_k = 64 the unscaled logits "
+        "have std {sd:.1f}: largest weight **{p64r:.2f}** unscaled vs **{p64s:.2f}** scaled; gradient size "
+        "**{g64r:.3f}** vs **{g64s:.3f}**. At d_k = 1024: **{p1kr:.2f}** vs **{p1ks:.2f}**, gradient "
+        "**{g1kr:.4f}** vs **{g1ks:.3f}**. Scaling keeps the logits at unit variance for every d_k."
+    ),
+    "tf_lr_intro": (
+        "**Learning-rate schedule (§5.3, Eq. 3).** lrate = d_model^−0.5 · min(step^−0.5, step · "
+        "warmup_steps^−1.5): a linear warm-up, then decay with 1/√step. The paper: warmup_steps = 4000."
+    ),
+    "tf_lr_d": "d_model",
+    "tf_lr_w": "warm-up steps",
+    "tf_lr_steps": "training steps",
+    "tf_lr_md": (
+        "d_model = {d}, warm-up {w}: the peak is at step {w}, **lrate = {peak:.3e}** "
+        "(= d_model^−0.5 · warmup^−0.5); by step {half} it has halved; at step {steps:,}: {end:.3e}. "
+        "Wider models get smaller rates (d_model^−0.5)."
+    ),
+    "tf_ls_intro": (
+        "**Label smoothing (§5.4, ε_ls = 0.1).** The target is not one-hot: (1 − ε) on the true token plus ε "
+        "spread over the vocabulary. The model learns to be less sure — which \"hurts perplexity, as the "
+        "model learns to be more unsure, but improves accuracy and BLEU score\"."
+    ),
+    "tf_ls_eps": "ε_ls",
+    "tf_ls_v": "vocabulary shown",
+    "tf_ls_md": (
+        "ε = {eps:g}, {V} tokens: the true token's target is **{true:.4f}**, every other token's "
+        "**{other:.4f}**. The lowest loss a model can reach is the entropy of this target, "
+        "H(q) = {h:.3f} nats (0 without smoothing). With the paper's 37,000-token vocabulary: "
+        "H(q) = **{h37:.3f} nats**, a perplexity floor of {ppl:.1f} on the training targets."
+    ),
+    "tf_cx_intro": (
+        "**Table 1 of the paper**: per-layer cost, sequential operations and the longest path between two "
+        "positions (n: sequence length, d: width, k: kernel, r: neighbourhood). Self-attention is cheaper "
+        "per layer than recurrence when n < d, and needs no sequential steps. **Measure** times one "
+        "self-attention layer and one recurrent layer on this machine (1 thread, a few seconds at most)."
+    ),
+    "tf_cx_maxn": "longest n",
+    "tf_cx_d": "d",
+    "tf_measure": "Measure",
+    "tf_cx_md": (
+        "Measured now, d = {d}, batch 1, best of 3 runs per n ({s:.1f} s in all). On a CPU the recurrent "
+        "layer's n sequential steps are cheap matrix-vector products, so the measured crossover need not "
+        "sit exactly at n = d; on parallel hardware the O(n) sequential steps are what cost."
+    ),
+    "tf_check_md": (
+        "The paper's numbers beside ours, computed now from our module (parameters on the meta device: "
+        "shapes only) and from the loaded catalogue."
+    ),
+    "tf_chk_base": "Transformer base, parameters (Table 3)",
+    "tf_chk_big": "Transformer big, parameters (Table 3)",
+    "tf_chk_small": "our embedded Multi30k model, parameters",
+    "tf_chk_pe": "positional encoding = the paper's equation (§3.5), d = 512, 512 positions",
+    "tf_chk_shift": "PE(pos+k) linear in PE(pos) (§3.5), k = 5, d = 512",
+    "tf_paper_shift": "\"can be represented as a linear function\"",
+    "tf_chk_lr": "peak learning rate, base (step 4000, Eq. 3)",
+    "tf_chk_bleu": "BLEU, English→German",
+    "tf_why_base": (
+        "{gap:+.1f}%: our count with the shared 37,000-token vocabulary (§5.1) and tied embeddings (§3.4): "
+        "embedding {emb:,} + encoder {enc:,} + decoder {dec:,}. The paper gives \"about 37000\" tokens and "
+        "rounds; 65 M would need a vocabulary of ~{v:,.0f}. Without tying (three matrices) it would be {untied:.1f} M."
+    ),
+    "tf_why_big": "{gap:+.1f}%: same vocabulary and tying; agrees within the paper's rounding.",
+    "tf_why_small": "counted from the module's config; the catalogue records {meta:,}",
+    "tf_why_pe": "the model's float32 table against sin/cos in plain Python: agrees to float32 precision",
+    "tf_why_shift": "M_k = 2×2 rotations by k·ω_i: exact up to float64 rounding",
+    "tf_why_lr": "d_model^−0.5 · warmup^−0.5, from models.transformer.lr_rate",
+    "tf_why_bleu": (
+        "not comparable: the paper's base model, newstest2014 (4.5 M sentence pairs of training data); ours: "
+        "test 2016 / test 2017 of Multi30k (29,000 captions), beam 4, α = 0.6, sacreBLEU"
+    ),
+    "tf_err_empty": "Please type an English sentence to translate (the text is empty or only spaces).",
+    "tf_err_weights": "Unknown weights; choose one of: {names}.",
+    "tf_err_beam": "The beam size must be a whole number from {lo} to {hi}.",
+    "tf_err_kind": "Unknown attention kind; choose one of: {names}.",
+    "tf_err_layer": "The layer must be a whole number from {lo} to {hi}.",
+    "tf_err_head": "The head must be 'mean' or a whole number from {lo} to {hi}.",
+    "tf_err_target": "The output token index must be from {lo} to {hi}.",
+    "tf_err_topk": "Top-k must be a whole number from {lo} to {hi}.",
+    "tf_err_dims": "Dimensions: up to 8 whole numbers from 0 to {hi}, separated by commas.",
+    "tf_err_dmodel": "d_model must be an even whole number from {lo} to {hi}.",
+    "tf_err_maxpos": "Positions must be a whole number from {lo} to {hi}.",
+    "tf_err_k": "The offset k must be a whole number from {lo} to {hi}.",
+    "tf_err_keys": "The number of keys must be a whole number from {lo} to {hi}.",
+    "tf_err_warmup": "Warm-up steps must be a whole number from {lo} to {hi}.",
+    "tf_err_steps": "Training steps must be a whole number from {lo} to {hi}.",
+    "tf_err_eps": "ε_ls must be between {lo} and {hi}.",
+    "tf_err_vocab": "The vocabulary shown must be a whole number from {lo} to {hi}.",
+    "tf_err_maxn": "The longest n must be a whole number from {lo} to {hi}.",
+}
+
+ZH = {
+    "tf_claim": (
+        "## 注意力就是你所需要的一切（Vaswani 等，2017）\n"
+        "**论文的结论。** 翻译模型既不需要循环，也不需要卷积：只用注意力 softmax(QKᵀ/√d_k)V（式 1）"
+        "搭建的编码器-解码器，加上表示词序的位置编码，就能比最好的循环和卷积模型翻译得更好"
+        "（WMT 2014 英→德 28.4 BLEU），训练时间也只是它们的一小部分，因为所有位置都可以并行计算"
+        "（表 1：顺序操作数为 O(1) 而不是 O(n)）。"
+    ),
+    "tf_sub_translate": "翻译与注意力",
+    "tf_sub_steps": "逐步解码",
+    "tf_sub_pe": "位置编码",
+    "tf_sub_scale": "为什么除以 √d_k",
+    "tf_sub_lr": "预热学习率",
+    "tf_sub_ls": "标签平滑",
+    "tf_sub_cx": "复杂度（表 1）",
+    "tf_sub_check": "核对论文",
+    "tf_translate_md": (
+        "输入英语，模型用束搜索把它翻译成德语（长度惩罚 α = 0.6，§6.1；束宽 1 即贪心解码）。内置模型是本项目"
+        "在 Multi30k 上训练的 7.6 M 参数 Transformer（图片描述语料：熟悉人物、动物、街道、运动；sacreBLEU 在 "
+        "test 2016 上为 35.1，在 test 2017 上为 27.0）。能连上 Hugging Face Hub 时，可加载 OPUS-MT"
+        "（Helsinki-NLP 的 transformer-base，74 M）。"
+    ),
+    "tf_source": "英语",
+    "tf_weights": "权重",
+    "tf_beam": "束宽",
+    "tf_translate": "翻译",
+    "tf_output": "德语",
+    "tf_examples": "示例",
+    "tf_tokens_md": (
+        "**源句**，{n_src} 个子词：{src}\n\n**译文**，{n_tgt} 个子词（下标为 id）：{tgt}\n\n"
+        "束宽 {beam}，得分（对数概率 / 长度惩罚）{score:.3f}。"
+    ),
+    "tf_note_cut": "⚠️ 你的文本有 {n} 个子词；只翻译了前 {m} 个（本演示的上限）。",
+    "tf_note_chars": "⚠️ 翻译前，你的文本被截断为前 {n:,} 个字符。",
+    "tf_note_unk": "ℹ️ 有 {n} 个子词不在该模型的词表中，变成了 `<unk>`（表情符号、其他文字）：模型只在英语图片描述上训练过。",
+    "tf_attn_md": (
+        "**注意力图。** 行是**查询（query）**，列是**键（key）**：第 i 行表示位置 i 如何分配它的注意力（每行之和为 1）。"
+        "把鼠标停在格子上可看到数值。解码器的行是解码器的*输入*——右移一位的输出，以起始符开头——所以第 i 行"
+        "是预测第 i+1 个输出词元的那一步。"
+    ),
+    "tf_kind": "注意力",
+    "tf_layer": "层",
+    "tf_head": "头",
+    "tf_png": "此图的 PNG",
+    "tf_target": "点击一个输出词元，查看它在源句中关注了哪里",
+    "tf_kind_encoder": "编码器自注意力",
+    "tf_kind_decoder": "解码器带掩码的自注意力",
+    "tf_kind_cross": "编码器-解码器（交叉）注意力",
+    "tf_layer_head": "第 {layer} 层，头 {head}",
+    "tf_axes_encoder": "行：{rows} 个源词元（查询）；列：同样的 {cols} 个源词元（键）。",
+    "tf_axes_decoder": "行：{rows} 个解码器输入（查询）；列：同样的 {cols} 个解码器输入（键）。带斜线的格子被掩码：一个位置永远看不到后面的位置（§3.2.3）。",
+    "tf_axes_cross": "行：{rows} 个解码器输入（查询，来自解码器）；列：{cols} 个源词元（键和值，来自编码器的输出）。",
+    "tf_corner": "查询 ↓ 键 →",
+    "tf_masked": "被掩码（后面的位置）",
+    "tf_align_md": "输出词元 **{tok}**（第 {j} 个）被预测时最关注 **{best}**（{w:.2f}）——交叉注意力，第 {layer} 层，头 {head}。",
+    "tf_steps_intro": "解码器如何一次一个词元地生成译文（§3.1，§6.1）。按 **显示**（使用第一个子标签页中的句子、权重和束宽）。",
+    "tf_topk": "显示前 k 个候选词元",
+    "tf_show": "显示",
+    "tf_shift_title": "1. 解码器的输入是右移一位的输出",
+    "tf_shift_md": "在训练时以及最后一次教师强制的前向计算中，位置 t 接收它前面的词元，并且必须预测位置 t 的词元（起始符在最前，</s> 在最后）。",
+    "tf_dec_in": "输入",
+    "tf_dec_out": "预测",
+    "tf_mask_title": "2. 因果掩码",
+    "tf_mask_md": "行 = 查询位置，列 = 键位置；蓝色 = 可以关注，灰色 = 被掩码（softmax 之前置为 −∞）。",
+    "tf_steps_title": "3. 搜索：束宽 {beam}，每个存活假设最可能的 {k} 个下一个词元",
+    "tf_steps_md": "每一行是某一步的一个假设（前缀），给出它的累计对数概率和最可能的下一个词元（概率）；✓ 标出搜索保留的扩展。以 </s> 结尾的假设即完成，并用长度惩罚打分。",
+    "tf_col_step": "步",
+    "tf_col_beam": "假设",
+    "tf_col_prefix": "前缀",
+    "tf_col_next": "下一个词元（P）",
+    "tf_dropped": "被丢弃",
+    "tf_steps_more": "……还有 {n} 步。",
+    "tf_steps_result": "结果：<b>{text}</b>（得分 {score:.3f}）。",
+    "tf_pe_intro": (
+        "**位置编码（§3.5）。** PE(pos, 2i) = sin(pos/10000^(2i/d_model))，PE(pos, 2i+1) = cos(pos/10000^(2i/d_model))："
+        "波长从 2π 到 10000·2π。论文选择它，是因为对任意固定的偏移 k，PE(pos+k) 都是 PE(pos) 的线性函数——下面用数值验证。"
+    ),
+    "tf_pe_d": "d_model",
+    "tf_pe_max": "位置数",
+    "tf_pe_dims": "要绘制的维度（逗号分隔）",
+    "tf_pe_k": "偏移 k",
+    "tf_pe_md": (
+        "**PE(pos+{k}) = M_{k} · PE(pos)**，对每个 pos 都是同一个矩阵：M_{k} 是分块对角矩阵，每个 (sin, cos) 对对应一个"
+        "旋转角为 k·ω_i 的 2×2 旋转，ω_i = 1/10000^(2i/d)。第一个块：[[{a:.4f}, {b:.4f}], [{c:.4f}, {e:.4f}]]。"
+        "在全部 {n} 个位置和全部 {d} 个维度上，**max |PE(pos+k) − M_k·PE(pos)| = {err:.2e}**（float64）。这里最长的波长为 {wl:,.0f} 个位置。"
+    ),
+    "tf_scale_intro": (
+        "**为什么除以 √d_k（§3.2.1）。** 如果 q 和 k 的各分量独立且方差为 1，q·k 的方差就是 d_k。不缩放时，d_k 越大，"
+        "softmax 越被推向梯度极小的区域。下面是现场计算的随机查询对随机键的结果，比较缩放与不缩放。"
+    ),
+    "tf_keys": "键的个数",
+    "tf_scale_md": (
+        "共 {n} 个键（均匀注意力为 {uni:.3f}）。在论文的 d_k = 64 时，未缩放的 logits 标准差为 {sd:.1f}：最大权重"
+        "未缩放 **{p64r:.2f}**，缩放后 **{p64s:.2f}**；梯度大小 **{g64r:.3f}** 对 **{g64s:.3f}**。在 d_k = 1024 时："
+        "**{p1kr:.2f}** 对 **{p1ks:.2f}**，梯度 **{g1kr:.4f}** 对 **{g1ks:.3f}**。缩放让 logits 对任何 d_k 都保持单位方差。"
+    ),
+    "tf_lr_intro": "**学习率调度（§5.3，式 3）。** lrate = d_model^−0.5 · min(step^−0.5, step · warmup_steps^−1.5)：先线性预热，再按 1/√step 衰减。论文：warmup_steps = 4000。",
+    "tf_lr_d": "d_model",
+    "tf_lr_w": "预热步数",
+    "tf_lr_steps": "训练步数",
+    "tf_lr_md": (
+        "d_model = {d}，预热 {w} 步：峰值在第 {w} 步，**lrate = {peak:.3e}**（= d_model^−0.5 · warmup^−0.5）；"
+        "到第 {half} 步减半；第 {steps:,} 步时为 {end:.3e}。模型越宽，学习率越小（d_model^−0.5）。"
+    ),
+    "tf_ls_intro": (
+        "**标签平滑（§5.4，ε_ls = 0.1）。** 训练目标不是 one-hot：真实词元得到 (1 − ε)，再把 ε 均匀分给整个词表。"
+        "模型学会不那么确定——这会“损害困惑度，因为模型学得更不确定，但会提高准确率和 BLEU”。"
+    ),
+    "tf_ls_eps": "ε_ls",
+    "tf_ls_v": "显示的词表大小",
+    "tf_ls_md": (
+        "ε = {eps:g}，{V} 个词元：真实词元的目标概率为 **{true:.4f}**，其他每个词元为 **{other:.4f}**。模型能达到的最低"
+        "损失就是这个目标分布的熵，H(q) = {h:.3f} nats（不平滑时为 0）。用论文的 37,000 词表：H(q) = **{h37:.3f} nats**，"
+        "即训练目标上的困惑度下限为 {ppl:.1f}。"
+    ),
+    "tf_cx_intro": (
+        "**论文的表 1**：每层的计算量、顺序操作数，以及任意两个位置之间的最长路径（n：序列长度，d：宽度，k：卷积核，"
+        "r：邻域大小）。当 n < d 时，自注意力每层比循环更便宜，而且不需要顺序步骤。**测量** 会在这台机器上为一个"
+        "自注意力层和一个循环层计时（1 个线程，最多几秒）。"
+    ),
+    "tf_cx_maxn": "最长的 n",
+    "tf_cx_d": "d",
+    "tf_measure": "测量",
+    "tf_cx_md": (
+        "现场测得，d = {d}，批大小 1，每个 n 取 3 次中的最好成绩（共 {s:.1f} 秒）。在 CPU 上，循环层的 n 个顺序步骤"
+        "只是便宜的矩阵-向量乘法，所以实测的交叉点不一定正好在 n = d；在并行硬件上，代价在于 O(n) 个顺序步骤。"
+    ),
+    "tf_check_md": "论文的数字与我们的对照，现场由我们的模块（参数在 meta 设备上统计：只看形状）和已加载的目录计算。",
+    "tf_chk_base": "Transformer base 的参数量（表 3）",
+    "tf_chk_big": "Transformer big 的参数量（表 3）",
+    "tf_chk_small": "我们内置的 Multi30k 模型的参数量",
+    "tf_chk_pe": "位置编码 = 论文的公式（§3.5），d = 512，512 个位置",
+    "tf_chk_shift": "PE(pos+k) 是 PE(pos) 的线性函数（§3.5），k = 5，d = 512",
+    "tf_paper_shift": "“可以表示为线性函数”",
+    "tf_chk_lr": "base 的峰值学习率（第 4000 步，式 3）",
+    "tf_chk_bleu": "BLEU，英语→德语",
+    "tf_why_base": (
+        "{gap:+.1f}%：我们用共享的 37,000 词表（§5.1）和共享的嵌入矩阵（§3.4）统计：嵌入 {emb:,} + 编码器 {enc:,} + 解码器 {dec:,}。"
+        "论文写的是“约 37000”个词元并做了四舍五入；要得到 65 M，词表需约 {v:,.0f}。不共享（三个矩阵）则为 {untied:.1f} M。"
+    ),
+    "tf_why_big": "{gap:+.1f}%：同样的词表和共享方式；在论文的四舍五入范围内一致。",
+    "tf_why_small": "由模块的配置统计；目录中记录为 {meta:,}",
+    "tf_why_pe": "模型的 float32 表与纯 Python 计算的 sin/cos 对比：在 float32 精度内一致",
+    "tf_why_shift": "M_k = 旋转角为 k·ω_i 的 2×2 旋转：在 float64 舍入误差内精确成立",
+    "tf_why_lr": "d_model^−0.5 · warmup^−0.5，来自 models.transformer.lr_rate",
+    "tf_why_bleu": "不可比：论文是 base 模型在 newstest2014 上（训练数据 450 万句对）；我们是 Multi30k（29,000 条描述）的 test 2016 / test 2017，束宽 4，α = 0.6，sacreBLEU",
+    "tf_err_empty": "请输入要翻译的英语句子（文本为空或只有空格）。",
+    "tf_err_weights": "未知的权重；请从以下选择：{names}。",
+    "tf_err_beam": "束宽必须是 {lo} 到 {hi} 之间的整数。",
+    "tf_err_kind": "未知的注意力类型；请从以下选择：{names}。",
+    "tf_err_layer": "层必须是 {lo} 到 {hi} 之间的整数。",
+    "tf_err_head": "头必须是 'mean' 或 {lo} 到 {hi} 之间的整数。",
+    "tf_err_target": "输出词元的序号必须在 {lo} 到 {hi} 之间。",
+    "tf_err_topk": "k 必须是 {lo} 到 {hi} 之间的整数。",
+    "tf_err_dims": "维度：最多 8 个 0 到 {hi} 之间的整数，用逗号分隔。",
+    "tf_err_dmodel": "d_model 必须是 {lo} 到 {hi} 之间的偶数。",
+    "tf_err_maxpos": "位置数必须是 {lo} 到 {hi} 之间的整数。",
+    "tf_err_k": "偏移 k 必须是 {lo} 到 {hi} 之间的整数。",
+    "tf_err_keys": "键的个数必须是 {lo} 到 {hi} 之间的整数。",
+    "tf_err_warmup": "预热步数必须是 {lo} 到 {hi} 之间的整数。",
+    "tf_err_steps": "训练步数必须是 {lo} 到 {hi} 之间的整数。",
+    "tf_err_eps": "ε_ls 必须在 {lo} 到 {hi} 之间。",
+    "tf_err_vocab": "显示的词表大小必须是 {lo} 到 {hi} 之间的整数。",
+    "tf_err_maxn": "最长的 n 必须是 {lo} 到 {hi} 之间的整数。",
+}
+register(EN, ZH)
+
+
+# ---------------------------------------------------------------------------------------------
+# The tab
+# ---------------------------------------------------------------------------------------------
+
+KIND_CHOICES = [("encoder self · 编码器自注意力", "encoder"), ("decoder masked self · 解码器掩码自注意力", "decoder"),
+                ("cross (encoder-decoder) · 交叉注意力", "cross")]  # fmt: skip
 
 
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
-    gr.Markdown(t("coming_transformer"))
+    gr.Markdown(t("tf_claim"))
+    with gr.Tabs():
+        with gr.Tab(t("tf_sub_translate"), id="transformer-translate"):
+            gr.Markdown(t("tf_translate_md"))
+            with gr.Row():
+                with gr.Column(scale=3):
+                    source = gr.Textbox(DEFAULT_TEXT, lines=2, max_lines=6, label=t("tf_source"),
+                                        elem_id="transformer-source")  # fmt: skip
+                    with gr.Row():
+                        weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("tf_weights"))
+                        beam = gr.Slider(1, MAX_BEAM, value=4, step=1, label=t("tf_beam"))
+                        go = gr.Button(t("tf_translate"), variant="primary")
+                    gr.Examples([[e] for e in EXAMPLES], inputs=[source], label=t("tf_examples"))
+                with gr.Column(scale=3):
+                    output = gr.Textbox(label=t("tf_output"), interactive=False, elem_id="transformer-output")
+                    tokens_md = gr.Markdown(elem_id="transformer-tokens")
+                    notice = gr.Markdown(elem_id="transformer-notice")
+            gr.Markdown(t("tf_attn_md"))
+            with gr.Row():
+                kind = gr.Radio(KIND_CHOICES, value="cross", label=t("tf_kind"))
+                layer = gr.Dropdown([1, 2, 3], value=3, label=t("tf_layer"))
+                head = gr.Dropdown([HEADS_MEAN, "1", "2", "3", "4"], value=HEADS_MEAN, label=t("tf_head"))
+                png = gr.File(label=t("tf_png"), interactive=False, height=80)
+            caption = gr.Markdown(elem_id="transformer-attention-caption")
+            heat = gr.HTML(elem_id="transformer-heatmap")
+            target = gr.Radio([], label=t("tf_target"), elem_id="transformer-target")
+            align = gr.HTML(elem_id="transformer-alignment")
+        with gr.Tab(t("tf_sub_steps"), id="transformer-steps") as steps_tab:
+            gr.Markdown(t("tf_steps_intro"))
+            with gr.Row():
+                top_k = gr.Slider(1, TOP_K, value=3, step=1, label=t("tf_topk"))
+                show = gr.Button(t("tf_show"), variant="primary")
+            steps_html = gr.HTML(elem_id="transformer-steps")
+        with gr.Tab(t("tf_sub_pe"), id="transformer-pe") as pe_tab:
+            gr.Markdown(t("tf_pe_intro"))
+            with gr.Row():
+                pe_d = gr.Slider(8, 1024, value=128, step=8, label=t("tf_pe_d"))
+                pe_max = gr.Slider(10, 1000, value=100, step=10, label=t("tf_pe_max"))
+                pe_dims = gr.Textbox("4, 5, 20, 60", label=t("tf_pe_dims"))
+                pe_k = gr.Slider(1, 50, value=5, step=1, label=t("tf_pe_k"))
+            pe_md = gr.Markdown(elem_id="transformer-pe-md")
+            with gr.Row():
+                pe_heat = gr.Plot(show_label=False)
+                pe_curves = gr.Plot(show_label=False)
+        with gr.Tab(t("tf_sub_scale"), id="transformer-scale") as scale_tab:
+            gr.Markdown(t("tf_scale_intro"))
+            n_keys = gr.Slider(2, 256, value=16, step=1, label=t("tf_keys"))
+            scale_md = gr.Markdown()
+            scale_plot = gr.Plot(show_label=False)
+        with gr.Tab(t("tf_sub_lr"), id="transformer-lr") as lr_tab:
+            gr.Markdown(t("tf_lr_intro"))
+            with gr.Row():
+                lr_d = gr.Slider(64, 2048, value=512, step=64, label=t("tf_lr_d"))
+                lr_w = gr.Slider(100, 20_000, value=4000, step=100, label=t("tf_lr_w"))
+                lr_steps = gr.Slider(1000, 300_000, value=100_000, step=1000, label=t("tf_lr_steps"))
+            lr_md = gr.Markdown()
+            lr_plot = gr.Plot(show_label=False)
+        with gr.Tab(t("tf_sub_ls"), id="transformer-ls") as ls_tab:
+            gr.Markdown(t("tf_ls_intro"))
+            with gr.Row():
+                ls_eps = gr.Slider(0.0, 0.9, value=0.1, step=0.01, label=t("tf_ls_eps"))
+                ls_v = gr.Slider(2, 50, value=10, step=1, label=t("tf_ls_v"))
+            ls_md = gr.Markdown()
+            ls_plot = gr.Plot(show_label=False)
+        with gr.Tab(t("tf_sub_cx"), id="transformer-cx") as cx_tab:
+            gr.Markdown(t("tf_cx_intro"))
+            table1 = gr.Dataframe(TABLE1, headers=["layer type", "complexity per layer", "sequential ops",
+                                                   "max path length"], interactive=False)  # fmt: skip
+            with gr.Row():
+                cx_n = gr.Slider(16, 2048, value=1024, step=16, label=t("tf_cx_maxn"))
+                cx_d = gr.Slider(64, 512, value=256, step=64, label=t("tf_cx_d"))
+                measure = gr.Button(t("tf_measure"), variant="primary")
+            cx_md = gr.Markdown()
+            with gr.Row():
+                cx_plot = gr.Plot(show_label=False)
+                cx_rows = gr.Dataframe(headers=["n", "self-attention ms", "recurrent ms", "ratio"],
+                                       interactive=False)  # fmt: skip
+        with gr.Tab(t("tf_sub_check"), id="transformer-check") as check_tab:
+            gr.Markdown(t("tf_check_md"))
+            check = gr.Dataframe(headers=["quantity", "paper", "ours", "why"], interactive=False, wrap=True,
+                                 column_widths=["24%", "14%", "16%", "46%"])  # fmt: skip
+
+    # Translate (on the button, Enter, or when the tab opens), then fill the attention views.
+    tr_in = [source, weights, beam, lang]
+    attn_in = [source, weights, beam, kind, layer, head, lang]
+    align_in = [source, weights, beam, target, layer, head, lang]
+    private = dict(api_visibility="private")
+    (gr.on([tab.select, go.click, source.submit], translate, tr_in, [output, tokens_md, notice],
+           api_name="transformer_translate")
+     .success(controls, tr_in, [layer, head, target], **private)
+     .success(attention, attn_in, [heat, png, caption], **private)
+     .success(alignment, align_in, align, **private))  # fmt: skip
+    gr.on([kind.input, layer.input, head.input], attention, attn_in, [heat, png, caption],
+          api_name="transformer_attention")  # fmt: skip
+    gr.on([target.input, layer.input, head.input], alignment, align_in, align, api_name="transformer_alignment")
+    gr.on([steps_tab.select, show.click], decoding_steps, [source, weights, beam, top_k, lang], steps_html,
+          api_name="transformer_steps")  # fmt: skip
+    pe_in = [pe_d, pe_max, pe_dims, pe_k, lang]
+    gr.on([pe_tab.select, pe_d.release, pe_max.release, pe_dims.submit, pe_k.release], positional, pe_in,
+          [pe_heat, pe_curves, pe_md], api_name="transformer_positional")  # fmt: skip
+    gr.on([scale_tab.select, n_keys.release], scaling, [n_keys, lang], [scale_plot, scale_md],
+          api_name="transformer_scaling")  # fmt: skip
+    gr.on([lr_tab.select, lr_d.release, lr_w.release, lr_steps.release], schedule, [lr_d, lr_w, lr_steps, lang],
+          [lr_plot, lr_md], api_name="transformer_schedule")  # fmt: skip
+    gr.on([ls_tab.select, ls_eps.release, ls_v.release], smoothing, [ls_eps, ls_v, lang], [ls_plot, ls_md],
+          api_name="transformer_smoothing")  # fmt: skip
+    gr.on([cx_tab.select, measure.click], complexity, [cx_n, cx_d, lang], [table1, cx_plot, cx_rows, cx_md],
+          api_name="transformer_complexity", concurrency_limit=1, concurrency_id="transformer-timing")  # fmt: skip
+    check_tab.select(paper_check, lang, check, api_name="transformer_paper_check")

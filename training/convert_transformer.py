@@ -12,7 +12,13 @@ encoder-decoder with tied embeddings; what differs is set in `TransformerConfig`
 - the decoder starts from the pad token (`decoder_start_token_id`), so `bos_id = pad_id`.
 Every nn.Linear is stored (out, in) on both sides: nothing is transposed. Every key is used
 exactly once and every shape asserted (as nanoGPT's GPT-2 import does). The SentencePiece
-vocabularies are not converted: use Marian's tokenizer for text, this for the network.
+vocabularies are not converted: `MarianTokenizer` reads them as they are (source.spm and
+target.spm with the `sentencepiece` library, ids from vocab.json, as transformers'
+MarianTokenizer does) and offers what `models.transformer.translate` needs.
+
+For the weights layer (`models/hub.py`), `from_marian(folder, entry)` is the catalogue entry's
+converter and `MarianTokenizer(folder)` its tokenizer (weights/catalogue.json,
+"transformer_base.opus_mt_ende").
 """
 
 import json
@@ -110,6 +116,61 @@ def convert(marian_dir: str | Path) -> Transformer:
         convert_state(load_file(marian_dir / "model.safetensors"), cfg), strict=True
     )
     return model.eval()
+
+
+def from_marian(folder: str | Path, entry=None) -> Transformer:
+    """The weights layer's converter (`WeightsEntry.convert`): a verified Marian folder -> ours."""
+    return convert(folder)
+
+
+class _Encoding:
+    """What `models.transformer.encode_batch` reads from an encoding: its ids."""
+
+    def __init__(self, ids: list[int], tokens: list[str]):
+        self.ids, self.tokens = ids, tokens
+
+
+class MarianTokenizer:
+    """OPUS-MT's preprocessing: SentencePiece pieces (source.spm to encode, target.spm to decode)
+    looked up in the shared vocab.json, </s> appended; pieces missing from vocab.json are <unk>.
+
+    Offers the methods `models.transformer.translate` uses (`encode_batch`, `decode`,
+    `id_to_token`), so the same decoding code serves both tokenizers. Marian's optional Moses
+    punctuation normalisation (sacremoses, when installed) is not applied.
+    """
+
+    def __init__(self, folder: str | Path):
+        import sentencepiece as spm
+
+        folder = Path(folder)
+        self.source = spm.SentencePieceProcessor(model_file=str(folder / "source.spm"))
+        self.target = spm.SentencePieceProcessor(model_file=str(folder / "target.spm"))
+        self.vocab: dict[str, int] = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+        self.pieces = {i: p for p, i in self.vocab.items()}
+        self.unk_id, self.eos_id = self.vocab["<unk>"], self.vocab["</s>"]
+        self.pad_id = self.vocab.get("<pad>")
+        self.special = {i for p, i in self.vocab.items() if p in ("<pad>", "</s>", "<unk>")}
+
+    def encode(self, text: str) -> _Encoding:
+        pieces = self.source.encode(text, out_type=str) if text else []
+        ids = [self.vocab.get(p, self.unk_id) for p in pieces] + [self.eos_id]
+        return _Encoding(ids, pieces + ["</s>"])
+
+    def encode_batch(self, texts: list[str]) -> list[_Encoding]:
+        return [self.encode(t) for t in texts]
+
+    def id_to_token(self, i: int) -> str:
+        return self.pieces.get(int(i), "<unk>")
+
+    def token_to_id(self, piece: str) -> int | None:
+        return self.vocab.get(piece)
+
+    def decode(self, ids: list[int]) -> str:
+        pieces = [self.id_to_token(i) for i in ids if int(i) not in self.special]
+        return self.target.decode_pieces(pieces).strip()
+
+    def decode_batch(self, batch: list[list[int]]) -> list[str]:
+        return [self.decode(ids) for ids in batch]
 
 
 if __name__ == "__main__":
