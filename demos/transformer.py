@@ -189,7 +189,7 @@ def controls(source, weights, beam, lang_choice: str = "English"):
     layers = gr.Dropdown(choices=list(range(1, r.n_layers + 1)), value=r.n_layers)
     heads = gr.Dropdown(choices=[HEADS_MEAN] + [str(i) for i in range(1, r.n_heads + 1)], value=HEADS_MEAN)
     targets = gr.Radio(choices=[(f"{j + 1}. {tok}", j) for j, tok in enumerate(_targets(r))], value=0)
-    return layers, heads, targets
+    return layers, heads, targets, 0
 
 
 def _targets(r: Run) -> list[str]:
@@ -642,7 +642,7 @@ def fig_complexity(ns: list[int], ms: dict, d_model: int):
 
 EN = {
     "tf_claim": (
-        "## Attention Is All You Need (Vaswani et al., 2017)\n"
+        "## The Transformer: Attention Is All You Need (Vaswani et al., 2017)\n"
         "**The paper's claim.** A translation model needs neither recurrence nor convolution: an "
         "encoder-decoder built only from attention, softmax(QKᵀ/√d_k)V (Eq. 1), with positional "
         "encodings for word order, translates better than the best recurrent and convolutional models "
@@ -853,7 +853,7 @@ EN = {
 
 ZH = {
     "tf_claim": (
-        "## 注意力就是你所需要的一切（Vaswani 等，2017）\n"
+        "## Transformer：注意力就是你所需要的一切（Vaswani 等，2017）\n"
         "**论文的结论。** 翻译模型既不需要循环，也不需要卷积：只用注意力 softmax(QKᵀ/√d_k)V（式 1）"
         "搭建的编码器-解码器，加上表示词序的位置编码，就能比最好的循环和卷积模型翻译得更好"
         "（WMT 2014 英→德 28.4 BLEU），训练时间也只是它们的一小部分，因为所有位置都可以并行计算"
@@ -1048,12 +1048,15 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
             gr.Markdown(t("tf_attn_md"))
             with gr.Row():
                 kind = gr.Radio(KIND_CHOICES, value="cross", label=t("tf_kind"))
-                layer = gr.Dropdown([1, 2, 3], value=3, label=t("tf_layer"))
-                head = gr.Dropdown([HEADS_MEAN, "1", "2", "3", "4"], value=HEADS_MEAN, label=t("tf_head"))
+                # Choices follow the loaded model (controls); the callbacks check API values themselves.
+                layer = gr.Dropdown([1, 2, 3], value=3, label=t("tf_layer"), allow_custom_value=True)
+                head = gr.Dropdown([HEADS_MEAN, "1", "2", "3", "4"], value=HEADS_MEAN, label=t("tf_head"),
+                                   allow_custom_value=True)  # fmt: skip
                 png = gr.File(label=t("tf_png"), interactive=False, height=80)
             caption = gr.Markdown(elem_id="transformer-attention-caption")
             heat = gr.HTML(elem_id="transformer-heatmap")
             target = gr.Radio([], label=t("tf_target"), elem_id="transformer-target")
+            target_index = gr.Number(0, precision=0, visible=False)  # the API's way to pick a token
             align = gr.HTML(elem_id="transformer-alignment")
         with gr.Tab(t("tf_sub_steps"), id="transformer-steps") as steps_tab:
             gr.Markdown(t("tf_steps_intro"))
@@ -1113,16 +1116,18 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     # Translate (on the button, Enter, or when the tab opens), then fill the attention views.
     tr_in = [source, weights, beam, lang]
     attn_in = [source, weights, beam, kind, layer, head, lang]
-    align_in = [source, weights, beam, target, layer, head, lang]
+    align_in = [source, weights, beam, target_index, layer, head, lang]
     private = dict(api_visibility="private")
     (gr.on([tab.select, go.click, source.submit], translate, tr_in, [output, tokens_md, notice],
            api_name="transformer_translate")
-     .success(controls, tr_in, [layer, head, target], **private)
+     .success(controls, tr_in, [layer, head, target, target_index], **private)
      .success(attention, attn_in, [heat, png, caption], **private)
      .success(alignment, align_in, align, **private))  # fmt: skip
     gr.on([kind.input, layer.input, head.input], attention, attn_in, [heat, png, caption],
           api_name="transformer_attention")  # fmt: skip
-    gr.on([target.input, layer.input, head.input], alignment, align_in, align, api_name="transformer_alignment")
+    target.input(lambda j: j, target, target_index, **private)
+    gr.on([target_index.change, layer.input, head.input], alignment, align_in, align,
+          api_name="transformer_alignment")  # fmt: skip
     gr.on([steps_tab.select, show.click], decoding_steps, [source, weights, beam, top_k, lang], steps_html,
           api_name="transformer_steps")  # fmt: skip
     pe_in = [pe_d, pe_max, pe_dims, pe_k, lang]

@@ -1,0 +1,411 @@
+"""The Transformer tab: its callbacks called directly (values, not "it ran"), the OPUS-MT Hub path
+offline, every endpoint through gradio_client, and once in a real browser."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import gradio as gr
+import pytest
+import torch
+
+from demos import transformer as tab
+from models import hub
+from models import transformer as T
+from tests.conftest import ARTIFACTS
+
+# Every named endpoint the Transformer tab exposes (tests/test_app.py checks the union against the app).
+ENDPOINTS = {
+    "/transformer_translate", "/transformer_attention", "/transformer_alignment", "/transformer_steps",
+    "/transformer_positional", "/transformer_scaling", "/transformer_schedule", "/transformer_smoothing",
+    "/transformer_complexity", "/transformer_paper_check",
+}  # fmt: skip
+OPUS = "transformer_base.opus_mt_ende"
+
+
+@pytest.fixture(autouse=True)
+def _threads():
+    torch.set_num_threads(1)  # a busy two-core machine
+
+
+@pytest.fixture
+def fresh(isolated_hub):
+    """An empty Hub cache, no model loaded and no translation remembered."""
+    tab.run.cache_clear()
+    yield
+    tab.run.cache_clear()
+
+
+def is_plot(value) -> bool:
+    return isinstance(value, dict) and value.get("type") == "matplotlib" and value["plot"].startswith("data:image")
+
+
+class Table(HTMLParser):
+    """The heat map's table: column headers (keys), row headers (queries), cell tooltips."""
+
+    def __init__(self, markup: str):
+        super().__init__()
+        self.keys, self.queries, self.cells, self._where = [], [], [], None
+        self.feed(markup)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "th" and a.get("class") in ("tf-key", "tf-query"):
+            self._where = a["class"]
+        elif tag == "tr" and self.queries is not None:
+            self.cells.append([])
+        elif tag == "td" and self.cells:
+            self.cells[-1].append(a.get("title", ""))
+
+    def handle_data(self, data):
+        if self._where == "tf-key":
+            self.keys.append(data)
+        elif self._where == "tf-query":
+            self.queries.append(data)
+        self._where = None
+
+
+def value_of(title: str) -> float | None:
+    m = re.search(r": ([0-9.]+)$", title)
+    return float(m.group(1)) if m else None
+
+
+# --- translate and the attention views, on the embedded weights ------------------------------------
+
+
+def test_translation_matches_the_model_called_directly(fresh):
+    text, tokens_md, notice = tab.translate("Two dogs are playing in the snow.", tab.DEFAULT_WEIGHTS, 4)
+    model, tok = T.load(hub.read_catalogue()[tab.DEFAULT_WEIGHTS].embedded_dir)
+    want = T.translate(model, tok, "Two dogs are playing in the snow.", beam=4, alpha=0.6)
+    assert text == want.text and {"zwei", "hunde", "schnee"} <= set(text.lower().replace(".", " ").split())
+    assert all(f"`{t}`<sub>{i}</sub>" in tokens_md for t, i in zip(want.tgt_tokens, want.tokens))
+    assert "transformer_small.multi30k_ende" in notice and "shipped with the app" in notice
+    greedy, _, _ = tab.translate("Two dogs are playing in the snow.", tab.DEFAULT_WEIGHTS, 1)
+    assert greedy == T.translate(model, tok, "Two dogs are playing in the snow.", beam=1).text
+
+
+@pytest.mark.parametrize("kind", tab.KINDS)
+def test_attention_table_axes_and_values(fresh, kind):
+    markup, png, caption = tab.attention(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, kind, 2, "mean")
+    r = tab.run(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4)
+    src = list(r.tr.src_tokens)
+    dec = ["<s>"] + list(r.tr.tgt_tokens)  # the decoder's inputs: the output shifted right
+    rows, cols = {"encoder": (src, src), "decoder": (dec, dec), "cross": (dec, src)}[kind]
+    table = Table(markup)
+    assert table.queries == rows and table.keys == cols  # rows = queries, columns = keys
+    assert f'data-rows="{len(rows)}" data-cols="{len(cols)}"' in markup
+    want = getattr(r.tr.attentions, kind)[1][0].mean(0)  # layer 2, mean of the heads: (T_q, T_k)
+    cells = [c for c in table.cells if c]
+    assert len(cells) == len(rows) and all(len(c) == len(cols) for c in cells)
+    for i in range(len(rows)):
+        for j in range(len(cols)):
+            v = value_of(cells[i][j])
+            if kind == "decoder" and j > i:
+                assert "masked" in cells[i][j] and v is None  # the causal mask, drawn
+            else:
+                assert v == pytest.approx(float(want[i, j]), abs=1e-4), (i, j, cells[i][j])
+    assert png.endswith(".png") and open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    assert f"{len(rows)}" in caption and "layer 2, head mean" in caption
+
+
+def test_single_head_and_alignment_row(fresh):
+    r = tab.run(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4)
+    markup, _, _ = tab.attention(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, "cross", 3, "2")
+    first = value_of(Table(markup).cells[1][0])
+    assert first == pytest.approx(float(r.tr.attentions.cross[2][0, 1, 0, 0]), abs=1e-4)
+    # "▁Mann" (output token 2) is predicted by cross-attention row 2, mostly from "▁man"
+    j = r.tr.tgt_tokens.index("▁Mann")
+    html = tab.alignment(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, j, 3, "mean")
+    weights = [float(w) for w in re.findall(r'data-weight="([0-9.]+)"', html)]
+    assert len(weights) == len(r.tr.src_tokens) and sum(weights) == pytest.approx(1, abs=1e-3)
+    assert "<b>▁Mann</b>" in html and "<b>▁man</b>" in html
+
+
+def test_decoding_steps_show_shift_mask_and_beam(fresh):
+    html = tab.decoding_steps(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, 3)
+    r = tab.run(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4)
+    T_ = len(r.tr.tokens) + 1
+    assert html.count("visible") == T_ * (T_ + 1) // 2 and html.count(": masked") == T_ * (T_ - 1) // 2
+    assert html.count("<b>✓ ") >= len(r.tr.tokens)  # each kept extension is marked
+    first = r.tr.steps[0]
+    assert len(first.beams) == 1 and len(r.tr.steps[1].beams) == 4  # one start, then the beam
+    assert f"<b>{r.tr.text}</b>" in html
+    greedy = tab.decoding_steps(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 1, 5)
+    assert greedy.count('class="tf-steps"') == 1 and "beam 1" in greedy
+
+
+# --- explorers and the paper check ---------------------------------------------------------------------
+
+
+def test_positional_encoding_explorer_and_offset_error():
+    heat, curves, md = tab.positional(128, 100, "4, 5, 20", 7)
+    err = float(re.search(r"= ([0-9.e+-]+)\*\* \(float64\)", md).group(1))
+    assert err < 1e-5 and "PE(pos+7) = M_7" in md and "93 positions" in md
+    M = T.pe_shift_matrix(7, 128)
+    torch.testing.assert_close(M @ M.T, torch.eye(128, dtype=torch.float64))
+    with pytest.raises(gr.Error, match="Dimensions"):
+        tab.positional(128, 100, "4, 500", 7)
+
+
+def test_scaling_schedule_smoothing_complexity():
+    _, md = tab.scaling(16)
+    s = T.softmax_saturation([64, 1024], n_keys=16)
+    assert s["max_p_raw"][1] > 0.9 > 0.3 > s["max_p_scaled"][1]  # unscaled saturates
+    assert s["grad_raw"][1] < s["grad_scaled"][1] / 3  # and passes back little gradient
+    assert "d_k = 64" in md
+    _, md = tab.schedule(512, 4000, 100_000)
+    assert "lrate = 6.988e-04" in md
+    _, md = tab.smoothing(0.1, 10)
+    assert "**0.9100**" in md and "**0.0100**" in md
+    table1, _, rows, md = tab.complexity(256, 128)
+    assert table1[0][1] == "O(n²·d)" and [r[0] for r in rows] == [16, 32, 64, 128, 256]
+    assert all(r[1] > 0 and r[2] > 0 for r in rows)
+
+
+def test_paper_check_counts():
+    rows = {r[0]: r for r in tab.paper_check()}
+    base = rows["Transformer base, parameters (Table 3)"]
+    assert base[2] == "63,082,496" and "-3.0%" in base[3] and "40,745" in base[3]
+    assert T.param_breakdown(T.PRESETS["base"])["total"] == 63_082_496  # the model's own count
+    assert rows["Transformer big, parameters (Table 3)"][2] == "214,245,376"
+    pe = rows["positional encoding = the paper's equation (§3.5), d = 512, 512 positions"]
+    assert float(pe[2].split("= ")[1]) < 1e-5
+    assert rows["BLEU, English→German"][2] == "35.12 / 26.99 (Multi30k)"
+
+
+# --- bad input: a clear message or a bounded result, never a trace ----------------------------------
+
+
+@pytest.mark.parametrize("source", ["", "   \n\t ", None, "\x00\x01"])
+def test_empty_text_is_refused(source):
+    with pytest.raises(gr.Error, match="Please type an English sentence"):
+        tab.translate(source)
+
+
+def test_messages_follow_the_page_language():
+    with pytest.raises(gr.Error, match="请输入要翻译的英语句子"):
+        tab.translate("  ", lang_choice="中文")
+
+
+def test_five_thousand_words_are_cut_with_a_notice(fresh):
+    long = " ".join(["The dog runs across the green field."] * 715)  # 5,005 words
+    assert len(long.split()) > 5000
+    text, tokens_md, notice = tab.translate(long, tab.DEFAULT_WEIGHTS, 4)
+    assert "only the first 99 were translated" in notice and text
+    assert "**Source**, 100 subwords" in tokens_md or "**Source**, 99 subwords" in tokens_md
+
+
+@pytest.mark.parametrize("source", ["I ❤️ 🐶🎉", "我爱北京天安门", "שלום עולם", "مرحبا بالعالم", "a" * 3000])
+def test_unusual_scripts_give_a_bounded_result(fresh, source):
+    text, tokens_md, notice = tab.translate(source, tab.DEFAULT_WEIGHTS, 4)
+    assert isinstance(text, str) and len(text) < 2000
+    if source[0] != "a":
+        assert "<unk>" in notice
+
+
+@pytest.mark.parametrize("beam", [0, 9, 10**9, -1, 2.5, "four", float("nan")])
+def test_absurd_beam_is_refused(beam):
+    with pytest.raises(gr.Error, match="beam size must be a whole number from 1 to 8"):
+        tab.translate("A dog.", tab.DEFAULT_WEIGHTS, beam)
+
+
+def test_bad_view_arguments_are_refused(fresh):
+    with pytest.raises(gr.Error, match="Unknown weights"):
+        tab.translate("A dog.", "../../etc/passwd", 4)
+    with pytest.raises(gr.Error, match="Unknown attention kind"):
+        tab.attention("A dog.", tab.DEFAULT_WEIGHTS, 4, "sideways", 1, "mean")
+    with pytest.raises(gr.Error, match="layer must be a whole number from 1 to 3"):
+        tab.attention("A dog.", tab.DEFAULT_WEIGHTS, 4, "cross", 7, "mean")
+    with pytest.raises(gr.Error, match="head must be 'mean'"):
+        tab.attention("A dog.", tab.DEFAULT_WEIGHTS, 4, "cross", 1, "99")
+    with pytest.raises(gr.Error, match="output token index"):
+        tab.alignment("A dog.", tab.DEFAULT_WEIGHTS, 4, 500, 1, "mean")
+
+
+# --- OPUS-MT: SentencePiece tokenizer parity and the Hub path, offline -------------------------------
+
+SENTENCES = [
+    "A man is riding a bike down the street.", "Two dogs are playing in the snow.",
+    "Ein Mann fährt Fahrrad.", "Zwei Hunde spielen im Schnee.", "The girl is reading a book.",
+    "Das Mädchen liest ein Buch.", "People are walking in the park.", "Leute gehen im Park spazieren.",
+]  # fmt: skip
+
+
+def write_marian(folder, seed: int = 0):
+    """A tiny OPUS-MT-shaped folder: a random MarianMTModel (transformers) plus a SentencePiece
+    model trained here, used as source.spm and target.spm, and Marian's vocab.json layout."""
+    import io
+
+    import sentencepiece as spm
+    import transformers
+
+    buf = io.BytesIO()
+    spm.SentencePieceTrainer.train(sentence_iterator=iter(SENTENCES * 4), model_writer=buf, vocab_size=60,
+                                   model_type="unigram", minloglevel=2, hard_vocab_limit=False)  # fmt: skip
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("source.spm", "target.spm"):
+        (folder / name).write_bytes(buf.getvalue())
+    sp = spm.SentencePieceProcessor(model_proto=buf.getvalue())
+    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+    vocab = {"</s>": 0, "<unk>": 1}
+    for p in pieces:
+        vocab.setdefault(p, len(vocab)) if p not in ("<s>", "</s>", "<unk>") else None
+    vocab["<pad>"] = len(vocab)
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
+    V = len(vocab)
+    torch.manual_seed(seed)
+    cfg = transformers.MarianConfig(
+        vocab_size=V, d_model=32, encoder_layers=2, decoder_layers=2, encoder_attention_heads=4,
+        decoder_attention_heads=4, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=128,
+        activation_function="swish", scale_embedding=True, pad_token_id=V - 1, decoder_start_token_id=V - 1,
+        eos_token_id=0, forced_eos_token_id=0,
+    )  # fmt: skip
+    ref = transformers.MarianMTModel(cfg).eval()
+    ref.save_pretrained(folder)
+    return ref, vocab
+
+
+def test_marian_tokenizer_matches_transformers(tmp_path):
+    pytest.importorskip("sentencepiece")
+    transformers = pytest.importorskip("transformers")
+    from training.convert_transformer import MarianTokenizer
+
+    write_marian(tmp_path / "m")
+    ours = MarianTokenizer(tmp_path / "m")
+    ref = transformers.MarianTokenizer(str(tmp_path / "m" / "source.spm"), str(tmp_path / "m" / "target.spm"),
+                                       str(tmp_path / "m" / "vocab.json"))  # fmt: skip
+    for s in SENTENCES + ["Unseen words: zebra quokka!", "😀 我"]:
+        ids = ours.encode(s).ids
+        assert ids == ref(s)["input_ids"], s
+        assert ours.decode(ids) == ref.decode(ids, skip_special_tokens=True), s
+
+
+def make_opus_cache(cache, tmp_path):
+    """The real catalogue entry's files, written where the Hub client caches that pinned revision."""
+    entry = hub.read_catalogue()[OPUS]
+    repo = cache / ("models--" + entry.repo_id.replace("/", "--"))
+    snap = repo / "snapshots" / entry.revision
+    ref, vocab = write_marian(snap)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(entry.revision)
+    return entry, ref, vocab
+
+
+def test_opus_mt_from_the_hub_cache_offline(fresh, tmp_path, monkeypatch):
+    """The catalogue's OPUS-MT entry loads from a local Hub cache with HF_HUB_OFFLINE=1: converted
+    into our module (same logits as the MarianMTModel), tokenized by its SentencePiece files, and
+    translated by the tab with attention maps over its own tokens."""
+    pytest.importorskip("sentencepiece")
+    pytest.importorskip("transformers")
+    cache = tmp_path / "hf-cache"
+    entry, ref, vocab = make_opus_cache(cache, tmp_path)
+    monkeypatch.setenv("HF_HUB_CACHE", str(cache))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    loaded = hub.load(entry)
+    assert loaded.source == "cache" and "local Hugging Face cache" in loaded.notice
+    src = torch.tensor([[5, 9, 12, 0], [7, 8, 0, len(vocab) - 1]])
+    tgt = torch.tensor([[len(vocab) - 1, 4, 6], [len(vocab) - 1, 11, 3]])
+    with torch.no_grad():
+        want = ref(input_ids=src, attention_mask=(src != len(vocab) - 1).long(), decoder_input_ids=tgt).logits
+    torch.testing.assert_close(loaded.model(src, tgt).logits, want, atol=1e-4, rtol=1e-4)
+    text, tokens_md, notice = tab.translate("A man is riding a bike.", OPUS, 2)
+    assert OPUS in notice and "local Hugging Face cache" in notice and "Falling back" not in notice
+    r = tab.run("A man is riding a bike.", OPUS, 2)
+    assert r.bos == "<pad>" and r.tr.src_tokens[-1] == "</s>" and r.n_layers == 2
+    markup, _, _ = tab.attention("A man is riding a bike.", OPUS, 2, "cross", 2, "mean")
+    assert Table(markup).keys == list(r.tr.src_tokens)
+
+
+def test_opus_mt_offline_without_cache_falls_back_with_a_notice(fresh, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    text, _, notice = tab.translate("Two dogs are playing in the snow.", OPUS, 4)
+    assert "HF_HUB_OFFLINE=1" in notice and "Falling back: Using **transformer_small.multi30k_ende**" in notice
+    assert "Hunde" in text
+
+
+# --- through the API (gradio_client) ---------------------------------------------------------------------
+
+
+def test_translate_and_views_endpoints(client):
+    text, tokens_md, notice = client.predict(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, "English",
+                                             api_name="/transformer_translate")  # fmt: skip
+    assert text == "Ein Mann in einem blauen Hemd fährt auf einem Fahrrad die Straße entlang."
+    assert "`▁Mann`<sub>175</sub>" in tokens_md and "shipped with the app" in notice
+    markup, png, caption = client.predict(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, "cross", 3, "mean", "English",
+                                          api_name="/transformer_attention")  # fmt: skip
+    table = Table(markup)
+    assert table.keys[:3] == ["▁A", "▁man", "▁in"] and table.queries[:3] == ["<s>", "▁Ein", "▁Mann"]
+    assert open(png, "rb").read(4) == b"\x89PNG" and "Encoder-decoder (cross) attention" in caption
+    html = client.predict(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, 1, 3, "mean", "English",
+                          api_name="/transformer_alignment")  # fmt: skip
+    assert "<b>▁Mann</b>" in html and "<b>▁man</b>" in html
+    steps = client.predict(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, 2, "中文", api_name="/transformer_steps")
+    assert "因果掩码" in steps and "右移一位" in steps
+
+
+def test_explorer_and_check_endpoints(client):
+    heat, curves, md = client.predict(64, 50, "0, 1", 3, "English", api_name="/transformer_positional")
+    assert is_plot(heat) and is_plot(curves) and float(re.search(r"= ([0-9.e+-]+)\*\*", md).group(1)) < 1e-5
+    fig, md = client.predict(16, "English", api_name="/transformer_scaling")
+    assert is_plot(fig) and "d_k = 1024" in md
+    fig, md = client.predict(512, 4000, 100000, "English", api_name="/transformer_schedule")
+    assert is_plot(fig) and "6.988e-04" in md
+    fig, md = client.predict(0.1, 10, "English", api_name="/transformer_smoothing")
+    assert is_plot(fig) and "0.9100" in md
+    table1, fig, rows, md = client.predict(128, 64, "English", api_name="/transformer_complexity")
+    assert table1["data"][1][0] == "Recurrent" and [r[0] for r in rows["data"]] == [16, 32, 64, 128] and is_plot(fig)
+    rows = client.predict("English", api_name="/transformer_paper_check")["data"]
+    assert rows[0][2] == "63,082,496"
+
+
+def test_bad_input_through_the_api(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="Please type an English sentence"):
+        client.predict("   ", tab.DEFAULT_WEIGHTS, 4, "English", api_name="/transformer_translate")
+    with pytest.raises(AppError, match="greater than maximum value 8|beam size"):
+        client.predict("A dog.", tab.DEFAULT_WEIGHTS, 10**6, "English", api_name="/transformer_translate")
+    with pytest.raises(AppError, match="Unknown weights|not in the list of choices|Value"):
+        client.predict("A dog.", "../../etc/passwd", 4, "English", api_name="/transformer_translate")
+    long = " ".join(["A cat sleeps on the warm sofa."] * 720)  # 5,040 words
+    text, _, notice = client.predict(long, tab.DEFAULT_WEIGHTS, 4, "English", api_name="/transformer_translate")
+    assert "only the first 99 were translated" in notice and len(text) < 2000
+    text, _, notice = client.predict("🙂 我 שלום", tab.DEFAULT_WEIGHTS, 2, "English", api_name="/transformer_translate")
+    assert "<unk>" in notice
+    # The server keeps answering.
+    assert client.predict("English", api_name="/transformer_paper_check")["data"][1][2] == "214,245,376"
+
+
+@pytest.mark.browser
+def test_transformer_tab_in_the_browser(app_server):
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}).new_page()
+        page.set_default_timeout(30_000)
+        page.goto(app_server.url + "/")
+        page.get_by_role("tab", name="Transformer").click()
+        page.locator("#transformer-notice").get_by_text("shipped with the app").wait_for()
+        source = page.locator("#transformer-source textarea")
+        source.fill("Two dogs are playing in the snow.")
+        page.get_by_role("button", name="Translate").click()
+        page.locator("#transformer-output textarea").wait_for()
+        page.wait_for_function(
+            "() => document.querySelector('#transformer-output textarea').value.includes('Hunde')")
+        assert "Schnee" in page.locator("#transformer-output textarea").input_value()
+        heat = page.locator("#transformer-heatmap table")
+        heat.wait_for()
+        page.locator("#transformer-heatmap th.tf-key", has_text="▁snow").wait_for()
+        page.locator("#transformer-alignment").get_by_text("was predicted while attending most to").wait_for()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "transformer_translate_en.png"), animations="disabled", full_page=True)
+        # The decoding steps open with their sub-tab.
+        page.get_by_role("tab", name="Decoding step by step").click()
+        page.locator("#transformer-steps").get_by_text("The causal mask").wait_for()
+        assert "Traceback" not in page.inner_text("body")
+        browser.close()
