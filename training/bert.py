@@ -1,0 +1,329 @@
+"""Pre-train a small BERT (Devlin et al. 2018) with MLM + NSP on English novels, on one CPU thread.
+
+    OMP_NUM_THREADS=1 .venv/bin/python training/bert.py                  # the recipe in TrainConfig
+    OMP_NUM_THREADS=1 .venv/bin/python training/bert.py --minutes 2 --out_dir /tmp/smoke  # smoke
+
+Data: ELTeC-eng (../shared/data/eltec-eng, 99 novels 1840-1920). Five whole novels are held out
+(`heldout`) and never seen by the tokenizer or the model; WikiText-2 validation
+(../shared/data/wikitext-2) is a second, out-of-domain evaluation set.
+
+Recipe vs the paper (§3.1, Appendix A.2: BooksCorpus + Wikipedia, 3.3 B words, 1 M steps of
+256 x 512 tokens, BASE model):
+- the same two tasks and input: "[CLS] A [SEP] B [SEP]" with segment ids, B the actual next
+  text 50% of the time (IsNext) and a random span from another novel otherwise (NotNext), A + B
+  at most `seq_len` tokens, the longer one truncated from a random end (as the reference
+  `create_pretraining_data.py`); MLM on 15% of the tokens, 80% [MASK] / 10% random / 10% kept;
+- a small model (`PRESETS["small"]`: L=4, H=256, A=4), an 8,192-piece lowercased WordPiece
+  vocabulary trained with HF `tokenizers` on the training novels, sequences of 128 tokens;
+- AdamW, beta = (0.9, 0.98) (more stable than 0.999 for a short post-LN run), weight decay 0.01,
+  linear warm-up then linear decay; the schedule runs on the wall clock (`minutes`) so that a
+  run fits its budget on a shared machine; the number of steps it reached is logged;
+- the saved weights are fp16; the reported scores are computed from them, in fp32.
+Writes into `out_dir`: config.json + model.safetensors (save_pretrained), tokenizer.json,
+training_log.json (curves) and the model card README.md.
+"""
+
+import gzip
+import json
+import math
+import platform
+import random
+import re
+import shlex
+import sys
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from training.common import config_from_args  # noqa: E402
+from models.bert import PRESETS, Bert, count_params, mask_tokens, train_tokenizer  # noqa: E402
+
+
+@dataclass
+class TrainConfig:
+    arch: str = "small"  # a key of models.bert.PRESETS
+    vocab_size: int = 8192  # WordPiece vocabulary incl. 5 specials
+    seq_len: int = 128  # tokens per sequence, [CLS] + A + [SEP] + B + [SEP]
+    batch_size: int = 32  # sequences per step
+    lr: float = 1e-3  # peak learning rate
+    warmup: float = 0.05  # fraction of the budget spent warming up
+    weight_decay: float = 0.01
+    minutes: float = 60.0  # wall-clock budget of the optimisation (the schedule runs on it)
+    steps: int = 0  # > 0: a fixed number of steps instead of the wall clock (reproduction)
+    eval_every: float = 4.0  # minutes between evaluations on the small held-out set
+    heldout: str = "10,30,50,70,90"  # indices (sorted file names) of the held-out novels
+    n_eval: int = 256  # held-out sequences of the periodic evaluation
+    n_final: int = 2000  # held-out sequences of the final evaluation (novels and WikiText-2)
+    bf16: bool = False  # autocast to bfloat16 (only where the CPU has AVX-512-BF16)
+    seed: int = 0
+    threads: int = 1
+    data_dir: str = "../shared/data"
+    out_dir: str = "weights/bert_eltec"
+
+
+def parse_args() -> TrainConfig:
+    return config_from_args(TrainConfig, __doc__)
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents: lists of sentences
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z])")
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """A simple rule-based splitter: after . ! ? (and closing quotes), before a capital."""
+    return [s for s in SENTENCE_END.split(paragraph.strip()) if s]
+
+
+def read_novels(data_dir: str) -> dict[str, list[str]]:
+    """novel id -> its paragraphs (one line each in the gzipped text)."""
+    files = sorted(Path(data_dir, "eltec-eng").glob("*.txt.gz"))
+    return {p.name[: -len(".txt.gz")]: gzip.open(p, "rt", encoding="utf-8").read().split("\n")[:-1]
+            for p in files}  # fmt: skip
+
+
+def read_wikitext(data_dir: str) -> list[list[str]]:
+    """WikiText-2 validation -> articles (split at ' = Title = ' lines) of paragraphs, with the
+    tokenized text's ' @-@ ', ' @,@ ', ' @.@ ' joined back and <unk> mapped to [UNK]."""
+    text = gzip.open(Path(data_dir, "wikitext-2", "valid.txt.gz"), "rt", encoding="utf-8").read()
+    articles: list[list[str]] = []
+    for line in text.split("\n"):
+        if re.fullmatch(r" = [^=].* = ", line):
+            articles.append([])
+        elif line.strip() and not line.startswith(" = ") and articles:
+            line = line.replace(" @-@ ", "-").replace(" @,@ ", ",").replace(" @.@ ", ".")
+            articles[-1].append(line.replace("<unk>", "[UNK]").strip())
+    return [a for a in articles if a]
+
+
+class Corpus:
+    """Documents as token-id sentences: `docs[d]` is a list of int32 arrays."""
+
+    def __init__(self, tokenizer, documents: list[list[str]]):
+        self.docs = []
+        for paragraphs in documents:
+            sents = [s for p in paragraphs for s in split_sentences(p)]
+            enc = tokenizer.encode_batch(sents, add_special_tokens=False)
+            self.docs.append([np.array(e.ids, dtype=np.int32) for e in enc if e.ids])
+        self.docs = [d for d in self.docs if len(d) >= 2]
+        self.weights = np.array([len(d) for d in self.docs], dtype=float)
+        self.weights /= self.weights.sum()
+        self.n_tokens = sum(len(s) for d in self.docs for s in d)
+
+
+def _take(doc: list[np.ndarray], start: int, target: int) -> list[np.ndarray]:
+    """Sentences from `start` until at least `target` tokens (or the document ends)."""
+    out, n = [], 0
+    for s in doc[start:]:
+        out.append(s)
+        n += len(s)
+        if n >= target:
+            break
+    return out
+
+
+def make_pair(corpus: Corpus, rng: random.Random, target: int) -> tuple[list, list, int]:
+    """One NSP example: (A ids, B ids, label 0 = IsNext / 1 = NotNext), len(A) + len(B) <= target."""
+    d = rng.choices(range(len(corpus.docs)), weights=corpus.weights)[0]
+    doc = corpus.docs[d]
+    start = rng.randrange(len(doc) - 1)
+    chunk = _take(doc, start, target)
+    if len(chunk) < 2:  # the document ended: take the next sentence anyway
+        chunk = doc[start : start + 2]
+    a_end = rng.randrange(1, len(chunk))
+    a = np.concatenate(chunk[:a_end]).tolist()
+    if rng.random() < 0.5:
+        b, label = np.concatenate(chunk[a_end:]).tolist(), 0
+    else:  # NotNext: a random span of another document
+        o = rng.randrange(len(corpus.docs) - 1)
+        other = corpus.docs[o + (o >= d)]
+        b_start = rng.randrange(len(other))
+        b, label = np.concatenate(_take(other, b_start, max(1, target - len(a)))).tolist(), 1
+    while len(a) + len(b) > target:  # truncate the longer one from a random end
+        longer = a if len(a) > len(b) else b
+        del longer[0 if rng.random() < 0.5 else -1]
+    return a, b, label
+
+
+def make_batch(corpus, rng, n, seq_len, cls_id, sep_id, pad_id):
+    """n examples -> ids, segment ids (n, seq_len) and NSP labels (n,)."""
+    ids = torch.full((n, seq_len), pad_id, dtype=torch.long)
+    types = torch.zeros((n, seq_len), dtype=torch.long)
+    labels = torch.zeros(n, dtype=torch.long)
+    for i in range(n):
+        a, b, labels[i] = make_pair(corpus, rng, seq_len - 3)
+        x = [cls_id, *a, sep_id, *b, sep_id]
+        ids[i, : len(x)] = torch.tensor(x)
+        types[i, len(a) + 2 : len(x)] = 1
+    return ids, types, labels
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation: MLM top-1 and perplexity over the chosen positions, NSP accuracy
+
+
+def fixed_set(corpus, n, cfg: TrainConfig, mcfg, seed: int, batch: int = 64):
+    """A deterministic list of corrupted batches (the same masking for every evaluation)."""
+    rng, gen = random.Random(seed), torch.Generator().manual_seed(seed)
+    out = []
+    for s in range(0, n, batch):
+        ids, types, nsp = make_batch(corpus, rng, min(batch, n - s), cfg.seq_len,
+                                     mcfg.cls_id, mcfg.sep_id, mcfg.pad_id)  # fmt: skip
+        out.append((mask_tokens(ids, mcfg, gen), types, nsp))
+    return out
+
+
+@torch.no_grad()
+def evaluate(model: Bert, batches) -> dict:
+    model.eval()
+    nll = correct = n = nsp_correct = nsp_n = 0
+    for m, types, nsp in batches:
+        out = model(m.input_ids, types, mlm_positions=m.chosen)
+        target = m.labels[m.chosen]
+        nll += F.cross_entropy(out.mlm_logits.float(), target, reduction="sum").item()
+        correct += (out.mlm_logits.argmax(-1) == target).sum().item()
+        n += target.numel()
+        nsp_correct += (out.nsp_logits.argmax(-1) == nsp).sum().item()
+        nsp_n += nsp.numel()
+    model.train()
+    return {"mlm_acc": correct / n, "mlm_ppl": math.exp(nll / n), "mlm_n": n,
+            "nsp_acc": nsp_correct / nsp_n, "nsp_n": nsp_n}  # fmt: skip
+
+
+def save(model: Bert, tokenizer, out_dir: Path) -> None:
+    """save_pretrained in fp16 (half the size; a fp32 model loads it with strict=True)."""
+    half = Bert(model.config)
+    half.load_state_dict(model.state_dict())
+    half.half().save_pretrained(out_dir)
+    tokenizer.save(str(out_dir / "tokenizer.json"))
+
+
+def fp16_roundtrip(model: Bert) -> None:
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(p.half().float())
+
+
+def main() -> None:
+    cfg = parse_args()
+    torch.set_num_threads(cfg.threads)
+    torch.manual_seed(cfg.seed)
+    rng = random.Random(cfg.seed)
+    out_dir = Path(cfg.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+
+    # 1. Data: held-out novels never reach the tokenizer or the model
+    novels = read_novels(cfg.data_dir)
+    names = sorted(novels)
+    held = {names[int(i)] for i in cfg.heldout.split(",")}
+    train_docs = [novels[k] for k in names if k not in held]
+    held_docs = [novels[k] for k in names if k in held]
+    tokenizer = train_tokenizer((p for d in train_docs for p in d), cfg.vocab_size)
+    mcfg = replace(PRESETS[cfg.arch], vocab_size=tokenizer.get_vocab_size(),
+                   max_position=cfg.seq_len)  # fmt: skip
+    train, heldout = Corpus(tokenizer, train_docs), Corpus(tokenizer, held_docs)
+    wiki = Corpus(tokenizer, read_wikitext(cfg.data_dir))
+    print(f"data: {len(train.docs)} train novels ({train.n_tokens:,} tokens), held out "
+          f"{sorted(held)} ({heldout.n_tokens:,}), WikiText-2 valid {len(wiki.docs)} articles "
+          f"({wiki.n_tokens:,}); {time.time() - t0:.0f} s", flush=True)  # fmt: skip
+    eval_small = fixed_set(heldout, cfg.n_eval, cfg, mcfg, seed=1)
+
+    # 2. Model and optimiser
+    model = Bert(mcfg).train()
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}],
+                            lr=cfg.lr, betas=(0.9, 0.98), eps=1e-6)  # fmt: skip
+    gen = torch.Generator().manual_seed(cfg.seed)
+
+    def progress(step: int, elapsed: float) -> float:
+        return step / cfg.steps if cfg.steps else elapsed / (cfg.minutes * 60)
+
+    def get_lr(p: float) -> float:  # 1) linear warm-up, 2) linear decay to 0
+        return cfg.lr * (p / cfg.warmup if p < cfg.warmup else max(0.0, (1 - p) / (1 - cfg.warmup)))
+
+    # 3. Loop
+    log, step, seen_tokens = [], 0, 0
+    start = last_eval = time.time()
+    acc = {"mlm_loss": 0.0, "nsp_loss": 0.0, "mlm_acc": 0.0, "nsp_acc": 0.0, "n": 0}
+    while True:
+        p = progress(step, time.time() - start)
+        if p >= 1:
+            break
+        for g in opt.param_groups:
+            g["lr"] = get_lr(p)
+        ids, types, nsp = make_batch(train, rng, cfg.batch_size, cfg.seq_len,
+                                     mcfg.cls_id, mcfg.sep_id, mcfg.pad_id)  # fmt: skip
+        m = mask_tokens(ids, mcfg, gen)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+            out = model(m.input_ids, types, mlm_positions=m.chosen)
+        target = m.labels[m.chosen]
+        mlm_loss = F.cross_entropy(out.mlm_logits.float(), target)
+        nsp_loss = F.cross_entropy(out.nsp_logits.float(), nsp)
+        opt.zero_grad(set_to_none=True)
+        (mlm_loss + nsp_loss).backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        seen_tokens += int((ids != mcfg.pad_id).sum())
+        acc["mlm_loss"] += mlm_loss.item()
+        acc["nsp_loss"] += nsp_loss.item()
+        acc["mlm_acc"] += (out.mlm_logits.argmax(-1) == target).float().mean().item()
+        acc["nsp_acc"] += (out.nsp_logits.argmax(-1) == nsp).float().mean().item()
+        acc["n"] += 1
+        now = time.time()
+        if now - last_eval >= cfg.eval_every * 60 or progress(step, now - start) >= 1:
+            row = {"step": step, "minutes": round((now - start) / 60, 2), "tokens": seen_tokens,
+                   "lr": opt.param_groups[0]["lr"],
+                   **{f"train_{k}": round(v / acc["n"], 4) for k, v in acc.items() if k != "n"},
+                   **{f"heldout_{k}": round(v, 4) for k, v in evaluate(model, eval_small).items()
+                      if not k.endswith("_n")}}  # fmt: skip
+            log.append(row)
+            print(json.dumps(row), flush=True)
+            acc = dict.fromkeys(acc, 0.0)
+            acc["n"] = 0
+            last_eval = time.time()
+            (out_dir / "training_log.json").write_text(json.dumps({"evals": log}, indent=1))
+    train_minutes = (time.time() - start) / 60
+
+    # 4. Save fp16, then score what was saved
+    model.eval()
+    save(model, tokenizer, out_dir)
+    fp16_roundtrip(model)
+    final = {
+        "heldout_novels": evaluate(model, fixed_set(heldout, cfg.n_final, cfg, mcfg, seed=2)),
+        "wikitext2_valid": evaluate(model, fixed_set(wiki, cfg.n_final, cfg, mcfg, seed=3)),
+    }
+    summary = {
+        "recipe": "OMP_NUM_THREADS=1 .venv/bin/python training/bert.py "
+        + " ".join(f"--{k} {shlex.quote(str(v))}" for k, v in asdict(cfg).items()
+                   if v != getattr(TrainConfig, k)),  # fmt: skip
+        "train_config": asdict(cfg),
+        "model_config": asdict(mcfg),
+        "params": count_params(mcfg),
+        "params_with_heads": count_params(mcfg, heads=True),
+        "steps": step,
+        "train_minutes": round(train_minutes, 1),
+        "tokens_seen": seen_tokens,
+        "train_tokens": train.n_tokens,
+        "heldout_novels": sorted(held),
+        "final": final,
+        "machine": f"{platform.processor() or platform.machine()}, torch {torch.__version__}, "
+        f"{cfg.threads} thread(s)",
+        "evals": log,
+    }
+    (out_dir / "training_log.json").write_text(json.dumps(summary, indent=1))
+    print(json.dumps({k: v for k, v in summary.items() if k != "evals"}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
