@@ -1,7 +1,14 @@
 """Translation latency of the Transformer tab, and training throughput of the Multi30k recipe.
 
     .venv/bin/python bench/transformer.py [--iters 30] [--threads 2]            # latency
+    .venv/bin/python bench/transformer.py --marian --threads 1 [--iters 20]      # both weights, vs transformers
     .venv/bin/python bench/transformer.py --train --threads 1 [--bf16 true]      # training tok/s
+
+--marian: the latency above for both weights of the tab (the embedded model, and OPUS-MT from the
+local Hugging Face cache, or, offline without it, random weights of OPUS-MT's size standing in;
+the output says which), then our module against transformers' MarianMTModel on the same random
+OPUS-MT-sized weights (converted by training/convert_transformer.py): greedy and beam 4, with and
+without attention maps, </s> suppressed on both sides so that both decode exactly 20 tokens.
 
 Latency: `translate()` of one 15-word English sentence, greedy and beam 4 (alpha 0.6), with every
 attention map of the final hypothesis returned (what the tab shows), p50/p95 over `--iters` runs.
@@ -19,6 +26,7 @@ of other jobs: 790-1,670, mean 1,307).
 """
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -68,6 +76,122 @@ def bench_latency(args) -> None:
               f"({len(out.tokens)} output subwords): {out.text}")  # fmt: skip
 
 
+# OPUS-MT en-de's architecture (Helsinki-NLP/opus-mt-en-de config.json): Marian transformer-base.
+OPUS_MT_CONFIG = dict(
+    vocab_size=58101, d_model=512, encoder_layers=6, decoder_layers=6, encoder_attention_heads=8,
+    decoder_attention_heads=8, encoder_ffn_dim=2048, decoder_ffn_dim=2048, max_position_embeddings=512,
+    activation_function="swish", scale_embedding=True, pad_token_id=58100, decoder_start_token_id=58100,
+    eos_token_id=0, forced_eos_token_id=None, num_beams=1,
+)  # fmt: skip
+OUT_LEN = 20  # tokens decoded by both implementations (</s> suppressed)
+
+
+def opus_sized_pair(tmp: Path):
+    """A random MarianMTModel of OPUS-MT's size, and our module converted from it."""
+    import transformers
+
+    from training.convert_transformer import convert
+
+    transformers.utils.logging.disable_progress_bar()
+
+    torch.manual_seed(0)
+    ref = transformers.MarianMTModel(transformers.MarianConfig(**OPUS_MT_CONFIG)).eval()
+    with torch.no_grad():
+        ref.final_logits_bias[0, 0] = -1e9  # never </s>: both sides decode OUT_LEN tokens
+    ref.save_pretrained(tmp)
+    return ref, convert(tmp)
+
+
+def timed_pair(fa, fb, iters: int) -> tuple[list[float], list[float]]:
+    """Alternate a and b (3 burn-in runs each), so that load from other jobs hits both alike."""
+    ta, tb = [], []
+    for i in range(iters + 3):
+        for fn, ts in ((fa, ta), (fb, tb)):
+            t0 = time.perf_counter()
+            fn()
+            if i >= 3:
+                ts.append((time.perf_counter() - t0) * 1000)
+    return ta, tb
+
+
+def timed_runs(fn, iters: int) -> list[float]:
+    times = []
+    for i in range(iters + 3):  # 3 burn-in runs
+        t0 = time.perf_counter()
+        fn()
+        if i >= 3:
+            times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def bench_marian(args) -> None:
+    import tempfile
+
+    from models import hub
+
+    model, tok, what = model_and_tokenizer()
+    src_words = len(SENTENCE.split())
+    print(f"{args.threads} thread(s), fp32, a {src_words}-word sentence, attention maps included; "
+          f"p50 / p95 over {args.iters} runs")  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        ref, ours = opus_sized_pair(Path(tmp))
+        weights = [(what, model, tok, None)]
+        os_entry = hub.read_catalogue()["transformer_base.opus_mt_ende"]
+        try:  # the real OPUS-MT, if this machine has it in its Hugging Face cache
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            loaded = hub.load(os_entry)
+            from training.convert_transformer import MarianTokenizer
+
+            weights.append(("OPUS-MT en-de (Hub cache)", loaded.model, MarianTokenizer(loaded.folder), None))
+        except hub.WeightsError as e:
+            print(f"OPUS-MT not available offline ({str(e)[:90]}...): random weights of its size "
+                  f"stand in, {OUT_LEN} output tokens forced")  # fmt: skip
+            weights.append(("OPUS-MT-sized random weights", ours, tok, OUT_LEN))
+        for name, m, tk, max_len in weights:
+            n_src = len(tk.encode(SENTENCE).ids)
+            for label, beam in (("greedy", 1), ("beam 4", 4)):
+                ts = timed_runs(lambda: T.translate(m, tk, SENTENCE, beam=beam, max_len=max_len,
+                                                    return_attention=True), args.iters)  # fmt: skip
+                out = T.translate(m, tk, SENTENCE, beam=beam, max_len=max_len)
+                print(f"  {name:32s} ({T.count_params(m) / 1e6:5.1f} M, {n_src} src subwords) {label:7s} "
+                      f"p50 {pct(ts, 50):7.1f} ms  p95 {pct(ts, 95):7.1f} ms  ({len(out.tokens)} out)")  # fmt: skip
+
+        # ours vs transformers' MarianMTModel, same random OPUS-MT-sized weights, same ids
+        src = T.encode_batch(tok, [SENTENCE])  # (1, S) ids; both models take them as they are
+        src[src == T.PAD] = OPUS_MT_CONFIG["pad_token_id"]
+        src[:, -1] = OPUS_MT_CONFIG["eos_token_id"]
+        mask = torch.ones_like(src)
+        print(f"ours vs transformers {__import__('transformers').__version__} MarianMTModel (sdpa; eager for maps), "
+              f"{T.count_params(ours) / 1e6:.1f} M params, {src.size(1)} source ids, {OUT_LEN} output tokens:")
+        g_ours = T.greedy_decode(ours, src, max_len=OUT_LEN).tokens[0]
+        with torch.no_grad():
+            g_ref = ref.generate(src, attention_mask=mask, num_beams=1, do_sample=False,
+                                 max_new_tokens=OUT_LEN, min_new_tokens=OUT_LEN)[0, 1:].tolist()  # fmt: skip
+        print(f"  same greedy tokens: {g_ours == g_ref}")
+        for label, beam in (("greedy", 1), ("beam 4", 4)):
+            for attn in (False, True):
+                # transformers returns attention maps only from its eager attention, not sdpa
+                ref.set_attn_implementation("eager" if attn else "sdpa")
+
+                def run_ours():
+                    if beam == 1:
+                        return T.greedy_decode(ours, src, max_len=OUT_LEN, return_attention=attn)
+                    return T.beam_search(ours, src, beam=beam, max_len=OUT_LEN, return_attention=attn)
+
+                def run_ref():
+                    with torch.no_grad():
+                        return ref.generate(src, attention_mask=mask, num_beams=beam, do_sample=False,
+                                            max_new_tokens=OUT_LEN, min_new_tokens=OUT_LEN,
+                                            output_attentions=attn, return_dict_in_generate=attn)  # fmt: skip
+
+                if attn:  # both really return maps
+                    assert run_ours().attentions is not None and run_ref().cross_attentions is not None
+                a, b = timed_pair(run_ours, run_ref, args.iters)
+                print(f"  {label:7s} {'+ attention' if attn else 'no maps    '}  ours p50 {pct(a, 50):7.1f} "
+                      f"p95 {pct(a, 95):7.1f} ms | MarianMTModel p50 {pct(b, 50):7.1f} p95 {pct(b, 95):7.1f} ms "
+                      f"| ours/theirs {pct(a, 50) / pct(b, 50):.2f}x")  # fmt: skip
+
+
 def bench_train(args) -> None:
     cfg = T.PRESETS["small"]
     torch.manual_seed(0)
@@ -99,9 +223,13 @@ if __name__ == "__main__":
     p.add_argument("--iters", type=int, default=30)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--train", action="store_true")
+    p.add_argument("--marian", action="store_true", help="both weights, and ours vs MarianMTModel")
     p.add_argument("--bf16", type=lambda s: s.lower() in ("1", "true", "yes"), default=True)
     p.add_argument("--max_tokens", type=int, default=2500)
     p.add_argument("--steps", type=int, default=10)
     args = p.parse_args()
     torch.set_num_threads(args.threads)
-    bench_train(args) if args.train else bench_latency(args)
+    if args.marian:
+        bench_marian(args)
+    else:
+        bench_train(args) if args.train else bench_latency(args)

@@ -395,8 +395,16 @@ class Transformer(
             maps.append(p)
         return self.encoder_norm(x), tuple(maps)
 
-    def decode(self, tgt: Tensor, memory: Tensor, src_mask: Tensor, return_attention: bool = False):
-        """Teacher-forced decoder: (B, T) target inputs (<s> y_1 .. y_{T-1}) -> logits (B, T, V)."""
+    def decode(
+        self,
+        tgt: Tensor,
+        memory: Tensor,
+        src_mask: Tensor,
+        return_attention: bool = False,
+        project: bool = True,
+    ):
+        """Teacher-forced decoder: (B, T) target inputs (<s> y_1 .. y_{T-1}) -> logits (B, T, V)
+        (None with project=False: maps only, without the costly (T, d_model) x (d_model, V) product)."""
         T = tgt.size(1)
         y = self.embed(tgt)  # (B, T, d_model)
         tgt_mask = causal_mask(T, tgt.device)  # (1, 1, T, T); right padding needs nothing more
@@ -405,7 +413,8 @@ class Transformer(
             y, p_self, p_cross, _ = layer(y, memory, src_mask, tgt_mask, return_attention)
             self_maps.append(p_self)
             cross_maps.append(p_cross)
-        return self.project(self.decoder_norm(y)), tuple(self_maps), tuple(cross_maps)
+        logits = self.project(self.decoder_norm(y)) if project else None
+        return logits, tuple(self_maps), tuple(cross_maps)
 
     def project(self, y: Tensor) -> Tensor:
         """The pre-softmax linear transformation, tied to the embedding matrix (§3.4)."""
@@ -667,7 +676,10 @@ def _attentions(model: Transformer, src: Tensor, outputs: list[list[int]]) -> li
     for b, ids in enumerate(outputs):
         s = src[b : b + 1, : int((src[b] != cfg.pad_id).sum())]  # (1, S_b): padding removed
         tgt = torch.tensor([[cfg.bos_id, *ids, cfg.eos_id]], device=src.device)[:, :-1]  # (1, T)
-        maps.append(model(s, tgt, return_attention=True).attentions)
+        memory, enc_maps = model.encode(s, return_attention=True)
+        # maps only: no logits (the pre-softmax projection is most of this pass for a big vocabulary)
+        _, dec_maps, cross_maps = model.decode(tgt, memory, padding_mask(s, cfg.pad_id), True, project=False)
+        maps.append(Attentions(enc_maps, dec_maps, cross_maps))
     return maps
 
 

@@ -110,6 +110,19 @@ def test_attention_table_axes_and_values(fresh, kind):
     assert f"{len(rows)}" in caption and "layer 2, head mean" in caption
 
 
+def test_maps_are_those_of_a_full_forward_pass(fresh):
+    """The maps shown (one teacher-forced pass without logits) equal model(src, tgt)'s own."""
+    r = tab.run(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4)
+    model = hub.get(tab.DEFAULT_WEIGHTS).model
+    src = T.encode_batch(r.tokenizer, [tab.DEFAULT_TEXT])
+    tgt = torch.tensor([[model.config.bos_id, *r.tr.tokens]])
+    with torch.no_grad():
+        full = model(src, tgt, return_attention=True).attentions
+    for kind in tab.KINDS:
+        for ours, want in zip(getattr(r.tr.attentions, kind), getattr(full, kind)):
+            torch.testing.assert_close(ours, want)
+
+
 def test_single_head_and_alignment_row(fresh):
     r = tab.run(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4)
     markup, _, _ = tab.attention(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, "cross", 3, "2")
