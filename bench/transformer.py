@@ -148,7 +148,9 @@ def bench_marian(args) -> None:
             loaded = hub.load(os_entry)
             from training.convert_transformer import MarianTokenizer
 
-            weights.append(("OPUS-MT en-de (Hub cache)", loaded.model, MarianTokenizer(loaded.folder), None))
+            weights.append(
+                ("OPUS-MT en-de (Hub cache)", loaded.model, MarianTokenizer(loaded.folder), None)
+            )
         except hub.WeightsError as e:
             print(f"OPUS-MT not available offline ({str(e)[:90]}...): random weights of its size "
                   f"stand in, {OUT_LEN} output tokens forced")  # fmt: skip
@@ -167,8 +169,10 @@ def bench_marian(args) -> None:
         src[src == T.PAD] = OPUS_MT_CONFIG["pad_token_id"]
         src[:, -1] = OPUS_MT_CONFIG["eos_token_id"]
         mask = torch.ones_like(src)
-        print(f"ours vs transformers {__import__('transformers').__version__} MarianMTModel (sdpa; eager for maps), "
-              f"{T.count_params(ours) / 1e6:.1f} M params, {src.size(1)} source ids, {OUT_LEN} output tokens:")
+        print(
+            f"ours vs transformers {__import__('transformers').__version__} MarianMTModel (sdpa; eager for maps), "
+            f"{T.count_params(ours) / 1e6:.1f} M params, {src.size(1)} source ids, {OUT_LEN} output tokens:"
+        )
         g_ours = T.greedy_decode(ours, src, max_len=OUT_LEN).tokens[0]
         with torch.no_grad():
             g_ref = ref.generate(src, attention_mask=mask, num_beams=1, do_sample=False,
@@ -182,7 +186,9 @@ def bench_marian(args) -> None:
                 def run_ours():
                     if beam == 1:
                         return T.greedy_decode(ours, src, max_len=OUT_LEN, return_attention=attn)
-                    return T.beam_search(ours, src, beam=beam, max_len=OUT_LEN, return_attention=attn)
+                    return T.beam_search(
+                        ours, src, beam=beam, max_len=OUT_LEN, return_attention=attn
+                    )
 
                 def run_ref():
                     with torch.no_grad():
@@ -191,7 +197,9 @@ def bench_marian(args) -> None:
                                             output_attentions=attn, return_dict_in_generate=attn)  # fmt: skip
 
                 if attn:  # both really return maps
-                    assert run_ours().attentions is not None and run_ref().cross_attentions is not None
+                    assert (
+                        run_ours().attentions is not None and run_ref().cross_attentions is not None
+                    )
                 a, b = timed_pair(run_ours, run_ref, args.iters)
                 print(f"  {label:7s} {'+ attention' if attn else 'no maps    '}  ours p50 {pct(a, 50):7.1f} "
                       f"p95 {pct(a, 95):7.1f} ms | MarianMTModel p50 {pct(b, 50):7.1f} p95 {pct(b, 95):7.1f} ms "

@@ -187,8 +187,12 @@ def controls(source, weights, beam, lang_choice: str = "English"):
     """Layer and head choices for the loaded model, and the target tokens to click (UI only)."""
     r = _run(source, weights, beam, _lang(lang_choice))
     layers = gr.Dropdown(choices=list(range(1, r.n_layers + 1)), value=r.n_layers)
-    heads = gr.Dropdown(choices=[HEADS_MEAN] + [str(i) for i in range(1, r.n_heads + 1)], value=HEADS_MEAN)
-    targets = gr.Radio(choices=[(f"{j + 1}. {tok}", j) for j, tok in enumerate(_targets(r))], value=0)
+    heads = gr.Dropdown(
+        choices=[HEADS_MEAN] + [str(i) for i in range(1, r.n_heads + 1)], value=HEADS_MEAN
+    )
+    targets = gr.Radio(
+        choices=[(f"{j + 1}. {tok}", j) for j, tok in enumerate(_targets(r))], value=0
+    )
     return layers, heads, targets, 0
 
 
@@ -222,10 +226,18 @@ def attention(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, beam: 
     r = _run(source, weights, beam, lang)
     m, layer, head = _pick(r, kind, layer, head, lang)
     rows, cols = _axes(r, kind)
-    title = text(f"tf_kind_{kind}", lang) + " · " + text("tf_layer_head", lang).format(layer=layer, head=head)
+    title = (
+        text(f"tf_kind_{kind}", lang)
+        + " · "
+        + text("tf_layer_head", lang).format(layer=layer, head=head)
+    )
     png = attention_png(m, rows, cols, title)
     caption = text(f"tf_axes_{kind}", lang).format(rows=len(rows), cols=len(cols))
-    return heatmap_html(m, rows, cols, masked=kind == "decoder", lang=lang), png, f"**{title}.** {caption}"
+    return (
+        heatmap_html(m, rows, cols, masked=kind == "decoder", lang=lang),
+        png,
+        f"**{title}.** {caption}",
+    )
 
 
 def alignment(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, beam: int = 4,
@@ -285,7 +297,9 @@ def decoding_steps(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, b
                  f'<table class="tf-mask" style="border-collapse:collapse"><tr><th></th>{head}</tr>{body}</table>')  # fmt: skip
     rows = []
     for t_, step in enumerate((r.tr.steps or [])[:MAX_STEPS_SHOWN]):
-        for b, ((prefix, score), cands, chosen) in enumerate(zip(step.beams, step.candidates, step.chosen)):
+        for b, ((prefix, score), cands, chosen) in enumerate(
+            zip(step.beams, step.candidates, step.chosen)
+        ):
             words = " ".join(tok.id_to_token(i) for i in prefix) or "∅"
             cand = " · ".join(
                 ("<b>✓ " if c.token == chosen else "") + f"{esc(tok.id_to_token(c.token))} {math.exp(c.logprob):.2f}"
@@ -355,7 +369,9 @@ def scaling(n_keys: int = 16, lang_choice: str = "English"):
     return fig_scaling(d_ks, s, n_keys), md
 
 
-def schedule(d_model: int = 512, warmup: int = 4000, steps: int = 100_000, lang_choice: str = "English"):
+def schedule(
+    d_model: int = 512, warmup: int = 4000, steps: int = 100_000, lang_choice: str = "English"
+):
     """§5.3 Eq. 3: lrate = d_model^-0.5 · min(step^-0.5, step · warmup^-1.5)."""
     lang = _lang(lang_choice)
     d_model = _int(d_model, 16, 4096, "tf_err_dmodel", lang)
@@ -401,7 +417,10 @@ def complexity(max_n: int = 1024, d_model: int = 256, lang_choice: str = "Englis
     with torch.inference_mode(), torch_threads(1):
         ms = T.time_layers(ns, d_model=d_model)
     took = time.perf_counter() - t0
-    rows = [[n, round(a, 3), round(b, 3), round(b / a, 2)] for n, a, b in zip(ns, ms["self_attention"], ms["recurrent"])]
+    rows = [
+        [n, round(a, 3), round(b, 3), round(b / a, 2)]
+        for n, a, b in zip(ns, ms["self_attention"], ms["recurrent"])
+    ]
     md = text("tf_cx_md", lang).format(d=d_model, s=took)
     return TABLE1, fig_complexity(ns, ms, d_model), rows, md
 
@@ -417,8 +436,14 @@ def paper_check(lang_choice: str = "English") -> list[list]:
     rows.append([text("tf_chk_base", lang), "65 M", f"{base['total']:,}",
                  text("tf_why_base", lang).format(gap=_gap(base["total"], "base"), emb=base["embedding"], enc=base["encoder"], dec=base["decoder"],
                                                   v=vocab_65m, untied=untied / 1e6)])  # fmt: skip
-    rows.append([text("tf_chk_big", lang), "213 M", f"{big['total']:,}",
-                 text("tf_why_big", lang).format(gap=_gap(big["total"], "big"))])
+    rows.append(
+        [
+            text("tf_chk_big", lang),
+            "213 M",
+            f"{big['total']:,}",
+            text("tf_why_big", lang).format(gap=_gap(big["total"], "big")),
+        ]
+    )
     cat = hub.read_catalogue()
     small = T.TransformerConfig(**{k: v for k, v in _embedded_config().items()})
     ours = T.param_breakdown(small)["total"]
@@ -431,7 +456,14 @@ def paper_check(lang_choice: str = "English") -> list[list]:
     rows.append([text("tf_chk_shift", lang), text("tf_paper_shift", lang), f"max |Δ| = {shift:.1e}",
                  text("tf_why_shift", lang)])  # fmt: skip
     peak = T.lr_rate(4000, 512, 4000)
-    rows.append([text("tf_chk_lr", lang), f"{512 ** -0.5 * 4000 ** -0.5:.3e}", f"{peak:.3e}", text("tf_why_lr", lang)])
+    rows.append(
+        [
+            text("tf_chk_lr", lang),
+            f"{512**-0.5 * 4000**-0.5:.3e}",
+            f"{peak:.3e}",
+            text("tf_why_lr", lang),
+        ]
+    )
     bleu = cat[DEFAULT_WEIGHTS].meta.get("bleu", {})
     rows.append([text("tf_chk_bleu", lang), f"{PAPER_BLEU_ENDE['base']} (WMT14)",
                  f"{bleu.get('test_2016_flickr_bleu', '?')} / {bleu.get('test_2017_flickr_bleu', '?')} (Multi30k)",
@@ -458,7 +490,11 @@ def pe_formula_error(max_len: int, d_model: int) -> float:
     for pos in range(max_len):
         for i in range(d_model // 2):
             angle = pos / 10000 ** (2 * i / d_model)
-            worst = max(worst, abs(pe[pos][2 * i] - math.sin(angle)), abs(pe[pos][2 * i + 1] - math.cos(angle)))
+            worst = max(
+                worst,
+                abs(pe[pos][2 * i] - math.sin(angle)),
+                abs(pe[pos][2 * i + 1] - math.cos(angle)),
+            )
     return worst
 
 
@@ -483,7 +519,9 @@ def _ink(w: float) -> str:
     return "#ffffff" if w > 0.55 else "#111111"
 
 
-def heatmap_html(m: np.ndarray, rows: list[str], cols: list[str], masked: bool = False, lang: str = "en") -> str:
+def heatmap_html(
+    m: np.ndarray, rows: list[str], cols: list[str], masked: bool = False, lang: str = "en"
+) -> str:
     """A (rows x cols) matrix as an HTML table: row headers = queries, column headers = keys;
     each cell's value is in its tooltip (and printed when the map is small)."""
     esc = html.escape
@@ -623,8 +661,12 @@ def fig_smoothing(q: np.ndarray, true: int, eps: float):
 def fig_complexity(ns: list[int], ms: dict, d_model: int):
     plt = _plt()
     fig, ax = plt.subplots(figsize=(8, 3.8))
-    ax.plot(ns, ms["self_attention"], "-o", color=OKABE_ITO[0], lw=2.4, label="self-attention layer")
-    ax.plot(ns, ms["recurrent"], "--o", color=OKABE_ITO[3], lw=2.4, label="recurrent layer (tanh RNN)")
+    ax.plot(
+        ns, ms["self_attention"], "-o", color=OKABE_ITO[0], lw=2.4, label="self-attention layer"
+    )
+    ax.plot(
+        ns, ms["recurrent"], "--o", color=OKABE_ITO[3], lw=2.4, label="recurrent layer (tanh RNN)"
+    )
     ax.axvline(d_model, color="grey", lw=1, ls=":", label=f"n = d = {d_model}")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
@@ -780,8 +822,8 @@ EN = {
     ),
     "tf_ls_intro": (
         "**Label smoothing (§5.4, ε_ls = 0.1).** The target is not one-hot: (1 − ε) on the true token plus ε "
-        "spread over the vocabulary. The model learns to be less sure — which \"hurts perplexity, as the "
-        "model learns to be more unsure, but improves accuracy and BLEU score\"."
+        'spread over the vocabulary. The model learns to be less sure — which "hurts perplexity, as the '
+        'model learns to be more unsure, but improves accuracy and BLEU score".'
     ),
     "tf_ls_eps": "ε_ls",
     "tf_ls_v": "vocabulary shown",
@@ -814,12 +856,12 @@ EN = {
     "tf_chk_small": "our embedded Multi30k model, parameters",
     "tf_chk_pe": "positional encoding = the paper's equation (§3.5), d = 512, 512 positions",
     "tf_chk_shift": "PE(pos+k) linear in PE(pos) (§3.5), k = 5, d = 512",
-    "tf_paper_shift": "\"can be represented as a linear function\"",
+    "tf_paper_shift": '"can be represented as a linear function"',
     "tf_chk_lr": "peak learning rate, base (step 4000, Eq. 3)",
     "tf_chk_bleu": "BLEU, English→German",
     "tf_why_base": (
         "{gap:+.1f}%: our count with the shared 37,000-token vocabulary (§5.1) and tied embeddings (§3.4): "
-        "embedding {emb:,} + encoder {enc:,} + decoder {dec:,}. The paper gives \"about 37000\" tokens and "
+        'embedding {emb:,} + encoder {enc:,} + decoder {dec:,}. The paper gives "about 37000" tokens and '
         "rounds; 65 M would need a vocabulary of ~{v:,.0f}. Without tying (three matrices) it would be {untied:.1f} M."
     ),
     "tf_why_big": "{gap:+.1f}%: same vocabulary and tying; agrees within the paper's rounding.",
@@ -1042,14 +1084,18 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                         go = gr.Button(t("tf_translate"), variant="primary")
                     gr.Examples([[e] for e in EXAMPLES], inputs=[source], label=t("tf_examples"))
                 with gr.Column(scale=3):
-                    output = gr.Textbox(label=t("tf_output"), interactive=False, elem_id="transformer-output")
+                    output = gr.Textbox(
+                        label=t("tf_output"), interactive=False, elem_id="transformer-output"
+                    )
                     tokens_md = gr.Markdown(elem_id="transformer-tokens")
                     notice = gr.Markdown(elem_id="transformer-notice")
             gr.Markdown(t("tf_attn_md"))
             with gr.Row():
                 kind = gr.Radio(KIND_CHOICES, value="cross", label=t("tf_kind"))
                 # Choices follow the loaded model (controls); the callbacks check API values themselves.
-                layer = gr.Dropdown([1, 2, 3], value=3, label=t("tf_layer"), allow_custom_value=True)
+                layer = gr.Dropdown(
+                    [1, 2, 3], value=3, label=t("tf_layer"), allow_custom_value=True
+                )
                 head = gr.Dropdown([HEADS_MEAN, "1", "2", "3", "4"], value=HEADS_MEAN, label=t("tf_head"),
                                    allow_custom_value=True)  # fmt: skip
                 png = gr.File(label=t("tf_png"), interactive=False, height=80)
@@ -1085,7 +1131,9 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
             with gr.Row():
                 lr_d = gr.Slider(64, 2048, value=512, step=64, label=t("tf_lr_d"))
                 lr_w = gr.Slider(100, 20_000, value=4000, step=100, label=t("tf_lr_w"))
-                lr_steps = gr.Slider(1000, 300_000, value=100_000, step=1000, label=t("tf_lr_steps"))
+                lr_steps = gr.Slider(
+                    1000, 300_000, value=100_000, step=1000, label=t("tf_lr_steps")
+                )
             lr_md = gr.Markdown()
             lr_plot = gr.Plot(show_label=False)
         with gr.Tab(t("tf_sub_ls"), id="transformer-ls") as ls_tab:

@@ -39,7 +39,11 @@ def fresh(isolated_hub):
 
 
 def is_plot(value) -> bool:
-    return isinstance(value, dict) and value.get("type") == "matplotlib" and value["plot"].startswith("data:image")
+    return (
+        isinstance(value, dict)
+        and value.get("type") == "matplotlib"
+        and value["plot"].startswith("data:image")
+    )
 
 
 class Table(HTMLParser):
@@ -76,10 +80,14 @@ def value_of(title: str) -> float | None:
 
 
 def test_translation_matches_the_model_called_directly(fresh):
-    text, tokens_md, notice = tab.translate("Two dogs are playing in the snow.", tab.DEFAULT_WEIGHTS, 4)
+    text, tokens_md, notice = tab.translate(
+        "Two dogs are playing in the snow.", tab.DEFAULT_WEIGHTS, 4
+    )
     model, tok = T.load(hub.read_catalogue()[tab.DEFAULT_WEIGHTS].embedded_dir)
     want = T.translate(model, tok, "Two dogs are playing in the snow.", beam=4, alpha=0.6)
-    assert text == want.text and {"zwei", "hunde", "schnee"} <= set(text.lower().replace(".", " ").split())
+    assert text == want.text and {"zwei", "hunde", "schnee"} <= set(
+        text.lower().replace(".", " ").split()
+    )
     assert all(f"`{t}`<sub>{i}</sub>" in tokens_md for t, i in zip(want.tgt_tokens, want.tokens))
     assert "transformer_small.multi30k_ende" in notice and "shipped with the app" in notice
     greedy, _, _ = tab.translate("Two dogs are playing in the snow.", tab.DEFAULT_WEIGHTS, 1)
@@ -140,7 +148,9 @@ def test_decoding_steps_show_shift_mask_and_beam(fresh):
     html = tab.decoding_steps(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, 3)
     r = tab.run(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4)
     T_ = len(r.tr.tokens) + 1
-    assert html.count("visible") == T_ * (T_ + 1) // 2 and html.count(": masked") == T_ * (T_ - 1) // 2
+    assert (
+        html.count("visible") == T_ * (T_ + 1) // 2 and html.count(": masked") == T_ * (T_ - 1) // 2
+    )
     assert html.count("<b>✓ ") >= len(r.tr.tokens)  # each kept extension is marked
     first = r.tr.steps[0]
     assert len(first.beams) == 1 and len(r.tr.steps[1].beams) == 4  # one start, then the beam
@@ -210,7 +220,9 @@ def test_five_thousand_words_are_cut_with_a_notice(fresh):
     assert "**Source**, 100 subwords" in tokens_md or "**Source**, 99 subwords" in tokens_md
 
 
-@pytest.mark.parametrize("source", ["I ❤️ 🐶🎉", "我爱北京天安门", "שלום עולם", "مرحبا بالعالم", "a" * 3000])
+@pytest.mark.parametrize(
+    "source", ["I ❤️ 🐶🎉", "我爱北京天安门", "שלום עולם", "مرحبا بالعالم", "a" * 3000]
+)
 def test_unusual_scripts_give_a_bounded_result(fresh, source):
     text, tokens_md, notice = tab.translate(source, tab.DEFAULT_WEIGHTS, 4)
     assert isinstance(text, str) and len(text) < 2000
@@ -321,7 +333,9 @@ def test_opus_mt_from_the_hub_cache_offline(fresh, tmp_path, monkeypatch):
     src = torch.tensor([[5, 9, 12, 0], [7, 8, 0, len(vocab) - 1]])
     tgt = torch.tensor([[len(vocab) - 1, 4, 6], [len(vocab) - 1, 11, 3]])
     with torch.no_grad():
-        want = ref(input_ids=src, attention_mask=(src != len(vocab) - 1).long(), decoder_input_ids=tgt).logits
+        want = ref(
+            input_ids=src, attention_mask=(src != len(vocab) - 1).long(), decoder_input_ids=tgt
+        ).logits
     torch.testing.assert_close(loaded.model(src, tgt).logits, want, atol=1e-4, rtol=1e-4)
     text, tokens_md, notice = tab.translate("A man is riding a bike.", OPUS, 2)
     assert OPUS in notice and "local Hugging Face cache" in notice and "Falling back" not in notice
@@ -334,7 +348,10 @@ def test_opus_mt_from_the_hub_cache_offline(fresh, tmp_path, monkeypatch):
 def test_opus_mt_offline_without_cache_falls_back_with_a_notice(fresh, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     text, _, notice = tab.translate("Two dogs are playing in the snow.", OPUS, 4)
-    assert "HF_HUB_OFFLINE=1" in notice and "Falling back: Using **transformer_small.multi30k_ende**" in notice
+    assert (
+        "HF_HUB_OFFLINE=1" in notice
+        and "Falling back: Using **transformer_small.multi30k_ende**" in notice
+    )
     assert "Hunde" in text
 
 
@@ -354,13 +371,21 @@ def test_translate_and_views_endpoints(client):
     html = client.predict(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, 1, 3, "mean", "English",
                           api_name="/transformer_alignment")  # fmt: skip
     assert "<b>▁Mann</b>" in html and "<b>▁man</b>" in html
-    steps = client.predict(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, 2, "中文", api_name="/transformer_steps")
+    steps = client.predict(
+        tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, 2, "中文", api_name="/transformer_steps"
+    )
     assert "因果掩码" in steps and "右移一位" in steps
 
 
 def test_explorer_and_check_endpoints(client):
-    heat, curves, md = client.predict(64, 50, "0, 1", 3, "English", api_name="/transformer_positional")
-    assert is_plot(heat) and is_plot(curves) and float(re.search(r"= ([0-9.e+-]+)\*\*", md).group(1)) < 1e-5
+    heat, curves, md = client.predict(
+        64, 50, "0, 1", 3, "English", api_name="/transformer_positional"
+    )
+    assert (
+        is_plot(heat)
+        and is_plot(curves)
+        and float(re.search(r"= ([0-9.e+-]+)\*\*", md).group(1)) < 1e-5
+    )
     fig, md = client.predict(16, "English", api_name="/transformer_scaling")
     assert is_plot(fig) and "d_k = 1024" in md
     fig, md = client.predict(512, 4000, 100000, "English", api_name="/transformer_schedule")
@@ -368,7 +393,11 @@ def test_explorer_and_check_endpoints(client):
     fig, md = client.predict(0.1, 10, "English", api_name="/transformer_smoothing")
     assert is_plot(fig) and "0.9100" in md
     table1, fig, rows, md = client.predict(128, 64, "English", api_name="/transformer_complexity")
-    assert table1["data"][1][0] == "Recurrent" and [r[0] for r in rows["data"]] == [16, 32, 64, 128] and is_plot(fig)
+    assert (
+        table1["data"][1][0] == "Recurrent"
+        and [r[0] for r in rows["data"]] == [16, 32, 64, 128]
+        and is_plot(fig)
+    )
     rows = client.predict("English", api_name="/transformer_paper_check")["data"]
     assert rows[0][2] == "63,082,496"
 
@@ -379,16 +408,27 @@ def test_bad_input_through_the_api(client):
     with pytest.raises(AppError, match="Please type an English sentence"):
         client.predict("   ", tab.DEFAULT_WEIGHTS, 4, "English", api_name="/transformer_translate")
     with pytest.raises(AppError, match="greater than maximum value 8|beam size"):
-        client.predict("A dog.", tab.DEFAULT_WEIGHTS, 10**6, "English", api_name="/transformer_translate")
+        client.predict(
+            "A dog.", tab.DEFAULT_WEIGHTS, 10**6, "English", api_name="/transformer_translate"
+        )
     with pytest.raises(AppError, match="Unknown weights|not in the list of choices|Value"):
-        client.predict("A dog.", "../../etc/passwd", 4, "English", api_name="/transformer_translate")
+        client.predict(
+            "A dog.", "../../etc/passwd", 4, "English", api_name="/transformer_translate"
+        )
     long = " ".join(["A cat sleeps on the warm sofa."] * 720)  # 5,040 words
-    text, _, notice = client.predict(long, tab.DEFAULT_WEIGHTS, 4, "English", api_name="/transformer_translate")
+    text, _, notice = client.predict(
+        long, tab.DEFAULT_WEIGHTS, 4, "English", api_name="/transformer_translate"
+    )
     assert "only the first 99 were translated" in notice and len(text) < 2000
-    text, _, notice = client.predict("🙂 我 שלום", tab.DEFAULT_WEIGHTS, 2, "English", api_name="/transformer_translate")
+    text, _, notice = client.predict(
+        "🙂 我 שלום", tab.DEFAULT_WEIGHTS, 2, "English", api_name="/transformer_translate"
+    )
     assert "<unk>" in notice
     # The server keeps answering.
-    assert client.predict("English", api_name="/transformer_paper_check")["data"][1][2] == "214,245,376"
+    assert (
+        client.predict("English", api_name="/transformer_paper_check")["data"][1][2]
+        == "214,245,376"
+    )
 
 
 @pytest.mark.browser
@@ -399,7 +439,9 @@ def test_transformer_tab_in_the_browser(app_server):
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}).new_page()
+        page = browser.new_context(
+            locale="en-US", viewport={"width": 1400, "height": 1000}
+        ).new_page()
         page.set_default_timeout(30_000)
         page.goto(app_server.url + "/")
         page.get_by_role("tab", name="Transformer").click()
@@ -409,14 +451,21 @@ def test_transformer_tab_in_the_browser(app_server):
         page.get_by_role("button", name="Translate").click()
         page.locator("#transformer-output textarea").wait_for()
         page.wait_for_function(
-            "() => document.querySelector('#transformer-output textarea').value.includes('Hunde')")
+            "() => document.querySelector('#transformer-output textarea').value.includes('Hunde')"
+        )
         assert "Schnee" in page.locator("#transformer-output textarea").input_value()
         heat = page.locator("#transformer-heatmap table")
         heat.wait_for()
         page.locator("#transformer-heatmap th.tf-key", has_text="▁snow").wait_for()
-        page.locator("#transformer-alignment").get_by_text("was predicted while attending most to").wait_for()
+        page.locator("#transformer-alignment").get_by_text(
+            "was predicted while attending most to"
+        ).wait_for()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "transformer_translate_en.png"), animations="disabled", full_page=True)
+        page.screenshot(
+            path=str(ARTIFACTS / "transformer_translate_en.png"),
+            animations="disabled",
+            full_page=True,
+        )
         # The decoding steps open with their sub-tab.
         page.get_by_role("tab", name="Decoding step by step").click()
         page.locator("#transformer-steps").get_by_text("The causal mask").wait_for()
