@@ -69,7 +69,7 @@ def test_gan_bad_input_through_the_api(client):
 
 @pytest.mark.browser
 def test_gan_tab_in_the_browser(app_server):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from tests.test_browser import CHROMIUM_ARGS
 
@@ -84,7 +84,11 @@ def test_gan_tab_in_the_browser(app_server):
         grid = page.locator("#gan-grid img")
         box = grid.bounding_box()
         grid.click(position={"x": box["width"] * 0.06, "y": box["height"] * 0.06})
+        # gradio ignores a second click while the first one's event runs (trigger_mode "once"):
+        # wait until seed A is taken and B is next, as a user would see
+        expect(page.get_by_role("radio", name="B", exact=True)).to_be_checked()
         grid.click(position={"x": box["width"] * 0.94, "y": box["height"] * 0.06})
+        expect(page.get_by_role("radio", name="A", exact=True)).to_be_checked()
         page.get_by_role("button", name="Interpolate").click()
         page.locator("#gan-interp-md").get_by_text("Seed 0 → seed 7").wait_for()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
