@@ -1,11 +1,1014 @@
-"""bert tab (to be built: see its issue). Until then it says plainly that it is coming."""
+"""BERT tab: masked language modelling, next-sentence prediction, and the attention inside.
+
+Pure callbacks first (plain data in, plain data, HTML or figures out), then the strings and
+`build_tab()`. Paper: Devlin, Chang, Lee, Toutanova, "BERT: Pre-training of Deep Bidirectional
+Transformers for Language Understanding", arXiv:1810.04805.
+"""
 
 from __future__ import annotations
 
-import gradio as gr
+import functools
+import html
+import json
+import math
+import re
+import tempfile
+from pathlib import Path
 
-from demos.i18n import t
+import gradio as gr
+import numpy as np
+import torch
+
+from demos.i18n import register, t, text
+from demos.plots import OKABE_ITO, _plt
+from models import bert as B
+from models import hub
+
+WEIGHTS = ["bert_small.eltec", "bert_base.uncased"]
+DEFAULT_WEIGHTS = "bert_small.eltec"
+MAX_CHARS = 20_000  # longer text is refused before tokenizing
+MAX_TOP_K = 20
+MAX_HEAD_VIEW = 64  # tokens drawn in the head view (the model view shows them all)
+MV_BOX = (0.08, 0.01, 0.99, 0.93)  # model-view thumbnails' area in the figure: left, bottom, right, top
+SOAK = 0.5  # a head is flagged when more than half its attention goes to [CLS]/[SEP]
+PNG_DIR = Path(tempfile.gettempdir()) / "paper-gallery-bert"
+MASK_SPELLINGS = re.compile(r"\[\s*mask\s*\]|<mask>", re.IGNORECASE)
+EXAMPLES = [
+    "She opened the [MASK] and walked into the room.",
+    "The [MASK] was shining brightly in the sky.",
+    "He took off his [MASK] and sat down by the fire.",
+    "It was the best of times, it was the worst of [MASK].",
+    "The [MASK] [MASK] on the table were still warm.",
+]
+NSP_EXAMPLES = [
+    ("She opened the door and walked into the room.", "A fire was burning in the grate."),
+    ("She opened the door and walked into the room.", "The committee will publish its report in May."),
+    ("The ship left the harbour at dawn.", "By noon the coast was out of sight."),
+    ("The ship left the harbour at dawn.", "He had never liked the taste of tea."),
+]
+ATTN_EXAMPLE = ("The cat sat on the mat.", "It was very happy.")
+
+
+def _lang(choice: str | None) -> str:
+    return "zh" if choice == "中文" else "en"
+
+
+# ---------------------------------------------------------------------------------------------
+# Weights, tokenizer, and checking what came in
+# ---------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _tokenizer(folder: str):
+    return B.load_tokenizer(folder)
+
+
+def load(weights: str, lang: str):
+    """(model, tokenizer, notice) for `weights`, falling back to the embedded model."""
+    if weights not in WEIGHTS:
+        raise gr.Error(text("bert_err_weights", lang).format(names=", ".join(WEIGHTS)))
+    try:
+        loaded = hub.get(weights, fallback=DEFAULT_WEIGHTS)
+    except hub.WeightsError as e:
+        raise gr.Error(str(e)) from None
+    return loaded.model, _tokenizer(str(loaded.folder)), loaded.notice
+
+
+def clean(value, lang: str, key: str = "bert_err_empty", optional: bool = False) -> str:
+    """Text from the UI or the API: a string, not blank, not absurdly long; [mask] spellings
+    normalized to [MASK]."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise gr.Error(text("bert_err_type", lang))
+    value = value.strip()
+    if not value and not optional:
+        raise gr.Error(text(key, lang))
+    if len(value) > MAX_CHARS:
+        raise gr.Error(text("bert_err_chars", lang).format(n=len(value), max=MAX_CHARS))
+    return MASK_SPELLINGS.sub("[MASK]", value)
+
+
+def encode(tok, model: B.Bert, a: str, b: str | None, lang: str):
+    """Tokenize "[CLS] A [SEP] (B [SEP])" and refuse what the model cannot read."""
+    enc = tok.encode(a, b) if b else tok.encode(a)
+    limit = model.config.max_position
+    if len(enc.ids) > limit:
+        raise gr.Error(text("bert_err_long", lang).format(n=len(enc.ids), max=limit))
+    real = [i for i in enc.ids if i not in (model.config.cls_id, model.config.sep_id)]
+    if real and all(i == model.config.unk_id for i in real):
+        raise gr.Error(text("bert_err_allunk", lang))
+    return enc
+
+
+def _int(value, lo: int, hi: int, key: str, lang: str) -> int:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = float("nan")
+    if not math.isfinite(v) or v != int(v) or not lo <= v <= hi:
+        raise gr.Error(text(key, lang).format(lo=lo, hi=hi))
+    return int(v)
+
+
+def _piece(token: str) -> str:
+    return html.escape(token)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fill-mask
+# ---------------------------------------------------------------------------------------------
+
+
+def fill_mask(sentence, top_k=5, weights=DEFAULT_WEIGHTS, lang_choice="English"):
+    """Top-k pieces for every [MASK], each predicted on its own (the paper's MLM objective)."""
+    lang = _lang(lang_choice)
+    sentence = clean(sentence, lang)
+    k = _int(top_k, 1, MAX_TOP_K, "bert_err_topk", lang)
+    model, tok, notice = load(weights, lang)
+    if "[MASK]" not in sentence:
+        raise gr.Error(text("bert_err_nomask", lang))
+    encode(tok, model, sentence, None, lang)
+    fm = B.fill_mask(model, tok, sentence, top_k=k)
+    if not fm.predictions:  # [MASK] glued inside a word the tokenizer kept whole
+        raise gr.Error(text("bert_err_nomask", lang))
+    preds = [{"mask": n + 1, "position": p.position,
+              "candidates": [{"token": s, "prob": round(q, 4)} for s, q in zip(p.tokens, p.probs)]}
+             for n, p in enumerate(fm.predictions)]  # fmt: skip
+    filled = list(fm.tokens)
+    for p in fm.predictions:
+        filled[p.position] = f"**{p.tokens[0]}**"
+    words = " ".join(x for x in filled[1:-1]).replace(" ##", "")
+    md = text("bert_fill_md", lang).format(filled=words, n=len(preds))
+    if len(preds) > 1:
+        md += "\n\n" + text("bert_fill_independent", lang)
+    return _fill_html(preds, lang), f"{md}\n\n{notice}", preds
+
+
+def _fill_html(preds: list[dict], lang: str) -> str:
+    blocks = []
+    for p in preds:
+        rows = "".join(
+            f"<tr><td class='pg-tok'>{_piece(c['token'])}</td><td style='width:60%'>"
+            f"<div title='{c['prob']:.4f}' style='background:{OKABE_ITO[0]};height:14px;"
+            f"width:{max(1, round(100 * c['prob']))}%'></div></td><td>{100 * c['prob']:.1f}%</td></tr>"
+            for c in p["candidates"]
+        )
+        head = text("bert_mask_n", lang).format(n=p["mask"], pos=p["position"])
+        blocks.append(f"<div style='min-width:260px;flex:1'><b>{head}</b><table style='width:100%'>{rows}</table></div>")
+    return f"<div class='pg-fill' style='display:flex;flex-wrap:wrap;gap:16px'>{''.join(blocks)}</div>"
+
+
+# ---------------------------------------------------------------------------------------------
+# Input anatomy: the paper's Fig. 2 drawn from the real input
+# ---------------------------------------------------------------------------------------------
+
+
+def anatomy(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang_choice="English"):
+    """Pieces, ids, segments and positions of "[CLS] A [SEP] B [SEP]", as in Fig. 2."""
+    lang = _lang(lang_choice)
+    a = clean(sentence_a, lang)
+    b = clean(sentence_b, lang, optional=True) or None
+    model, tok, notice = load(weights, lang)
+    enc = encode(tok, model, a, b, lang)
+    rows = [[i, s, n, seg] for i, (s, n, seg) in enumerate(zip(enc.tokens, enc.ids, enc.type_ids))]
+    return _fig2_html(enc.tokens, enc.type_ids, lang), rows, notice
+
+
+def _fig2_html(tokens: list[str], segments: list[int], lang: str) -> str:
+    seg_color = ["#cfe3f3", "#f6dfb8"]
+    cell = "border:1px solid #888;border-radius:4px;padding:2px 4px;text-align:center;white-space:nowrap"
+    cols = []
+    for i, (tk, sg) in enumerate(zip(tokens, segments)):
+        special = tk in B.SPECIAL_TOKENS
+        style = f"{cell};background:{'#eee' if special else '#fff'}"
+        cols.append(
+            f"<td><div style='{style};font-weight:600'>{_piece(tk)}</div>"
+            f"<div style='{cell};background:#fde8d9'>E<sub>{_piece(tk)}</sub></div>"
+            f"<div style='{cell};background:{seg_color[sg]}'>E<sub>{'AB'[sg]}</sub></div>"
+            f"<div style='{cell};background:#e4f2e4'>E<sub>{i}</sub></div></td>"
+        )
+    labels = "".join(f"<div style='{cell};border-color:transparent;text-align:right'>{text(k, lang)}</div>"
+                     for k in ("bert_row_input", "bert_row_token", "bert_row_segment", "bert_row_position"))  # fmt: skip
+    return (f"<div class='pg-fig2' style='overflow-x:auto'><table style='border-collapse:separate;border-spacing:3px'>"
+            f"<tr><td>{labels}</td>{''.join(cols)}</tr></table>"
+            f"<p>{text('bert_fig2_caption', lang)}</p></div>")  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# Masking demo: the 15% / 80-10-10 procedure on a sentence, and what the model recovers
+# ---------------------------------------------------------------------------------------------
+
+KIND_COLORS = {1: OKABE_ITO[3], 2: OKABE_ITO[4], 3: OKABE_ITO[2]}
+
+
+def masking_demo(sentence, seed=0, weights=DEFAULT_WEIGHTS, lang_choice="English"):
+    """Corrupt one sentence as in pre-training, then ask the model for the chosen tokens."""
+    lang = _lang(lang_choice)
+    sentence = clean(sentence, lang)
+    s = _int(seed, 0, 2**31 - 1, "bert_err_seed", lang)
+    model, tok, notice = load(weights, lang)
+    enc = encode(tok, model, sentence.replace("[MASK]", " "), None, lang)
+    ids = torch.tensor([enc.ids])
+    m = B.mask_tokens(ids, model.config, torch.Generator().manual_seed(s))
+    with torch.no_grad():
+        logits = model(m.input_ids).mlm_logits[0]  # (T, V)
+    guess = logits.argmax(-1)
+    cells, right, rows = [], 0, []
+    for i, (orig, kind) in enumerate(zip(enc.ids, m.kind[0].tolist())):
+        shown = tok.id_to_token(int(m.input_ids[0, i]))
+        if kind == 0:
+            cells.append(f"<span style='padding:1px 3px'>{_piece(shown)}</span>")
+            continue
+        ok = int(guess[i]) == orig
+        right += ok
+        g = tok.id_to_token(int(guess[i]))
+        rows.append([i, tok.id_to_token(orig), text(f"bert_kind_{kind}", lang), shown, g, "✓" if ok else "✗"])
+        cells.append(f"<span title='{html.escape(text(f'bert_kind_{kind}', lang))}: "
+                     f"{_piece(tok.id_to_token(orig))}' style='padding:1px 3px;border-radius:3px;"
+                     f"border:2px solid {KIND_COLORS[kind]}'>{_piece(shown)}</span>")  # fmt: skip
+    legend = " ".join(f"<span style='border:2px solid {c};padding:0 4px;border-radius:3px'>"
+                      f"{text(f'bert_kind_{k}', lang)}</span>" for k, c in KIND_COLORS.items())  # fmt: skip
+    html_out = f"<div class='pg-masked' style='line-height:2'>{' '.join(cells)}</div><p>{legend}</p>"
+    n_real = sum(1 for i in enc.ids if i not in (model.config.cls_id, model.config.sep_id))
+    md = text("bert_masking_md", lang).format(n=len(rows), real=n_real, right=right)
+    return html_out, rows, f"{md}\n\n{notice}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Next-sentence prediction
+# ---------------------------------------------------------------------------------------------
+
+
+def next_sentence(sentence_a, sentence_b, weights=DEFAULT_WEIGHTS, lang_choice="English"):
+    """P(IsNext) for "[CLS] A [SEP] B [SEP]" from the NSP head over the pooled [CLS] vector."""
+    lang = _lang(lang_choice)
+    a = clean(sentence_a, lang)
+    b = clean(sentence_b, lang, key="bert_err_empty_b")
+    model, tok, notice = load(weights, lang)
+    enc = encode(tok, model, a, b, lang)
+    with torch.no_grad():
+        out = model(torch.tensor([enc.ids]), torch.tensor([enc.type_ids]))
+    p = float(out.nsp_logits[0].softmax(-1)[0])
+    verdict = text("bert_isnext" if p >= 0.5 else "bert_notnext", lang)
+    md = text("bert_nsp_md", lang).format(p=100 * p, verdict=verdict)
+    return {text("bert_isnext", lang): p, text("bert_notnext", lang): 1 - p}, f"{md}\n\n{notice}"
+
+
+def nsp_example(choice: str | None):
+    """A preset pair of sentences for the two boxes (private)."""
+    for i, (a, b) in enumerate(NSP_EXAMPLES):
+        if choice == _pair_label(i):
+            return a, b
+    return gr.update(), gr.update()
+
+
+def _pair_label(i: int) -> str:
+    a, b = NSP_EXAMPLES[i]
+    return f"{a} / {b}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Attention: head view (one layer, lines between tokens) and model view (layers x heads)
+# ---------------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=16)
+def _attention(weights: str, a: str, b: str | None):
+    """(tokens, maps (L, A, T, T) numpy) for one input; cached across the views."""
+    model, tok, _ = load(weights, "en")
+    enc = tok.encode(a, b) if b else tok.encode(a)
+    with torch.no_grad():
+        out = model(torch.tensor([enc.ids]), torch.tensor([enc.type_ids]), return_attention=True)
+    maps = torch.stack([m[0] for m in out.attentions]).numpy()  # (L, A, T, T)
+    return list(enc.tokens), maps
+
+
+def _attention_input(sentence_a, sentence_b, weights, lang):
+    a = clean(sentence_a, lang)
+    b = clean(sentence_b, lang, optional=True) or None
+    model, tok, notice = load(weights, lang)
+    encode(tok, model, a, b, lang)  # the checks, with messages
+    tokens, maps = _attention(weights, a, b)
+    return tokens, maps, notice
+
+
+def soak(tokens: list[str], maps: np.ndarray) -> np.ndarray:
+    """(L, A, 2): the mean share of each head's attention that lands on [CLS] and on [SEP]."""
+    cls = np.array([tk == "[CLS]" for tk in tokens])
+    sep = np.array([tk == "[SEP]" for tk in tokens])
+    return np.stack([maps[..., cls].sum(-1).mean(-1), maps[..., sep].sum(-1).mean(-1)], axis=-1)
+
+
+def _head_choice(head, A: int, lang: str, allow_all: bool = True) -> int | str:
+    h = str(head).strip().lower() if head is not None else "all"
+    if h in ("all", "mean") and (allow_all or h == "mean"):
+        return h
+    if h == "all":
+        return "mean"
+    try:
+        v = int(h)
+    except ValueError:
+        v = -1
+    if not 1 <= v <= A:
+        raise gr.Error(text("bert_err_head", lang).format(A=A))
+    return v
+
+
+def token_choices(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang_choice="English"):
+    """The tokens of the input as choices for "pick a token" (private)."""
+    lang = _lang(lang_choice)
+    try:
+        tokens, _, _ = _attention_input(sentence_a, sentence_b, weights, lang)
+    except gr.Error:
+        return gr.update(choices=["all"], value="all")
+    return gr.update(choices=["all"] + [f"{i}: {tk}" for i, tk in enumerate(tokens)], value="all")
+
+
+def head_view(sentence_a, sentence_b="", layer=1, head="all", token="all", weights=DEFAULT_WEIGHTS,
+              lang_choice="English"):  # fmt: skip
+    """One layer: lines from each token (left, the query) to the tokens it attends to (right, the
+    keys), weighted by attention; all heads in their colours, one head, or their mean."""
+    lang = _lang(lang_choice)
+    tokens, maps, notice = _attention_input(sentence_a, sentence_b, weights, lang)
+    L, A, T, _ = maps.shape
+    li = _int(layer, 1, L, "bert_err_layer", lang) - 1
+    h = _head_choice(head, A, lang)
+    q = None
+    if token not in (None, "", "all"):
+        try:
+            q = int(str(token).split(":")[0])
+        except ValueError:
+            q = -1
+        if not 0 <= q < T:
+            raise gr.Error(text("bert_err_token", lang).format(T=T - 1))
+    shown = min(T, MAX_HEAD_VIEW)
+    svg = _head_svg(tokens[:shown], maps[li, :, :shown, :shown], h, q if q is None or q < shown else None)
+    s = soak(tokens, maps)[li]  # (A, 2)
+    md = text("bert_head_md", lang).format(layer=li + 1, L=L, A=A)
+    if shown < T:
+        md += " " + text("bert_head_truncated", lang).format(n=shown, T=T)
+    if q is not None:
+        w = maps[li, :, q, :].mean(0) if h in ("all", "mean") else maps[li, h - 1, q, :]
+        top = np.argsort(-w)[:5]
+        md += "\n\n" + text("bert_token_md", lang).format(
+            tok=tokens[q], head=h if h not in ("all", "mean") else text("bert_mean_heads", lang),
+            top=", ".join(f"`{tokens[j]}` ({j}) {100 * w[j]:.0f}%" for j in top))  # fmt: skip
+    flagged = [f"{i + 1}" for i in range(A) if s[i].sum() > SOAK]
+    if flagged:
+        md += "\n\n" + text("bert_soak_layer", lang).format(heads=", ".join(flagged), pct=round(100 * SOAK))
+    return svg, f"{md}\n\n{notice}"
+
+
+def _head_colors(A: int) -> list[str]:
+    plt = _plt()
+    cmap = plt.get_cmap("tab20" if A > 10 else "tab10")
+    return ["#%02x%02x%02x" % tuple(int(255 * c) for c in cmap(i % cmap.N)[:3]) for i in range(A)]
+
+
+def _head_svg(tokens: list[str], maps: np.ndarray, head, q: int | None) -> str:
+    """maps (A, T, T) -> a self-contained SVG (no script): lines with <title> tooltips."""
+    A, T, _ = maps.shape
+    row, x0, x1, width = 18, 150, 330, 480
+    height = row * T + 20
+    colors = _head_colors(A)
+    heads = range(A) if head == "all" else [None] if head == "mean" else [head - 1]
+    lines = []
+    for hh in heads:
+        w = maps.mean(0) if hh is None else maps[hh]
+        color = OKABE_ITO[0] if hh is None else colors[hh]
+        scale = 1.0 if len(heads) == 1 else 0.6
+        for i in range(T) if q is None else [q]:
+            for j in range(T):
+                if w[i, j] < 0.03:
+                    continue
+                y1, y2 = 14 + row * i, 14 + row * j
+                label = f"{tokens[i]} → {tokens[j]}" + (f" (head {hh + 1})" if hh is not None else "")
+                lines.append(
+                    f"<line x1='{x0}' y1='{y1}' x2='{x1}' y2='{y2}' stroke='{color}' "
+                    f"stroke-opacity='{scale * float(w[i, j]):.3f}' stroke-width='{1 + 3 * float(w[i, j]):.2f}'>"
+                    f"<title>{html.escape(label)}: {float(w[i, j]):.3f}</title></line>"
+                )
+    words = []
+    for i, tk in enumerate(tokens):
+        y = 18 + row * i
+        bold = " font-weight='bold'" if q == i else ""
+        words.append(f"<text x='{x0 - 6}' y='{y}' text-anchor='end'{bold}>{html.escape(tk)}</text>"
+                     f"<text x='{x1 + 6}' y='{y}'>{html.escape(tk)}</text>")  # fmt: skip
+    legend = ""
+    if head == "all":
+        legend = "".join(f"<span style='color:{colors[i]};margin-right:6px'>■ {i + 1}</span>" for i in range(A))
+    return (f"<div class='pg-headview'><div>{legend}</div><svg xmlns='http://www.w3.org/2000/svg' "
+            f"width='{width}' height='{height}' font-family='monospace' font-size='13'>"
+            f"{''.join(lines)}{''.join(words)}</svg></div>")  # fmt: skip
+
+
+def model_view(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang_choice="English"):
+    """All layers x heads as thumbnails (rows = layers, columns = heads); heads that soak up most
+    of their attention on [CLS]/[SEP] are framed. Returns the image, a summary and a PNG file."""
+    lang = _lang(lang_choice)
+    tokens, maps, notice = _attention_input(sentence_a, sentence_b, weights, lang)
+    L, A, T, _ = maps.shape
+    s = soak(tokens, maps)
+    plt = _plt()
+    size = 1.1 if A <= 8 else 0.8
+    fig, axes = plt.subplots(L, A, figsize=(size * A + 0.6, size * L + 0.6), squeeze=False)
+    for li in range(L):
+        for hi in range(A):
+            ax = axes[li, hi]
+            ax.imshow(maps[li, hi], cmap="Blues", vmin=0, vmax=float(maps[li, hi].max()), interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if s[li, hi].sum() > SOAK:
+                for side in ax.spines.values():
+                    side.set_edgecolor(OKABE_ITO[3])
+                    side.set_linewidth(2.5)
+            if li == 0:
+                ax.set_title(f"head {hi + 1}" if A <= 8 else str(hi + 1), fontsize=9)  # figures stay in English (fonts)
+            if hi == 0:
+                ax.set_ylabel(f"layer {li + 1}", fontsize=9)
+    left, bottom, right, top = MV_BOX
+    fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top, wspace=0.08, hspace=0.08)
+    PNG_DIR.mkdir(parents=True, exist_ok=True)
+    png = tempfile.NamedTemporaryFile(prefix="bert-model-view-", suffix=".png", dir=PNG_DIR, delete=False).name
+    fig.savefig(png, dpi=110)
+    plt.close(fig)
+    flagged = int((s.sum(-1) > SOAK).sum())
+    cls_share, sep_share = float(s[..., 0].mean()), float(s[..., 1].mean())
+    md = text("bert_model_md", lang).format(L=L, A=A, T=T, flagged=flagged, total=L * A, pct=round(100 * SOAK),
+                                            cls=100 * cls_share, sep=100 * sep_share)  # fmt: skip
+    return png, f"{md}\n\n{notice}", png
+
+
+def enlarge(sentence_a, sentence_b="", layer=1, head="mean", weights=DEFAULT_WEIGHTS, lang_choice="English"):
+    """One head (or the layer's mean) as a heatmap table: rows = queries, columns = keys, value
+    on hover; plus the same map as a PNG with the tokens on both axes."""
+    lang = _lang(lang_choice)
+    tokens, maps, notice = _attention_input(sentence_a, sentence_b, weights, lang)
+    L, A, T, _ = maps.shape
+    li = _int(layer, 1, L, "bert_err_layer", lang) - 1
+    h = _head_choice(head, A, lang, allow_all=False)
+    w = maps[li].mean(0) if h == "mean" else maps[li, h - 1]
+    name = text("bert_mean_heads", lang) if h == "mean" else f"{text('bert_head', lang)} {h}"
+    title = f"{text('bert_layer', lang)} {li + 1}, {name}"
+    png_title = f"layer {li + 1}, " + ("mean of heads" if h == "mean" else f"head {h}")  # figures stay in English
+    return _heatmap_html(tokens, w, title, lang), _heatmap_png(tokens, w, png_title), notice
+
+
+def _heatmap_html(tokens: list[str], w: np.ndarray, title: str, lang: str) -> str:
+    T = len(tokens)
+    scale = max(1e-6, float(w.max()))  # colour relative to the strongest weight; the value on hover
+    head = "".join(f"<th style='writing-mode:vertical-rl;font-weight:normal'>{_piece(tk)}</th>" for tk in tokens)
+    body = []
+    for i in range(T):
+        cells = "".join(
+            f"<td title='{html.escape(tokens[i])} → {html.escape(tokens[j])}: {w[i, j]:.3f}' "
+            f"style='width:14px;height:14px;background:rgba(0,114,178,{w[i, j] / scale:.3f})'></td>"
+            for j in range(T)
+        )
+        body.append(f"<tr><th style='text-align:right;font-weight:normal'>{_piece(tokens[i])}</th>{cells}</tr>")
+    return (f"<div class='pg-heatmap' style='overflow:auto'><b>{html.escape(title)}</b>"
+            f"<p>{text('bert_heat_axes', lang)}</p>"
+            f"<table style='border-collapse:collapse;font-size:12px'><tr><th></th>{head}</tr>{''.join(body)}</table></div>")  # fmt: skip
+
+
+def _heatmap_png(tokens: list[str], w: np.ndarray, title: str) -> str:
+    plt = _plt()
+    T = len(tokens)
+    side = min(14, 2 + 0.28 * T)
+    fig, ax = plt.subplots(figsize=(side, side))
+    im = ax.imshow(w, cmap="Blues", vmin=0, vmax=max(1e-6, float(w.max())))
+    ax.set_xticks(range(T), tokens, rotation=90, fontsize=8)
+    ax.set_yticks(range(T), tokens, fontsize=8)
+    ax.set_xlabel("keys (attended to)")
+    ax.set_ylabel("queries (attending)")
+    ax.set_title(title)
+    fig.colorbar(im, ax=ax, fraction=0.04)
+    fig.tight_layout()
+    PNG_DIR.mkdir(parents=True, exist_ok=True)
+    png = tempfile.NamedTemporaryFile(prefix="bert-head-", suffix=".png", dir=PNG_DIR, delete=False).name
+    fig.savefig(png, dpi=110)
+    plt.close(fig)
+    return png
+
+
+def model_view_click(evt: gr.SelectData, weights=DEFAULT_WEIGHTS):
+    """A click on the model view -> the layer and head under the pointer (private)."""
+    try:
+        model, _, _ = load(weights, "en")
+    except gr.Error:
+        return gr.update(), gr.update()
+    L, A = model.config.L, model.config.A
+    x, y = evt.index if isinstance(evt.index, (list, tuple)) else (0, 0)
+    size = 1.1 if A <= 8 else 0.8
+    w_px, h_px = (size * A + 0.6) * 110, (size * L + 0.6) * 110
+    left, bottom, right, top = MV_BOX
+    fx = (x / w_px - left) / (right - left)
+    fy = (y / h_px - (1 - top)) / (top - bottom)
+    if not (0 <= fx < 1 and 0 <= fy < 1):
+        return gr.update(), gr.update()
+    return int(fy * L) + 1, str(int(fx * A) + 1)
+
+
+def layer_choices(weights=DEFAULT_WEIGHTS):
+    """Layer slider and head choices for the chosen weights (private)."""
+    try:
+        model, _, _ = load(weights, "en")
+    except gr.Error:
+        return gr.update(), gr.update(), gr.update()
+    L, A = model.config.L, model.config.A
+    heads = [str(i) for i in range(1, A + 1)]
+    return (gr.update(maximum=L, value=min(L, 1)), gr.update(choices=["all", "mean", *heads], value="all"),
+            gr.update(choices=["mean", *heads], value="mean"))  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# Paper check
+# ---------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def measured_masking_rates(n_seq: int = 2000, T: int = 128, seed: int = 0) -> dict:
+    """The 15 / 80 / 10 / 10 rates measured from `mask_tokens` on random sequences."""
+    cfg = B.PRESETS["small"]
+    g = torch.Generator().manual_seed(seed)
+    ids = torch.randint(len(B.SPECIAL_TOKENS), cfg.vocab_size, (n_seq, T), generator=g)
+    ids[:, 0], ids[:, -1] = cfg.cls_id, cfg.sep_id
+    m = B.mask_tokens(ids, cfg, g)
+    kinds = m.kind[m.chosen]
+    return {"chosen": m.chosen.sum().item() / (n_seq * (T - 2)), "mask": (kinds == 1).float().mean().item(),
+            "random": (kinds == 2).float().mean().item(), "kept": (kinds == 3).float().mean().item(),
+            "n": int(m.chosen.sum())}  # fmt: skip
+
+
+def paper_check(weights=DEFAULT_WEIGHTS, lang_choice="English"):
+    """Parameter counts of BASE and LARGE from our module beside the paper's, the masking rates
+    measured, and the embedded model's pre-training scores beside the targets."""
+    lang = _lang(lang_choice)
+    rows = []
+    for name in ("base", "large"):
+        cfg = B.PRESETS[name]
+        ours, formula, paper = _count(name), B.params_formula(cfg), B.PAPER_PARAMS[name]
+        rows.append([f"BERT-{name.upper()} (L={cfg.L}, H={cfg.H}, A={cfg.A})", f"{ours:,}", f"{formula:,}",
+                     f"{paper / 1e6:.0f} M", f"{100 * (ours - paper) / paper:+.1f}%", text("bert_why_params", lang)])  # fmt: skip
+    try:
+        model, _, notice = load(weights, lang)
+        cfg = model.config
+        rows.append([text("bert_loaded", lang).format(L=cfg.L, H=cfg.H, A=cfg.A), f"{B.count_params(cfg):,}",
+                     f"{B.params_formula(cfg):,}", "—", "—", text("bert_why_loaded", lang).format(V=cfg.vocab_size)])  # fmt: skip
+    except gr.Error as e:
+        notice = str(e)
+    r = measured_masking_rates()
+    md = text("bert_rates_md", lang).format(n=r["n"], chosen=100 * r["chosen"], mask=100 * r["mask"],
+                                            random=100 * r["random"], kept=100 * r["kept"])  # fmt: skip
+    md += "\n\n" + pretraining_scores(lang)
+    return rows, f"{md}\n\n{notice}"
+
+
+@functools.cache
+def _count(preset: str) -> int:
+    return B.count_params(B.PRESETS[preset])
+
+
+def pretraining_scores(lang: str) -> str:
+    entry = hub.read_catalogue()[DEFAULT_WEIGHTS]
+    path = entry.embedded_dir / "training_log.json"
+    if not path.exists():
+        return text("bert_no_log", lang)
+    log = json.loads(path.read_text())
+    f = log["final"]
+    nov, wiki = f["heldout_novels"], f["wikitext2_valid"]
+    ok = {True: "✅", False: "❌"}
+    return text("bert_scores_md", lang).format(
+        acc=100 * nov["mlm_acc"], ppl=nov["mlm_ppl"], nsp=100 * nov["nsp_acc"], n=nov["mlm_n"],
+        wacc=100 * wiki["mlm_acc"], wppl=wiki["mlm_ppl"], wnsp=100 * wiki["nsp_acc"],
+        ok_acc=ok[nov["mlm_acc"] >= 0.40], ok_nsp=ok[nov["nsp_acc"] >= 0.85],
+        steps=log["steps"], minutes=log["train_minutes"], tokens=log["tokens_seen"] / 1e6)  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# Strings
+# ---------------------------------------------------------------------------------------------
+
+EN = {
+    "bert_claim": (
+        "## BERT: a Transformer encoder that reads in both directions\n"
+        "**The paper's claim** (Devlin et al. 2018): pre-train one bidirectional Transformer encoder "
+        "on unlabelled text with two tasks, *masked language modelling* (guess 15% hidden tokens from "
+        "both sides) and *next-sentence prediction*, and it becomes a strong starting point for "
+        "language tasks. Here you query the pre-trained model itself. The embedded model is a small BERT "
+        "(4 layers, 256 wide) we pre-trained on 94 English novels on two CPU cores; with the Hugging Face "
+        "Hub reachable, `bert-base-uncased` can be chosen too."
+    ),
+    "bert_weights": "Weights",
+    "bert_sub_fill": "Fill the mask",
+    "bert_sub_anatomy": "Input anatomy",
+    "bert_sub_masking": "Masking procedure",
+    "bert_sub_nsp": "Next sentence",
+    "bert_sub_attention": "Attention",
+    "bert_sub_check": "Paper check",
+    "bert_fill_intro": (
+        "Write a sentence with one or more `[MASK]`; the model proposes the most probable WordPiece "
+        "for each. Each mask is predicted on its own, as in pre-training. The embedded model had one "
+        "CPU-hour of pre-training (BERT-BASE: 4 days on 16 TPU chips), so it mostly proposes frequent "
+        "words; its measured scores are under *Paper check*. `bert-base-uncased` (from the Hub) answers "
+        "like the paper's model."
+    ),
+    "bert_sentence": "Sentence",
+    "bert_topk": "Top-k",
+    "bert_fill_go": "Predict",
+    "bert_examples": "Examples",
+    "bert_predictions": "Predictions (JSON)",
+    "bert_fill_md": "**Top-1 filled in:** {filled}  \n{n} mask(s).",
+    "bert_fill_independent": (
+        "Several masks are predicted *independently* (each sees the others as `[MASK]`): the top-1 "
+        "words need not make sense together."
+    ),
+    "bert_mask_n": "[MASK] #{n} (position {pos})",
+    "bert_anatomy_intro": (
+        "The input representation of the paper's Fig. 2, drawn from your text: WordPiece pieces "
+        "(`##` continues a word), `[CLS]` first, `[SEP]` after each sentence, and each token's input "
+        "vector = token embedding + segment embedding (A or B) + position embedding."
+    ),
+    "bert_sentence_a": "Sentence A",
+    "bert_sentence_b": "Sentence B (optional)",
+    "bert_sentence_b_nsp": "Sentence B",
+    "bert_anatomy_go": "Show the input",
+    "bert_anatomy_table": "Pieces",
+    "bert_col_position": "position",
+    "bert_col_piece": "piece",
+    "bert_col_id": "id",
+    "bert_col_segment": "segment",
+    "bert_row_input": "Input",
+    "bert_row_token": "Token emb.",
+    "bert_row_segment": "Segment emb.",
+    "bert_row_position": "Position emb.",
+    "bert_fig2_caption": "The sum of the three rows is what the first Transformer layer receives (Fig. 2).",
+    "bert_masking_intro": (
+        "Pre-training hides 15% of the tokens: of those chosen, 80% become `[MASK]`, 10% a random "
+        "token and 10% stay unchanged (§3.1, so that the model cannot rely on seeing `[MASK]`). "
+        "Change the seed to draw again; the model then tries to recover every chosen token."
+    ),
+    "bert_seed": "Seed",
+    "bert_masking_go": "Corrupt and recover",
+    "bert_masking_table": "Chosen tokens",
+    "bert_col_original": "original",
+    "bert_col_kind": "replaced by",
+    "bert_col_shown": "model sees",
+    "bert_col_guess": "model's top-1",
+    "bert_col_ok": "right?",
+    "bert_kind_1": "[MASK] (80%)",
+    "bert_kind_2": "random token (10%)",
+    "bert_kind_3": "unchanged (10%)",
+    "bert_masking_md": "{n} of {real} tokens chosen (15%, rounded, at least one); the model recovers **{right} of {n}**.",
+    "bert_nsp_intro": (
+        "Is sentence B the sentence that followed A in the text? In pre-training half the pairs are "
+        "real continuations (IsNext) and half take B from another document (NotNext). The answer comes "
+        "from the pooled `[CLS]` vector."
+    ),
+    "bert_nsp_go": "Predict",
+    "bert_nsp_examples": "Example pairs",
+    "bert_nsp_result": "Next-sentence prediction",
+    "bert_isnext": "IsNext",
+    "bert_notnext": "NotNext",
+    "bert_nsp_md": "P(IsNext) = **{p:.1f}%** → {verdict}",
+    "bert_attention_intro": (
+        "**Head view**: one layer; each token on the left (a query) is joined to the tokens it attends "
+        "to on the right (the keys); line strength = attention weight; hover a line for its value. "
+        "**Model view**: every layer (rows) × head (columns); click a thumbnail to enlarge it. Heads "
+        "framed in red put more than half their attention on `[CLS]`/`[SEP]`: a known "
+        "'no-op' pattern (Clark et al. 2019), not a sign of meaning."
+    ),
+    "bert_attention_go": "Show attention",
+    "bert_layer": "Layer",
+    "bert_head": "Head",
+    "bert_heads": "Heads (all, mean or one)",
+    "bert_pick_token": "Pick a token (query)",
+    "bert_head_view": "Head view",
+    "bert_model_view": "Model view",
+    "bert_enlarged": "Enlarged head",
+    "bert_png_model": "Model view (PNG)",
+    "bert_png_head": "Enlarged head (PNG)",
+    "bert_head_md": "Layer {layer} of {L}, {A} heads.",
+    "bert_head_truncated": "The head view draws the first {n} of {T} tokens (the model view shows all).",
+    "bert_token_md": "`{tok}` attends most to ({head}): {top}",
+    "bert_mean_heads": "mean of heads",
+    "bert_soak_layer": "Heads with more than {pct}% of their attention on [CLS]/[SEP] in this layer: {heads}.",
+    "bert_model_md": (
+        "{L} layers × {A} heads over {T} tokens. **{flagged} of {total} heads** put more than {pct}% of "
+        "their attention on [CLS]/[SEP] (framed in red). On average {cls:.0f}% of attention goes to "
+        "[CLS] and {sep:.0f}% to [SEP]. Each thumbnail is coloured relative to its own largest weight."
+    ),
+    "bert_heat_axes": (
+        "Rows = queries (the token that attends), columns = keys (attended to); colour relative to the "
+        "largest weight; hover a cell for its value."
+    ),
+    "bert_check_intro": (
+        "The paper's sizes counted from our module (BertModel: embeddings, encoder, pooler; the MLM "
+        "and NSP heads excluded, as in the usual 110 M / 340 M), the rough formula "
+        "V·H + L·12H², the masking rates measured from our masking function, and the embedded "
+        "model's pre-training scores."
+    ),
+    "bert_check_go": "Check",
+    "bert_col_model": "model",
+    "bert_col_ours": "ours (counted)",
+    "bert_col_formula": "V·H + L·12H²",
+    "bert_col_paper": "paper",
+    "bert_col_gap": "gap",
+    "bert_col_why": "why",
+    "bert_why_params": (
+        "Exact count of bert-base/large-uncased (30,522 pieces); the formula leaves out the 512 position "
+        "and 2 segment embeddings, biases, LayerNorms and the pooler; the paper rounds."
+    ),
+    "bert_loaded": "loaded model (L={L}, H={H}, A={A})",
+    "bert_why_loaded": "the model in use; vocabulary {V:,} pieces",
+    "bert_rates_md": (
+        "**Masking rates measured** from `mask_tokens` over {n:,} chosen tokens: chosen {chosen:.2f}% of "
+        "real tokens (paper 15%); of those, [MASK] {mask:.1f}% (80%), random {random:.1f}% (10%), "
+        "unchanged {kept:.1f}% (10%)."
+    ),
+    "bert_scores_md": (
+        "**Embedded model, pre-training scores** (5 held-out novels never seen in training; {n:,} "
+        "masked tokens): MLM top-1 **{acc:.1f}%** {ok_acc} (target ≥ 40%), perplexity {ppl:.1f}; NSP "
+        "**{nsp:.1f}%** {ok_nsp} (target ≥ 85%). Out of domain, WikiText-2 validation: MLM top-1 "
+        "{wacc:.1f}%, perplexity {wppl:.1f}, NSP {wnsp:.1f}%. Budget: {steps:,} steps, {minutes} min on "
+        "one CPU thread, {tokens:.1f} M tokens (BERT-BASE: 1 M steps × 256 × 512 ≈ 131,000 M)."
+    ),
+    "bert_no_log": "The embedded model's training log is missing.",
+    "bert_err_weights": "Unknown weights. Choose one of: {names}.",
+    "bert_err_type": "Please send text.",
+    "bert_err_empty": "Please type a sentence first.",
+    "bert_err_empty_b": "Please type sentence B too: next-sentence prediction needs a pair.",
+    "bert_err_chars": "This text has {n:,} characters; the limit is {max:,}. Please shorten it.",
+    "bert_err_long": (
+        "This input is {n} WordPiece tokens ([CLS] and [SEP] included), but this model reads at most "
+        "{max}. Please shorten the text."
+    ),
+    "bert_err_allunk": (
+        "The model knows none of these characters: every piece became [UNK]. Try English words."
+    ),
+    "bert_err_nomask": (
+        "There is no [MASK] in the sentence. Write [MASK] where a word should be guessed, "
+        "e.g. “She opened the [MASK].”"
+    ),
+    "bert_err_topk": "Top-k must be a whole number from {lo} to {hi}.",
+    "bert_err_seed": "The seed must be a whole number from {lo} to {hi}.",
+    "bert_err_layer": "The layer must be a whole number from {lo} to {hi}.",
+    "bert_err_head": "The head must be 'all', 'mean' or a number from 1 to {A}.",
+    "bert_err_token": "The token must be 'all' or a position from 0 to {T}.",
+}
+
+ZH = {
+    "bert_claim": (
+        "## BERT：双向阅读的 Transformer 编码器\n"
+        "**论文的主张**（Devlin 等，2018）：用两个任务在无标注文本上预训练一个双向 Transformer 编码器——"
+        "*掩码语言模型*（根据左右两侧上下文猜出被遮住的 15% 词元）和*下一句预测*——它就会成为语言任务的有力起点。"
+        "这里直接查询预训练好的模型本身。内置模型是我们在两个 CPU 核上用 94 部英文小说预训练的小型 BERT"
+        "（4 层，宽 256）；可连接 Hugging Face Hub 时，也可选择 `bert-base-uncased`。"
+    ),
+    "bert_weights": "权重",
+    "bert_sub_fill": "完形填空",
+    "bert_sub_anatomy": "输入剖析",
+    "bert_sub_masking": "掩码过程",
+    "bert_sub_nsp": "下一句预测",
+    "bert_sub_attention": "注意力",
+    "bert_sub_check": "论文核对",
+    "bert_fill_intro": (
+        "写一个含有一个或多个 `[MASK]` 的句子；模型为每个掩码给出最可能的 WordPiece。与预训练一样，每个掩码单独预测。"
+        "内置模型只做了一个 CPU 小时的预训练（BERT-BASE：16 块 TPU 芯片训练 4 天），所以多半给出常见词；"
+        "实测成绩见*论文核对*。来自 Hub 的 `bert-base-uncased` 的回答与论文中的模型一致。"
+    ),
+    "bert_sentence": "句子",
+    "bert_topk": "前 k 个",
+    "bert_fill_go": "预测",
+    "bert_examples": "示例",
+    "bert_predictions": "预测结果（JSON）",
+    "bert_fill_md": "**填入第一候选：** {filled}  \n共 {n} 个掩码。",
+    "bert_fill_independent": "多个掩码是*独立*预测的（每个都把其他掩码看作 `[MASK]`）：各自的第一候选放在一起未必通顺。",
+    "bert_mask_n": "[MASK] #{n}（位置 {pos}）",
+    "bert_anatomy_intro": (
+        "论文图 2 的输入表示，由你的文本画出：WordPiece 子词（`##` 表示接续前一个子词）、开头的 `[CLS]`、"
+        "每句后的 `[SEP]`；每个词元的输入向量 = 词元嵌入 + 句段嵌入（A 或 B）+ 位置嵌入。"
+    ),
+    "bert_sentence_a": "句子 A",
+    "bert_sentence_b": "句子 B（可选）",
+    "bert_sentence_b_nsp": "句子 B",
+    "bert_anatomy_go": "显示输入",
+    "bert_anatomy_table": "子词",
+    "bert_col_position": "位置",
+    "bert_col_piece": "子词",
+    "bert_col_id": "编号",
+    "bert_col_segment": "句段",
+    "bert_row_input": "输入",
+    "bert_row_token": "词元嵌入",
+    "bert_row_segment": "句段嵌入",
+    "bert_row_position": "位置嵌入",
+    "bert_fig2_caption": "三行相加，就是第一层 Transformer 收到的输入（图 2）。",
+    "bert_masking_intro": (
+        "预训练遮住 15% 的词元：被选中的词元中 80% 换成 `[MASK]`，10% 换成随机词元，10% 保持不变"
+        "（§3.1，这样模型不能只依赖看到 `[MASK]`）。改变随机种子可重新抽取；随后模型尝试还原每个被选中的词元。"
+    ),
+    "bert_seed": "随机种子",
+    "bert_masking_go": "遮盖并还原",
+    "bert_masking_table": "被选中的词元",
+    "bert_col_original": "原词元",
+    "bert_col_kind": "替换为",
+    "bert_col_shown": "模型看到",
+    "bert_col_guess": "模型第一候选",
+    "bert_col_ok": "正确？",
+    "bert_kind_1": "[MASK]（80%）",
+    "bert_kind_2": "随机词元（10%）",
+    "bert_kind_3": "不变（10%）",
+    "bert_masking_md": "{real} 个词元中选中 {n} 个（15%，四舍五入，至少一个）；模型还原了 **{n} 个中的 {right} 个**。",
+    "bert_nsp_intro": (
+        "句子 B 是否是文本中紧接在 A 之后的那一句？预训练中一半句对是真实的下一句（IsNext），"
+        "另一半的 B 取自其他文档（NotNext）。答案来自池化后的 `[CLS]` 向量。"
+    ),
+    "bert_nsp_go": "预测",
+    "bert_nsp_examples": "示例句对",
+    "bert_nsp_result": "下一句预测",
+    "bert_isnext": "IsNext（是下一句）",
+    "bert_notnext": "NotNext（不是下一句）",
+    "bert_nsp_md": "P(IsNext) = **{p:.1f}%** → {verdict}",
+    "bert_attention_intro": (
+        "**单层视图**：某一层中，左侧每个词元（查询）连向它所关注的右侧词元（键）；线条粗细与深浅即注意力权重，"
+        "鼠标悬停可看数值。**全模型视图**：所有层（行）× 注意力头（列）；点击缩略图可放大。红框标出的头把一半以上"
+        "注意力放在 `[CLS]`/`[SEP]` 上：这是已知的“空操作”模式（Clark 等，2019），并不代表语义。"
+    ),
+    "bert_attention_go": "显示注意力",
+    "bert_layer": "层",
+    "bert_head": "头",
+    "bert_heads": "注意力头（全部、平均或其中一个）",
+    "bert_pick_token": "选择一个词元（查询）",
+    "bert_head_view": "单层视图",
+    "bert_model_view": "全模型视图",
+    "bert_enlarged": "放大的注意力头",
+    "bert_png_model": "全模型视图（PNG）",
+    "bert_png_head": "放大的注意力头（PNG）",
+    "bert_head_md": "第 {layer} 层（共 {L} 层），{A} 个头。",
+    "bert_head_truncated": "单层视图只画出 {T} 个词元中的前 {n} 个（全模型视图显示全部）。",
+    "bert_token_md": "`{tok}` 最关注（{head}）：{top}",
+    "bert_mean_heads": "各头平均",
+    "bert_soak_layer": "本层中超过 {pct}% 注意力落在 [CLS]/[SEP] 上的头：{heads}。",
+    "bert_model_md": (
+        "{L} 层 × {A} 个头，共 {T} 个词元。**{total} 个头中有 {flagged} 个**把超过 {pct}% 的注意力放在 [CLS]/[SEP] 上"
+        "（红框）。平均有 {cls:.0f}% 的注意力落在 [CLS]，{sep:.0f}% 落在 [SEP]。每个缩略图的颜色相对于其自身的最大权重。"
+    ),
+    "bert_heat_axes": "行 = 查询（发出注意力的词元），列 = 键（被关注的词元）；颜色相对于最大权重；鼠标悬停单元格可看数值。",
+    "bert_check_intro": (
+        "由我们的模块数出论文中两种规模的参数量（BertModel：嵌入、编码器、池化层；与通常所说的 110M / 340M 一样"
+        "不含 MLM 和 NSP 头），粗略公式 V·H + L·12H²，由我们的掩码函数实测的掩码比例，以及内置模型的预训练成绩。"
+    ),
+    "bert_check_go": "核对",
+    "bert_col_model": "模型",
+    "bert_col_ours": "我们（实数）",
+    "bert_col_formula": "V·H + L·12H²",
+    "bert_col_paper": "论文",
+    "bert_col_gap": "差距",
+    "bert_col_why": "原因",
+    "bert_why_params": "bert-base/large-uncased 的精确参数量（词表 30,522）；公式未计入 512 个位置嵌入和 2 个句段嵌入、偏置、LayerNorm 和池化层；论文取了整数。",
+    "bert_loaded": "当前模型（L={L}, H={H}, A={A}）",
+    "bert_why_loaded": "正在使用的模型；词表 {V:,} 个子词",
+    "bert_rates_md": (
+        "**实测掩码比例**（`mask_tokens`，共 {n:,} 个被选词元）：选中真实词元的 {chosen:.2f}%（论文 15%）；其中 "
+        "[MASK] {mask:.1f}%（80%），随机 {random:.1f}%（10%），不变 {kept:.1f}%（10%）。"
+    ),
+    "bert_scores_md": (
+        "**内置模型的预训练成绩**（5 部训练中从未见过的小说；{n:,} 个被遮词元）：MLM 第一候选准确率 **{acc:.1f}%** "
+        "{ok_acc}（目标 ≥ 40%），困惑度 {ppl:.1f}；NSP **{nsp:.1f}%** {ok_nsp}（目标 ≥ 85%）。领域外的 WikiText-2 "
+        "验证集：MLM {wacc:.1f}%，困惑度 {wppl:.1f}，NSP {wnsp:.1f}%。训练量：{steps:,} 步，单个 CPU 线程 {minutes} 分钟，"
+        "{tokens:.1f} M 词元（BERT-BASE：1 M 步 × 256 × 512 ≈ 131,000 M）。"
+    ),
+    "bert_no_log": "缺少内置模型的训练日志。",
+    "bert_err_weights": "未知的权重。请选择：{names}。",
+    "bert_err_type": "请输入文本。",
+    "bert_err_empty": "请先输入一个句子。",
+    "bert_err_empty_b": "也请输入句子 B：下一句预测需要一对句子。",
+    "bert_err_chars": "这段文本有 {n:,} 个字符，上限是 {max:,}。请缩短。",
+    "bert_err_long": "这段输入有 {n} 个 WordPiece 词元（含 [CLS] 和 [SEP]），但此模型最多读 {max} 个。请缩短文本。",
+    "bert_err_allunk": "模型不认识这些字符：每个子词都成了 [UNK]。请试试英文单词。",
+    "bert_err_nomask": "句子里没有 [MASK]。请在要猜的词的位置写上 [MASK]，例如 “She opened the [MASK].”",
+    "bert_err_topk": "前 k 个必须是 {lo} 到 {hi} 之间的整数。",
+    "bert_err_seed": "随机种子必须是 {lo} 到 {hi} 之间的整数。",
+    "bert_err_layer": "层必须是 {lo} 到 {hi} 之间的整数。",
+    "bert_err_head": "注意力头必须是 'all'、'mean' 或 1 到 {A} 之间的数。",
+    "bert_err_token": "词元必须是 'all' 或 0 到 {T} 之间的位置。",
+}
+register(EN, ZH)
+
+
+# ---------------------------------------------------------------------------------------------
+# The tab
+# ---------------------------------------------------------------------------------------------
 
 
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
-    gr.Markdown(t("coming_bert"))
+    gr.Markdown(t("bert_claim"))
+    weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("bert_weights"), elem_id="bert-weights")
+    with gr.Tabs():
+        with gr.Tab(t("bert_sub_fill"), id="bert-fill"):
+            gr.Markdown(t("bert_fill_intro"))
+            with gr.Row():
+                sentence = gr.Textbox(EXAMPLES[0], label=t("bert_sentence"), max_length=MAX_CHARS,
+                                      elem_id="bert-fill-text", scale=4)  # fmt: skip
+                top_k = gr.Slider(1, MAX_TOP_K, value=5, step=1, label=t("bert_topk"), scale=1)
+            go = gr.Button(t("bert_fill_go"), variant="primary")
+            fill_out = gr.HTML(elem_id="bert-fill-out")
+            fill_md = gr.Markdown(elem_id="bert-fill-md")
+            with gr.Accordion(t("bert_predictions"), open=False):
+                fill_json = gr.JSON()
+            gr.Examples([[e] for e in EXAMPLES], inputs=[sentence], label=t("bert_examples"))
+        with gr.Tab(t("bert_sub_anatomy"), id="bert-anatomy"):
+            gr.Markdown(t("bert_anatomy_intro"))
+            with gr.Row():
+                an_a = gr.Textbox("The cat sat on the mat.", label=t("bert_sentence_a"), max_length=MAX_CHARS)
+                an_b = gr.Textbox("It was unbelievably comfortable.", label=t("bert_sentence_b"), max_length=MAX_CHARS)
+            an_go = gr.Button(t("bert_anatomy_go"), variant="primary")
+            fig2 = gr.HTML(elem_id="bert-fig2")
+            an_table = gr.Dataframe(headers=["position", "piece", "id", "segment"], label=t("bert_anatomy_table"),
+                                    interactive=False)  # fmt: skip
+            an_md = gr.Markdown()
+        with gr.Tab(t("bert_sub_masking"), id="bert-masking"):
+            gr.Markdown(t("bert_masking_intro"))
+            with gr.Row():
+                mk_text = gr.Textbox("The old man walked slowly down the long road towards the village church.",
+                                     label=t("bert_sentence"), max_length=MAX_CHARS, scale=4)  # fmt: skip
+                mk_seed = gr.Number(0, label=t("bert_seed"), precision=0, minimum=0, scale=1)
+            mk_go = gr.Button(t("bert_masking_go"), variant="primary")
+            mk_html = gr.HTML(elem_id="bert-masked")
+            mk_table = gr.Dataframe(headers=["position", "original", "replaced by", "model sees", "top-1", "ok"],
+                                    label=t("bert_masking_table"), interactive=False)  # fmt: skip
+            mk_md = gr.Markdown()
+        with gr.Tab(t("bert_sub_nsp"), id="bert-nsp"):
+            gr.Markdown(t("bert_nsp_intro"))
+            pairs = gr.Dropdown([_pair_label(i) for i in range(len(NSP_EXAMPLES))], value=None,
+                                label=t("bert_nsp_examples"))  # fmt: skip
+            with gr.Row():
+                nsp_a = gr.Textbox(NSP_EXAMPLES[0][0], label=t("bert_sentence_a"), max_length=MAX_CHARS)
+                nsp_b = gr.Textbox(NSP_EXAMPLES[0][1], label=t("bert_sentence_b_nsp"), max_length=MAX_CHARS)
+            nsp_go = gr.Button(t("bert_nsp_go"), variant="primary")
+            nsp_label = gr.Label(label=t("bert_nsp_result"), elem_id="bert-nsp-label")
+            nsp_md = gr.Markdown()
+        with gr.Tab(t("bert_sub_attention"), id="bert-attention"):
+            gr.Markdown(t("bert_attention_intro"))
+            with gr.Row():
+                at_a = gr.Textbox(ATTN_EXAMPLE[0], label=t("bert_sentence_a"), max_length=MAX_CHARS)
+                at_b = gr.Textbox(ATTN_EXAMPLE[1], label=t("bert_sentence_b"), max_length=MAX_CHARS)
+            at_go = gr.Button(t("bert_attention_go"), variant="primary")
+            with gr.Row():
+                with gr.Column():
+                    with gr.Row():
+                        at_layer = gr.Slider(1, B.PRESETS["small"].L, value=1, step=1, label=t("bert_layer"))
+                        at_head = gr.Dropdown(["all", "mean", *map(str, range(1, 5))], value="all",
+                                              label=t("bert_heads"), allow_custom_value=True)  # fmt: skip
+                        at_token = gr.Dropdown(["all"], value="all", label=t("bert_pick_token"), allow_custom_value=True)
+                    head_svg = gr.HTML(label=t("bert_head_view"), elem_id="bert-head-view")
+                    head_md = gr.Markdown()
+                with gr.Column():
+                    mv_image = gr.Image(label=t("bert_model_view"), interactive=False, type="filepath",
+                                        elem_id="bert-model-view")  # fmt: skip
+                    mv_md = gr.Markdown()
+                    mv_png = gr.File(label=t("bert_png_model"), interactive=False)
+            with gr.Row():
+                en_layer = gr.Slider(1, B.PRESETS["small"].L, value=1, step=1, label=t("bert_layer"))
+                en_head = gr.Dropdown(["mean", *map(str, range(1, 5))], value="mean", label=t("bert_head"),
+                                  allow_custom_value=True)
+            en_html = gr.HTML(label=t("bert_enlarged"), elem_id="bert-enlarged")
+            en_png = gr.File(label=t("bert_png_head"), interactive=False)
+            en_md = gr.Markdown()
+        with gr.Tab(t("bert_sub_check"), id="bert-check") as check_tab:
+            gr.Markdown(t("bert_check_intro"))
+            check = gr.Dataframe(headers=["model", "ours", "V·H + L·12H²", "paper", "gap", "why"],
+                                 interactive=False, wrap=True)  # fmt: skip
+            check_md = gr.Markdown(elem_id="bert-check-md")
+
+    go.click(fill_mask, [sentence, top_k, weights, lang], [fill_out, fill_md, fill_json], api_name="bert_fill_mask")
+    sentence.submit(fill_mask, [sentence, top_k, weights, lang], [fill_out, fill_md, fill_json],
+                    api_visibility="private")  # fmt: skip
+    an_go.click(anatomy, [an_a, an_b, weights, lang], [fig2, an_table, an_md], api_name="bert_anatomy")
+    mk_go.click(masking_demo, [mk_text, mk_seed, weights, lang], [mk_html, mk_table, mk_md], api_name="bert_masking")
+    pairs.change(nsp_example, pairs, [nsp_a, nsp_b], api_visibility="private")
+    nsp_go.click(next_sentence, [nsp_a, nsp_b, weights, lang], [nsp_label, nsp_md], api_name="bert_nsp")
+    weights.change(layer_choices, weights, [at_layer, at_head, en_head], api_visibility="private")
+    weights.change(_en_layer_max, weights, en_layer, api_visibility="private")
+    hv_inputs = [at_a, at_b, at_layer, at_head, at_token, weights, lang]
+    at_go.click(token_choices, [at_a, at_b, weights, lang], at_token, api_visibility="private")
+    at_go.click(head_view, hv_inputs, [head_svg, head_md], api_name="bert_head_view")
+    at_go.click(model_view, [at_a, at_b, weights, lang], [mv_image, mv_md, mv_png], api_name="bert_model_view")
+    at_go.click(enlarge, [at_a, at_b, en_layer, en_head, weights, lang], [en_html, en_png, en_md],
+                api_name="bert_enlarge")  # fmt: skip
+    for c in (at_layer, at_head, at_token):
+        c.change(head_view, hv_inputs, [head_svg, head_md], api_visibility="private")
+    for c in (en_layer, en_head):
+        c.change(enlarge, [at_a, at_b, en_layer, en_head, weights, lang], [en_html, en_png, en_md],
+                 api_visibility="private")  # fmt: skip
+    mv_image.select(model_view_click, weights, [en_layer, en_head], api_visibility="private")
+    check_tab.select(paper_check, [weights, lang], [check, check_md], api_name="bert_paper_check")
+
+
+def _en_layer_max(weights=DEFAULT_WEIGHTS):
+    try:
+        model, _, _ = load(weights, "en")
+    except gr.Error:
+        return gr.update()
+    return gr.update(maximum=model.config.L, value=1)

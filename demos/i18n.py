@@ -51,23 +51,6 @@ EN: dict[str, str] = {
     "weights_table": "Checkpoints",
     "weights_refresh": "Check again",
     "hub_status": "Hugging Face Hub",
-    "coming_transformer": (
-        "## Transformer: coming soon\n"
-        "This tab is being built. It will translate English to German with the paper's "
-        "encoder-decoder and show every attention map (encoder, masked decoder, cross), the "
-        "positional encoding and the decoding step by step. Nothing here is shown before it is real."
-    ),
-    "coming_gan": (
-        "## GAN: coming soon\n"
-        "This tab is being built. It will sample digits from a trained generator, walk through its "
-        "latent space, and replay the adversarial game of the paper's Fig. 1 live. Nothing here is "
-        "shown before it is real."
-    ),
-    "coming_bert": (
-        "## BERT: coming soon\n"
-        "This tab is being built. It will fill in [MASK] tokens, predict the next sentence, and show "
-        "the attention inside the encoder. Nothing here is shown before it is real."
-    ),
 }
 
 ZH: dict[str, str] = {
@@ -102,20 +85,6 @@ ZH: dict[str, str] = {
     "weights_table": "检查点",
     "weights_refresh": "重新检查",
     "hub_status": "Hugging Face Hub",
-    "coming_transformer": (
-        "## Transformer：即将推出\n"
-        "此标签页正在建设中。它将用论文的编码器-解码器把英语翻译成德语，并展示每一种注意力图"
-        "（编码器、带掩码的解码器、交叉注意力）、位置编码以及逐步解码过程。内容真实可用之前不会展示。"
-    ),
-    "coming_gan": (
-        "## GAN：即将推出\n"
-        "此标签页正在建设中。它将从训练好的生成器采样手写数字，在其隐空间中漫游，并现场重演论文图 1 "
-        "中的对抗博弈。内容真实可用之前不会展示。"
-    ),
-    "coming_bert": (
-        "## BERT：即将推出\n"
-        "此标签页正在建设中。它将填充 [MASK]、预测下一句，并展示编码器内部的注意力。内容真实可用之前不会展示。"
-    ),
 }
 
 I18N = gr.I18n(en=EN, zh=ZH)  # holds EN and ZH by reference: `register` extends both

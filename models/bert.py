@@ -13,6 +13,8 @@ Deviations from the paper:
   reference `create_pretraining_data.py` does; the paper only says "15% of all WordPiece tokens".
 - The MLM head is computed only at the chosen positions during training and evaluation (the
   reference code gathers them too: `gather_indexes`); `forward` without positions scores all.
+- `pre_ln` (off by default) moves LayerNorm to the input of each sub-layer and adds one after the
+  stack (Xiong et al. 2020, https://arxiv.org/abs/2002.04745); the paper is post-LN.
 - Our small embedded model is lowercased with an 8,192-piece vocabulary and 128 positions
   (paper: 30,000 pieces, 512 positions); see weights/bert_eltec/README.md.
 
@@ -55,6 +57,7 @@ class BertConfig:
     sep_id: int = 3
     mask_id: int = 4
     lowercase: bool = True  # the tokenizer's normalization ("uncased")
+    pre_ln: bool = False  # False = the paper's post-LN; True = LayerNorm before each sub-layer
 
     def __post_init__(self) -> None:
         assert self.H % self.A == 0, f"H={self.H} is not divisible by A={self.A}"
@@ -116,14 +119,17 @@ class MultiHeadAttention(nn.Module):
         B, T, _ = x.shape
         return x.view(B, T, self.A, self.d_k).transpose(1, 2)  # (B, A, T, d_k)
 
-    def forward(self, x: Tensor, mask: Tensor, return_attention: bool = False):
-        """x (B, T, H), mask (B, 1, 1, T) bool (True = a real token) -> (B, T, H), (B, A, T, T)."""
+    def forward(self, x: Tensor, mask: Tensor | None, return_attention: bool = False):
+        """x (B, T, H), mask (B, 1, 1, T) bool (True = a real token) or None (no padding)
+        -> (B, T, H), (B, A, T, T)."""
         B, T, H = x.shape
         q, k, v = (self.split_heads(w(x)) for w in (self.w_q, self.w_k, self.w_v))
         p = self.dropout if self.training else 0.0
         if return_attention:
             scores = q @ k.transpose(-2, -1) / math.sqrt(self.d_k)  # (B, A, T, T)
-            p_attn = scores.masked_fill(~mask, float("-inf")).softmax(-1)  # rows sum to 1
+            if mask is not None:  # padded keys get weight exactly 0
+                scores = scores.masked_fill(~mask, float("-inf"))
+            p_attn = scores.softmax(-1)  # rows sum to 1
             out = (F.dropout(p_attn, p) if p > 0 else p_attn) @ v  # (B, A, T, d_k)
         else:  # the same computation, fused
             out, p_attn = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p), None
@@ -142,8 +148,13 @@ class EncoderLayer(nn.Module):
         self.ff2 = nn.Linear(cfg.d_ff, cfg.H)
         self.norm2 = nn.LayerNorm(cfg.H, eps=cfg.layer_norm_eps)
         self.dropout = nn.Dropout(cfg.dropout)
+        self.pre_ln = cfg.pre_ln
 
-    def forward(self, x: Tensor, mask: Tensor, return_attention: bool = False):
+    def forward(self, x: Tensor, mask: Tensor | None, return_attention: bool = False):
+        if self.pre_ln:  # x = x + Dropout(Sublayer(LayerNorm(x))), Xiong et al. 2020
+            a, p_attn = self.attention(self.norm1(x), mask, return_attention)
+            x = x + self.dropout(a)
+            return x + self.dropout(self.ff2(F.gelu(self.ff1(self.norm2(x))))), p_attn
         a, p_attn = self.attention(x, mask, return_attention)
         x = self.norm1(x + self.dropout(a))  # (B, T, H)
         # GELU instead of the Transformer's ReLU (§3.1: "we use a gelu activation", Appendix)
@@ -211,6 +222,8 @@ class Bert(
         self.config = cfg = config
         self.embeddings = Embeddings(cfg)
         self.layers = nn.ModuleList(EncoderLayer(cfg) for _ in range(cfg.L))
+        # pre-LN leaves the residual stream unnormalized: one LayerNorm after the stack
+        self.final_norm = nn.LayerNorm(cfg.H, eps=cfg.layer_norm_eps) if cfg.pre_ln else nn.Identity()
         self.pooler = nn.Linear(cfg.H, cfg.H)  # tanh(W C + b) over the [CLS] vector
         self.mlm = MaskedLM(cfg)
         self.nsp = NextSentencePrediction(cfg)
@@ -233,12 +246,14 @@ class Bert(
         if attention_mask is None:
             attention_mask = input_ids != self.config.pad_id
         mask = attention_mask.bool()[:, None, None, :]  # (B, 1, 1, T): keys that may be attended
+        if bool(mask.all()):  # no padding: the fused kernel runs faster without a mask
+            mask = None
         x = self.embeddings(input_ids, token_type_ids)  # (B, T, H)
         maps = []
         for layer in self.layers:
             x, p = layer(x, mask, return_attention)
             maps.append(p)
-        return x, tuple(maps)
+        return self.final_norm(x), tuple(maps)
 
     def forward(
         self,

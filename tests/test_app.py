@@ -18,7 +18,7 @@ ENDPOINTS = {
 }  # fmt: skip
 
 
-def tested_endpoints() -> set[str]:
+def _tested_endpoints() -> set[str]:
     import importlib
     from pathlib import Path
 
@@ -30,7 +30,7 @@ def tested_endpoints() -> set[str]:
 
 def test_every_endpoint_is_tested(client):
     api = client.view_api(print_info=False, return_format="dict")
-    assert set(api["named_endpoints"]) == tested_endpoints()
+    assert set(api["named_endpoints"]) == _tested_endpoints()
 
 
 def test_home_weights_status(client):
@@ -49,7 +49,7 @@ def test_page_serves_all_tabs_in_both_languages(app_server):
     keys = [json.loads(lbl.removeprefix("__i18n__"))["key"] for lbl in labels]
     assert keys == ["tab_home", "tab_resnet", "tab_transformer", "tab_gan", "tab_bert"], labels
     page = httpx.get(app_server.url + "/", timeout=10).text
-    for word in ("Paper Gallery", "论文画廊", "首页", "即将推出", "coming soon"):
+    for word in ("Paper Gallery", "论文画廊", "首页", "完形填空", "Fill the mask"):
         assert word in page, word
 
 

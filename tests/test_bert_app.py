@@ -1,0 +1,200 @@
+"""The BERT tab as a user's program sees it (gradio_client), and once in a real browser."""
+
+from __future__ import annotations
+
+import re
+
+import PIL.Image
+import pytest
+import torch
+
+from models import bert as B
+from models import hub
+from tests.conftest import ARTIFACTS
+
+# Every named endpoint the BERT tab exposes (tests/test_app.py checks the union against the app).
+ENDPOINTS = {
+    "/bert_fill_mask", "/bert_anatomy", "/bert_masking", "/bert_nsp", "/bert_head_view", "/bert_model_view",
+    "/bert_enlarge", "/bert_paper_check",
+}  # fmt: skip
+W = "bert_small.eltec"
+
+
+@pytest.fixture(scope="module")
+def direct():
+    """The embedded model and tokenizer, called directly: what the endpoints must agree with."""
+    loaded = hub.get(W)
+    return loaded.model, B.load_tokenizer(loaded.folder)
+
+
+def test_fill_mask_endpoint_matches_the_model(client, direct):
+    model, tok = direct
+    sentence = "She opened the [MASK] and walked into the [MASK]."
+    html, md, preds = client.predict(sentence, 5, W, "English", api_name="/bert_fill_mask")
+    ref = B.fill_mask(model, tok, sentence, top_k=5)
+    assert [p["position"] for p in preds] == [p.position for p in ref.predictions]
+    for got, want in zip(preds, ref.predictions):
+        assert [c["token"] for c in got["candidates"]] == want.tokens
+        assert [c["prob"] for c in got["candidates"]] == pytest.approx(want.probs, abs=1e-4)
+    assert "2 mask(s)" in md and "independently" in md and "shipped with the app" in md
+    assert html.count("<table") == 2 and ref.predictions[0].tokens[0] in html
+    # [mask] spelt in lower case counts too; Chinese UI strings
+    _, md, preds = client.predict("the [mask] was bright", 3, W, "中文", api_name="/bert_fill_mask")
+    assert len(preds) == 1 and len(preds[0]["candidates"]) == 3 and "共 1 个掩码" in md
+
+
+def test_ten_masks_give_ten_answers(client):
+    _, md, preds = client.predict("[MASK] " * 10, 2, W, "English", api_name="/bert_fill_mask")
+    assert len(preds) == 10 and [p["position"] for p in preds] == list(range(1, 11))
+
+
+def test_anatomy_endpoint_draws_fig2_from_the_real_input(client, direct):
+    _, tok = direct
+    html, table, md = client.predict("The cat sat.", "It purred.", W, "English", api_name="/bert_anatomy")
+    enc = tok.encode("The cat sat.", "It purred.")
+    rows = table["data"]
+    assert [r[1] for r in rows] == enc.tokens and [r[2] for r in rows] == enc.ids
+    assert [r[3] for r in rows] == enc.type_ids and rows[0][1] == "[CLS]" and rows[-1][1] == "[SEP]"
+    assert rows[-1][3] == 1 and rows[0][3] == 0 and [r[0] for r in rows] == list(range(len(rows)))
+    assert html.count("E<sub>B</sub>") == enc.type_ids.count(1) and f"E<sub>{len(rows) - 1}</sub>" in html
+
+
+def test_masking_endpoint_corrupts_15_percent_and_scores_recovery(client, direct):
+    model, tok = direct
+    sentence = "The old man walked slowly down the long road towards the village church on a cold morning."
+    html, table, md = client.predict(sentence, 7, W, "English", api_name="/bert_masking")
+    enc = tok.encode(sentence)
+    n_real = len(enc.ids) - 2
+    rows = table["data"]
+    assert len(rows) == round(0.15 * n_real)
+    for pos, orig, kind, shown, guess, ok in rows:
+        assert enc.tokens[pos] == orig
+        assert (shown == "[MASK]") == kind.startswith("[MASK]")
+        assert (ok == "✓") == (guess == orig)
+    right = sum(r[5] == "✓" for r in rows)
+    assert f"{len(rows)} of {n_real} tokens chosen" in md and f"**{right} of {len(rows)}**" in md
+    # the same seed draws the same corruption
+    assert client.predict(sentence, 7, W, "English", api_name="/bert_masking")[1]["data"] == rows
+
+
+def test_nsp_endpoint_matches_the_model(client, direct):
+    model, tok = direct
+    a, b = "The ship left the harbour at dawn.", "By noon the coast was out of sight."
+    label, md = client.predict(a, b, W, "English", api_name="/bert_nsp")
+    enc = tok.encode(a, b)
+    with torch.no_grad():
+        p = model(torch.tensor([enc.ids]), torch.tensor([enc.type_ids])).nsp_logits[0].softmax(-1)[0].item()
+    got = {c["label"]: c["confidence"] for c in label["confidences"]}
+    assert got["IsNext"] == pytest.approx(p, abs=1e-4) and got["NotNext"] == pytest.approx(1 - p, abs=1e-4)
+    assert f"{100 * p:.1f}%" in md
+
+
+def test_attention_endpoints(client, direct):
+    model, tok = direct
+    a, b = "The cat sat on the mat.", "It was happy."
+    enc = tok.encode(a, b)
+    T = len(enc.ids)
+    with torch.no_grad():
+        maps = model(torch.tensor([enc.ids]), torch.tensor([enc.type_ids]), return_attention=True).attentions
+    # head view: one line per (query, key) above 0.03, each with a tooltip holding its weight
+    svg, md = client.predict(a, b, 2, "1", "all", W, "English", api_name="/bert_head_view")
+    w = maps[1][0, 0]
+    assert svg.count("<line") == int((w >= 0.03).sum())
+    assert svg.count("<text") == 2 * T and "Layer 2 of 4, 4 heads" in md
+    # pick a token: only its lines, and the top keys named
+    svg, md = client.predict(a, b, 2, "1", f"3: {enc.tokens[3]}", W, "English", api_name="/bert_head_view")
+    assert svg.count("<line") == int((w[3] >= 0.03).sum())
+    top = int(w[3].argmax())
+    assert f"`{enc.tokens[top]}` ({top}) {100 * w[3, top]:.0f}%" in md
+    # model view: L x A thumbnails in one PNG, and the [CLS]/[SEP] share reported
+    image, md, png = client.predict(a, b, W, "English", api_name="/bert_model_view")
+    with PIL.Image.open(png) as im:
+        assert im.format == "PNG" and im.width > 300
+    assert f"4 layers × 4 heads over {T} tokens" in md and re.search(r"\*\*\d+ of 16 heads\*\*", md)
+    # enlarged head: a T x T table, rows = queries, values on hover
+    html, png, _ = client.predict(a, b, 3, "2", W, "English", api_name="/bert_enlarge")
+    assert html.count("<td title=") == T * T
+    q, k = 1, 4
+    assert f"title='{enc.tokens[q]} → {enc.tokens[k]}: {maps[2][0, 1, q, k]:.3f}'" in html
+    with PIL.Image.open(png) as im:
+        assert im.format == "PNG"
+
+
+def test_paper_check_endpoint(client):
+    rows, md = client.predict(W, "English", api_name="/bert_paper_check")
+    data = rows["data"]
+    assert data[0][1] == "109,482,240" and data[1][1] == "335,141,888"
+    assert data[0][3] == "110 M" and data[1][3] == "340 M"
+    m = re.search(r"chosen (\d+\.\d+)% of real tokens.*\[MASK\] (\d+\.\d)%.*random (\d+\.\d)%.*unchanged (\d+\.\d)%", md)
+    assert m and abs(float(m[1]) - 15) < 0.3 and abs(float(m[2]) - 80) < 1.5
+    assert abs(float(m[3]) - 10) < 1 and abs(float(m[4]) - 10) < 1
+    assert "held-out novels" in md and "target ≥ 40%" in md
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("", 5), "type a sentence"),
+        (("   ", 5), "type a sentence"),
+        (("There is nothing hidden here.", 5), "no \\[MASK\\]"),
+        (("word " * 600 + "[MASK]", 5), "at most 128"),
+        (("x" * 20_001, 5), "limit is 20,000"),
+        (("😀😀😀", 5), "no \\[MASK\\]"),
+        (("The [MASK] sat.", 500), "greater than maximum|Top-k must be"),
+    ],
+)
+def test_fill_mask_bad_input_is_a_clear_message(client, args, message):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match=message):
+        client.predict(*args, W, "English", api_name="/bert_fill_mask")
+
+
+def test_odd_input_gives_a_correct_result_and_the_server_keeps_serving(client):
+    from gradio_client.exceptions import AppError
+
+    # emoji and unknown characters become [UNK], the mask is still answered
+    _, md, preds = client.predict("😀 the [MASK] ☃ was here", 3, W, "English", api_name="/bert_fill_mask")
+    assert len(preds) == 1
+    with pytest.raises(AppError, match="every piece became \\[UNK\\]"):
+        client.predict("😀😀", "☃☃", W, "English", api_name="/bert_anatomy")
+    with pytest.raises(AppError, match="sentence B too"):
+        client.predict("Only one.", "", W, "English", api_name="/bert_nsp")
+    with pytest.raises(AppError, match="head must be"):
+        client.predict("a b", "", 1, "99", "all", W, "English", api_name="/bert_head_view")
+    with pytest.raises(AppError, match="Unknown weights|not in the list of choices|Value"):
+        client.predict("a [MASK]", 3, "../../etc/passwd", "English", api_name="/bert_fill_mask")
+    _, _, preds = client.predict("the [MASK] sat", 1, W, "English", api_name="/bert_fill_mask")
+    assert len(preds[0]["candidates"]) == 1
+
+
+@pytest.mark.browser
+def test_bert_tab_in_the_browser(app_server):
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}).new_page()
+        page.set_default_timeout(30_000)
+        page.goto(app_server.url + "/")
+        page.get_by_role("tab", name="BERT").click()
+        page.get_by_role("button", name="Predict").first.click()
+        page.locator("#bert-fill-md").get_by_text("Top-1 filled in").wait_for()
+        assert page.locator("#bert-fill-out table").count() == 1
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "bert_fill_en.png"), animations="disabled", full_page=True)
+        # no [MASK]: a message in the page, not a stack trace
+        page.locator("#bert-fill-text textarea").fill("Nothing is hidden here.")
+        page.get_by_role("button", name="Predict").first.click()
+        page.get_by_text("There is no [MASK] in the sentence").first.wait_for()
+        # attention: head view lines and the model view image
+        page.get_by_role("tab", name="Attention").click()
+        page.get_by_role("button", name="Show attention").click()
+        page.locator("#bert-head-view svg line").first.wait_for(state="attached")
+        page.locator("#bert-model-view img").wait_for()
+        page.locator("#bert-enlarged td[title]").first.wait_for(state="attached")
+        page.screenshot(path=str(ARTIFACTS / "bert_attention_en.png"), animations="disabled", full_page=True)
+        assert "Traceback" not in page.inner_text("body")
+        browser.close()
