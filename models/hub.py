@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-WEIGHTS_DIR = ROOT / "weights"
+# The operator may point the app at another copy of weights/ (tests use it to corrupt a file)
+WEIGHTS_DIR = Path(os.environ.get("PAPER_GALLERY_WEIGHTS") or ROOT / "weights")
 CATALOGUE_PATH = WEIGHTS_DIR / "catalogue.json"
 HUB_DEADLINE_S = 3.0  # the budget for giving up on an unreachable Hub
 

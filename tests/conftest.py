@@ -35,18 +35,17 @@ class App:
         return [ln for ln in lines if ln.split()[1] not in LOOPBACK]
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory) -> App:
+def start_app(tmp: Path, **extra_env: str) -> App:
     """`python app.py` on a free port, with every outbound connect logged (tests/netlog)."""
-    tmp = tmp_path_factory.mktemp("app")
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GRADIO_", "HF_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GRADIO_", "HF_", "PAPER_GALLERY_"))}
     env.update(
         GRADIO_SERVER_PORT=str(port),
         PYTHONPATH=str(ROOT / "tests" / "netlog"),
         NETLOG_FILE=str(tmp / "netlog.txt"),
         HF_HOME=str(tmp / "hf-home"),  # an empty cache: the app must still start
     )
+    env.update(extra_env)
     log = tmp / "app.log"
     proc = subprocess.Popen(
         [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT
@@ -63,12 +62,23 @@ def app_server(tmp_path_factory) -> App:
             proc.kill()
             pytest.fail(f"the app did not start:\n{log.read_text()[-3000:]}")
         time.sleep(0.3)
-    yield App(url, proc, tmp / "netlog.txt", log)
-    proc.terminate()
+    return App(url, proc, tmp / "netlog.txt", log)
+
+
+def stop_app(app: App) -> None:
+    app.proc.terminate()
     try:
-        proc.wait(10)
+        app.proc.wait(10)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        app.proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory) -> App:
+    """The app as a user launches it, shared by the whole session."""
+    app = start_app(tmp_path_factory.mktemp("app"))
+    yield app
+    stop_app(app)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,136 @@
+"""A lecture hall at once: simulated users on every tab for a while, loopback only.
+
+    .venv/bin/python bench/load.py [--users 20] [--seconds 120] [--json bench/load.json]
+
+Starts `python app.py` (HF_HUB_OFFLINE=1, 2 threads) on a free loopback port, then `--users`
+threads, each with its own gradio_client, loop over a mix of all tabs' endpoints (with 1 in 10
+calls a live-training run) until `--seconds` have passed. Reports calls, errors, p50/p95 per
+endpoint, the server's RSS at the start and the end (target: growth < 10%), and for the live
+runs the largest queue position a user saw (they share one slot: `concurrency_id="live-training"`,
+so the CPU is not overloaded; the page shows the position while waiting). Targets: 0 errors.
+Bounded: at most `--users` threads, `--seconds` plus the calls in flight.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.all import _sample_image, rss_mb, start_app  # noqa: E402
+from bench.common import pct  # noqa: E402
+
+# (api_name, args): what students click most; live training is rarer and shares one slot
+MIX = [
+    ("/resnet_classify", lambda: (_sample_image(), "resnet20.cifar10", "English")),
+    ("/resnet_architecture", lambda: ("resnet50", "English")),
+    ("/resnet_paper_check", lambda: ("English",)),
+    ("/gan_samples", lambda: ("dcgan.mnist", random.randrange(1000), 64, "English")),
+    ("/gan_interpolate", lambda: ("dcgan.mnist", random.randrange(100), random.randrange(100), 16, "paths", "English")),
+    ("/transformer_translate", None),  # arguments from the UI's defaults (view_api)
+    ("/bert_fill_mask", lambda: ("She opened the [MASK] and walked into the room.", 5, "bert_small.eltec", "English")),
+    ("/bert_nsp", lambda: ("The ship left the harbour.", "By noon the coast was out of sight.", "bert_small.eltec", "English")),
+    ("/bert_model_view", lambda: ("The cat sat on the mat.", "It was happy.", "bert_small.eltec", "English")),
+]  # fmt: skip
+LIVE = [
+    ("/resnet_live", lambda: (14, 100, "English")),
+    ("/gan_game_1d", lambda: (3, 3e-3, 3e-3, "non-saturating", 300, "English")),
+]
+
+
+def user(url: str, stop: float, stats: dict, lock: threading.Lock, defaults: dict, seed: int) -> None:
+    from gradio_client import Client
+
+    rnd = random.Random(seed)
+    client = Client(url, verbose=False)
+    while time.monotonic() < stop:
+        live = rnd.random() < 0.1
+        name, make = rnd.choice(LIVE if live else MIX)
+        t0 = time.perf_counter()
+        rank = 0
+        try:
+            if make is None:
+                job = client.submit(api_name=name, **defaults[name])
+            else:
+                job = client.submit(*make(), api_name=name)
+            while not job.done():
+                st = job.status()
+                rank = max(rank, st.rank or 0) if st is not None else rank
+                time.sleep(0.05)
+            job.result()
+            ok, err = True, None
+        except Exception as e:
+            ok, err = False, f"{type(e).__name__}: {str(e)[:160]}"
+        ms = (time.perf_counter() - t0) * 1000
+        with lock:
+            stats[name]["ms"].append(ms)
+            stats[name]["max_rank"] = max(stats[name]["max_rank"], rank)
+            if not ok:
+                stats[name]["errors"].append(err)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--users", type=int, default=20)
+    ap.add_argument("--seconds", type=float, default=120)
+    ap.add_argument("--json", type=Path, default=ROOT / "bench" / "load.json")
+    args = ap.parse_args()
+    from gradio_client import Client
+
+    with tempfile.TemporaryDirectory() as d:
+        proc, url, _ = start_app(Path(d))
+        try:
+            warm = Client(url, verbose=False)
+            api = warm.view_api(print_info=False, return_format="dict")["named_endpoints"]
+            defaults = {name: {p["parameter_name"]: p["parameter_default"] for p in api[name]["parameters"]
+                               if p.get("parameter_has_default")} for name, _ in MIX if name in api}  # fmt: skip
+            for name, make in MIX:  # every model loaded before the clock starts
+                warm.predict(*(make() if make else ()), api_name=name, **({} if make else defaults[name]))
+            rss0 = rss_mb(proc.pid)
+            stats: dict = defaultdict(lambda: {"ms": [], "errors": [], "max_rank": 0})
+            lock = threading.Lock()
+            stop = time.monotonic() + args.seconds
+            threads = [threading.Thread(target=user, args=(url, stop, stats, lock, defaults, i), daemon=True)
+                       for i in range(args.users)]  # fmt: skip
+            t0 = time.perf_counter()
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join(timeout=args.seconds + 300)
+            wall = time.perf_counter() - t0
+            rss1 = rss_mb(proc.pid)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+    rows = {n: {"calls": len(s["ms"]), "errors": len(s["errors"]), "p50_ms": round(pct(s["ms"], 50)),
+                "p95_ms": round(pct(s["ms"], 95)), "max_queue_position": s["max_rank"],
+                "first_error": s["errors"][0] if s["errors"] else None}
+            for n, s in sorted(stats.items()) if s["ms"]}  # fmt: skip
+    total = sum(r["calls"] for r in rows.values())
+    errors = sum(r["errors"] for r in rows.values())
+    all_ms = [m for s in stats.values() for m in s["ms"]]
+    summary = {"users": args.users, "seconds": round(wall, 1), "calls": total, "errors": errors,
+               "p50_ms": round(pct(all_ms, 50)), "p95_ms": round(pct(all_ms, 95)),
+               "rss_start_mb": round(rss0), "rss_end_mb": round(rss1),
+               "rss_growth_pct": round(100 * (rss1 - rss0) / rss0, 1), "endpoints": rows}  # fmt: skip
+    args.json.write_text(json.dumps(summary, indent=1))
+    print(f"{args.users} users, {summary['seconds']} s: {total} calls, {errors} errors (target 0); "
+          f"p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms; RSS {summary['rss_start_mb']} → "
+          f"{summary['rss_end_mb']} MB ({summary['rss_growth_pct']:+.1f}%, target < +10%)")  # fmt: skip
+    print(f"{'endpoint':<26} {'calls':>6} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'max queue pos':>14}")
+    for n, r in rows.items():
+        print(f"{n:<26} {r['calls']:>6} {r['errors']:>6} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['max_queue_position']:>14}"
+              + (f"   {r['first_error']}" if r["first_error"] else ""))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
