@@ -10,7 +10,8 @@
      through the same code path (`models.bert.fill_mask`) with the embedded tokenizer's ids.
 2. The bare forward (MLM logits at every position, one 128-token sequence and a batch of 8),
    ours vs transformers' BertForMaskedLM, on the same bert-base-sized random weights (converted
-   with training/convert_bert.py), both in eval mode, fp32, same threads. Target: ours no slower.
+   with training/convert_bert.py), both in eval mode, fp32, same threads, calls interleaved (one
+   warm-up call before each timed one). Target: ours no slower.
 """
 
 from __future__ import annotations
@@ -91,8 +92,10 @@ def main() -> None:
                 a = ours(ids, types, mask).mlm_logits
                 b = hf(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
                 diff = (a - b).abs().max().item()
-                t_ours = timed(lambda: ours(ids, types, mask), args.iters)
-                t_hf = timed(lambda: hf(input_ids=ids, token_type_ids=types, attention_mask=mask), args.iters)
+                t_ours, t_hf = [], []
+                for _ in range(args.iters):  # interleaved, so that load from other jobs hits both alike
+                    t_ours += timed(lambda: ours(ids, types, mask), 1, warmup=1)
+                    t_hf += timed(lambda: hf(input_ids=ids, token_type_ids=types, attention_mask=mask), 1, warmup=1)
             ratio = pct(t_ours, 50) / pct(t_hf, 50)
             print(line(f"forward {batch}x{T}, ours (models.bert.Bert)", t_ours))
             print(line(f"forward {batch}x{T}, transformers BertForMaskedLM", t_hf))
