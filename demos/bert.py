@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import html
 import json
-import math
 import re
 import tempfile
 from pathlib import Path
@@ -19,6 +18,7 @@ import gradio as gr
 import numpy as np
 import torch
 
+from demos.checks import fresh_file, whole_number
 from demos.i18n import register, t, text
 from demos.plots import OKABE_ITO, _plt
 from models import bert as B
@@ -101,14 +101,7 @@ def encode(tok, model: B.Bert, a: str, b: str | None, lang: str):
     return enc
 
 
-def _int(value, lo: int, hi: int, key: str, lang: str) -> int:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = float("nan")
-    if not math.isfinite(v) or v != int(v) or not lo <= v <= hi:
-        raise gr.Error(text(key, lang).format(lo=lo, hi=hi))
-    return int(v)
+_int = whole_number
 
 
 def _piece(token: str) -> str:
@@ -429,8 +422,7 @@ def model_view(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang_choice="
                 ax.set_ylabel(f"layer {li + 1}", fontsize=9)
     left, bottom, right, top = MV_BOX
     fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top, wspace=0.08, hspace=0.08)
-    PNG_DIR.mkdir(parents=True, exist_ok=True)
-    png = tempfile.NamedTemporaryFile(prefix="bert-model-view-", suffix=".png", dir=PNG_DIR, delete=False).name
+    png = fresh_file(PNG_DIR, "bert-model-view-", ".png")
     fig.savefig(png, dpi=110)
     plt.close(fig)
     flagged = int((s.sum(-1) > SOAK).sum())
@@ -485,8 +477,7 @@ def _heatmap_png(tokens: list[str], w: np.ndarray, title: str) -> str:
     ax.set_title(title)
     fig.colorbar(im, ax=ax, fraction=0.04)
     fig.tight_layout()
-    PNG_DIR.mkdir(parents=True, exist_ok=True)
-    png = tempfile.NamedTemporaryFile(prefix="bert-head-", suffix=".png", dir=PNG_DIR, delete=False).name
+    png = fresh_file(PNG_DIR, "bert-head-", ".png")
     fig.savefig(png, dpi=110)
     plt.close(fig)
     return png

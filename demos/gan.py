@@ -18,6 +18,7 @@ import PIL.Image
 import PIL.ImageDraw
 import torch
 
+from demos.checks import fresh_file, number, whole_number
 from demos.i18n import register, t, text
 from demos.plots import OKABE_ITO, _plt
 from models import gan as M
@@ -51,24 +52,10 @@ def _lang(choice: str | None) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _int(value, lo: int, hi: int, key: str, lang: str, **fmt) -> int:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = float("nan")
-    if not math.isfinite(v) or v != int(v) or not lo <= v <= hi:
-        raise gr.Error(text(key, lang).format(lo=lo, hi=hi, **fmt))
-    return int(v)
+_int = whole_number
 
 
-def _float(value, lo: float, hi: float, key: str, lang: str) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = float("nan")
-    if not math.isfinite(v) or not lo <= v <= hi:
-        raise gr.Error(text(key, lang).format(lo=lo, hi=hi))
-    return v
+_float = number
 
 
 def _choice(value, choices: list[str], lang: str) -> str:
@@ -140,17 +127,7 @@ def pick(seed: int, n: int, which: str, seed_a: int, seed_b: int, evt: gr.Select
 
 def _gif_path() -> str:
     """A fresh temp file for one GIF; files older than an hour are removed on the way."""
-    GIF_DIR.mkdir(parents=True, exist_ok=True)
-    now = time.time()
-    for old in GIF_DIR.glob("*.gif"):
-        try:
-            if now - old.stat().st_mtime > 3600:
-                old.unlink()
-        except OSError:
-            pass
-    f = tempfile.NamedTemporaryFile(prefix="gan-", suffix=".gif", dir=GIF_DIR, delete=False)
-    f.close()
-    return f.name
+    return fresh_file(GIF_DIR, "gan-", ".gif")
 
 
 def interpolate(weights: str = DEFAULT_WEIGHTS, seed_a: int = 0, seed_b: int = 1, steps: int = 16,

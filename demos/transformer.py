@@ -21,6 +21,7 @@ import gradio as gr
 import numpy as np
 import torch
 
+from demos.checks import fresh_file, number, whole_number
 from demos.i18n import register, t, text
 from demos.plots import OKABE_ITO, _plt
 from models import hub
@@ -58,24 +59,10 @@ def _lang(choice: str | None) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _int(value, lo: int, hi: int, key: str, lang: str) -> int:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = float("nan")
-    if not math.isfinite(v) or v != int(v) or not lo <= v <= hi:
-        raise gr.Error(text(key, lang).format(lo=lo, hi=hi))
-    return int(v)
+_int = whole_number
 
 
-def _float(value, lo: float, hi: float, key: str, lang: str) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = float("nan")
-    if not math.isfinite(v) or not lo <= v <= hi:
-        raise gr.Error(text(key, lang).format(lo=lo, hi=hi))
-    return v
+_float = number
 
 
 def clean_source(source, lang: str) -> tuple[str, bool]:
@@ -551,17 +538,7 @@ def heatmap_html(
 
 def _png_path() -> str:
     """A fresh temp file for one PNG; files older than an hour are removed on the way."""
-    PNG_DIR.mkdir(parents=True, exist_ok=True)
-    now = time.time()
-    for old in PNG_DIR.glob("*.png"):
-        try:
-            if now - old.stat().st_mtime > 3600:
-                old.unlink()
-        except OSError:
-            pass
-    f = tempfile.NamedTemporaryFile(prefix="attention-", suffix=".png", dir=PNG_DIR, delete=False)
-    f.close()
-    return f.name
+    return fresh_file(PNG_DIR, "attention-", ".png")
 
 
 def attention_png(m: np.ndarray, rows: list[str], cols: list[str], title: str) -> str:
@@ -1166,11 +1143,14 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     attn_in = [source, weights, beam, kind, layer, head, lang]
     align_in = [source, weights, beam, target_index, layer, head, lang]
     private = dict(api_visibility="private")
+    # "always_last": a click while the tab's first translation is still drawing its maps must not be
+    # dropped (gradio's default "once" ignores a trigger while the same step is pending)
+    last = dict(trigger_mode="always_last")
     (gr.on([tab.select, go.click, source.submit], translate, tr_in, [output, tokens_md, notice],
-           api_name="transformer_translate")
-     .success(controls, tr_in, [layer, head, target, target_index], **private)
-     .success(attention, attn_in, [heat, png, caption], **private)
-     .success(alignment, align_in, align, **private))  # fmt: skip
+           api_name="transformer_translate", **last)
+     .success(controls, tr_in, [layer, head, target, target_index], **private, **last)
+     .success(attention, attn_in, [heat, png, caption], **private, **last)
+     .success(alignment, align_in, align, **private, **last))  # fmt: skip
     gr.on([kind.input, layer.input, head.input], attention, attn_in, [heat, png, caption],
           api_name="transformer_attention")  # fmt: skip
     target.input(lambda j: j, target, target_index, **private)

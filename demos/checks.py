@@ -1,0 +1,49 @@
+"""What every tab does with values that come through the API, and with the files it hands out."""
+
+from __future__ import annotations
+
+import math
+import tempfile
+import time
+from pathlib import Path
+
+import gradio as gr
+
+from demos.i18n import text
+
+
+def whole_number(value, lo: int, hi: int, key: str, lang: str, **fmt) -> int:
+    """`value` as an int in [lo, hi], or gr.Error with the tab's message `key` (given lo, hi)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = float("nan")
+    if not math.isfinite(v) or v != int(v) or not lo <= v <= hi:
+        raise gr.Error(text(key, lang).format(lo=lo, hi=hi, **fmt))
+    return int(v)
+
+
+def number(value, lo: float, hi: float, key: str, lang: str, **fmt) -> float:
+    """`value` as a finite float in [lo, hi], or gr.Error with the tab's message `key`."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = float("nan")
+    if not math.isfinite(v) or not lo <= v <= hi:
+        raise gr.Error(text(key, lang).format(lo=lo, hi=hi, **fmt))
+    return v
+
+
+def fresh_file(folder: Path, prefix: str, suffix: str, max_age_s: float = 3600) -> str:
+    """A new temp file for one download (PNG, GIF); files of the kind older than an hour go."""
+    folder.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    for old in folder.glob(f"*{suffix}"):
+        try:
+            if now - old.stat().st_mtime > max_age_s:
+                old.unlink()
+        except OSError:
+            pass
+    f = tempfile.NamedTemporaryFile(prefix=prefix, suffix=suffix, dir=folder, delete=False)
+    f.close()
+    return f.name
