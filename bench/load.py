@@ -91,8 +91,11 @@ def main() -> None:
         try:
             warm = Client(url, verbose=False)
             api = warm.view_api(print_info=False, return_format="dict")["named_endpoints"]
-            defaults = {name: {p["parameter_name"]: p["parameter_default"] for p in api[name]["parameters"]
-                               if p.get("parameter_has_default")} for name, _ in MIX if name in api}  # fmt: skip
+            defaults = {name: {p["parameter_name"]: (p["parameter_default"] if p.get("parameter_has_default")
+                                                     else "English")
+                               for p in api[name]["parameters"]
+                               if p.get("parameter_has_default") or p["parameter_name"] == "lang_choice"}
+                        for name, _ in MIX if name in api}  # fmt: skip
             for name, make in MIX:  # every model loaded before the clock starts
                 warm.predict(*(make() if make else ()), api_name=name, **({} if make else defaults[name]))
             rss0 = rss_mb(proc.pid)
