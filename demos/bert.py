@@ -506,11 +506,11 @@ def layer_choices(weights=DEFAULT_WEIGHTS):
     try:
         model, _, _ = load(weights, "en")
     except gr.Error:
-        return gr.update(), gr.update(), gr.update()
+        return gr.update(), gr.update(), gr.update(), gr.update()
     L, A = model.config.L, model.config.A
     heads = [str(i) for i in range(1, A + 1)]
-    return (gr.update(maximum=L, value=min(L, 1)), gr.update(choices=["all", "mean", *heads], value="all"),
-            gr.update(choices=["mean", *heads], value="mean"))  # fmt: skip
+    return (gr.update(maximum=L, value=1), gr.update(choices=["all", "mean", *heads], value="all"),
+            gr.update(maximum=L, value=1), gr.update(choices=["mean", *heads], value="mean"))  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -980,8 +980,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     mk_go.click(masking_demo, [mk_text, mk_seed, weights, lang], [mk_html, mk_table, mk_md], api_name="bert_masking")
     pairs.change(nsp_example, pairs, [nsp_a, nsp_b], api_visibility="private")
     nsp_go.click(next_sentence, [nsp_a, nsp_b, weights, lang], [nsp_label, nsp_md], api_name="bert_nsp")
-    weights.change(layer_choices, weights, [at_layer, at_head, en_head], api_visibility="private")
-    weights.change(_en_layer_max, weights, en_layer, api_visibility="private")
+    weights.change(layer_choices, weights, [at_layer, at_head, en_layer, en_head], api_visibility="private")
     hv_inputs = [at_a, at_b, at_layer, at_head, at_token, weights, lang]
     at_go.click(token_choices, [at_a, at_b, weights, lang], at_token, api_visibility="private")
     at_go.click(head_view, hv_inputs, [head_svg, head_md], api_name="bert_head_view")
@@ -996,10 +995,3 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     mv_image.select(model_view_click, weights, [en_layer, en_head], api_visibility="private")
     check_tab.select(paper_check, [weights, lang], [check, check_md], api_name="bert_paper_check")
 
-
-def _en_layer_max(weights=DEFAULT_WEIGHTS):
-    try:
-        model, _, _ = load(weights, "en")
-    except gr.Error:
-        return gr.update()
-    return gr.update(maximum=model.config.L, value=1)

@@ -42,7 +42,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
-from training.common import config_from_args  # noqa: E402
+from training.common import config_from_args, fp16_roundtrip, save_fp16  # noqa: E402
 from models.bert import PRESETS, Bert, count_params, mask_tokens, train_tokenizer  # noqa: E402
 
 
@@ -201,20 +201,6 @@ def evaluate(model: Bert, batches) -> dict:
             "nsp_acc": nsp_correct / nsp_n, "nsp_n": nsp_n}  # fmt: skip
 
 
-def save(model: Bert, tokenizer, out_dir: Path) -> None:
-    """save_pretrained in fp16 (half the size; a fp32 model loads it with strict=True)."""
-    half = Bert(model.config)
-    half.load_state_dict(model.state_dict())
-    half.half().save_pretrained(out_dir)
-    tokenizer.save(str(out_dir / "tokenizer.json"))
-
-
-def fp16_roundtrip(model: Bert) -> None:
-    with torch.no_grad():
-        for p in model.parameters():
-            p.copy_(p.half().float())
-
-
 def main() -> None:
     cfg = parse_args()
     torch.set_num_threads(cfg.threads)
@@ -302,7 +288,7 @@ def main() -> None:
 
     # 4. Save fp16, then score what was saved
     model.eval()
-    save(model, tokenizer, out_dir)
+    save_fp16(model, tokenizer, out_dir)
     fp16_roundtrip(model)
     final = {
         "heldout_novels": evaluate(model, fixed_set(heldout, cfg.n_final, cfg, mcfg, seed=2)),

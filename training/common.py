@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import fields
+from pathlib import Path
 
 
 def _parse_bool(s: str) -> bool:
@@ -20,3 +21,23 @@ def config_from_args(cls, description: str | None = None, argv: list[str] | None
             kind = f.type if isinstance(f.type, type) else type(f.default)
         parser.add_argument(f"--{f.name}", type=kind, default=f.default)
     return cls(**vars(parser.parse_args(argv)))
+
+
+def fp16_roundtrip(model) -> None:
+    """Round the weights to fp16 in place: what `save_fp16` writes, so the scores we report are
+    those of the shipped file."""
+    import torch
+
+    with torch.no_grad():
+        for p in model.state_dict().values():
+            if p.is_floating_point():
+                p.copy_(p.half().float())
+
+
+def save_fp16(model, tokenizer, out_dir: Path) -> None:
+    """save_pretrained in fp16 (half the size; a fp32 model loads it with strict=True), and the
+    tokenizer beside it."""
+    half = type(model)(model.config)
+    half.load_state_dict(model.state_dict())
+    half.half().save_pretrained(out_dir)
+    tokenizer.save(str(Path(out_dir) / "tokenizer.json"))

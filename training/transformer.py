@@ -39,7 +39,7 @@ import sacrebleu
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
-from training.common import config_from_args  # noqa: E402
+from training.common import config_from_args, fp16_roundtrip, save_fp16  # noqa: E402
 from models.transformer import (
     BOS,
     PAD,
@@ -165,23 +165,6 @@ def average_state(states: list[dict]) -> dict:
     return {k: sum(s[k] for s in states) / len(states) for k in states[0]}
 
 
-def fp16_roundtrip(model: Transformer) -> None:
-    """Round the weights to fp16 in place: what save_pretrained below writes, so the scores we
-    report are those of the shipped file."""
-    with torch.no_grad():
-        for p in model.state_dict().values():
-            if p.is_floating_point():
-                p.copy_(p.half().float())
-
-
-def save(model: Transformer, tokenizer, out_dir: Path) -> None:
-    """save_pretrained in fp16 (half the size; a fp32 model loads it with strict=True)."""
-    half = Transformer(model.config)
-    half.load_state_dict(model.state_dict())
-    half.half().save_pretrained(out_dir)
-    tokenizer.save(str(out_dir / "tokenizer.json"))
-
-
 def main() -> None:
     cfg = parse_args()
     if cfg.eval_only:
@@ -265,7 +248,7 @@ def main() -> None:
         recent = (recent + [state])[-cfg.average_last :]
         if val_bleu > best["bleu"]:
             best = {"bleu": val_bleu, "epoch": epoch, "state": state}
-            save(model, tokenizer, out_dir)  # so an interrupted run still leaves its best
+            save_fp16(model, tokenizer, out_dir)  # so an interrupted run still leaves its best
         (out_dir / "training_log.json").write_text(json.dumps({"epochs": log}, indent=1))
         # the safety net: stop if one more epoch (as long as this one) would pass the budget
         if cfg.max_minutes and (time.time() - t_start + row["seconds"]) / 60 > cfg.max_minutes:
@@ -287,7 +270,7 @@ def main() -> None:
                       "state": model.state_dict(), "val_bleu": avg_bleu}  # fmt: skip
     model.load_state_dict(choice["state"])
     fp16_roundtrip(model)
-    save(model, tokenizer, out_dir)
+    save_fp16(model, tokenizer, out_dir)
 
     # 5) score the shipped weights (fp32 compute): val and both test sets, beam search (§6.1)
     scores = {"selected": choice["name"], "val_bleu_greedy_at_selection": choice["val_bleu"]}
