@@ -8,7 +8,7 @@
    (ImageNet ResNets, OPUS-MT, bert-base-uncased) cannot be downloaded here: reported as n/a.
 3. Latency of every named endpoint through gradio_client (HTTP + queue + callback), p50/p95 over
    `--iters` calls with the UI's default inputs (target p95 <= 500 ms), after one first call that
-   is reported apart (it pays for lazy loads and caches); for the live-training endpoints, the
+   is reported apart (it pays for lazy loads and caches); for the live experiments (training, layer timing), the
    time to the first streamed frame (target <= 2 s).
 4. Our model modules against the reference implementation on the same weights, measured in the same
    run by bench/resnet.py (torchvision), bench/transformer.py --marian (MarianMTModel) and
@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import pct  # noqa: E402
 
-LIVE = {"/resnet_live", "/gan_game_1d", "/gan_game_2d"}  # streamed: time to the first frame
+# Live experiments (training, or timing layers) stream their results: time to the first frame
+LIVE = {"/resnet_live", "/gan_game_1d", "/gan_game_2d", "/transformer_complexity"}
 # Endpoints whose UI default is not enough (a file to upload), or that are too slow to repeat
 OVERRIDES = {"/resnet_classify": lambda: {"path": _sample_image()}}
 MODEL_CALLS = {  # one call per tab that loads its embedded model

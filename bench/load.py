@@ -5,7 +5,8 @@
 Starts `python app.py` (HF_HUB_OFFLINE=1, 2 threads) on a free loopback port, then `--users`
 threads, each with its own gradio_client, loop over a mix of all tabs' endpoints (with 1 in 10
 calls a live-training run) until `--seconds` have passed. Reports calls, errors, p50/p95 per
-endpoint, the server's RSS at the start and the end (target: growth < 10%), and for the live
+endpoint, the server's RSS at the start (every model loaded and each live run made once, short) and
+the end (target: growth < 10%) with a sample every 10 s in between, and for the live
 runs the largest queue position a user saw (they share one slot: `concurrency_id="live-training"`,
 so the CPU is not overloaded; the page shows the position while waiting). Targets: 0 errors.
 Bounded: at most `--users` threads, `--seconds` plus the calls in flight.
@@ -45,6 +46,14 @@ LIVE = [
     ("/resnet_live", lambda: (14, 100, "English")),
     ("/gan_game_1d", lambda: (3, 3e-3, 3e-3, "non-saturating", 300, "English")),
 ]
+WARM_LIVE = [("/resnet_live", (14, 20, "English")), ("/gan_game_1d", (3, 3e-3, 3e-3, "non-saturating", 50, "English"))]
+
+
+def _sample_rss(pid: int, stop: float, out: list) -> None:
+    t0 = time.monotonic()
+    while time.monotonic() < stop:
+        out.append((round(time.monotonic() - t0), round(rss_mb(pid))))
+        time.sleep(10)
 
 
 def user(url: str, stop: float, stats: dict, lock: threading.Lock, defaults: dict, seed: int) -> None:
@@ -98,7 +107,13 @@ def main() -> None:
                         for name, _ in MIX if name in api}  # fmt: skip
             for name, make in MIX:  # every model loaded before the clock starts
                 warm.predict(*(make() if make else ()), api_name=name, **({} if make else defaults[name]))
+            for name, args in WARM_LIVE:  # and the live runs' first allocations (short runs)
+                warm.predict(*args, api_name=name)
             rss0 = rss_mb(proc.pid)
+            timeline = []  # (seconds, RSS MB) every 10 s: growth that levels off vs a leak
+            sampler = threading.Thread(target=_sample_rss, args=(proc.pid, time.monotonic() + args.seconds, timeline),
+                                       daemon=True)  # fmt: skip
+            sampler.start()
             stats: dict = defaultdict(lambda: {"ms": [], "errors": [], "max_rank": 0})
             lock = threading.Lock()
             stop = time.monotonic() + args.seconds
@@ -124,11 +139,13 @@ def main() -> None:
     summary = {"users": args.users, "seconds": round(wall, 1), "calls": total, "errors": errors,
                "p50_ms": round(pct(all_ms, 50)), "p95_ms": round(pct(all_ms, 95)),
                "rss_start_mb": round(rss0), "rss_end_mb": round(rss1),
-               "rss_growth_pct": round(100 * (rss1 - rss0) / rss0, 1), "endpoints": rows}  # fmt: skip
+               "rss_growth_pct": round(100 * (rss1 - rss0) / rss0, 1), "rss_timeline_mb": timeline,
+               "endpoints": rows}  # fmt: skip
     args.json.write_text(json.dumps(summary, indent=1))
     print(f"{args.users} users, {summary['seconds']} s: {total} calls, {errors} errors (target 0); "
           f"p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms; RSS {summary['rss_start_mb']} → "
           f"{summary['rss_end_mb']} MB ({summary['rss_growth_pct']:+.1f}%, target < +10%)")  # fmt: skip
+    print("RSS every 10 s (s: MB): " + ", ".join(f"{t}: {mb}" for t, mb in timeline))
     print(f"{'endpoint':<26} {'calls':>6} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'max queue pos':>14}")
     for n, r in rows.items():
         print(f"{n:<26} {r['calls']:>6} {r['errors']:>6} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['max_queue_position']:>14}"

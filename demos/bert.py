@@ -20,7 +20,7 @@ import torch
 
 from demos.checks import fresh_file, whole_number
 from demos.i18n import register, t, text
-from demos.plots import OKABE_ITO, _plt
+from demos.plots import OKABE_ITO, _font, heatmap_image
 from models import bert as B
 from models import hub
 
@@ -29,7 +29,8 @@ DEFAULT_WEIGHTS = "bert_small.eltec"
 MAX_CHARS = 20_000  # longer text is refused before tokenizing
 MAX_TOP_K = 20
 MAX_HEAD_VIEW = 64  # tokens drawn in the head view (the model view shows them all)
-MV_BOX = (0.08, 0.01, 0.99, 0.93)  # model-view thumbnails' area in the figure: left, bottom, right, top
+MV_BOX = (0.11, 0.01, 0.99, 0.93)  # model-view thumbnails' area in the figure: left, bottom, right, top
+MV_DPI = 200  # model-view pixels per inch: slide resolution
 SOAK = 0.5  # a head is flagged when more than half its attention goes to [CLS]/[SEP]
 PNG_DIR = Path(tempfile.gettempdir()) / "paper-gallery-bert"
 MASK_SPELLINGS = re.compile(r"\[\s*mask\s*\]|<mask>", re.IGNORECASE)
@@ -354,8 +355,9 @@ def head_view(sentence_a, sentence_b="", layer=1, head="all", token="all", weigh
 
 
 def _head_colors(A: int) -> list[str]:
-    plt = _plt()
-    cmap = plt.get_cmap("tab20" if A > 10 else "tab10")
+    import matplotlib
+
+    cmap = matplotlib.colormaps["tab20" if A > 10 else "tab10"]
     return ["#%02x%02x%02x" % tuple(int(255 * c) for c in cmap(i % cmap.N)[:3]) for i in range(A)]
 
 
@@ -403,33 +405,54 @@ def model_view(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang_choice="
     tokens, maps, notice = _attention_input(sentence_a, sentence_b, weights, lang)
     L, A, T, _ = maps.shape
     s = soak(tokens, maps)
-    plt = _plt()
-    size = 1.1 if A <= 8 else 0.8
-    fig, axes = plt.subplots(L, A, figsize=(size * A + 0.6, size * L + 0.6), squeeze=False)
-    for li in range(L):
-        for hi in range(A):
-            ax = axes[li, hi]
-            ax.imshow(maps[li, hi], cmap="Blues", vmin=0, vmax=float(maps[li, hi].max()), interpolation="nearest")
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if s[li, hi].sum() > SOAK:
-                for side in ax.spines.values():
-                    side.set_edgecolor(OKABE_ITO[3])
-                    side.set_linewidth(2.5)
-            if li == 0:
-                ax.set_title(f"head {hi + 1}" if A <= 8 else str(hi + 1), fontsize=9)  # figures stay in English (fonts)
-            if hi == 0:
-                ax.set_ylabel(f"layer {li + 1}", fontsize=9)
-    left, bottom, right, top = MV_BOX
-    fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top, wspace=0.08, hspace=0.08)
     png = fresh_file(PNG_DIR, "bert-model-view-", ".png")
-    fig.savefig(png, dpi=110)
-    plt.close(fig)
+    _mosaic(maps, s.sum(-1) > SOAK).save(png)
     flagged = int((s.sum(-1) > SOAK).sum())
     cls_share, sep_share = float(s[..., 0].mean()), float(s[..., 1].mean())
     md = text("bert_model_md", lang).format(L=L, A=A, T=T, flagged=flagged, total=L * A, pct=round(100 * SOAK),
                                             cls=100 * cls_share, sep=100 * sep_share)  # fmt: skip
     return png, f"{md}\n\n{notice}", png
+
+
+def _mv_geometry(L: int, A: int) -> tuple[int, int, float, float, float, float]:
+    """The model view's pixel layout: image width and height, the thumbnails' area origin (x0, y0)
+    and one cell's width and height. `model_view_click` inverts it."""
+    size = 1.1 if A <= 8 else 0.8  # inches per thumbnail, at MV_DPI
+    W, H = round((size * A + 0.6) * MV_DPI), round((size * L + 0.6) * MV_DPI)
+    left, bottom, right, top = MV_BOX
+    return W, H, left * W, (1 - top) * H, (right - left) * W / A, (top - bottom) * H / L
+
+
+def _mosaic(maps: np.ndarray, flagged: np.ndarray):
+    """(L, A, T, T) attention -> one PIL image: rows = layers, columns = heads, each map coloured
+    by its own maximum (Blues); heads in `flagged` (L, A) framed. Drawn with numpy and PIL: a
+    bert-base model view is 144 thumbnails, too many for a fast matplotlib figure."""
+    import matplotlib
+    import PIL.Image
+    import PIL.ImageDraw
+
+    L, A = maps.shape[:2]
+    W, H, x0, y0, cw, ch = _mv_geometry(L, A)
+    side = int(min(cw, ch) * 0.92)
+    lut = (matplotlib.colormaps["Blues"](np.linspace(0, 1, 256))[:, :3] * 255).astype(np.uint8)
+    img = PIL.Image.new("RGB", (W, H), "white")
+    draw = PIL.ImageDraw.Draw(img)
+    font = _font(max(14, round(0.11 * MV_DPI)))
+    for li in range(L):
+        for hi in range(A):
+            m = maps[li, hi]
+            v = (m / max(float(m.max()), 1e-9) * 255).astype(np.uint8)
+            thumb = PIL.Image.fromarray(lut[v]).resize((side, side), PIL.Image.Resampling.NEAREST)
+            x, y = round(x0 + hi * cw + (cw - side) / 2), round(y0 + li * ch + (ch - side) / 2)
+            img.paste(thumb, (x, y))
+            framed = bool(flagged[li, hi])
+            draw.rectangle((x - 2, y - 2, x + side + 1, y + side + 1), outline=OKABE_ITO[3] if framed else "#888888",
+                           width=5 if framed else 1)  # fmt: skip
+            if li == 0:  # figures stay in English (fonts)
+                draw.text((x + side / 2, y0 / 2), f"head {hi + 1}" if A <= 8 else str(hi + 1), fill="black",
+                          font=font, anchor="mm")  # fmt: skip
+        draw.text((x0 - 8, y0 + li * ch + ch / 2), f"layer {li + 1}", fill="black", font=font, anchor="rm")
+    return img
 
 
 def enlarge(sentence_a, sentence_b="", layer=1, head="mean", weights=DEFAULT_WEIGHTS, lang_choice="English"):
@@ -465,21 +488,8 @@ def _heatmap_html(tokens: list[str], w: np.ndarray, title: str, lang: str) -> st
 
 
 def _heatmap_png(tokens: list[str], w: np.ndarray, title: str) -> str:
-    plt = _plt()
-    T = len(tokens)
-    side = min(14, 2 + 0.28 * T)
-    fig, ax = plt.subplots(figsize=(side, side))
-    im = ax.imshow(w, cmap="Blues", vmin=0, vmax=max(1e-6, float(w.max())))
-    ax.set_xticks(range(T), tokens, rotation=90, fontsize=8)
-    ax.set_yticks(range(T), tokens, fontsize=8)
-    ax.set_xlabel("keys (attended to)")
-    ax.set_ylabel("queries (attending)")
-    ax.set_title(title)
-    fig.colorbar(im, ax=ax, fraction=0.04)
-    fig.tight_layout()
     png = fresh_file(PNG_DIR, "bert-head-", ".png")
-    fig.savefig(png, dpi=110)
-    plt.close(fig)
+    heatmap_image(w, tokens, tokens, title, xlabel="keys (attended to)", ylabel="queries (attending)").save(png)
     return png
 
 
@@ -489,16 +499,17 @@ def model_view_click(evt: gr.SelectData, weights=DEFAULT_WEIGHTS):
         model, _, _ = load(weights, "en")
     except gr.Error:
         return gr.update(), gr.update()
-    L, A = model.config.L, model.config.A
-    x, y = evt.index if isinstance(evt.index, (list, tuple)) else (0, 0)
-    size = 1.1 if A <= 8 else 0.8
-    w_px, h_px = (size * A + 0.6) * 110, (size * L + 0.6) * 110
-    left, bottom, right, top = MV_BOX
-    fx = (x / w_px - left) / (right - left)
-    fy = (y / h_px - (1 - top)) / (top - bottom)
-    if not (0 <= fx < 1 and 0 <= fy < 1):
+    x, y = evt.index if isinstance(evt.index, (list, tuple)) else (-1, -1)
+    return mv_cell(model.config.L, model.config.A, x, y)
+
+
+def mv_cell(L: int, A: int, x: float, y: float):
+    """A pixel of the model view -> (layer, head) under it, or no change outside the thumbnails."""
+    _, _, x0, y0, cw, ch = _mv_geometry(L, A)
+    col, row = (x - x0) / cw, (y - y0) / ch
+    if not (0 <= col < A and 0 <= row < L):
         return gr.update(), gr.update()
-    return int(fy * L) + 1, str(int(fx * A) + 1)
+    return int(row) + 1, str(int(col) + 1)
 
 
 def layer_choices(weights=DEFAULT_WEIGHTS):

@@ -112,6 +112,7 @@ def _read_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@plots.cached
 def recorded_curves(lang_choice: str = "English"):
     """The paper's Fig. 6 from our recorded run, and whether it shows the paper's finding."""
     lang = _lang(lang_choice)
@@ -119,7 +120,7 @@ def recorded_curves(lang_choice: str = "English"):
         return None, text("rn_curves_missing", lang)
     data = _read_json(CURVES)
     curves = data["runs"]
-    fig = plots.fig6_curves(curves, note=text("rn_reduced", lang))
+    fig = plots.png(plots.fig6_curves(curves, note=text("rn_reduced", lang)), "resnet-fig6")
     final = {n: (c["train_error"][-1], c["test_error"][-1]) for n, c in curves.items()}
     rows = "\n".join(f"| {n} | {tr:.1f} | {te:.1f} |" for n, (tr, te) in sorted(final.items()))
     checks = degradation_checks(curves)
@@ -138,10 +139,12 @@ def degradation_checks(curves: dict) -> dict[str, bool | None]:
             for key, (deep, shallow, sign) in pairs.items()}  # fmt: skip
 
 
-def _live_figure(history: dict, depth: int, steps: int):
-    return plots.live_curves(history["step"], history["loss"], depth, steps)
+def _live_figure(history: dict, depth: int, steps: int) -> str:
+    fig = plots.live_curves(history["step"], history["loss"], depth, steps)
+    return plots.png(fig, "resnet-live", dpi=100)  # streamed: a smaller frame, sent faster
 
 
+@plots.cached
 def live_cached(lang_choice: str = "English"):
     """The default live run, recorded by `python -m training.resnet_live`: instant on page load."""
     lang = _lang(lang_choice)
@@ -174,7 +177,7 @@ def live_run(depth: int, steps: int, lang_choice: str = "English", progress=gr.P
     history = {"depth": depth, "steps": steps, "step": [], "loss": {}, "test_accuracy": None}
     t0 = time.perf_counter()
     reference = 20 if depth > 20 else None
-    for s in R.degradation_run(depth=depth, steps=steps, reference=reference):
+    for s in R.degradation_run(depth=depth, steps=steps, reference=reference, initial=True):
         history["step"].append(s.step)
         for name, v in s.loss.items():
             history["loss"].setdefault(name, []).append(v)
@@ -183,12 +186,13 @@ def live_run(depth: int, steps: int, lang_choice: str = "English", progress=gr.P
         if s.test_accuracy is not None:
             history["test_accuracy"] = s.test_accuracy
             yield _live_figure(history, depth, steps), _live_summary(history, lang)
-        elif s.step % 50 == 0:
+        elif s.step in (0, 10) or s.step % 50 == 0:  # a first frame at once, then every 50 steps
             yield _live_figure(history, depth, steps), text("rn_live_progress", lang).format(
                 step=s.step, steps=steps
             )
 
 
+@plots.cached
 def grad_norms(depth: int, steps: int, lang_choice: str = "English"):
     """Per-layer gradient norms of a plain and a residual net (log scale)."""
     lang = _lang(lang_choice)
@@ -199,16 +203,17 @@ def grad_norms(depth: int, steps: int, lang_choice: str = "English"):
         raise gr.Error(text("rn_err_gsteps", lang))
     norms = R.gradient_norms(depth, steps)
     title = text("rn_grad_title", lang).format(depth=depth, steps=steps)
-    return plots.gradient_norms(norms, title)
+    return plots.png(plots.gradient_norms(norms, title), "resnet-grads")
 
 
+@plots.cached
 def layer_responses(lang_choice: str = "English"):
     """The paper's Fig. 7 from our recorded plain and residual checkpoints."""
     lang = _lang(lang_choice)
     if not RESPONSES.exists():
         return None, text("rn_resp_missing", lang)
     data = _read_json(RESPONSES)
-    return plots.layer_responses(data["std"]), text("rn_resp_md", lang).format(source=data["source"])
+    return plots.png(plots.layer_responses(data["std"]), "resnet-fig7"), text("rn_resp_md", lang).format(source=data["source"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -218,6 +223,7 @@ def layer_responses(lang_choice: str = "English"):
 ARCHS = [n for n in R.PRESETS if n.startswith(("resnet", "plain"))]
 
 
+@plots.cached
 def architecture(name: str, lang_choice: str = "English"):
     """Stage table, params and FLOPs counted from the module, and the block diagram."""
     lang = _lang(lang_choice)
@@ -230,7 +236,7 @@ def architecture(name: str, lang_choice: str = "English"):
         name=name, depth=cfg.depth, block=cfg.block, shortcut=cfg.shortcut if cfg.residual else "-",
         params=params / 1e6, gflops=flops / 1e9, size=cfg.image_size,
     )
-    fig = plots.block_diagram(cfg.block, cfg.residual, cfg.widths[0])
+    fig = plots.png(plots.block_diagram(cfg.block, cfg.residual, cfg.widths[0]), "resnet-block")
     return rows, md, fig
 
 
@@ -240,6 +246,7 @@ def _counts(name: str) -> tuple[int, int]:
     return R.count_params(model), R.count_flops(model)
 
 
+@functools.cache
 def paper_check(lang_choice: str = "English") -> list[list]:
     """Our counts beside Table 1 (GFLOPs) and Table 6 (params), with the gap and its reason."""
     lang = _lang(lang_choice)
@@ -498,11 +505,16 @@ def with_clear_errors(image: gr.Image) -> gr.Image:
     return image
 
 
+# The views a sub-tab opens on (English, the UI's defaults): app.py warms them after start-up.
+WARM = [(recorded_curves, ("English",)), (live_cached, ("English",)), (layer_responses, ("English",)),
+        (grad_norms, (56, 0, "English")), (architecture, ("resnet50", "English")), (paper_check, ("English",))]  # fmt: skip
+
+
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("rn_claim"))
     with gr.Tabs():
         with gr.Tab(t("rn_sub_curves"), id="resnet-curves") as curves_tab:
-            curves_plot = gr.Plot(show_label=False)
+            curves_plot = plots.view()
             curves_md = gr.Markdown()
         with gr.Tab(t("rn_sub_live"), id="resnet-live") as live_tab:
             gr.Markdown(t("rn_live_md"))
@@ -513,15 +525,15 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                 run = gr.Button(t("rn_run"), variant="primary")
                 stop = gr.Button(t("rn_stop"), variant="stop")
             live_status = gr.Markdown(label=t("rn_live_status"), elem_id="resnet-live-status")
-            live_plot = gr.Plot(show_label=False)
+            live_plot = plots.view()
         with gr.Tab(t("rn_sub_why"), id="resnet-why") as why_tab:
             gr.Markdown(t("rn_grad_md"))
             with gr.Row():
                 g_depth = gr.Dropdown(DEPTHS, value=56, label=t("rn_depth"))
                 g_steps = gr.Slider(0, 200, value=0, step=10, label=t("rn_grad_steps"))
                 g_run = gr.Button(t("rn_grad_run"), variant="primary")
-            g_plot = gr.Plot(show_label=False)
-            resp_plot = gr.Plot(show_label=False)
+            g_plot = plots.view()
+            resp_plot = plots.view()
             resp_md = gr.Markdown()
         with gr.Tab(t("rn_sub_classify"), id="resnet-classify"):
             gr.Markdown(t("rn_classify_md"))
@@ -547,7 +559,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                     gr.Markdown(t("rn_table3_md"))
                     t3 = gr.Dataframe(headers=["model", "top-1 err.", "top-5 err."], interactive=False)
                 with gr.Column(scale=2):
-                    diagram = gr.Plot(show_label=False)
+                    diagram = plots.view()
         with gr.Tab(t("rn_sub_check"), id="resnet-check") as check_tab:
             gr.Markdown(t("rn_check_md"))
             check = gr.Dataframe(headers=["network", "quantity", "paper", "ours", "gap", "why"],

@@ -23,7 +23,8 @@ import torch
 
 from demos.checks import fresh_file, number, whole_number
 from demos.i18n import register, t, text
-from demos.plots import OKABE_ITO, _plt
+from demos import plots
+from demos.plots import OKABE_ITO, figure
 from models import hub
 from models import transformer as T
 from models.gan import torch_threads
@@ -322,6 +323,7 @@ def _dims(dims, d_model: int, lang: str) -> list[int]:
     return out
 
 
+@plots.cached
 def positional(d_model: int = 128, max_pos: int = 100, dims: str = "4, 5, 20, 60", k: int = 5,
                lang_choice: str = "English"):  # fmt: skip
     """§3.5: the PE table as a heat map, chosen dimensions as curves, and the offset check
@@ -338,9 +340,10 @@ def positional(d_model: int = 128, max_pos: int = 100, dims: str = "4, 5, 20, 60
     block = M[:2, :2].tolist()
     md = text("tf_pe_md", lang).format(k=k, d=d_model, n=max_pos - k, err=err, a=block[0][0], b=block[0][1],
                                        c=block[1][0], e=block[1][1], wl=2 * math.pi * 10000 ** ((d_model - 2) / d_model))  # fmt: skip
-    return fig_pe_heatmap(pe), fig_pe_curves(pe, chosen), md
+    return plots.png(fig_pe_heatmap(pe), "pe-table"), plots.png(fig_pe_curves(pe, chosen), "pe-curves"), md
 
 
+@plots.cached
 def scaling(n_keys: int = 16, lang_choice: str = "English"):
     """§3.2.1: softmax saturation and gradient size as d_k grows, with and without 1/sqrt(d_k)."""
     lang = _lang(lang_choice)
@@ -353,9 +356,10 @@ def scaling(n_keys: int = 16, lang_choice: str = "English"):
         g64r=s["grad_raw"][i64], p1ks=s["max_p_scaled"][i1k], p1kr=s["max_p_raw"][i1k],
         g1ks=s["grad_scaled"][i1k], g1kr=s["grad_raw"][i1k], sd=s["std_raw"][i64], uni=1 / n_keys,
     )  # fmt: skip
-    return fig_scaling(d_ks, s, n_keys), md
+    return plots.png(fig_scaling(d_ks, s, n_keys), "scaling"), md
 
 
+@plots.cached
 def schedule(
     d_model: int = 512, warmup: int = 4000, steps: int = 100_000, lang_choice: str = "English"
 ):
@@ -370,9 +374,10 @@ def schedule(
     peak = T.lr_rate(warmup, d_model, warmup)
     md = text("tf_lr_md", lang).format(d=d_model, w=warmup, peak=peak, end=T.lr_rate(steps, d_model, warmup),
                                        steps=steps, half=4 * warmup)  # fmt: skip
-    return fig_schedule(xs, ys, base, d_model, warmup), md
+    return plots.png(fig_schedule(xs, ys, base, d_model, warmup), "schedule"), md
 
 
+@plots.cached
 def smoothing(epsilon: float = 0.1, vocab: int = 10, lang_choice: str = "English"):
     """§5.4: the training target with label smoothing, and the loss it leaves (H(q) > 0)."""
     lang = _lang(lang_choice)
@@ -383,7 +388,7 @@ def smoothing(epsilon: float = 0.1, vocab: int = 10, lang_choice: str = "English
     q37k = T.smoothed_target(37000, eps, 0).numpy()
     md = text("tf_ls_md", lang).format(eps=eps, V=vocab, true=q[vocab // 2], other=q[0], h=ent(q),
                                        h37=ent(q37k), ppl=math.exp(ent(q37k)))  # fmt: skip
-    return fig_smoothing(q, vocab // 2, eps), md
+    return plots.png(fig_smoothing(q, vocab // 2, eps), "smoothing"), md
 
 
 TABLE1 = [  # Table 1: per-layer complexity, sequential operations, maximum path length
@@ -395,23 +400,38 @@ TABLE1 = [  # Table 1: per-layer complexity, sequential operations, maximum path
 
 
 def complexity(max_n: int = 1024, d_model: int = 256, lang_choice: str = "English"):
-    """Table 1, and a live timing of one self-attention layer vs one recurrent layer."""
+    """Table 1, and a live timing of one self-attention layer vs one recurrent layer, streamed: the
+    table grows one sequence length at a time, the figure comes with the last one."""
     lang = _lang(lang_choice)
     max_n = _int(max_n, 16, 2048, "tf_err_maxn", lang)
     d_model = _int(d_model, 64, 512, "tf_err_dmodel", lang)
     ns = [n for n in (16, 32, 64, 128, 256, 512, 1024, 2048) if n <= max_n]
     t0 = time.perf_counter()
-    with torch.inference_mode(), torch_threads(1):
-        ms = T.time_layers(ns, d_model=d_model)
-    took = time.perf_counter() - t0
-    rows = [
-        [n, round(a, 3), round(b, 3), round(b / a, 2)]
-        for n, a, b in zip(ns, ms["self_attention"], ms["recurrent"])
-    ]
-    md = text("tf_cx_md", lang).format(d=d_model, s=took)
-    return TABLE1, fig_complexity(ns, ms, d_model), rows, md
+    ms: dict[str, list[float]] = {"self_attention": [], "recurrent": []}
+    rows = []
+    for n in ns:
+        with torch.inference_mode(), torch_threads(1):
+            one = T.time_layers([n], d_model=d_model)  # the same seeded layers for every n
+        for k in ms:
+            ms[k] += one[k]
+        a, b = one["self_attention"][0], one["recurrent"][0]
+        rows.append([n, round(a, 3), round(b, 3), round(b / a, 2)])
+        if n != ns[-1]:
+            yield TABLE1, gr.update(), rows, text("tf_cx_running", lang).format(n=n, d=d_model)
+    md = text("tf_cx_md", lang).format(d=d_model, s=time.perf_counter() - t0)
+    yield TABLE1, plots.png(fig_complexity(ns, ms, d_model), "complexity"), rows, md
 
 
+@plots.cached
+def complexity_first(max_n: int = 1024, d_model: int = 256, lang_choice: str = "English"):
+    """What the tab shows when it opens: the first timing of these settings in this process (the
+    caption says when it was measured); the button re-measures."""
+    *_, out = complexity(max_n, d_model, lang_choice)  # the finished timing, not its frames
+    when = time.strftime("%H:%M:%S", time.gmtime())
+    return (*out[:3], out[3] + "\n\n" + text("tf_cx_when", _lang(lang_choice)).format(when=when))
+
+
+@functools.cache
 def paper_check(lang_choice: str = "English") -> list[list]:
     """The paper's numbers beside ours, each with why they agree or differ."""
     lang = _lang(lang_choice)
@@ -543,26 +563,14 @@ def _png_path() -> str:
 
 def attention_png(m: np.ndarray, rows: list[str], cols: list[str], title: str) -> str:
     """The map as a PNG (queries down, keys across, token labels on both axes); its path."""
-    plt = _plt()
-    w, h = 2.5 + 0.32 * len(cols), 2.0 + 0.3 * len(rows)
-    fig, ax = plt.subplots(figsize=(min(max(w, 5), 30), min(max(h, 4), 30)))
-    im = ax.imshow(m, cmap="Blues", vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(len(cols)), cols, rotation=90, fontsize=9)
-    ax.set_yticks(range(len(rows)), rows, fontsize=9)
-    ax.set_xlabel("keys")
-    ax.set_ylabel("queries")
-    ax.set_title(title, fontsize=11)
-    fig.colorbar(im, ax=ax, fraction=0.04)
-    fig.tight_layout()
     path = _png_path()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    plots.heatmap_image(m, rows, cols, title, vmax=1.0).save(path)
     return path
 
 
 def fig_pe_heatmap(pe: np.ndarray):
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig = figure((8, 4))
+    ax = fig.subplots()
     im = ax.imshow(pe.T, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto", origin="lower")
     ax.set_xlabel("position pos")
     ax.set_ylabel("dimension (even: sin, odd: cos)")
@@ -573,8 +581,8 @@ def fig_pe_heatmap(pe: np.ndarray):
 
 
 def fig_pe_curves(pe: np.ndarray, dims: list[int]):
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(8, 3.6))
+    fig = figure((8, 3.6))
+    ax = fig.subplots()
     for color, i in zip(OKABE_ITO, dims):
         ax.plot(pe[:, i], color=color, lw=2, label=f"dim {i} ({'sin' if i % 2 == 0 else 'cos'})")
     ax.set_xlabel("position pos")
@@ -586,8 +594,8 @@ def fig_pe_curves(pe: np.ndarray, dims: list[int]):
 
 
 def fig_scaling(d_ks: list[int], s: dict, n_keys: int):
-    plt = _plt()
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig = figure((11, 3.8))
+    axes = fig.subplots(1, 2)
     for name, color, style in (("scaled", OKABE_ITO[0], "-"), ("raw", OKABE_ITO[3], "--")):
         label = "softmax(q·k/√d_k)" if name == "scaled" else "softmax(q·k)"
         axes[0].plot(d_ks, s[f"max_p_{name}"], style, color=color, lw=2.4, marker="o", label=label)
@@ -605,8 +613,8 @@ def fig_scaling(d_ks: list[int], s: dict, n_keys: int):
 
 
 def fig_schedule(xs, ys, base, d_model: int, warmup: int):
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(8, 3.8))
+    fig = figure((8, 3.8))
+    ax = fig.subplots()
     ax.plot(xs, ys, color=OKABE_ITO[0], lw=2.4, label=f"d_model={d_model}, warmup={warmup}")
     ax.plot(xs, base, "--", color=OKABE_ITO[1], lw=1.6, label="paper: d_model=512, warmup=4000")
     ax.axvline(warmup, color="grey", lw=1, ls=":")
@@ -619,8 +627,8 @@ def fig_schedule(xs, ys, base, d_model: int, warmup: int):
 
 
 def fig_smoothing(q: np.ndarray, true: int, eps: float):
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(8, 3.4))
+    fig = figure((8, 3.4))
+    ax = fig.subplots()
     x = np.arange(len(q))
     onehot = np.zeros_like(q)
     onehot[true] = 1
@@ -636,8 +644,8 @@ def fig_smoothing(q: np.ndarray, true: int, eps: float):
 
 
 def fig_complexity(ns: list[int], ms: dict, d_model: int):
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(8, 3.8))
+    fig = figure((8, 3.8))
+    ax = fig.subplots()
     ax.plot(
         ns, ms["self_attention"], "-o", color=OKABE_ITO[0], lw=2.4, label="self-attention layer"
     )
@@ -824,6 +832,11 @@ EN = {
         "layer's n sequential steps are cheap matrix-vector products, so the measured crossover need not "
         "sit exactly at n = d; on parallel hardware the O(n) sequential steps are what cost."
     ),
+    "tf_cx_running": "Timing… n = {n} done (d = {d}); the figure follows the last length.",
+    "tf_cx_when": (
+        "(This is the first timing of these settings on this server, measured at {when} UTC; press "
+        "**Measure** to time it again.)"
+    ),
     "tf_check_md": (
         "The paper's numbers beside ours, computed now from our module (parameters on the meta device: "
         "shapes only) and from the loaded catalogue."
@@ -997,6 +1010,8 @@ ZH = {
         "现场测得，d = {d}，批大小 1，每个 n 取 3 次中的最好成绩（共 {s:.1f} 秒）。在 CPU 上，循环层的 n 个顺序步骤"
         "只是便宜的矩阵-向量乘法，所以实测的交叉点不一定正好在 n = d；在并行硬件上，代价在于 O(n) 个顺序步骤。"
     ),
+    "tf_cx_running": "计时中……n = {n} 已完成（d = {d}）；图在最后一个长度之后出现。",
+    "tf_cx_when": "（以上是本服务器对这组设置的第一次计时，于 UTC {when} 测得；按 **测量** 重新计时。）",
     "tf_check_md": "论文的数字与我们的对照，现场由我们的模块（参数在 meta 设备上统计：只看形状）和已加载的目录计算。",
     "tf_chk_base": "Transformer base 的参数量（表 3）",
     "tf_chk_big": "Transformer big 的参数量（表 3）",
@@ -1044,6 +1059,12 @@ register(EN, ZH)
 
 KIND_CHOICES = [("encoder self · 编码器自注意力", "encoder"), ("decoder masked self · 解码器掩码自注意力", "decoder"),
                 ("cross (encoder-decoder) · 交叉注意力", "cross")]  # fmt: skip
+
+
+# The views a sub-tab opens on (English, the UI's defaults): app.py warms them after start-up.
+# Not the timing (complexity_first): measured in the background it would be disturbed.
+WARM = [(positional, (128, 100, "4, 5, 20, 60", 5, "English")), (scaling, (16, "English")),
+        (schedule, (512, 4000, 100_000, "English")), (smoothing, (0.1, 10, "English")), (paper_check, ("English",))]  # fmt: skip
 
 
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
@@ -1096,13 +1117,13 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                 pe_k = gr.Slider(1, 50, value=5, step=1, label=t("tf_pe_k"))
             pe_md = gr.Markdown(elem_id="transformer-pe-md")
             with gr.Row():
-                pe_heat = gr.Plot(show_label=False)
-                pe_curves = gr.Plot(show_label=False)
+                pe_heat = plots.view()
+                pe_curves = plots.view()
         with gr.Tab(t("tf_sub_scale"), id="transformer-scale") as scale_tab:
             gr.Markdown(t("tf_scale_intro"))
             n_keys = gr.Slider(2, 256, value=16, step=1, label=t("tf_keys"))
             scale_md = gr.Markdown()
-            scale_plot = gr.Plot(show_label=False)
+            scale_plot = plots.view()
         with gr.Tab(t("tf_sub_lr"), id="transformer-lr") as lr_tab:
             gr.Markdown(t("tf_lr_intro"))
             with gr.Row():
@@ -1112,14 +1133,14 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                     1000, 300_000, value=100_000, step=1000, label=t("tf_lr_steps")
                 )
             lr_md = gr.Markdown()
-            lr_plot = gr.Plot(show_label=False)
+            lr_plot = plots.view()
         with gr.Tab(t("tf_sub_ls"), id="transformer-ls") as ls_tab:
             gr.Markdown(t("tf_ls_intro"))
             with gr.Row():
                 ls_eps = gr.Slider(0.0, 0.9, value=0.1, step=0.01, label=t("tf_ls_eps"))
                 ls_v = gr.Slider(2, 50, value=10, step=1, label=t("tf_ls_v"))
             ls_md = gr.Markdown()
-            ls_plot = gr.Plot(show_label=False)
+            ls_plot = plots.view()
         with gr.Tab(t("tf_sub_cx"), id="transformer-cx") as cx_tab:
             gr.Markdown(t("tf_cx_intro"))
             table1 = gr.Dataframe(TABLE1, headers=["layer type", "complexity per layer", "sequential ops",
@@ -1130,7 +1151,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                 measure = gr.Button(t("tf_measure"), variant="primary")
             cx_md = gr.Markdown()
             with gr.Row():
-                cx_plot = gr.Plot(show_label=False)
+                cx_plot = plots.view()
                 cx_rows = gr.Dataframe(headers=["n", "self-attention ms", "recurrent ms", "ratio"],
                                        interactive=False)  # fmt: skip
         with gr.Tab(t("tf_sub_check"), id="transformer-check") as check_tab:
@@ -1167,6 +1188,8 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
           [lr_plot, lr_md], api_name="transformer_schedule")  # fmt: skip
     gr.on([ls_tab.select, ls_eps.release, ls_v.release], smoothing, [ls_eps, ls_v, lang], [ls_plot, ls_md],
           api_name="transformer_smoothing")  # fmt: skip
-    gr.on([cx_tab.select, measure.click], complexity, [cx_n, cx_d, lang], [table1, cx_plot, cx_rows, cx_md],
-          api_name="transformer_complexity", concurrency_limit=1, concurrency_id="transformer-timing")  # fmt: skip
+    cx_io = dict(inputs=[cx_n, cx_d, lang], outputs=[table1, cx_plot, cx_rows, cx_md], concurrency_limit=1,
+                 concurrency_id="transformer-timing")  # one timing at a time: they would disturb each other
+    cx_tab.select(complexity_first, **cx_io, api_name="transformer_complexity_first")
+    measure.click(complexity, **cx_io, api_name="transformer_complexity", show_progress_on=cx_md)
     check_tab.select(paper_check, lang, check, api_name="transformer_paper_check")

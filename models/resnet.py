@@ -22,6 +22,7 @@ Names, d2l → ours: `Residual` → `BasicBlock`; `num_channels` → `widths`; `
 `arch` → `layers`.
 """
 
+import functools
 import math
 from dataclasses import dataclass, replace
 from typing import NamedTuple
@@ -472,13 +473,18 @@ DIGITS_MEAN, DIGITS_STD = 0.30, 0.40  # of load_digits() pixels scaled to [0, 1]
 def digits(split: str = "train") -> tuple[Tensor, Tensor]:
     """The 1,797 8x8 digits of scikit-learn: (N, 3, 8, 8) normalized, (N,) labels; the last 297
     (about one in six) are the "test" split."""
+    x, y = _digits()
+    return (x[:1500], y[:1500]) if split == "train" else (x[1500:], y[1500:])
+
+
+@functools.cache
+def _digits() -> tuple[Tensor, Tensor]:  # read once per process (~1.4 s with sklearn's import)
     from sklearn.datasets import load_digits
 
     d = load_digits()
     x = torch.tensor(d.images, dtype=torch.float32) / 16.0  # (1797, 8, 8) in [0, 1]
     x = ((x - DIGITS_MEAN) / DIGITS_STD)[:, None].expand(-1, 3, -1, -1).contiguous()
-    y = torch.tensor(d.target)
-    return (x[:1500], y[:1500]) if split == "train" else (x[1500:], y[1500:])
+    return x, torch.tensor(d.target)
 
 
 def mini_config(depth: int, residual: bool) -> ResNetConfig:
@@ -518,11 +524,12 @@ class LiveStep(NamedTuple):
 
 
 def degradation_run(depth: int = 56, steps: int = 400, reference: int | None = 20, lr: float = 0.05,
-                    batch: int = 64, seed: int = 0, every: int = 10):  # fmt: skip
+                    batch: int = 64, seed: int = 0, every: int = 10, initial: bool = False):  # fmt: skip
     """Train plain-`depth`, ResNet-`depth` (and plain-`reference`) side by side on the digits,
     same batches and schedule (SGD, momentum 0.9, wd 1e-4 as §4.2); yields a `LiveStep` every
-    `every` steps. The paper's finding (§4.1/§4.2): the deep plain net trains worse than the
-    shallow one, the residual net of the same depth does not."""
+    `every` steps (and, with `initial`, one at step 0: each net's loss on the first batch before any
+    update). The paper's finding (§4.1/§4.2): the deep plain net trains worse than the shallow one,
+    the residual net of the same depth does not."""
     x, y = digits("train")
     nets = {f"plain-{depth}": mini_config(depth, False), f"ResNet-{depth}": mini_config(depth, True)}
     if reference:
@@ -534,6 +541,10 @@ def degradation_run(depth: int = 56, steps: int = 400, reference: int | None = 2
         opts[name] = torch.optim.SGD(models[name].parameters(), lr=lr, momentum=0.9, weight_decay=1e-4)
     g = torch.Generator().manual_seed(seed)
     ema: dict[str, float] = {}
+    if initial:  # the loss at initialization, on the first batch (the generator is not advanced)
+        idx = torch.randint(0, len(x), (batch,), generator=torch.Generator().manual_seed(seed))
+        with torch.no_grad():
+            yield LiveStep(0, {n: F.cross_entropy(m(x[idx]), y[idx]).item() for n, m in models.items()}, None)
     for step in range(1, steps + 1):
         idx = torch.randint(0, len(x), (batch,), generator=g)  # the same batch for every net
         for name, model in models.items():

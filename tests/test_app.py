@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from demos import home
+from tests.figures import is_figure
 
 # Every named endpoint the app exposes must be tested: this module's ENDPOINTS plus the ENDPOINTS of
 # each tests/test_<paper>_app.py; a new endpoint fails test_every_endpoint_is_tested until tested.
@@ -77,8 +78,6 @@ def test_the_outbound_logger_sees_connections(tmp_path):
 # --- ResNet tab ----------------------------------------------------------------------------------
 
 
-def is_plot(value) -> bool:
-    return isinstance(value, dict) and value.get("type") == "matplotlib" and value["plot"].startswith("data:image")
 
 
 def test_resnet_classify_endpoint(client):
@@ -106,25 +105,25 @@ def test_resnet_classify_refuses_a_text_file_clearly(client, tmp_path):
 
 def test_resnet_figures_endpoints(client):
     fig, md = client.predict("English", api_name="/resnet_curves")
-    assert is_plot(fig) and "Final errors" in md
+    assert is_figure(fig) and "Final errors" in md
     fig, md = client.predict("中文", api_name="/resnet_live_cached")
-    assert is_plot(fig) and "默认设置下记录的运行" in md
+    assert is_figure(fig) and "默认设置下记录的运行" in md
     fig, md = client.predict("English", api_name="/resnet_responses")
-    assert is_plot(fig) and "Fig. 7" in md
-    assert is_plot(client.predict(8, 0, "English", api_name="/resnet_grad_norms"))
+    assert is_figure(fig) and "Fig. 7" in md
+    assert is_figure(client.predict(8, 0, "English", api_name="/resnet_grad_norms"))
 
 
 def test_resnet_live_endpoint_and_bad_values(client):
     from gradio_client.exceptions import AppError
 
     fig, status = client.predict(14, 20, "English", api_name="/resnet_live")
-    assert is_plot(fig) and "Finished: 14 layers, 20 steps" in status
+    assert is_figure(fig) and "Finished: 14 layers, 20 steps" in status
     with pytest.raises(AppError, match="greater than maximum value 1000"):  # gradio checks the slider
         client.predict(14, 10**6, "English", api_name="/resnet_live")
 
 
 def test_resnet_architecture_and_paper_check_endpoints(client):
     stages, md, diagram = client.predict("resnet18", "English", api_name="/resnet_architecture")
-    assert stages["data"][1] == ["conv2_x", "56×56", 2, 64] and "11.69 M parameters" in md and is_plot(diagram)
+    assert stages["data"][1] == ["conv2_x", "56×56", 2, 64] and "11.69 M parameters" in md and is_figure(diagram)
     rows = client.predict("English", api_name="/resnet_paper_check")["data"]
     assert [r[0] for r in rows][:2] == ["resnet18 (Table 1)", "resnet34 (Table 1)"]

@@ -6,6 +6,7 @@ import PIL.Image
 import pytest
 
 from tests.conftest import ARTIFACTS
+from tests.figures import is_plot
 
 # Every named endpoint the GAN tab exposes (tests/test_app.py checks the union against the app).
 ENDPOINTS = {
@@ -13,8 +14,6 @@ ENDPOINTS = {
 }  # fmt: skip
 
 
-def is_plot(value) -> bool:
-    return isinstance(value, dict) and value.get("type") == "matplotlib" and value["plot"].startswith("data:image")
 
 
 def test_gan_samples_endpoint(client):

@@ -15,12 +15,13 @@ from demos import transformer as tab
 from models import hub
 from models import transformer as T
 from tests.conftest import ARTIFACTS
+from tests.figures import is_figure
 
 # Every named endpoint the Transformer tab exposes (tests/test_app.py checks the union against the app).
 ENDPOINTS = {
     "/transformer_translate", "/transformer_attention", "/transformer_alignment", "/transformer_steps",
     "/transformer_positional", "/transformer_scaling", "/transformer_schedule", "/transformer_smoothing",
-    "/transformer_complexity", "/transformer_paper_check",
+    "/transformer_complexity", "/transformer_complexity_first", "/transformer_paper_check",
 }  # fmt: skip
 OPUS = "transformer_base.opus_mt_ende"
 
@@ -38,12 +39,6 @@ def fresh(isolated_hub):
     tab.run.cache_clear()
 
 
-def is_plot(value) -> bool:
-    return (
-        isinstance(value, dict)
-        and value.get("type") == "matplotlib"
-        and value["plot"].startswith("data:image")
-    )
 
 
 class Table(HTMLParser):
@@ -182,9 +177,11 @@ def test_scaling_schedule_smoothing_complexity():
     assert "lrate = 6.988e-04" in md
     _, md = tab.smoothing(0.1, 10)
     assert "**0.9100**" in md and "**0.0100**" in md
-    table1, _, rows, md = tab.complexity(256, 128)
+    frames = [(len(f[2]), f[1]) for f in tab.complexity(256, 128)]  # streamed: one row per length
+    assert [n for n, _ in frames] == [1, 2, 3, 4, 5] and all(isinstance(f, dict) for _, f in frames[:-1])
+    table1, png, rows, md = list(tab.complexity(256, 128))[-1]
     assert table1[0][1] == "O(n²·d)" and [r[0] for r in rows] == [16, 32, 64, 128, 256]
-    assert all(r[1] > 0 and r[2] > 0 for r in rows)
+    assert all(r[1] > 0 and r[2] > 0 for r in rows) and png.endswith(".png") and "Measured now" in md
 
 
 def test_paper_check_counts():
@@ -382,22 +379,26 @@ def test_explorer_and_check_endpoints(client):
         64, 50, "0, 1", 3, "English", api_name="/transformer_positional"
     )
     assert (
-        is_plot(heat)
-        and is_plot(curves)
+        is_figure(heat)
+        and is_figure(curves)
         and float(re.search(r"= ([0-9.e+-]+)\*\*", md).group(1)) < 1e-5
     )
     fig, md = client.predict(16, "English", api_name="/transformer_scaling")
-    assert is_plot(fig) and "d_k = 1024" in md
+    assert is_figure(fig) and "d_k = 1024" in md
     fig, md = client.predict(512, 4000, 100000, "English", api_name="/transformer_schedule")
-    assert is_plot(fig) and "6.988e-04" in md
+    assert is_figure(fig) and "6.988e-04" in md
     fig, md = client.predict(0.1, 10, "English", api_name="/transformer_smoothing")
-    assert is_plot(fig) and "0.9100" in md
+    assert is_figure(fig) and "0.9100" in md
     table1, fig, rows, md = client.predict(128, 64, "English", api_name="/transformer_complexity")
     assert (
         table1["data"][1][0] == "Recurrent"
         and [r[0] for r in rows["data"]] == [16, 32, 64, 128]
-        and is_plot(fig)
+        and is_figure(fig)
     )
+    # the tab opens on the first timing of its settings (then reused, with when it was measured)
+    first = client.predict(128, 64, "English", api_name="/transformer_complexity_first")
+    again = client.predict(128, 64, "English", api_name="/transformer_complexity_first")
+    assert first[2] == again[2] and "measured at" in first[3] and [r[0] for r in first[2]["data"]] == [16, 32, 64, 128]
     rows = client.predict("English", api_name="/transformer_paper_check")["data"]
     assert rows[0][2] == "63,082,496"
 
