@@ -8,7 +8,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import gradio as gr  # noqa: E402
 
-from demos import bert, gan, home, resnet, transformer  # noqa: E402
+from demos import bert, gan, home, lecture, resnet, transformer  # noqa: E402
 from demos.i18n import HEAD_JS, I18N, build_language_switch, on_load_js, t  # noqa: E402
 
 TABS = [("tab_home", home), ("tab_resnet", resnet), ("tab_transformer", transformer),
@@ -19,12 +19,16 @@ def build_app() -> gr.Blocks:
     with gr.Blocks(title="Paper Gallery") as demo:
         with gr.Row(equal_height=True):
             gr.Markdown(t("title_md"))
-            switch = build_language_switch()
-        with gr.Tabs():
+            with gr.Column(scale=0, min_width=220):
+                switch = build_language_switch()
+                copy_link = lecture.copy_button()
+        link_box = lecture.link_box()
+        with gr.Tabs(elem_id="paper-tabs") as tabs:
             for key, module in TABS:
                 with gr.Tab(t(key), id=key.removeprefix("tab_")) as tab:
                     module.build_tab(switch, tab)
         demo.load(None, None, switch, js=on_load_js())
+        lecture.attach(tabs, switch, copy_link, link_box)  # deep links: ?tab=gan&seed=7
     return demo
 
 

@@ -18,9 +18,10 @@ import PIL.Image
 import PIL.ImageDraw
 import torch
 
+from demos import lecture
 from demos.checks import fresh_file, number, whole_number
 from demos.i18n import register, t, text
-from demos.plots import OKABE_ITO, _plt
+from demos.plots import OKABE_ITO, figure
 from models import gan as M
 from models import hub
 
@@ -325,10 +326,7 @@ def paper_check(lang_choice: str = "English") -> list[list]:
 
 def _figure(figsize: tuple[float, float]):
     """A bare Figure (no pyplot state: nothing to close, cheap enough to stream ~10 a second)."""
-    _plt()  # the gallery's rcParams
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=figsize)
+    return figure(figsize)
 
 
 def fig_game_1d(s: M.Game1DState, title: str):
@@ -659,7 +657,7 @@ CHECK_HEADERS = ["quantity", "theory", "measured", "gap"]
 
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("gan_claim"))
-    with gr.Tabs():
+    with gr.Tabs() as views:
         with gr.Tab(t("gan_sub_samples"), id="gan-samples"):
             with gr.Row():
                 with gr.Column(scale=5):
@@ -735,6 +733,12 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
             gr.Markdown(t("gan_check_md"))
             check = gr.Dataframe(headers=["quantity", "paper / theory", "ours", "agrees"], interactive=False,
                                  wrap=True, column_widths=["60%", "14%", "14%", "12%"])  # fmt: skip
+
+    # Deep links (demos/lecture.py): ?tab=gan&seed=7, ?tab=gan&view=gan-2d&preset=cover, ...
+    for key, component in [("view", views), ("generator", weights), ("seed", seed), ("grid", n),
+                           ("seed_a", seed_a), ("seed_b", seed_b), ("frames", steps), ("path", mode),
+                           ("loss_1d", loss1), ("preset", preset)]:  # fmt: skip
+        lecture.link(key, component)
 
     # Samples render when the tab opens; everything else when its sub-tab opens or on a click.
     sample_io = dict(fn=sample_grid, inputs=[weights, seed, n, lang], outputs=[grid, samples_md])

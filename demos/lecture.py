@@ -1,0 +1,306 @@
+"""Lecture mode: deep links. The URL names the tab and the state that matters; opening it restores them.
+
+    ?tab=gan&lang=zh&seed=7        the GAN tab, in Chinese, with the sample grid drawn from seed 7
+
+`tab` is the id of a top-level tab (home, resnet, transformer, gan, bert) and `lang` (en / zh) is read
+by demos/i18n.py's head script. Every other parameter belongs to one component that a tab registered
+with `link()`. A "Copy link to this view" button at the top of the page writes the URL of what the user
+sees (the tab they are on, the language, the linked values of that tab) into a text box and, when the
+browser allows it, to the clipboard. Everything is per user: the open tab is tracked in the user's page.
+
+A tab registers a component with one line in its `build_tab()`, after creating it:
+
+    lecture.link("seed", seed)          # from demos import lecture
+
+`link()` returns the component, so `seed = lecture.link("seed", gr.Number(...))` works too. Supported:
+gr.Number and gr.Slider (int when `precision=0` / a whole step; checked against minimum / maximum),
+gr.Dropdown and gr.Radio (one of their choices' values), gr.Checkbox (true / false), gr.Textbox
+(up to 1,000 characters) and gr.Tabs (the id of one of its tabs, to open a sub-tab). A key belongs to
+the top-level tab it is created in: `?tab=gan&seed=7` sets the GAN tab's seed, and the same key can
+mean something else in another tab; the key is used only when `tab` names that tab. A value that does
+not fit (not a number, out of range, not a choice, an unknown key) is ignored without a message.
+
+app.py puts `copy_button()` and `link_box()` at the top of the page and calls
+`attach(tabs, language_switch, button, box)` once every tab is built.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import gradio as gr
+from gradio.context import get_blocks_context
+
+from demos.i18n import LANGUAGES, register, t
+
+RESERVED = {"tab", "lang"}
+KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
+MAX_TEXT = 1000  # characters of a linked text box (a sentence to translate, a masked sentence)
+LINKABLE = (gr.Number, gr.Slider, gr.Dropdown, gr.Radio, gr.Checkbox, gr.Textbox, gr.Tabs)
+
+
+@dataclass(eq=False)
+class Linked:
+    """One component whose value goes in the URL as `?key=value` (only when `tab` is `scope`)."""
+
+    key: str
+    component: Any
+    scope: str | None  # the id of the top-level tab it lives in; None: anywhere on the page
+    state: gr.Textbox | None = None  # for gr.Tabs: which of its tabs this user has open
+
+    @property
+    def source(self):
+        """What an event reads to know the current value (a gr.Tabs has no value: its tracker)."""
+        return self.state if self.state is not None else self.component
+
+    def coerce(self, raw: Any) -> Any:
+        """The value `raw` (a URL string, or the component's current value) stands for, or ValueError."""
+        c = self.component
+        if raw is None:
+            raise ValueError("no value")
+        s = str(raw).strip()
+        if isinstance(c, gr.Tabs):
+            if s in _tab_ids(c):
+                return s
+        elif isinstance(c, (gr.Dropdown, gr.Radio)):
+            values = [v[1] if isinstance(v, tuple) else v for v in (c.choices or [])]
+            for v in values:
+                if s == str(v):
+                    return v
+            if getattr(c, "allow_custom_value", False) and len(s) <= MAX_TEXT:
+                return s
+        elif isinstance(c, gr.Checkbox):
+            if s.lower() in {"true", "1", "yes", "on"}:
+                return True
+            if s.lower() in {"false", "0", "no", "off"}:
+                return False
+        elif isinstance(c, (gr.Number, gr.Slider)):
+            v = float(s)  # ValueError for text
+            lo, hi = c.minimum, c.maximum
+            if math.isfinite(v) and (lo is None or v >= lo) and (hi is None or v <= hi):
+                if not _whole(c):
+                    return v
+                if v == int(v):
+                    return int(v)
+        elif isinstance(c, gr.Textbox):
+            if len(str(raw)) <= MAX_TEXT:
+                return str(raw)
+        raise ValueError(f"{raw!r} does not fit {self.key}")
+
+    def format(self, value: Any) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, float):
+            return repr(value)  # shortest text that reads back as the same float
+        return str(value)
+
+
+def _whole(c) -> bool:
+    """A number component that holds whole numbers only."""
+    if isinstance(c, gr.Number):
+        return c.precision == 0
+    return float(c.step).is_integer() and float(c.minimum or 0).is_integer()
+
+
+def _tab_ids(tabs: gr.Tabs) -> list[str]:
+    return [str(child.id) for child in tabs.children if isinstance(child, gr.Tab) and child.id is not None]
+
+
+# ---------------------------------------------------------------------------------------------
+# The registry: one per gr.Blocks (the tests build several apps in one process)
+# ---------------------------------------------------------------------------------------------
+
+# gr.Blocks -> {(scope, key): Linked}
+_registry: weakref.WeakKeyDictionary[gr.Blocks, dict[tuple[str | None, str], Linked]]
+_registry = weakref.WeakKeyDictionary()
+
+
+def _scope(component) -> str | None:
+    """The id of the outermost gr.Tab around `component` (the top-level tab), or None."""
+    scope, block = None, component.parent
+    while block is not None:
+        if isinstance(block, gr.Tab) and block.id is not None:
+            scope = str(block.id)
+        block = block.parent
+    return scope
+
+
+def link(key: str, component):
+    """Put `component`'s value in the URL as `?key=...` and restore it from there; returns it."""
+    config = get_blocks_context()
+    if config is None:
+        raise RuntimeError("lecture.link() must be called inside a `with gr.Blocks()`")
+    if not KEY.fullmatch(key) or key in RESERVED:
+        raise ValueError(f"a link key is lowercase letters, digits and _, not 'tab' or 'lang': {key!r}")
+    if not isinstance(component, LINKABLE) or getattr(component, "multiselect", False):
+        raise TypeError(f"lecture.link cannot put a {type(component).__name__} in the URL")
+    links = _registry.setdefault(config.root_block, {})
+    scope = _scope(component)
+    clash = [s for s, k in links if k == key and (s == scope or s is None or scope is None)]
+    if clash:
+        raise ValueError(f"the link key {key!r} is taken (tab {clash[0] or 'page-wide'})")
+    state = None
+    if isinstance(component, gr.Tabs):
+        ids = _tab_ids(component)
+        if not ids:
+            raise ValueError(f"link {key!r}: give the gr.Tabs' tabs an id, and link it after them")
+        state = _tab_tracker(component.selected if component.selected is not None else ids[0])
+        component.elem_id = component.elem_id or f"link-{scope or 'page'}-{key}"  # read by VIEW_JS
+        for child in component.children:
+            if isinstance(child, gr.Tab) and child.id is not None:
+                _track(child, str(child.id), state)
+    links[(scope, key)] = Linked(key, component, scope, state)
+    return component
+
+
+def links_of(demo: gr.Blocks) -> list[Linked]:
+    return list(_registry.get(demo, {}).values())
+
+
+def _tab_tracker(initial: str) -> gr.Textbox:
+    """A hidden box that holds the id of the tab this user opened last. It lives in the user's page
+    (not on the server, so nothing is shared between users) and is set in the browser on every
+    click on a tab, so a "copy link" right after a click on a tab already sees the new tab."""
+    return gr.Textbox(initial, visible=False)
+
+
+def _track(tab: gr.Tab, tab_id: str, tracker: gr.Textbox) -> None:
+    tab.select(None, None, tracker, js=f"() => {json.dumps(tab_id)}", api_visibility="private")
+
+
+# ---------------------------------------------------------------------------------------------
+# URL <-> values (pure)
+# ---------------------------------------------------------------------------------------------
+
+
+def _applies(lk: Linked, tab: str | None) -> bool:
+    return lk.scope is None or lk.scope == tab
+
+
+def parse(query: Mapping[str, str], links: Iterable[Linked], tab_ids: Iterable[str]) -> dict[str, Any]:
+    """The URL's query -> {"tab": id, key: value, ...}, keeping only what is known and fits."""
+    out: dict[str, Any] = {}
+    tab = query.get("tab")
+    if tab in set(tab_ids):
+        out["tab"] = tab
+    for lk in links:
+        if lk.key in query and _applies(lk, out.get("tab")):
+            try:
+                out[lk.key] = lk.coerce(query[lk.key])
+            except (ValueError, TypeError, OverflowError):
+                pass
+    return out
+
+
+def build_query(tab: str | None, lang: str | None, values: Mapping[str, Any], links: Iterable[Linked]) -> str:
+    """The query string of a view: tab, lang, then the linked values of that tab that are valid."""
+    params: dict[str, str] = {}
+    if tab:
+        params["tab"] = tab
+    if lang in LANGUAGES.values():
+        params["lang"] = lang
+    for lk in links:
+        if lk.key in values and _applies(lk, tab):
+            try:
+                params[lk.key] = lk.format(lk.coerce(values[lk.key]))
+            except (ValueError, TypeError, OverflowError):
+                pass
+    return urlencode(params)
+
+
+# ---------------------------------------------------------------------------------------------
+# The page: the button, and the events that restore and copy
+# ---------------------------------------------------------------------------------------------
+
+EN = {
+    "lecture_copy": "Copy link to this view",
+    "lecture_link": "Link to this view (the tab, the language and the settings that matter)",
+}
+ZH = {
+    "lecture_copy": "复制此视图的链接",
+    "lecture_link": "此视图的链接（标签页、语言和关键设置）",
+}
+register(EN, ZH)
+
+# Before the server builds the URL: hand it the page's own address (what the browser shows, also
+# behind a proxy) in place of the link box's old value, and the tab that each linked gr.Tabs shows on
+# screen (its trackers are set by events that can lag a click on a heavy tab by a few hundred ms;
+# they remain the fallback if gradio's markup changes or the tab sits in the "more tabs" menu).
+VIEW_JS = """(...args) => {
+  args[0] = window.location.origin + window.location.pathname;
+  for (const [i, elemId] of TABS) {
+    const tabs = document.getElementById(elemId);
+    const open = tabs && tabs.querySelector(":scope > .tab-wrapper [role=tab][aria-selected=true]");
+    if (open && open.dataset.tabId) args[i] = open.dataset.tabId;
+  }
+  return args;
+}"""
+# After: copy the link; the clipboard API needs a secure context (https or localhost): else the
+# text box and its copy button are there.
+CLIPBOARD_JS = """(url) => {
+  try { if (url && navigator.clipboard) navigator.clipboard.writeText(url).catch(() => {}); } catch (e) {}
+}"""
+
+
+def copy_button() -> gr.Button:
+    """The small "copy link" button (at the top of the page)."""
+    return gr.Button(t("lecture_copy"), size="sm", scale=0, min_width=180, elem_id="copy-link")
+
+
+def link_box() -> gr.Textbox:
+    """Where the link appears once the button is clicked (hidden until then), with a copy button."""
+    return gr.Textbox(label=t("lecture_link"), buttons=["copy"], interactive=False, visible=False,
+                      elem_id="view-link")  # fmt: skip
+
+
+def attach(tabs: gr.Tabs, language_switch: gr.Radio, button: gr.Button, box: gr.Textbox) -> None:
+    """Wire deep links for the app being built: restore on page load, track the tab, copy a link."""
+    config = get_blocks_context()
+    demo = config.root_block
+    links = links_of(demo)
+    tab_ids = _tab_ids(tabs)
+    tabs.elem_id = tabs.elem_id or "lecture-tabs"  # read by VIEW_JS
+    current_tab = _tab_tracker(tabs.selected if tabs.selected is not None else tab_ids[0])
+    for child in tabs.children:
+        if isinstance(child, gr.Tab) and child.id is not None:
+            _track(child, str(child.id), current_tab)
+
+    def restore(request: gr.Request):
+        wanted = parse(dict(request.query_params or {}), links, tab_ids) if request else {}
+        tab = wanted.get("tab")
+        updates = [gr.Tabs(selected=tab), tab] if tab else [gr.skip(), gr.skip()]
+        for lk in links:
+            if lk.key not in wanted:
+                updates += [gr.skip()] * (2 if lk.state is not None else 1)
+            elif lk.state is not None:
+                updates += [gr.Tabs(selected=wanted[lk.key]), wanted[lk.key]]
+            else:
+                updates.append(wanted[lk.key])
+        return updates
+
+    outputs = [tabs, current_tab]
+    for lk in links:
+        outputs += [lk.component, lk.state] if lk.state is not None else [lk.component]
+    demo.load(restore, None, outputs, api_visibility="private", show_progress="hidden")
+
+    def view_url(base: str, tab: str, lang_choice: str | None, *values):
+        current = {lk.key: v for lk, v in zip(links, values)}
+        query = build_query(tab, LANGUAGES.get(lang_choice or ""), current, links)
+        url = f"{base}?{query}" if isinstance(base, str) and base.startswith("http") else f"?{query}"
+        return gr.Textbox(value=url, visible=True)
+
+    # The inputs' positions of the tabs VIEW_JS reads on screen: the top-level tabs, then linked gr.Tabs.
+    on_screen = [[1, tabs.elem_id]] + [[3 + i, lk.component.elem_id] for i, lk in enumerate(links)
+                                       if lk.state is not None]  # fmt: skip
+    button.click(
+        view_url, [box, current_tab, language_switch, *(lk.source for lk in links)], box,
+        js=VIEW_JS.replace("TABS", json.dumps(on_screen)), queue=False, show_progress="hidden",
+        api_visibility="private",
+    ).then(None, box, None, js=CLIPBOARD_JS, api_visibility="private")  # fmt: skip
