@@ -8,7 +8,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import gradio as gr  # noqa: E402
 
-from demos import bert, gan, home, lecture, resnet, transformer  # noqa: E402
+from demos import bert, gan, home, lecture, plots, resnet, transformer  # noqa: E402
 from demos.i18n import HEAD_JS, I18N, build_language_switch, on_load_js, t  # noqa: E402
 
 TABS = [("tab_home", home), ("tab_resnet", resnet), ("tab_transformer", transformer),
@@ -35,6 +35,8 @@ def build_app() -> gr.Blocks:
 demo = build_app()
 
 if __name__ == "__main__":
+    # the tabs' default figures, drawn in a low-priority thread once the page is served
+    plots.warm_in_background([call for _, module in TABS for call in getattr(module, "WARM", [])])
     demo.queue(default_concurrency_limit=4).launch(
         i18n=I18N,
         head=HEAD_JS,
