@@ -2,6 +2,7 @@
 
     OMP_NUM_THREADS=1 .venv/bin/python training/bert.py                  # the recipe in TrainConfig
     OMP_NUM_THREADS=1 .venv/bin/python training/bert.py --minutes 2 --out_dir /tmp/smoke  # smoke
+    torchrun --standalone --nproc_per_node 8 training/bert.py --batch_size 256 ...   # 8 GPUs
 
 Data: ELTeC-eng (../shared/data/eltec-eng, 99 novels 1840-1920). Five whole novels are held out
 (`heldout`) and never seen by the tokenizer or the model; WikiText-2 validation
@@ -23,6 +24,11 @@ Recipe vs the paper (§3.1, Appendix A.2: BooksCorpus + Wikipedia, 3.3 B words, 
 - the saved weights are fp16; the reported scores are computed from them, in fp32.
 Writes into `out_dir`: config.json + model.safetensors (save_pretrained), tokenizer.json,
 training_log.json (curves) and the model card README.md.
+
+Uses a GPU when there is one; under torchrun, DistributedDataParallel (training/distributed.py):
+rank 0 trains the tokenizer and hands it to the others; every rank draws the same global batch
+(same seed) and trains on its slice; rank 0's clock drives the schedule, the evaluations and the
+stop for every rank; rank 0 evaluates and writes the files.
 """
 
 import gzip
@@ -43,7 +49,10 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 from training.common import config_from_args, fp16_roundtrip, save_fp16  # noqa: E402
-from models.bert import PRESETS, Bert, count_params, mask_tokens, train_tokenizer  # noqa: E402
+from training.distributed import setup  # noqa: E402
+from models.bert import (  # noqa: E402
+    PRESETS, Bert, Masked, count_params, mask_tokens, train_tokenizer,
+)  # fmt: skip
 
 
 @dataclass
@@ -187,8 +196,10 @@ def fixed_set(corpus, n, cfg: TrainConfig, mcfg, seed: int, batch: int = 64):
 @torch.no_grad()
 def evaluate(model: Bert, batches) -> dict:
     model.eval()
+    device = next(model.parameters()).device
     nll = correct = n = nsp_correct = nsp_n = 0
     for m, types, nsp in batches:
+        m, types, nsp = Masked(*(t.to(device) for t in m)), types.to(device), nsp.to(device)
         out = model(m.input_ids, types, mlm_positions=m.chosen)
         target = m.labels[m.chosen]
         nll += F.cross_entropy(out.mlm_logits.float(), target, reduction="sum").item()
@@ -203,11 +214,15 @@ def evaluate(model: Bert, batches) -> dict:
 
 def main() -> None:
     cfg = parse_args()
+    ddp = setup()  # one process, or one of torchrun's: rank, world_size, device
+    master, device = ddp.is_master, ddp.device  # rank 0 prints, evaluates and writes files
+    assert cfg.batch_size % ddp.world_size == 0, "batch_size is global: a multiple of the ranks"
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
-    rng = random.Random(cfg.seed)
+    rng = random.Random(cfg.seed)  # the same on every rank: the same global batches, sliced
     out_dir = Path(cfg.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if master:
+        out_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
 
     # 1. Data: held-out novels never reach the tokenizer or the model
@@ -216,19 +231,27 @@ def main() -> None:
     held = {names[int(i)] for i in cfg.heldout.split(",")}
     train_docs = [novels[k] for k in names if k not in held]
     held_docs = [novels[k] for k in names if k in held]
-    tokenizer = train_tokenizer((p for d in train_docs for p in d), cfg.vocab_size)
+    if master:
+        tokenizer = train_tokenizer((p for d in train_docs for p in d), cfg.vocab_size)
+    if ddp.ddp:  # rank 0's vocabulary on every rank (training it twice can give two vocabularies)
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_str(ddp.from_master(tokenizer.to_str() if master else None))
     mcfg = replace(PRESETS[cfg.arch], vocab_size=tokenizer.get_vocab_size(),
                    max_position=cfg.seq_len, pre_ln=cfg.pre_ln, dropout=cfg.dropout,
                    attention_dropout=cfg.dropout)  # fmt: skip
     train, heldout = Corpus(tokenizer, train_docs), Corpus(tokenizer, held_docs)
     wiki = Corpus(tokenizer, read_wikitext(cfg.data_dir))
-    print(f"data: {len(train.docs)} train novels ({train.n_tokens:,} tokens), held out "
-          f"{sorted(held)} ({heldout.n_tokens:,}), WikiText-2 valid {len(wiki.docs)} articles "
-          f"({wiki.n_tokens:,}); {time.time() - t0:.0f} s", flush=True)  # fmt: skip
+    if master:
+        print(f"data: {len(train.docs)} train novels ({train.n_tokens:,} tokens), held out "
+              f"{sorted(held)} ({heldout.n_tokens:,}), WikiText-2 valid {len(wiki.docs)} articles "
+              f"({wiki.n_tokens:,}); {time.time() - t0:.0f} s; world_size {ddp.world_size}, "
+              f"device {device}", flush=True)  # fmt: skip
     eval_small = fixed_set(heldout, cfg.n_eval, cfg, mcfg, seed=1)
 
     # 2. Model and optimiser
-    model = Bert(mcfg).train()
+    raw_model = Bert(mcfg).train().to(device)  # for evaluating and saving
+    model = ddp.wrap(raw_model)  # DDP under torchrun: gradients averaged over the ranks
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
@@ -242,12 +265,15 @@ def main() -> None:
     def get_lr(p: float) -> float:  # 1) linear warm-up, 2) linear decay to 0
         return cfg.lr * (p / cfg.warmup if p < cfg.warmup else max(0.0, (1 - p) / (1 - cfg.warmup)))
 
+    def clock() -> float:  # rank 0's clock on every rank: one schedule, evaluation and stop
+        return ddp.from_master(time.time())
+
     # 3. Loop
     log, step, seen_tokens = [], 0, 0
-    start = last_eval = time.time()
+    start = last_eval = clock()
     acc = {"mlm_loss": 0.0, "nsp_loss": 0.0, "mlm_acc": 0.0, "nsp_acc": 0.0, "n": 0}
     while True:
-        p = progress(step, time.time() - start)
+        p = progress(step, clock() - start)
         if p >= 1:
             break
         for g in opt.param_groups:
@@ -255,7 +281,10 @@ def main() -> None:
         ids, types, nsp = make_batch(train, rng, cfg.batch_size, cfg.seq_len,
                                      mcfg.cls_id, mcfg.sep_id, mcfg.pad_id)  # fmt: skip
         m = mask_tokens(ids, mcfg, gen)
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+        seen_tokens += int((ids != mcfg.pad_id).sum())  # the global batch
+        m = Masked(*(ddp.shard(t).to(device) for t in m))  # this rank's slice, on the device
+        types, nsp = ddp.shard(types).to(device), ddp.shard(nsp).to(device)
+        with torch.autocast(ddp.device_type, dtype=torch.bfloat16, enabled=cfg.bf16):
             out = model(m.input_ids, types, mlm_positions=m.chosen)
         target = m.labels[m.chosen]
         mlm_loss = F.cross_entropy(out.mlm_logits.float(), target)
@@ -265,28 +294,35 @@ def main() -> None:
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         step += 1
-        seen_tokens += int((ids != mcfg.pad_id).sum())
         acc["mlm_loss"] += mlm_loss.item()
         acc["nsp_loss"] += nsp_loss.item()
         acc["mlm_acc"] += (out.mlm_logits.argmax(-1) == target).float().mean().item()
         acc["nsp_acc"] += (out.nsp_logits.argmax(-1) == nsp).float().mean().item()
         acc["n"] += 1
-        now = time.time()
+        now = clock()
         if now - last_eval >= cfg.eval_every * 60 or progress(step, now - start) >= 1:
-            row = {"step": step, "minutes": round((now - start) / 60, 2), "tokens": seen_tokens,
-                   "lr": opt.param_groups[0]["lr"],
-                   **{f"train_{k}": round(v / acc["n"], 4) for k, v in acc.items() if k != "n"},
-                   **{f"heldout_{k}": round(v, 4) for k, v in evaluate(model, eval_small).items()
-                      if not k.endswith("_n")}}  # fmt: skip
-            log.append(row)
-            print(json.dumps(row), flush=True)
+            sums = {k: v / ddp.world_size for k, v in acc.items() if k != "n"}  # mean of ranks
+            sums = dict(zip(sums, ddp.all_reduce(*sums.values())))
+            if master:
+                heldout_eval = evaluate(raw_model, eval_small)
+                row = {"step": step, "minutes": round((now - start) / 60, 2), "tokens": seen_tokens,
+                       "lr": opt.param_groups[0]["lr"],
+                       **{f"train_{k}": round(v / acc["n"], 4) for k, v in sums.items()},
+                       **{f"heldout_{k}": round(v, 4) for k, v in heldout_eval.items()
+                          if not k.endswith("_n")}}  # fmt: skip
+                log.append(row)
+                print(json.dumps(row), flush=True)
+                (out_dir / "training_log.json").write_text(json.dumps({"evals": log}, indent=1))
             acc = dict.fromkeys(acc, 0.0)
             acc["n"] = 0
-            last_eval = time.time()
-            (out_dir / "training_log.json").write_text(json.dumps({"evals": log}, indent=1))
+            last_eval = clock()
     train_minutes = (time.time() - start) / 60
+    ddp.cleanup()  # from here on rank 0 alone: save, score, files
+    if not master:
+        return
 
     # 4. Save fp16, then score what was saved
+    model = raw_model
     model.eval()
     save_fp16(model, tokenizer, out_dir)
     fp16_roundtrip(model)
@@ -295,7 +331,7 @@ def main() -> None:
         "wikitext2_valid": evaluate(model, fixed_set(wiki, cfg.n_final, cfg, mcfg, seed=3)),
     }
     summary = {
-        "recipe": "OMP_NUM_THREADS=1 .venv/bin/python training/bert.py "
+        "recipe": ddp.launcher("OMP_NUM_THREADS=1 .venv/bin/python") + " training/bert.py "
         + " ".join(f"--{k} {shlex.quote(str(v))}" for k, v in asdict(cfg).items()
                    if v != getattr(TrainConfig, k)),  # fmt: skip
         "train_config": asdict(cfg),
@@ -309,9 +345,12 @@ def main() -> None:
         "heldout_novels": sorted(held),
         "final": final,
         "machine": f"{platform.processor() or platform.machine()}, torch {torch.__version__}, "
-        f"{cfg.threads} thread(s)",
+        f"{cfg.threads} thread(s)" + (f" x {ddp.world_size} processes" if ddp.ddp else ""),
         "evals": log,
     }
+    if ddp.device_type == "cuda":
+        gpu = torch.cuda.get_device_name()
+        summary["machine"] = f"{ddp.world_size} x {gpu}, torch {torch.__version__}"
     (out_dir / "training_log.json").write_text(json.dumps(summary, indent=1))
     write_card(out_dir, summary)
     print(json.dumps({k: v for k, v in summary.items() if k != "evals"}, indent=1))

@@ -3,6 +3,7 @@
     .venv/bin/python training/gan.py --arch mlp --minutes 55 --lr_d 1e-4   # -> weights/gan_mlp_mnist
     .venv/bin/python training/gan.py --arch dcgan --minutes 57             # -> weights/gan_dcgan_mnist
     .venv/bin/python training/gan.py --arch dcgan --minutes 1 --out_dir /tmp/smoke   # smoke run
+    torchrun --standalone --nproc_per_node 4 training/gan.py --arch dcgan   # 4 GPUs (README)
 
 Algorithm 1 with k = 1 on train[:50000] (the paper's split; train[50000:] is the validation set),
 non-saturating generator loss (§3), Adam, and an exponential moving average of G's weights (the
@@ -11,6 +12,12 @@ samples, 1,000 validation images) picks the best generator so far: model selecti
 data only. Stops after `epochs` or `minutes`, whichever comes first. Writes the best generator with
 save_pretrained (fp16 tensors) and training_log.json; `training/gan_eval.py` then measures it on
 the test set (Parzen, mode coverage, Fréchet distance) and writes the model card.
+
+Uses a GPU when there is one; under torchrun, several processes (training/distributed.py):
+`batch_size` is the global batch, each rank takes its slice of the real images and of the noise,
+and the gradients of D and of G are averaged by hand after each backward (DDP's job; DDP itself
+does not fit D's step, which runs D on the real and on the fake batch before one backward).
+Rank 0's clock ends the run for every rank; rank 0 writes the files.
 """
 
 import copy
@@ -25,6 +32,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 from training.common import config_from_args  # noqa: E402
+from training.distributed import setup  # noqa: E402
 from models.gan import (  # noqa: E402
     PRESETS, Discriminator, Generator, count_params, discriminator_loss, generator_loss,
     init_weights, mnist, parzen_log_likelihood,
@@ -54,18 +62,23 @@ class TrainConfig:
 # 1) config from the command line: every TrainConfig field is a --flag
 cfg = config_from_args(TrainConfig, __doc__)
 cfg.out_dir = cfg.out_dir or f"weights/gan_{cfg.arch}_mnist"
-command = ".venv/bin/python training/gan.py " + " ".join(sys.argv[1:])
-print(cfg)
-torch.manual_seed(cfg.seed)
+ddp = setup()  # one process, or one of torchrun's: rank, world_size, device
+master, device = ddp.is_master, ddp.device  # rank 0 prints and writes files
+command = ddp.launcher(".venv/bin/python") + " training/gan.py " + " ".join(sys.argv[1:])
+assert cfg.batch_size % ddp.world_size == 0, "batch_size is global: a multiple of the ranks"
+if master:
+    print(cfg, f"world_size {ddp.world_size}, device {device}")
+torch.manual_seed(cfg.seed)  # the same on every rank: one permutation and noise draw, sliced
 torch.set_num_threads(cfg.threads)
 out_dir = Path(cfg.out_dir)
-out_dir.mkdir(parents=True, exist_ok=True)
+if master:
+    out_dir.mkdir(parents=True, exist_ok=True)
 
 # -----------------------------------------------------------------------------
 # 2) data: the paper's split, pixels in [0, 1]
 x_train, _ = mnist("train")  # (50000, 28, 28)
 x_val, _ = mnist("val")  # (10000, 28, 28), only for model selection
-x_train = x_train[:, None]  # (50000, 1, 28, 28)
+x_train = x_train[:, None].to(device)  # (50000, 1, 28, 28)
 
 # -----------------------------------------------------------------------------
 # 3) the two players
@@ -80,7 +93,10 @@ if cfg.init == "paper":  # pylearn2 `irange`: uniform weights, zero biases
             if isinstance(m, torch.nn.Linear):
                 torch.nn.init.uniform_(m.weight, -r, r)
                 torch.nn.init.zeros_(m.bias)
-print(f"{cfg.arch}: G {count_params(G):,} parameters, D {count_params(D):,}")
+if master:
+    print(f"{cfg.arch}: G {count_params(G):,} parameters, D {count_params(D):,}")
+G, D = G.to(device), D.to(device)
+ddp.sync_weights(G, D)  # rank 0's initial weights everywhere (what DDP does when it is built)
 G_ema = copy.deepcopy(G).eval()  # what is evaluated and saved when cfg.ema > 0
 opt_g = torch.optim.Adam(G.parameters(), lr=cfg.lr, betas=(cfg.beta1, 0.999))
 opt_d = torch.optim.Adam(D.parameters(), lr=cfg.lr_d or cfg.lr, betas=(cfg.beta1, 0.999))
@@ -92,7 +108,7 @@ SIGMAS = torch.logspace(-1, 0, 21).tolist()
 def quick_parzen(n_samples: int = 2000, n_val: int = 1000) -> tuple[float, float]:
     """Validation Parzen log-likelihood (best sigma of the grid) of the current G: for selection."""
     G_eval = G_ema if cfg.ema else G.eval()
-    samples = G_eval(torch.randn(n_samples, z_dim))
+    samples = G_eval(torch.randn(n_samples, z_dim).to(device)).cpu()
     G.train()
     curve = parzen_log_likelihood(x_val[:n_val], samples, SIGMAS).mean(1)
     i = int(curve.argmax())
@@ -111,21 +127,25 @@ for epoch in range(cfg.epochs):
     perm = torch.randperm(len(x_train))
     sums = {"loss_d": 0.0, "loss_g": 0.0, "d_real": 0.0, "d_fake": 0.0}
     for it in range(steps_per_epoch):
-        real = x_train[perm[it * cfg.batch_size : (it + 1) * cfg.batch_size]]  # (B, 1, 28, 28)
+        batch = perm[it * cfg.batch_size : (it + 1) * cfg.batch_size]  # the same on every rank
+        real = x_train[ddp.shard(batch)]  # (B / world_size, 1, 28, 28): this rank's slice
         # k steps of D: ascend log D(x) + log(1 - D(G(z)))
         for _ in range(cfg.k):
+            z = ddp.shard(torch.randn(cfg.batch_size, z_dim)).to(device)
             with torch.no_grad():
-                fake = G(torch.randn(cfg.batch_size, z_dim))
+                fake = G(z)
             real_logits, fake_logits = D(real), D(fake)
             loss_d = discriminator_loss(real_logits, fake_logits)
             opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
+            ddp.average_gradients(D)
             opt_d.step()
         # one step of G (non-saturating by default, §3)
-        fake_logits_g = D(G(torch.randn(cfg.batch_size, z_dim)))
+        fake_logits_g = D(G(ddp.shard(torch.randn(cfg.batch_size, z_dim)).to(device)))
         loss_g = generator_loss(fake_logits_g, cfg.saturating)
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
+        ddp.average_gradients(G)
         opt_g.step()
         if cfg.ema:
             with torch.no_grad():
@@ -137,37 +157,50 @@ for epoch in range(cfg.epochs):
         sums["loss_g"] += loss_g.item()
         sums["d_real"] += torch.sigmoid(real_logits).mean().item()
         sums["d_fake"] += torch.sigmoid(fake_logits).mean().item()
-        if it % 100 == 0:
+        if it % 100 == 0 and master:
             rate = (it + 1) * cfg.batch_size / (time.time() - t_epoch)
             print(f"epoch {epoch} it {it}/{steps_per_epoch} loss_d {loss_d.item():.3f} "
                   f"loss_g {loss_g.item():.3f} {rate:.0f} img/s", flush=True)  # fmt: skip
-        if time.time() - t_start > cfg.minutes * 60:
+        if ddp.from_master(time.time() - t_start > cfg.minutes * 60):  # rank 0's clock decides
             stop = True
             break
     n = it + 1
     t_train = time.time() - t_epoch
-    val_ll, val_sigma = quick_parzen()
+    sums = dict(zip(sums, ddp.all_reduce(*(v / ddp.world_size for v in sums.values()))))
+    ddp.sync_buffers(G, D, G_ema)  # rank 0's BatchNorm statistics everywhere
+    val_ll, val_sigma = quick_parzen()  # every rank: the same weights and noise, the same value
     row = {k: v / n for k, v in sums.items()}
     row.update(epoch=epoch + 1, steps=n, val_parzen=val_ll, val_sigma=val_sigma, train_seconds=t_train,
                images_per_second=n * cfg.batch_size / t_train, minutes=(time.time() - t_start) / 60)  # fmt: skip
     log["epochs"].append(row)
-    print(json.dumps(row), flush=True)
-    if val_ll > best["val_parzen"]:
+    if master:
+        print(json.dumps(row), flush=True)
+    if val_ll > best["val_parzen"] and master:
         G_best = G_ema if cfg.ema else G
         best = {"val_parzen": val_ll, "epoch": epoch + 1, "state": copy.deepcopy(G_best.state_dict())}
-        copy.deepcopy(G_best).eval().half().save_pretrained(out_dir)  # the best so far, on disk at once
-    (out_dir / "training_log.json").write_text(json.dumps(log, indent=1))
+        # the best so far, on disk at once
+        copy.deepcopy(G_best).cpu().eval().half().save_pretrained(out_dir)
+    if master:
+        (out_dir / "training_log.json").write_text(json.dumps(log, indent=1))
     if stop:
         break
+ddp.cleanup()
+if not master:
+    sys.exit(0)
 
 # -----------------------------------------------------------------------------
 # 5) save the generator chosen on validation data, as fp16 tensors (half the file, same samples)
 G.load_state_dict(best["state"])
-G.eval()
+G = G.cpu().eval()
 G.half().save_pretrained(out_dir)
 log["best_epoch"] = best["epoch"]
 log["train_minutes"] = (time.time() - t_start) / 60
 log["hardware"] = f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {cfg.threads} thread(s)"
+if ddp.device_type == "cuda":
+    gpu = torch.cuda.get_device_name()
+    log["hardware"] = f"{ddp.world_size} x {gpu}, torch {torch.__version__}"
+elif ddp.ddp:
+    log["hardware"] += f" x {ddp.world_size} processes"
 (out_dir / "training_log.json").write_text(json.dumps(log, indent=1))
 print(f"saved {out_dir} (best epoch {best['epoch']}, val Parzen {best['val_parzen']:.1f}) "
       f"in {log['train_minutes']:.1f} min")  # fmt: skip

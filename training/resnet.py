@@ -3,6 +3,12 @@
     OMP_NUM_THREADS=1 .venv/bin/python training/resnet.py            # the recipe in TrainConfig
     OMP_NUM_THREADS=1 .venv/bin/python training/resnet.py --epochs 1 --limit_train 2048 \
         --out_dir /tmp/smoke                                            # a one-minute smoke run
+    torchrun --standalone --nproc_per_node 2 training/resnet.py --schedule step --lr 0.1 \
+        --epochs 164 --warmup_epochs 0 --nesterov false --weight_decay 1e-4 \
+        --label_smoothing 0 --jpeg_p 0 --bf16 false      # the paper's recipe, 2 GPUs (README)
+
+Uses a GPU when there is one; under torchrun, DistributedDataParallel (training/distributed.py):
+`batch_size` is the global batch, each rank trains on its slice of it.
 
 Trains on the 50k training images only, evaluates on the 10k test images after every epoch and
 writes `model.safetensors` + `config.json` (save_pretrained), `training_log.json` and a model card.
@@ -34,6 +40,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 from training.common import config_from_args  # noqa: E402
+from training.distributed import setup, state_sha256  # noqa: E402
 from models.resnet import PRESETS, ResNet, count_params
 
 
@@ -43,6 +50,8 @@ class TrainConfig:
     epochs: int = 36  # ~710 img/s on 1 thread (bf16, channels_last): ~46 min + eval
     batch_size: int = 128  # the paper's
     lr: float = 0.2  # one-cycle peak (the paper: 0.1 constant, then step decay)
+    schedule: str = "onecycle"  # or "step": lr divided by 10 at each of `milestones` (§4.2)
+    milestones: str = "32000,48000"  # "step": iterations (the paper's; 64k = 164 epochs of 390)
     warmup_epochs: float = 3.0  # linear warm-up from lr/10 (the paper warms ResNet-110 at 0.01)
     momentum: float = 0.9  # §3.4 / §4.2
     nesterov: bool = True
@@ -56,6 +65,8 @@ class TrainConfig:
     threads: int = 1
     seed: int = 1337
     limit_train: int = 0  # >0: use only the first N training images (smoke runs)
+    limit_eval: int = 0  # >0: only N test images, spread over the classes (smoke runs)
+    ddp_check: bool = False  # print each rank's first loss and final weights' sha256 (a test)
     data_dir: str = "/work/shared/data/cifar10"
     out_dir: str = "weights/resnet20_cifar10"
 
@@ -63,14 +74,21 @@ class TrainConfig:
 # -----------------------------------------------------------------------------
 # 1) config from the command line: every TrainConfig field is a --flag
 cfg = config_from_args(TrainConfig, __doc__)
-command = "OMP_NUM_THREADS=1 .venv/bin/python training/resnet.py " + " ".join(sys.argv[1:])
-print(cfg)
+ddp = setup()  # one process, or one of torchrun's: rank, world_size, device
+master = ddp.is_master  # rank 0 prints, evaluates for the record and writes files
+device = ddp.device
+launcher = ddp.launcher("OMP_NUM_THREADS=1 .venv/bin/python")  # or "torchrun --nproc_per_node N"
+command = launcher + " training/resnet.py " + " ".join(sys.argv[1:])
+assert cfg.batch_size % ddp.world_size == 0, "batch_size is global: a multiple of the ranks"
+if master:
+    print(cfg, f"world_size {ddp.world_size}, device {device}")
 
 torch.manual_seed(cfg.seed)
-rng = np.random.default_rng(cfg.seed)
+rng = np.random.default_rng(cfg.seed)  # the same on every rank: one permutation, sliced by rank
 torch.set_num_threads(cfg.threads)
 out_dir = Path(cfg.out_dir)
-out_dir.mkdir(parents=True, exist_ok=True)
+if master:
+    out_dir.mkdir(parents=True, exist_ok=True)
 
 
 # -----------------------------------------------------------------------------
@@ -95,13 +113,18 @@ if cfg.limit_train:
     x_train, y_train = x_train[: cfg.limit_train], y_train[: cfg.limit_train]
 x_test, y_test = load("cifar10_test.npz")  # (10000, 3, 32, 32), JPEG q75, sorted by class
 x_test1k, y_test1k = load("cifar10_test_lossless1k.npz")  # (1000, 3, 32, 32), lossless
+if cfg.limit_eval:
+    every = max(1, len(x_test) // cfg.limit_eval)  # the 10k set is sorted by class
+    x_test, y_test = x_test[::every][: cfg.limit_eval], y_test[::every][: cfg.limit_eval]
+    x_test1k, y_test1k = x_test1k[: cfg.limit_eval], y_test1k[: cfg.limit_eval]
 t0 = time.time()
 x_train_jpeg = jpeg(x_train, cfg.jpeg_quality) if cfg.jpeg_p > 0 else x_train
-print(f"JPEG re-encoded {len(x_train)} training images in {time.time() - t0:.1f}s")
+if master:
+    print(f"JPEG re-encoded {len(x_train)} training images in {time.time() - t0:.1f}s")
 
 model_cfg = PRESETS[cfg.arch]
-mean = torch.tensor(model_cfg.mean).view(1, 3, 1, 1) * 255
-std = torch.tensor(model_cfg.std).view(1, 3, 1, 1) * 255
+mean = torch.tensor(model_cfg.mean, device=device).view(1, 3, 1, 1) * 255
+std = torch.tensor(model_cfg.std, device=device).view(1, 3, 1, 1) * 255
 memory_format = torch.channels_last if cfg.channels_last else torch.contiguous_format
 
 
@@ -111,22 +134,30 @@ def normalize(x: torch.Tensor) -> torch.Tensor:
 
 
 def get_batch(idx: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-    """§4.2 augmentation: zero-pad 4 px, random 32x32 crop, random horizontal flip."""
+    """§4.2 augmentation: zero-pad 4 px, random 32x32 crop, random horizontal flip.
+
+    `idx` is the global batch. The random draws are made for all of it, so every rank's `rng`
+    stays in step, and then only this rank's slice (`ddp.shard`) is built and moved to the device.
+    """
     use_jpeg = torch.from_numpy(rng.random(len(idx)) < cfg.jpeg_p).view(-1, 1, 1, 1)
+    dy, dx = rng.integers(0, 2 * cfg.pad + 1, size=(2, len(idx)))
+    flip = torch.from_numpy(rng.random(len(idx)) < 0.5).view(-1, 1, 1, 1)
+    idx, use_jpeg, dy, dx, flip = map(ddp.shard, (idx, use_jpeg, dy, dx, flip))
     x = torch.where(use_jpeg, x_train_jpeg[idx], x_train[idx])  # (B, 3, 32, 32) uint8
     p = cfg.pad
     x = F.pad(x, (p, p, p, p))  # (B, 3, 40, 40)
-    dy, dx = rng.integers(0, 2 * p + 1, size=(2, len(idx)))
     x = torch.stack([x[i, :, a : a + 32, b : b + 32] for i, (a, b) in enumerate(zip(dy, dx))])
-    flip = torch.from_numpy(rng.random(len(idx)) < 0.5).view(-1, 1, 1, 1)
     x = torch.where(flip, x.flip(3), x)
-    return normalize(x), y_train[idx]
+    return normalize(x.to(device)), y_train[idx].to(device)
 
 
 # -----------------------------------------------------------------------------
 # 3) model, optimizer, schedule
-model = ResNet(model_cfg).to(memory_format=memory_format)
-print(f"{cfg.arch}: {count_params(model):,} parameters")
+raw_model = ResNet(model_cfg).to(device, memory_format=memory_format)
+if master:
+    print(f"{cfg.arch}: {count_params(raw_model):,} parameters")
+init_sha = state_sha256(raw_model) if cfg.ddp_check else ""
+model = ddp.wrap(raw_model)  # DDP under torchrun (rank 0's initial weights on every rank)
 decay = [p for p in model.parameters() if p.ndim > 1]  # conv/fc weights; no decay on BN and bias
 no_decay = [p for p in model.parameters() if p.ndim <= 1]
 optimizer = torch.optim.SGD(
@@ -136,28 +167,35 @@ optimizer = torch.optim.SGD(
 steps_per_epoch = len(x_train) // cfg.batch_size  # drop the last partial batch
 total_steps = cfg.epochs * steps_per_epoch
 warmup_steps = int(cfg.warmup_epochs * steps_per_epoch)
+milestones = [int(m) for m in cfg.milestones.split(",")]
 
 
 def get_lr(step: int) -> float:
     # 1) linear warm-up from lr/10 to lr
     if step < warmup_steps:
         return cfg.lr * (0.1 + 0.9 * step / warmup_steps)
-    # 2) cosine decay from lr to 0 at the last step
+    # 2a) the paper's steps: lr divided by 10 at each milestone
+    if cfg.schedule == "step":
+        return cfg.lr * 0.1 ** sum(step >= m for m in milestones)
+    # 2b) cosine decay from lr to 0 at the last step
     progress = (step - warmup_steps) / max(1, total_steps - warmup_steps)
     return cfg.lr * 0.5 * (1 + math.cos(math.pi * progress))
 
 
 @torch.no_grad()
 def evaluate(x: torch.Tensor, y: torch.Tensor, bf16: bool, batch_size: int = 500) -> float:
-    """Top-1 error in % on uint8 images (no augmentation, eval-mode BN)."""
-    model.eval()
+    """Top-1 error in % on uint8 images (no augmentation, eval-mode BN); each rank scores its
+    slice of the images with the plain model (no DDP), and the counts are summed."""
+    raw_model.eval()
+    n, (x, y) = len(x), (ddp.shard(x), ddp.shard(y))
     wrong = 0
     for i in range(0, len(x), batch_size):
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            logits = model(normalize(x[i : i + batch_size]))
-        wrong += (logits.argmax(1) != y[i : i + batch_size]).sum().item()
-    model.train()
-    return 100.0 * wrong / len(x)
+        with torch.autocast(ddp.device_type, dtype=torch.bfloat16, enabled=bf16):
+            logits = raw_model(normalize(x[i : i + batch_size].to(device)))
+        wrong += (logits.argmax(1).cpu() != y[i : i + batch_size]).sum().item()
+    raw_model.train()
+    (wrong,) = ddp.all_reduce(wrong)
+    return 100.0 * wrong / n
 
 
 # -----------------------------------------------------------------------------
@@ -171,26 +209,32 @@ for epoch in range(cfg.epochs):
     perm = rng.permutation(len(x_train))
     loss_sum, wrong, seen = 0.0, 0, 0
     for it in range(steps_per_epoch):
-        xb, yb = get_batch(perm[it * cfg.batch_size : (it + 1) * cfg.batch_size])
+        xb, yb = get_batch(perm[it * cfg.batch_size : (it + 1) * cfg.batch_size])  # this rank's
         lr = get_lr(step)
         for group in optimizer.param_groups:
             group["lr"] = lr
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
-            logits = model(xb)  # (B, 10)
+        with torch.autocast(ddp.device_type, dtype=torch.bfloat16, enabled=cfg.bf16):
+            logits = model(xb)  # (B / world_size, 10)
         loss = F.cross_entropy(logits.float(), yb, label_smoothing=cfg.label_smoothing)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
+        if step == 0 and cfg.ddp_check:  # different on each rank: each trains on its own slice
+            line = f"ddp_check rank {ddp.rank} first_loss {loss.item():.6f}\n"
+            sys.stdout.write(line)  # in one write: the ranks share stdout (print writes "\n" apart)
+            sys.stdout.flush()
         step += 1
         # train loss/error on the augmented batches, as the paper's Fig. 6 curves
         loss_sum += loss.item() * len(yb)
         wrong += (logits.argmax(1) != yb).sum().item()
         seen += len(yb)
-        if it % 100 == 0:
-            rate = seen / (time.time() - t_epoch)
+        if it % 100 == 0 and master:
+            rate = seen * ddp.world_size / (time.time() - t_epoch)
             print(f"epoch {epoch} it {it}/{steps_per_epoch} loss {loss.item():.3f} lr {lr:.4f} "
                   f"{rate:.0f} img/s", flush=True)  # fmt: skip
     t_train = time.time() - t_epoch
+    loss_sum, wrong, seen = ddp.all_reduce(loss_sum, wrong, seen)  # over all ranks
+    ddp.sync_buffers(raw_model)  # rank 0's BatchNorm statistics everywhere, before evaluating
     test_err = evaluate(x_test, y_test, bf16=cfg.bf16)
     row = {
         "epoch": epoch + 1, "train_loss": loss_sum / seen, "train_error": 100.0 * wrong / seen,
@@ -198,29 +242,49 @@ for epoch in range(cfg.epochs):
         "seconds": time.time() - t_epoch, "images_per_second": seen / t_train,
     }  # fmt: skip
     log["epochs"].append(row)
-    print(json.dumps(row), flush=True)
-    (out_dir / "training_log.json").write_text(json.dumps(log, indent=1))
+    if master:
+        print(json.dumps(row), flush=True)
+        (out_dir / "training_log.json").write_text(json.dumps(log, indent=1))
 
 # -----------------------------------------------------------------------------
 # 5) final evaluation in fp32 (how the app runs the model), save, model card
 total_minutes = (time.time() - t_start) / 60
+cpu = platform.processor() or platform.machine()
+hardware = f"{cpu}, torch {torch.__version__}, {cfg.threads} thread(s)"
+if ddp.device_type == "cuda":
+    hardware = f"{ddp.world_size} x {torch.cuda.get_device_name()}, torch {torch.__version__}"
+elif ddp.ddp:
+    hardware += f" x {ddp.world_size} processes"
 final = {
     "test_error_jpeg10k": evaluate(x_test, y_test, bf16=False),
     "test_error_lossless1k": evaluate(x_test1k, y_test1k, bf16=False),
     "test_error_jpeg10k_bf16": evaluate(x_test, y_test, bf16=True),
     "train_minutes": total_minutes,
-    "hardware": f"{platform.processor() or platform.machine()}, torch {torch.__version__}, "
-    f"{cfg.threads} thread(s)",
+    "hardware": hardware,
 }
 log["final"] = final
+if cfg.ddp_check:  # identical on every rank, and not the initial weights
+    sys.stdout.write(f"ddp_check rank {ddp.rank} init_sha256 {init_sha} "
+                     f"final_sha256 {state_sha256(raw_model)}\n")  # fmt: skip
+    sys.stdout.flush()
+ddp.cleanup()
+if not master:
+    sys.exit(0)
 print(json.dumps(final), flush=True)
 (out_dir / "training_log.json").write_text(json.dumps(log, indent=1))
 
-model = model.to(memory_format=torch.contiguous_format)
+model = raw_model.cpu().to(memory_format=torch.contiguous_format)
 model.save_pretrained(out_dir)
 n_params = count_params(model)
 err10k, err1k = final["test_error_jpeg10k"], final["test_error_lossless1k"]
 err10k_bf16 = final["test_error_jpeg10k_bf16"]
+if cfg.schedule == "step":
+    lr_text = f"lr {cfg.lr} divided by 10 at iterations {cfg.milestones}"
+    lr_text += f" (linear warm-up {cfg.warmup_epochs} epochs)" if cfg.warmup_epochs else ""
+else:
+    lr_text = f"one-cycle lr (warm-up {cfg.warmup_epochs} epochs to {cfg.lr}, cosine to 0)"
+sgd, precision = "SGD Nesterov" if cfg.nesterov else "SGD", "bf16 autocast" if cfg.bf16 else "fp32"
+machine_note = " (a shared 2-core machine)" if device == "cpu" and not ddp.ddp else ""
 card = f"""---
 library_name: paper-gallery
 license: apache-2.0
@@ -254,15 +318,15 @@ small (a 1% difference is 10 images). bf16-autocast inference on the 10k set: {e
 {command}
 ```
 
-Training split only (50,000 images), {cfg.epochs} epochs, batch {cfg.batch_size}, SGD Nesterov
-momentum {cfg.momentum}, one-cycle lr (warm-up {cfg.warmup_epochs} epochs to {cfg.lr}, cosine to 0),
+Training split only (50,000 images), {cfg.epochs} epochs, batch {cfg.batch_size}, {sgd}
+momentum {cfg.momentum}, {lr_text},
 weight decay {cfg.weight_decay} (not on BN/bias), label smoothing {cfg.label_smoothing}, the paper's
 4-px pad + random crop + flip, and {cfg.jpeg_p:.0%} of the training images shown
-JPEG-q{cfg.jpeg_quality} re-encoded (to match the lossy test copy). bf16 autocast, channels_last,
+JPEG-q{cfg.jpeg_quality} re-encoded (to match the lossy test copy). {precision}, channels_last,
 seed {cfg.seed}. The paper trains 164 epochs with step decay and weight decay 1e-4.
 Per-epoch train loss/error, test error, lr and seconds are in `training_log.json`.
 
-Training time: {total_minutes:.1f} minutes on {final["hardware"]} (a shared 2-core machine).
+Training time: {total_minutes:.1f} minutes on {final["hardware"]}{machine_note}.
 Weights are stored in fp32 (safetensors).
 """
 (out_dir / "README.md").write_text(card)

@@ -3,6 +3,8 @@
     OMP_NUM_THREADS=1 .venv/bin/python training/transformer.py       # the recipe in TrainConfig
     OMP_NUM_THREADS=1 .venv/bin/python training/transformer.py --epochs 1 --limit_train 2000 \
         --out_dir /tmp/smoke                                                 # a smoke run
+    torchrun --standalone --nproc_per_node 8 training/transformer.py --arch base \
+        --data_dir DIR ...                       # several GPUs (README: WMT-size runs)
 
 Data: Multi30k task 1 (../shared/data/multi30k): train (29,000 pairs) for training, val (1,014)
 for model selection (greedy BLEU after every epoch), test_2016_flickr and test_2017_flickr
@@ -22,6 +24,12 @@ Recipe vs the paper (§5: WMT, 4.5 M pairs, base model, 100k steps of ~25k+25k t
   vs 8.5400); the saved weights are fp16 and the reported BLEU is computed from them, in fp32.
 Writes into `out_dir`: config.json + model.safetensors (save_pretrained), tokenizer.json,
 training_log.json and the model card README.md.
+
+Uses a GPU when there is one; under torchrun, DistributedDataParallel (training/distributed.py):
+every rank builds the same batches (same seed) and takes its slice of each, so `max_tokens` is
+per optimizer step over all ranks; rank 0 trains the tokenizer and hands it to the others; every
+rank runs the per-epoch validation (same weights, same result) and rank 0 alone selects, scores
+and writes the checkpoint.
 """
 
 import gzip
@@ -40,17 +48,20 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 from training.common import config_from_args, fp16_roundtrip, save_fp16  # noqa: E402
+from training.distributed import setup  # noqa: E402
 from models.transformer import (
     BOS,
     PAD,
     PRESETS,
     Transformer,
+    beam_search,
     count_params,
+    encode_batch,
+    greedy_decode,
     label_smoothed_loss,
     load_tokenizer,
     lr_rate,
     train_tokenizer,
-    translate_batch,
 )
 
 
@@ -134,10 +145,11 @@ def collate(idx: list[int], src_ids, tgt_ids) -> tuple[torch.Tensor, torch.Tenso
 def evaluate_loss(model, batches, src_ids, tgt_ids, cfg: TrainConfig) -> float:
     """Mean NLL per target token (no smoothing, no dropout)."""
     model.eval()
+    device = next(model.parameters()).device
     total, n = 0.0, 0
     for idx in batches:
-        src, tgt_in, tgt_out = collate(idx, src_ids, tgt_ids)
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+        src, tgt_in, tgt_out = (t.to(device) for t in collate(idx, src_ids, tgt_ids))
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.bf16):
             logits = model(src, tgt_in).logits
         _, nll = label_smoothed_loss(logits, tgt_out, 0.0)
         k = int((tgt_out != PAD).sum())
@@ -150,9 +162,26 @@ def bleu(
 ) -> float:
     """sacreBLEU (default: 13a tokenization, cased) of detokenized output against raw references."""
     model.eval()
-    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-        hyps = translate_batch(model, tokenizer, src, beam=beam, alpha=alpha)
+    device = next(model.parameters()).device
+    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
+        hyps = translate(model, tokenizer, src, beam=beam, alpha=alpha)
     return sacrebleu.corpus_bleu(hyps, [refs]).score
+
+
+@torch.no_grad()
+def translate(model, tokenizer, texts: list[str], beam: int, alpha: float, batch_size: int = 64):
+    """models.transformer.translate_batch, with each batch of sources moved to the model's device
+    (translate_batch encodes on the CPU, where the app runs)."""
+    device = next(model.parameters()).device
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # by length, for speed
+    out: list[str] = [""] * len(texts)
+    for s in range(0, len(order), batch_size):
+        idx = order[s : s + batch_size]
+        src = encode_batch(tokenizer, [texts[i] for i in idx], model.config.pad_id).to(device)
+        dec = greedy_decode(model, src) if beam == 1 else beam_search(model, src, beam, alpha)
+        for i, text in zip(idx, tokenizer.decode_batch(dec.tokens)):
+            out[i] = text
+    return out
 
 
 def bleu_signature() -> str:
@@ -169,11 +198,14 @@ def main() -> None:
     cfg = parse_args()
     if cfg.eval_only:
         return evaluate_only(cfg)
+    ddp = setup()  # one process, or one of torchrun's: rank, world_size, device
+    master, device = ddp.is_master, ddp.device  # rank 0 prints, selects and writes files
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
-    rng = random.Random(cfg.seed)
+    rng = random.Random(cfg.seed)  # the same on every rank: the same batches, sliced by rank
     out_dir = Path(cfg.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if master:
+        out_dir.mkdir(parents=True, exist_ok=True)
     t_start = time.time()
 
     # 1) data and the joint BPE vocabulary, learnt on the training split of both languages
@@ -183,11 +215,16 @@ def main() -> None:
     )
     if cfg.limit_train:
         train_en, train_de = train_en[: cfg.limit_train], train_de[: cfg.limit_train]
-    tokenizer = train_tokenizer(train_en + train_de, vocab_size=cfg.vocab_size)
-    tokenizer.save(str(out_dir / "tokenizer.json"))
-    tokenizer = load_tokenizer(out_dir)  # from now on exactly what ships
+    if master:
+        tokenizer = train_tokenizer(train_en + train_de, vocab_size=cfg.vocab_size)
+        tokenizer.save(str(out_dir / "tokenizer.json"))
+        tokenizer = load_tokenizer(out_dir)  # from now on exactly what ships
+    if ddp.ddp:  # rank 0's vocabulary on every rank (no shared file system needed)
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_str(ddp.from_master(tokenizer.to_str() if master else None))
     evalsets = {}
-    for split in ("val", "test_2016_flickr", "test_2017_flickr"):
+    for split in dict.fromkeys(["val", *cfg.eval_splits.split(",")]):  # other data: other names
         en, de = read_lines(cfg.data_dir, split, "en"), read_lines(cfg.data_dir, split, "de")
         n = cfg.limit_eval or len(en)
         evalsets[split] = (en[:n], de[:n])
@@ -200,13 +237,17 @@ def main() -> None:
     val_batches = make_batches(val_src, val_tgt, 4000, random.Random(0))
     n_tgt_tokens = sum(map(len, tgt_ids))
     per_sentence = n_tgt_tokens / len(tgt_ids)
-    print(f"train {len(src_ids)} pairs, {n_tgt_tokens} target tokens ({per_sentence:.1f} a "
-          f"sentence), vocab {tokenizer.get_vocab_size()}")  # fmt: skip
+    if master:
+        print(f"train {len(src_ids)} pairs, {n_tgt_tokens} target tokens ({per_sentence:.1f} a "
+              f"sentence), vocab {tokenizer.get_vocab_size()}, world_size {ddp.world_size}, "
+              f"device {device}")  # fmt: skip
 
     # 2) model and optimiser (§5.3)
     mcfg = replace(PRESETS[cfg.arch], vocab_size=tokenizer.get_vocab_size(), dropout=cfg.dropout)
-    model = Transformer(mcfg)
-    print(f"{cfg.arch}: {count_params(model) / 1e6:.2f} M parameters, {mcfg}")
+    raw_model = Transformer(mcfg).to(device)  # for evaluating and saving
+    model = ddp.wrap(raw_model)  # DDP under torchrun: gradients averaged over the ranks
+    if master:
+        print(f"{cfg.arch}: {count_params(raw_model) / 1e6:.2f} M parameters, {mcfg}")
     opt = torch.optim.Adam(model.parameters(), lr=1.0, betas=(cfg.beta1, cfg.beta2), eps=cfg.eps)
     sched = torch.optim.lr_scheduler.LambdaLR(  # LambdaLR multiplies lr=1.0 by Eq. (3)
         opt, lambda i: lr_rate(i + 1, mcfg.d_model, cfg.warmup, cfg.lr_factor)
@@ -219,9 +260,12 @@ def main() -> None:
         model.train()
         t0, tokens, loss_sum = time.time(), 0, 0.0
         batches = make_batches(src_ids, tgt_ids, cfg.max_tokens, rng)
+        if ddp.ddp:  # every rank needs at least one pair of each batch
+            batches = [b for b in batches if len(b) >= ddp.world_size]
         for bi, idx in enumerate(batches):
-            src, tgt_in, tgt_out = collate(idx, src_ids, tgt_ids)
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
+            idx = ddp.shard(idx)  # this rank's pairs of the batch
+            src, tgt_in, tgt_out = (t.to(device) for t in collate(idx, src_ids, tgt_ids))
+            with torch.autocast(ddp.device_type, dtype=torch.bfloat16, enabled=cfg.bf16):
                 logits = model(src, tgt_in).logits  # (B, T, V)
             loss, _ = label_smoothed_loss(logits, tgt_out, cfg.label_smoothing)
             opt.zero_grad(set_to_none=True)
@@ -231,32 +275,40 @@ def main() -> None:
             step += 1
             k = int((tgt_out != PAD).sum())
             tokens, loss_sum = tokens + k, loss_sum + loss.detach().item() * k
-            if bi % 50 == 0:
-                tok_s = tokens / max(time.time() - t0, 1e-9)
+            if bi % 50 == 0 and master:
+                tok_s = tokens * ddp.world_size / max(time.time() - t0, 1e-9)
                 print(f"  epoch {epoch} batch {bi}/{len(batches)} loss {loss.detach().item():.3f} "
                       f"lr {sched.get_last_lr()[0]:.2e} {tok_s:.0f} tok/s", flush=True)  # fmt: skip
         train_s = time.time() - t0
-        val_loss = evaluate_loss(model, val_batches, val_src, val_tgt, cfg)
-        val_bleu = bleu(model, tokenizer, *evalsets["val"], beam=1, alpha=0.0, bf16=cfg.bf16)
+        tokens, loss_sum = ddp.all_reduce(tokens, loss_sum)  # over all ranks
+        # every rank validates (identical weights: the same numbers), with the plain model
+        val_loss = evaluate_loss(raw_model, val_batches, val_src, val_tgt, cfg)
+        val_bleu = bleu(raw_model, tokenizer, *evalsets["val"], beam=1, alpha=0.0, bf16=cfg.bf16)
         row = {"epoch": epoch, "step": step, "train_loss": loss_sum / tokens, "val_loss": val_loss,
                "val_ppl": math.exp(val_loss), "val_bleu_greedy": val_bleu,
                "lr": sched.get_last_lr()[0], "train_tok_per_s": tokens / train_s,
                "seconds": time.time() - t0, "train_seconds": train_s}  # fmt: skip
         log.append(row)
-        print(json.dumps(row), flush=True)
-        state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        recent = (recent + [state])[-cfg.average_last :]
-        if val_bleu > best["bleu"]:
-            best = {"bleu": val_bleu, "epoch": epoch, "state": state}
-            save_fp16(model, tokenizer, out_dir)  # so an interrupted run still leaves its best
-        (out_dir / "training_log.json").write_text(json.dumps({"epochs": log}, indent=1))
+        if master:
+            print(json.dumps(row), flush=True)
+            state = {k: v.detach().clone() for k, v in raw_model.state_dict().items()}
+            recent = (recent + [state])[-cfg.average_last :]
+            if val_bleu > best["bleu"]:
+                best = {"bleu": val_bleu, "epoch": epoch, "state": state}
+                save_fp16(raw_model, tokenizer, out_dir)  # so an interrupted run leaves its best
+            (out_dir / "training_log.json").write_text(json.dumps({"epochs": log}, indent=1))
         # the safety net: stop if one more epoch (as long as this one) would pass the budget
-        if cfg.max_minutes and (time.time() - t_start + row["seconds"]) / 60 > cfg.max_minutes:
-            print(
-                f"stopping after epoch {epoch}: another would pass --max_minutes {cfg.max_minutes}"
-            )
+        over = (time.time() - t_start + row["seconds"]) / 60 > cfg.max_minutes
+        if cfg.max_minutes and ddp.from_master(over):  # rank 0's clock decides for every rank
+            if master:
+                print(f"stopping after epoch {epoch}: another would pass --max_minutes "
+                      f"{cfg.max_minutes}")  # fmt: skip
             break
     train_minutes = (time.time() - t_start) / 60
+    ddp.cleanup()  # from here on rank 0 alone: selection, scoring, files
+    if not master:
+        return
+    model = raw_model
 
     # 4) model selection on val (greedy BLEU): best single epoch vs the average of the last k
     choice = {"name": f"epoch {best['epoch']}", "state": best["state"], "val_bleu": best["bleu"]}
@@ -276,22 +328,30 @@ def main() -> None:
     scores = {"selected": choice["name"], "val_bleu_greedy_at_selection": choice["val_bleu"]}
     scores.update(score_splits(model, tokenizer, evalsets, cfg))
     summary = {
-        "command": "OMP_NUM_THREADS=1 .venv/bin/python " + " ".join(sys.argv),
+        "command": ddp.launcher("OMP_NUM_THREADS=1 .venv/bin/python") + " " + " ".join(sys.argv),
         "train_config": asdict(cfg),
         "model_config": asdict(mcfg),
         "num_params": count_params(model),
         "train_pairs": len(src_ids),
         "train_minutes": train_minutes,
         "total_minutes": (time.time() - t_start) / 60,
-        "hardware": f"{platform.processor() or platform.machine()}, {cfg.threads} thread(s), "
-                    f"torch {torch.__version__}",
+        "hardware": hardware(ddp, cfg),
         "bleu": {"beam": cfg.beam, "alpha": cfg.alpha, "sacrebleu": sacrebleu.__version__,
                  "signature": bleu_signature(), **scores},
         "epochs": log,
     }  # fmt: skip
     (out_dir / "training_log.json").write_text(json.dumps(summary, indent=1))
-    write_card(out_dir, summary)
+    if "test_2016_flickr_bleu" in summary["bleu"]:  # the card is written for Multi30k
+        write_card(out_dir, summary)
     print(json.dumps({k: v for k, v in summary.items() if k != "epochs"}, indent=1))
+
+
+def hardware(ddp, cfg: TrainConfig) -> str:
+    if ddp.device_type == "cuda":
+        return f"{ddp.world_size} x {torch.cuda.get_device_name()}, torch {torch.__version__}"
+    procs = f" x {ddp.world_size} processes" if ddp.ddp else ""
+    return (f"{platform.processor() or platform.machine()}, {cfg.threads} thread(s){procs}, "
+            f"torch {torch.__version__}")  # fmt: skip
 
 
 def score_splits(model, tokenizer, evalsets: dict, cfg: TrainConfig) -> dict:
@@ -336,7 +396,8 @@ def evaluate_only(cfg: TrainConfig) -> None:
         "epochs": log,
     }  # fmt: skip
     (out_dir / "training_log.json").write_text(json.dumps(summary, indent=1))
-    write_card(out_dir, summary)
+    if "test_2016_flickr_bleu" in summary["bleu"]:  # the card is written for Multi30k
+        write_card(out_dir, summary)
     print(json.dumps({k: v for k, v in summary.items() if k != "epochs"}, indent=1))
 
 
