@@ -6,6 +6,15 @@ import os
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
+# glibc gives threads that allocate their own malloc arenas (up to 8 per core); with gradio's worker
+# threads that fragments memory and RSS creeps up under many users. Two arenas keep it flat.
+try:
+    import ctypes
+
+    ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX = 2 (same as MALLOC_ARENA_MAX=2)
+except (OSError, AttributeError):  # not glibc: nothing to do
+    pass
+
 import gradio as gr  # noqa: E402
 
 from demos import bert, gan, home, lecture, plots, resnet, transformer  # noqa: E402

@@ -5,10 +5,13 @@
 Starts `python app.py` (HF_HUB_OFFLINE=1, 2 threads) on a free loopback port, then `--users`
 threads, each with its own gradio_client, loop over a mix of all tabs' endpoints (with 1 in 10
 calls a live-training run) until `--seconds` have passed. Reports calls, errors, p50/p95 per
-endpoint, the server's RSS at the start (every model loaded and each live run made once, short) and
-the end (target: growth < 10%) with a sample every 10 s in between, and for the live
+endpoint, the server's RSS at the start and the end (target: growth < 10%) with a sample every
+10 s in between, and for the live
 runs the largest queue position a user saw (they share one slot: `concurrency_id="live-training"`,
 so the CPU is not overloaded; the page shows the position while waiting). Targets: 0 errors.
+The start is after every model is loaded, each live run made once (short) and `--warmup` seconds
+of the same users without live runs: what a server allocates once (gradio's worker threads, their
+malloc arenas, caches) is then apart from growth under load; both RSS values are printed.
 Bounded: at most `--users` threads, `--seconds` plus the calls in flight.
 """
 
@@ -56,13 +59,23 @@ def _sample_rss(pid: int, stop: float, out: list) -> None:
         time.sleep(10)
 
 
-def user(url: str, stop: float, stats: dict, lock: threading.Lock, defaults: dict, seed: int) -> None:
+def user(url: str, stop: float, stats: dict, lock: threading.Lock, defaults: dict, seed: int,
+         live_share: float = 0.1) -> None:
     from gradio_client import Client
 
     rnd = random.Random(seed)
-    client = Client(url, verbose=False)
+    client = None
+    while client is None and time.monotonic() < stop:  # a busy server may be slow to send its config
+        try:
+            client = Client(url, verbose=False)
+        except Exception as e:  # counted: a user who cannot even open the page is an error
+            with lock:
+                stats["(connect)"]["ms"].append(0.0)
+                stats["(connect)"]["errors"].append(f"{type(e).__name__}: {str(e)[:160]}")
+    if client is None:
+        return
     while time.monotonic() < stop:
-        live = rnd.random() < 0.1
+        live = rnd.random() < live_share
         name, make = rnd.choice(LIVE if live else MIX)
         t0 = time.perf_counter()
         rank = 0
@@ -92,6 +105,8 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=120)
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "load.json")
+    ap.add_argument("--warmup", type=float, default=30,
+                    help="seconds of the same users (no live runs) before the start RSS is read")
     args = ap.parse_args()
     from gradio_client import Client
 
@@ -107,8 +122,19 @@ def main() -> None:
                         for name, _ in MIX if name in api}  # fmt: skip
             for name, make in MIX:  # every model loaded before the clock starts
                 warm.predict(*(make() if make else ()), api_name=name, **({} if make else defaults[name]))
-            for name, args in WARM_LIVE:  # and the live runs' first allocations (short runs)
-                warm.predict(*args, api_name=name)
+            for name, live_args in WARM_LIVE:  # and the live runs' first allocations (short runs)
+                warm.predict(*live_args, api_name=name)
+            rss_loaded = rss_mb(proc.pid)
+            # one-time growth (gradio's worker threads, their malloc arenas, caches) vs growth under
+            # load: the same users without live runs for --warmup seconds, then the start RSS
+            warm_stats: dict = defaultdict(lambda: {"ms": [], "errors": [], "max_rank": 0})
+            warm_stop = time.monotonic() + args.warmup
+            warmers = [threading.Thread(target=user, args=(url, warm_stop, warm_stats, threading.Lock(), defaults, 1000 + i, 0.0),
+                                        daemon=True) for i in range(args.users if args.warmup > 0 else 0)]  # fmt: skip
+            for th in warmers:
+                th.start()
+            for th in warmers:
+                th.join(timeout=args.warmup + 120)
             rss0 = rss_mb(proc.pid)
             timeline = []  # (seconds, RSS MB) every 10 s: growth that levels off vs a leak
             sampler = threading.Thread(target=_sample_rss, args=(proc.pid, time.monotonic() + args.seconds, timeline),
@@ -129,6 +155,8 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(10)
+            log = Path(tempfile.gettempdir()) / "paper-gallery-load-app.log"  # the server's output, for errors
+            log.write_text((Path(d) / "app.log").read_text(errors="replace"))
     rows = {n: {"calls": len(s["ms"]), "errors": len(s["errors"]), "p50_ms": round(pct(s["ms"], 50)),
                 "p95_ms": round(pct(s["ms"], 95)), "max_queue_position": s["max_rank"],
                 "first_error": s["errors"][0] if s["errors"] else None}
@@ -138,6 +166,8 @@ def main() -> None:
     all_ms = [m for s in stats.values() for m in s["ms"]]
     summary = {"users": args.users, "seconds": round(wall, 1), "calls": total, "errors": errors,
                "p50_ms": round(pct(all_ms, 50)), "p95_ms": round(pct(all_ms, 95)),
+               "rss_models_loaded_mb": round(rss_loaded), "warmup_s": args.warmup,
+               "warmup_errors": sum(len(s["errors"]) for s in warm_stats.values()),
                "rss_start_mb": round(rss0), "rss_end_mb": round(rss1),
                "rss_growth_pct": round(100 * (rss1 - rss0) / rss0, 1), "rss_timeline_mb": timeline,
                "endpoints": rows}  # fmt: skip
@@ -145,7 +175,10 @@ def main() -> None:
     print(f"{args.users} users, {summary['seconds']} s: {total} calls, {errors} errors (target 0); "
           f"p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms; RSS {summary['rss_start_mb']} → "
           f"{summary['rss_end_mb']} MB ({summary['rss_growth_pct']:+.1f}%, target < +10%)")  # fmt: skip
+    print(f"RSS with every model loaded {summary['rss_models_loaded_mb']} MB; after a {args.warmup:.0f} s warm-up "
+          f"of the same users (no live runs, {summary['warmup_errors']} errors) {summary['rss_start_mb']} MB")
     print("RSS every 10 s (s: MB): " + ", ".join(f"{t}: {mb}" for t, mb in timeline))
+    print(f"server log: {log}")
     print(f"{'endpoint':<26} {'calls':>6} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'max queue pos':>14}")
     for n, r in rows.items():
         print(f"{n:<26} {r['calls']:>6} {r['errors']:>6} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['max_queue_position']:>14}"
