@@ -127,7 +127,7 @@ def call(client, name: str, params: list[dict], stream_first: bool = False) -> f
 def ratios() -> list[dict]:
     """Run the three module-vs-reference benchmarks; keep the ratio lines they print."""
     rows = []
-    for script, args in (("bench/resnet.py", []), ("bench/transformer.py", ["--marian"]), ("bench/bert.py", [])):
+    for script, args in (("bench/resnet.py", ["--no-live"]), ("bench/transformer.py", ["--marian"]), ("bench/bert.py", [])):
         out = subprocess.run([sys.executable, script, *args], cwd=ROOT, capture_output=True, text=True,
                              env={**os.environ, "HF_HUB_OFFLINE": "1"})  # fmt: skip
         found = False
