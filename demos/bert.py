@@ -18,6 +18,7 @@ import gradio as gr
 import numpy as np
 import torch
 
+from demos import lecture
 from demos.checks import fresh_file, whole_number
 from demos.i18n import register, t, text
 from demos.plots import OKABE_ITO, _font, heatmap_image
@@ -48,6 +49,11 @@ NSP_EXAMPLES = [
     ("The ship left the harbour at dawn.", "He had never liked the taste of tea."),
 ]
 ATTN_EXAMPLE = ("The cat sat on the mat.", "It was very happy.")
+ANATOMY_EXAMPLE = ("The cat sat on the mat.", "It was unbelievably comfortable.")
+MASKING_EXAMPLE = "The old man walked slowly down the long road towards the village church."
+# Table 6 (model-size ablation): (L, H, A) and the paper's #params where §3 gives them (BASE, LARGE)
+TABLE6 = [(3, 768, 12, None), (6, 768, 3, None), (6, 768, 12, None), (12, 768, 12, 110e6), (12, 1024, 16, None),
+          (24, 1024, 16, 340e6)]  # fmt: skip
 
 
 def _lang(choice: str | None) -> str:
@@ -398,6 +404,15 @@ def _head_svg(tokens: list[str], maps: np.ndarray, head, q: int | None) -> str:
             f"{''.join(lines)}{''.join(words)}</svg></div>")  # fmt: skip
 
 
+def attention_views(sentence_a, sentence_b="", layer=1, head="all", en_layer=1, en_head="mean",
+                    weights=DEFAULT_WEIGHTS, lang_choice="English"):  # fmt: skip
+    """Everything the attention sub-tab shows, at once: when a preset or a link opens it (private)."""
+    return (token_choices(sentence_a, sentence_b, weights, lang_choice),
+            *head_view(sentence_a, sentence_b, layer, head, "all", weights, lang_choice),
+            *model_view(sentence_a, sentence_b, weights, lang_choice),
+            *enlarge(sentence_a, sentence_b, en_layer, en_head, weights, lang_choice))  # fmt: skip
+
+
 def model_view(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang_choice="English"):
     """All layers x heads as thumbnails (rows = layers, columns = heads); heads that soak up most
     of their attention on [CLS]/[SEP] are framed. Returns the image, a summary and a PNG file."""
@@ -560,6 +575,12 @@ def paper_check(weights=DEFAULT_WEIGHTS, lang_choice="English"):
                      f"{B.params_formula(cfg):,}", "—", "—", text("bert_why_loaded", lang).format(V=cfg.vocab_size)])  # fmt: skip
     except gr.Error as e:
         notice = str(e)
+    for L, H, A, paper in TABLE6:  # the model-size ablation: 4H feed-forward, 30,522 pieces
+        cfg = B.BertConfig(L=L, H=H, A=A, d_ff=4 * H)
+        ours = _count_size(L, H, A)
+        rows.append([text("bert_table6_row", lang).format(L=L, H=H, A=A), f"{ours:,}", f"{B.params_formula(cfg):,}",
+                     f"{paper / 1e6:.0f} M" if paper else "—", f"{100 * (ours - paper) / paper:+.1f}%" if paper else "—",
+                     text("bert_why_table6", lang)])  # fmt: skip
     r = measured_masking_rates()
     md = text("bert_rates_md", lang).format(n=r["n"], chosen=100 * r["chosen"], mask=100 * r["mask"],
                                             random=100 * r["random"], kept=100 * r["kept"])  # fmt: skip
@@ -570,6 +591,11 @@ def paper_check(weights=DEFAULT_WEIGHTS, lang_choice="English"):
 @functools.cache
 def _count(preset: str) -> int:
     return B.count_params(B.PRESETS[preset])
+
+
+@functools.cache
+def _count_size(L: int, H: int, A: int) -> int:
+    return B.count_params(B.BertConfig(L=L, H=H, A=A, d_ff=4 * H))
 
 
 def pretraining_scores(lang: str) -> str:
@@ -708,8 +734,8 @@ EN = {
     "bert_check_intro": (
         "The paper's sizes counted from our module (BertModel: embeddings, encoder, pooler; the MLM "
         "and NSP heads excluded, as in the usual 110 M / 340 M), the rough formula "
-        "V·H + L·12H², the masking rates measured from our masking function, and the embedded "
-        "model's pre-training scores."
+        "V·H + L·12H², the six sizes of the model-size ablation (Table 6), the masking rates measured "
+        "from our masking function, and the embedded model's pre-training scores."
     ),
     "bert_check_go": "Check",
     "bert_col_model": "model",
@@ -723,6 +749,16 @@ EN = {
         "and 2 segment embeddings, biases, LayerNorms and the pooler; the paper rounds."
     ),
     "bert_loaded": "loaded model (L={L}, H={H}, A={A})",
+    "bert_table6_row": "Table 6: L={L}, H={H}, A={A}",
+    "bert_why_table6": (
+        "A size of the model-size ablation (Table 6), counted from our module with a 4H feed-forward and "
+        "30,522 pieces; the paper gives #params only for BASE and LARGE. Its LM perplexity and dev "
+        "accuracies need each size pre-trained and fine-tuned: not reproduced here."
+    ),
+    "bert_fig1_mlm": "Fig. 1 — pre-training (1/2): the masked LM hides 15% of the tokens (80/10/10)",
+    "bert_fig1_nsp": "Fig. 1 — pre-training (2/2): next sentence prediction from [CLS]",
+    "bert_fig2": "Fig. 2 — the input representation: token + segment + position embeddings",
+    "bert_table6": "Table 6 — model sizes (L, H, A): parameters counted from our module",
     "bert_why_loaded": "the model in use; vocabulary {V:,} pieces",
     "bert_rates_md": (
         "**Masking rates measured** from `mask_tokens` over {n:,} chosen tokens: chosen {chosen:.2f}% of "
@@ -859,7 +895,8 @@ ZH = {
     "bert_heat_axes": "行 = 查询（发出注意力的词元），列 = 键（被关注的词元）；颜色相对于最大权重；鼠标悬停单元格可看数值。",
     "bert_check_intro": (
         "由我们的模块数出论文中两种规模的参数量（BertModel：嵌入、编码器、池化层；与通常所说的 110M / 340M 一样"
-        "不含 MLM 和 NSP 头），粗略公式 V·H + L·12H²，由我们的掩码函数实测的掩码比例，以及内置模型的预训练成绩。"
+        "不含 MLM 和 NSP 头），粗略公式 V·H + L·12H²，模型规模消融实验（表 6）的六种规模，由我们的掩码函数实测的掩码比例，"
+        "以及内置模型的预训练成绩。"
     ),
     "bert_check_go": "核对",
     "bert_col_model": "模型",
@@ -870,6 +907,15 @@ ZH = {
     "bert_col_why": "原因",
     "bert_why_params": "bert-base/large-uncased 的精确参数量（词表 30,522）；公式未计入 512 个位置嵌入和 2 个句段嵌入、偏置、LayerNorm 和池化层；论文取了整数。",
     "bert_loaded": "当前模型（L={L}, H={H}, A={A}）",
+    "bert_table6_row": "表 6：L={L}, H={H}, A={A}",
+    "bert_why_table6": (
+        "模型规模消融实验（表 6）中的一种规模，由我们的模块统计（前馈层 4H，词表 30,522）；论文只给出了 BASE 和 LARGE "
+        "的参数量。表中的语言模型困惑度和开发集准确率需要对每种规模预训练并微调：此处不复现。"
+    ),
+    "bert_fig1_mlm": "图 1 — 预训练（1/2）：掩码语言模型遮住 15% 的词元（80/10/10）",
+    "bert_fig1_nsp": "图 1 — 预训练（2/2）：由 [CLS] 做下一句预测",
+    "bert_fig2": "图 2 — 输入表示：词元嵌入 + 句段嵌入 + 位置嵌入",
+    "bert_table6": "表 6 — 模型规模（L, H, A）：由我们的模块统计的参数量",
     "bert_why_loaded": "正在使用的模型；词表 {V:,} 个子词",
     "bert_rates_md": (
         "**实测掩码比例**（`mask_tokens`，共 {n:,} 个被选词元）：选中真实词元的 {chosen:.2f}%（论文 15%）；其中 "
@@ -903,11 +949,25 @@ register(EN, ZH)
 # The tab
 # ---------------------------------------------------------------------------------------------
 
+# Lecture mode: the paper's figures, one click (or ?tab=bert&preset=fig2) each
+FIGURES = {
+    "fig1_mlm": lecture.Preset("bert_fig1_mlm", {"view": "bert-masking", "mask_text": MASKING_EXAMPLE, "mask_seed": 0}),
+    "fig1_nsp": lecture.Preset("bert_fig1_nsp", {"view": "bert-nsp", "nsp_a": NSP_EXAMPLES[0][0],
+                                                 "nsp_b": NSP_EXAMPLES[0][1]}),
+    "fig2": lecture.Preset("bert_fig2", {"view": "bert-anatomy", "anat_a": ANATOMY_EXAMPLE[0],
+                                         "anat_b": ANATOMY_EXAMPLE[1]}),
+    "table6": lecture.Preset("bert_table6", {"view": "bert-check"}),
+}  # fmt: skip
+# Table 6's view (the paper check: loads the embedded model, counts every size, measures the masking
+# rates), computed once by app.py after start-up so that the preset opens at once.
+WARM = [(paper_check, (DEFAULT_WEIGHTS, "English"))]
+
 
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("bert_claim"))
+    figures = lecture.picker(FIGURES)
     weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("bert_weights"), elem_id="bert-weights")
-    with gr.Tabs():
+    with gr.Tabs() as views:
         with gr.Tab(t("bert_sub_fill"), id="bert-fill"):
             gr.Markdown(t("bert_fill_intro"))
             with gr.Row():
@@ -923,8 +983,8 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
         with gr.Tab(t("bert_sub_anatomy"), id="bert-anatomy"):
             gr.Markdown(t("bert_anatomy_intro"))
             with gr.Row():
-                an_a = gr.Textbox("The cat sat on the mat.", label=t("bert_sentence_a"), max_length=MAX_CHARS)
-                an_b = gr.Textbox("It was unbelievably comfortable.", label=t("bert_sentence_b"), max_length=MAX_CHARS)
+                an_a = gr.Textbox(ANATOMY_EXAMPLE[0], label=t("bert_sentence_a"), max_length=MAX_CHARS)
+                an_b = gr.Textbox(ANATOMY_EXAMPLE[1], label=t("bert_sentence_b"), max_length=MAX_CHARS)
             an_go = gr.Button(t("bert_anatomy_go"), variant="primary")
             fig2 = gr.HTML(elem_id="bert-fig2")
             an_table = gr.Dataframe(headers=["position", "piece", "id", "segment"], label=t("bert_anatomy_table"),
@@ -933,8 +993,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
         with gr.Tab(t("bert_sub_masking"), id="bert-masking"):
             gr.Markdown(t("bert_masking_intro"))
             with gr.Row():
-                mk_text = gr.Textbox("The old man walked slowly down the long road towards the village church.",
-                                     label=t("bert_sentence"), max_length=MAX_CHARS, scale=4)  # fmt: skip
+                mk_text = gr.Textbox(MASKING_EXAMPLE, label=t("bert_sentence"), max_length=MAX_CHARS, scale=4)
                 mk_seed = gr.Number(0, label=t("bert_seed"), precision=0, minimum=0, scale=1)
             mk_go = gr.Button(t("bert_masking_go"), variant="primary")
             mk_html = gr.HTML(elem_id="bert-masked")
@@ -983,6 +1042,23 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
             check = gr.Dataframe(headers=["model", "ours", "V·H + L·12H²", "paper", "gap", "why"],
                                  interactive=False, wrap=True)  # fmt: skip
             check_md = gr.Markdown(elem_id="bert-check-md")
+
+    # Deep links (demos/lecture.py): ?tab=bert&fill=The [MASK] is red., ?tab=bert&preset=fig2, ...
+    for key, component in [("view", views), ("fill", sentence), ("anat_a", an_a), ("anat_b", an_b),
+                           ("mask_text", mk_text), ("mask_seed", mk_seed), ("nsp_a", nsp_a), ("nsp_b", nsp_b),
+                           ("attn_a", at_a), ("attn_b", at_b)]:  # fmt: skip
+        lecture.link(key, component)
+    lecture.presets(figures, FIGURES)
+    # The views draw on a click; after a preset or a link, the one that is open draws (the paper check
+    # draws when its sub-tab opens)
+    lecture.redraw(views, {
+        "bert-fill": (fill_mask, [sentence, top_k, weights, lang], [fill_out, fill_md, fill_json]),
+        "bert-anatomy": (anatomy, [an_a, an_b, weights, lang], [fig2, an_table, an_md]),
+        "bert-masking": (masking_demo, [mk_text, mk_seed, weights, lang], [mk_html, mk_table, mk_md]),
+        "bert-nsp": (next_sentence, [nsp_a, nsp_b, weights, lang], [nsp_label, nsp_md]),
+        "bert-attention": (attention_views, [at_a, at_b, at_layer, at_head, en_layer, en_head, weights, lang],
+                           [at_token, head_svg, head_md, mv_image, mv_md, mv_png, en_html, en_png, en_md]),
+    })  # fmt: skip
 
     go.click(fill_mask, [sentence, top_k, weights, lang], [fill_out, fill_md, fill_json], api_name="bert_fill_mask")
     sentence.submit(fill_mask, [sentence, top_k, weights, lang], [fill_out, fill_md, fill_json],

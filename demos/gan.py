@@ -102,6 +102,12 @@ def sample_grid(weights: str = DEFAULT_WEIGHTS, seed: int = 0, n: int = 64, lang
     return grid, f"{md}\n\n{loaded.notice}"
 
 
+def samples_view(weights: str = DEFAULT_WEIGHTS, seed: int = 0, n: int = 64, seed_a: int = 3, seed_b: int = 11,
+                 steps: int = 16, mode: str = "paths", lang_choice: str = "English"):  # fmt: skip
+    """The samples sub-tab at once, grid and interpolation: what a preset or a link opens (UI only)."""
+    return (*sample_grid(weights, seed, n, lang_choice), *interpolate(weights, seed_a, seed_b, steps, mode, lang_choice))
+
+
 def seed_at(x: int, y: int, seed: int, n: int) -> int | None:
     """The seed of the digit at pixel (x, y) of the grid `sample_grid` drew, or None (a gap)."""
     cell = CELL * GRID_SCALE
@@ -223,6 +229,20 @@ def game_1d(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str = "non
             seconds=time.perf_counter() - t0,
         )  # fmt: skip
         yield fig_game_1d(s, f"step {s.step}"), status, check_rows(s, lang)
+
+
+def game_1d_open(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str = "non-saturating",
+                 steps: int = 1000, lang_choice: str = "English"):  # fmt: skip
+    """What the sub-tab opens on: at the default settings, the last frame of the default run
+    (computed once per process, warmed at start-up); otherwise the live run. **Run** always trains."""
+    lang = _lang(lang_choice)
+    args = _game_args(k, lr_d, lr_g, loss, steps, GAME1D_STEPS, lang)
+    if args != _game_args(**GAME1D_DEFAULT, step_range=GAME1D_STEPS, lang=lang):
+        yield from game_1d(k, lr_d, lr_g, loss, steps, lang_choice)
+        return
+    s = default_1d_final()
+    status = text("gan_1d_cached", lang).format(steps=s.step, d_data=s.d_data, d_fake=s.d_fake, c=s.c_g)
+    yield fig_game_1d(s, f"step {s.step}"), status, check_rows(s, lang)
 
 
 _default_run: dict[str, M.Game1DState] = {}
@@ -489,6 +509,13 @@ EN = {
         "Step {step} of {steps} ({seconds:.1f} s): mean D on data **{d_data:.3f}**, on G(z) "
         "**{d_fake:.3f}**; C(G) = {c:.3f} (−log 4 = −1.386 at the optimum)."
     ),
+    "gan_1d_cached": (
+        "Recorded run with the default settings, step {steps}: D on the data **{d_data:.3f}**, on G(z) "
+        "**{d_fake:.3f}**; C(G) = {c:.3f} (−log 4 = −1.386 at the optimum). Press **Run** to train live."
+    ),
+    "gan_fig1": "Fig. 1 — the 1-D game: p_data, p_g, D and D* (recorded run)",
+    "gan_fig2": "Fig. 2 — samples from the generator (seeds 0–63)",
+    "gan_fig3": "Fig. 3 — digits interpolated between two points of z",
     "gan_check_title": "Paper check, from this run",
     "gan_chk_c": "C(G) = max_D V(G, D) = −log 4 + 2·JSD(p_data ‖ p_g) (Thm. 1)",
     "gan_chk_v": "V(D, G) with the current D (Eq. 1, on samples)",
@@ -604,6 +631,13 @@ ZH = {
         "第 {step} / {steps} 步（{seconds:.1f} 秒）：D 在数据上的平均值 **{d_data:.3f}**，在 G(z) 上 "
         "**{d_fake:.3f}**；C(G) = {c:.3f}（最优点处为 −log 4 = −1.386）。"
     ),
+    "gan_1d_cached": (
+        "默认设置下记录的运行，第 {steps} 步：D 在数据上的平均值 **{d_data:.3f}**，在 G(z) 上 **{d_fake:.3f}**；"
+        "C(G) = {c:.3f}（最优点处为 −log 4 = −1.386）。按 **运行** 现场训练。"
+    ),
+    "gan_fig1": "图 1 — 一维博弈：p_data、p_g、D 与 D*（记录的运行）",
+    "gan_fig2": "图 2 — 生成器的样本（种子 0–63）",
+    "gan_fig3": "图 3 — 在 z 的两点之间插值得到的数字",
     "gan_check_title": "核对论文（来自本次运行）",
     "gan_chk_c": "C(G) = max_D V(G, D) = −log 4 + 2·JSD(p_data ‖ p_g)（定理 1）",
     "gan_chk_v": "当前 D 下的 V(D, G)（式 1，在样本上估计）",
@@ -654,9 +688,20 @@ register(EN, ZH)
 
 CHECK_HEADERS = ["quantity", "theory", "measured", "gap"]
 
+# Lecture mode: the paper's figures, one click (or ?tab=gan&preset=fig3) each
+FIGURES = {
+    "fig1": lecture.Preset("gan_fig1", {"view": "gan-1d", "loss_1d": "non-saturating"}),
+    "fig2": lecture.Preset("gan_fig2", {"view": "gan-samples", "generator": DEFAULT_WEIGHTS, "seed": 0, "grid": 64}),
+    "fig3": lecture.Preset("gan_fig3", {"view": "gan-samples", "generator": DEFAULT_WEIGHTS, "seed_a": 3,
+                                        "seed_b": 11, "frames": 16, "path": "paths"}),
+}  # fmt: skip
+# The default 1-D game's last frame (Fig. 1 opens on it): app.py computes it after start-up.
+WARM = [(default_1d_final, ())]
+
 
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("gan_claim"))
+    figures = lecture.picker(FIGURES)
     with gr.Tabs() as views:
         with gr.Tab(t("gan_sub_samples"), id="gan-samples"):
             with gr.Row():
@@ -734,11 +779,12 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
             check = gr.Dataframe(headers=["quantity", "paper / theory", "ours", "agrees"], interactive=False,
                                  wrap=True, column_widths=["60%", "14%", "14%", "12%"])  # fmt: skip
 
-    # Deep links (demos/lecture.py): ?tab=gan&seed=7, ?tab=gan&view=gan-2d&preset=cover, ...
+    # Deep links (demos/lecture.py): ?tab=gan&seed=7, ?tab=gan&view=gan-2d&game2d=cover, ?tab=gan&preset=fig3
     for key, component in [("view", views), ("generator", weights), ("seed", seed), ("grid", n),
                            ("seed_a", seed_a), ("seed_b", seed_b), ("frames", steps), ("path", mode),
-                           ("loss_1d", loss1), ("preset", preset)]:  # fmt: skip
+                           ("loss_1d", loss1), ("game2d", preset)]:  # fmt: skip
         lecture.link(key, component)
+    lecture.presets(figures, FIGURES)  # ?tab=gan&preset=fig3
 
     # Samples render when the tab opens; everything else when its sub-tab opens or on a click.
     sample_io = dict(fn=sample_grid, inputs=[weights, seed, n, lang], outputs=[grid, samples_md])
@@ -748,9 +794,18 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     interp.click(interpolate, [weights, seed_a, seed_b, steps, mode, lang],
                  [strip, gif, gif_file, norms_plot, interp_md], api_name="gan_interpolate")  # fmt: skip
     live = dict(concurrency_limit=1, concurrency_id="live-training")
-    ev1 = gr.on([tab_1d.select, run1.click], game_1d, [k1, lr_d1, lr_g1, loss1, steps1, lang],
-                [plot1, status1, check1], api_name="gan_game_1d", show_progress_on=status1, **live)  # fmt: skip
-    stop1.click(None, cancels=[ev1])
+    game_in, game_out = [k1, lr_d1, lr_g1, loss1, steps1, lang], [plot1, status1, check1]
+    ev1 = run1.click(game_1d, game_in, game_out, api_name="gan_game_1d", show_progress_on=status1, **live)
+    # not queued behind a live training: the recorded frame is instant (other settings train live)
+    ev1_open = tab_1d.select(game_1d_open, game_in, game_out, api_visibility="private", show_progress_on=status1,
+                             concurrency_limit=1, concurrency_id="gan-1d-open")  # fmt: skip
+    stop1.click(None, cancels=[ev1, ev1_open])
+    # After a preset or a link: Fig. 1, and Figs. 2 and 3 (their sub-tab may be open already)
+    lecture.redraw(views, {
+        "gan-1d": (game_1d_open, game_in, game_out),
+        "gan-samples": (samples_view, [weights, seed, n, seed_a, seed_b, steps, mode, lang],
+                        [grid, samples_md, strip, gif, gif_file, norms_plot, interp_md]),
+    })  # fmt: skip
     preset.change(preset_2d, preset, [k2, lr_d2, lr_g2, loss2, std2, steps2], api_visibility="private")
     ev2 = run2.click(game_2d, [k2, lr_d2, lr_g2, loss2, std2, steps2, lang], [plot2, status2],
                      api_name="gan_game_2d", show_progress_on=status2, **live)  # fmt: skip

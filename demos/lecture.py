@@ -20,18 +20,34 @@ the top-level tab it is created in: `?tab=gan&seed=7` sets the GAN tab's seed, a
 mean something else in another tab; the key is used only when `tab` names that tab. A value that does
 not fit (not a number, out of range, not a choice, an unknown key) is ignored without a message.
 
+Presets: a tab's "Paper figures" picker. A preset names the figure it reproduces and stands for
+values of the tab's other linked keys (the sub-tab to open, and the settings of that view):
+
+    FIGURES = {"fig6": lecture.Preset("rn_fig6", {"view": "resnet-curves"}), ...}
+    figures = lecture.picker(FIGURES)          # at the top of the tab: a radio, one choice a figure
+    ...                                        # the tab's lecture.link() lines, then:
+    lecture.presets(figures, FIGURES)
+
+`?tab=resnet&preset=fig6` expands to the preset's values; a value the URL gives itself wins, and an
+unknown preset is ignored. A click on the picker applies the same values by the same code path as a
+link, and the picker is linked as `preset`, so "copy link" gives `?tab=resnet&preset=fig6&...`.
+A view that draws only on a click (or when its sub-tab opens, which a click on the picker may not do:
+the sub-tab can be open already) is registered with `redraw(views, {sub-tab id: (fn, inputs,
+outputs)})`: it is drawn after a preset or a link has set the tab's values, if its sub-tab is the one open.
+
 app.py puts `copy_button()` and `link_box()` at the top of the page and calls
 `attach(tabs, language_switch, button, box)` once every tab is built.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import re
 import weakref
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -41,6 +57,7 @@ from gradio.context import get_blocks_context
 from demos.i18n import LANGUAGES, register, t
 
 RESERVED = {"tab", "lang"}
+PRESET_KEY = "preset"  # the key of a tab's "Paper figures" picker
 KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
 MAX_TEXT = 1000  # characters of a linked text box (a sentence to translate, a masked sentence)
 LINKABLE = (gr.Number, gr.Slider, gr.Dropdown, gr.Radio, gr.Checkbox, gr.Textbox, gr.Tabs)
@@ -164,6 +181,148 @@ def links_of(demo: gr.Blocks) -> list[Linked]:
     return list(_registry.get(demo, {}).values())
 
 
+# ---------------------------------------------------------------------------------------------
+# Presets: "Paper figures", one click (or `?preset=`) opens the view that reproduces a figure
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A paper figure: its label (an i18n key naming the figure) and the linked values that show it."""
+
+    label: str
+    params: Mapping[str, Any]  # other linked keys of the same tab -> values ("view": a sub-tab id, ...)
+
+
+@dataclass(eq=False)
+class Presets:
+    """One tab's presets, its picker, the event that applies a preset and the views drawn after it."""
+
+    scope: str | None
+    table: Mapping[str, Preset]
+    picker: gr.Radio
+    applied: Any  # the picker's event (a gradio Dependency): the views' redraws follow it
+    redraws: list[tuple] = field(default_factory=list)  # (tracker, view id, fn, inputs, outputs)
+
+
+# gr.Blocks -> {scope: Presets}
+_presets: weakref.WeakKeyDictionary[gr.Blocks, dict[str | None, Presets]] = weakref.WeakKeyDictionary()
+
+
+def presets_of(demo: gr.Blocks) -> dict[str | None, Presets]:
+    return dict(_presets.get(demo, {}))
+
+
+def picker(table: Mapping[str, Preset], **kwargs) -> gr.Radio:
+    """The "Paper figures" radio (one choice a preset, labelled with the figure it reproduces), and
+    a one-line note under it; link it with `presets()` once the tab's other keys are linked."""
+    kwargs.setdefault("label", t("lecture_presets"))
+    radio = gr.Radio([(t(p.label), name) for name, p in table.items()], value=None, **kwargs)
+    if radio.elem_id is None:
+        radio.elem_id = f"presets-{_scope(radio) or 'page'}"
+    gr.Markdown(t("lecture_presets_note"), elem_classes=["presets-note"])
+    return radio
+
+
+def presets(radio: gr.Radio, table: Mapping[str, Preset]) -> None:
+    """Link `radio` as `preset` and make each of its choices apply a preset (see the module's
+    docstring), once the tab's other keys are linked."""
+    config = get_blocks_context()
+    if config is None:
+        raise RuntimeError("lecture.presets() must be called inside a `with gr.Blocks()`")
+    demo = config.root_block
+    link(PRESET_KEY, radio)
+    scope = _scope(radio)
+    mine = {lk.key: lk for lk in links_of(demo) if lk.scope == scope}
+    for name, p in table.items():
+        for key, value in p.params.items():
+            if key not in mine or key == PRESET_KEY:
+                raise ValueError(f"preset {name!r}: {key!r} is not a linked key of this tab")
+            mine[key].coerce(value)  # ValueError: a preset that could not be restored
+    targets = [mine[k] for k in dict.fromkeys(k for p in table.values() for k in p.params)]
+
+    def apply(name):
+        p = table.get(name)
+        if p is None:
+            return [gr.skip()] * _width(targets)
+        return _updates(targets, {k: mine[k].coerce(v) for k, v in p.params.items()}, scope)
+
+    applied = radio.input(apply, radio, _outputs(targets), api_visibility="private", show_progress="hidden")
+    _presets.setdefault(demo, {})[scope] = Presets(scope, table, radio, applied)
+
+
+def redraw(tabs: gr.Tabs, views: Mapping[str, tuple]) -> None:
+    """After a preset (a click on the picker, or a link) has set the values of the tab of `tabs` (a
+    linked gr.Tabs): draw the view of the sub-tab that is open, for the views given as
+    {sub-tab id: (fn, inputs, outputs)} (views that do not draw on their own). Call it after
+    `presets()`; the links' part is wired by `attach()`."""
+    config = get_blocks_context()
+    demo = config.root_block if config is not None else None
+    tracker = next((lk.state for lk in _registry.get(demo, {}).values() if lk.component is tabs), None)
+    p = _presets.get(demo, {}).get(_scope(tabs))
+    if tracker is None or p is None:
+        raise ValueError("lecture.redraw: link the gr.Tabs and call lecture.presets() first")
+    for view_id, (fn, inputs, outputs) in views.items():
+        p.redraws.append((tracker, view_id, fn, list(inputs), list(outputs)))
+        p.applied.then(_only_on(view_id, fn, len(outputs)), [tracker, *inputs], outputs, api_visibility="private")
+
+
+def _only_on(view_id: str, fn, n_out: int, scope: str | None = None):
+    """fn, run only when the sub-tab `view_id` is open (else no update); with `scope`, only when a
+    link has just set that tab's values (its first input, from `attach()`). A generator stays one."""
+    skip = gr.skip() if n_out == 1 else tuple(gr.skip() for _ in range(n_out))
+
+    def wanted(args) -> tuple[bool, tuple]:
+        if scope is not None:
+            restored, *args = args
+            if restored != scope:
+                return False, ()
+        open_view, *args = args
+        return open_view == view_id, tuple(args)
+
+    if inspect.isgeneratorfunction(fn):
+
+        def stream(*args):
+            ok, args = wanted(args)
+            if ok:
+                yield from fn(*args)
+            else:
+                yield skip
+
+        return stream
+
+    def run(*args):
+        ok, args = wanted(args)
+        return fn(*args) if ok else skip
+
+    return run
+
+
+def _width(links: Iterable[Linked]) -> int:
+    return sum(2 if lk.state is not None else 1 for lk in links)
+
+
+def _outputs(links: Iterable[Linked]) -> list:
+    out = []
+    for lk in links:
+        out += [lk.component, lk.state] if lk.state is not None else [lk.component]
+    return out
+
+
+def _updates(links: Iterable[Linked], wanted: Mapping[str, Any], tab: str | None) -> list:
+    """The updates that show `wanted` (key -> value, for the top-level tab `tab`) in `links`'
+    components; the rest, and the links of other tabs that use the same keys, are skipped."""
+    updates = []
+    for lk in links:
+        if lk.key not in wanted or not _applies(lk, tab):
+            updates += [gr.skip()] * (2 if lk.state is not None else 1)
+        elif lk.state is not None:
+            updates += [gr.Tabs(selected=wanted[lk.key]), wanted[lk.key]]
+        else:
+            updates.append(wanted[lk.key])
+    return updates
+
+
 def _tab_tracker(initial: str) -> gr.Textbox:
     """A hidden box that holds the id of the tab this user opened last. It lives in the user's page
     (not on the server, so nothing is shared between users) and is set in the browser on every
@@ -184,9 +343,13 @@ def _applies(lk: Linked, tab: str | None) -> bool:
     return lk.scope is None or lk.scope == tab
 
 
-def parse(query: Mapping[str, str], links: Iterable[Linked], tab_ids: Iterable[str]) -> dict[str, Any]:
-    """The URL's query -> {"tab": id, key: value, ...}, keeping only what is known and fits."""
+def parse(query: Mapping[str, str], links: Iterable[Linked], tab_ids: Iterable[str],
+          presets: Mapping[str | None, Mapping[str, Preset]] | None = None) -> dict[str, Any]:  # fmt: skip
+    """The URL's query -> {"tab": id, key: value, ...}, keeping only what is known and fits.
+    `presets` ({tab id: {name: Preset}}): `preset=<name>` adds that preset's values, except where
+    the query gives a valid value itself."""
     out: dict[str, Any] = {}
+    links = list(links)
     tab = query.get("tab")
     if tab in set(tab_ids):
         out["tab"] = tab
@@ -196,6 +359,15 @@ def parse(query: Mapping[str, str], links: Iterable[Linked], tab_ids: Iterable[s
                 out[lk.key] = lk.coerce(query[lk.key])
             except (ValueError, TypeError, OverflowError):
                 pass
+    table = (presets or {}).get(out.get("tab"), {})
+    if out.get(PRESET_KEY) in table:
+        for key, value in table[out[PRESET_KEY]].params.items():
+            lk = next((lk for lk in links if lk.key == key and _applies(lk, out["tab"])), None)
+            if key not in out and lk is not None:
+                try:
+                    out[key] = lk.coerce(value)
+                except (ValueError, TypeError, OverflowError):
+                    pass
     return out
 
 
@@ -206,7 +378,7 @@ def build_query(tab: str | None, lang: str | None, values: Mapping[str, Any], li
         params["tab"] = tab
     if lang in LANGUAGES.values():
         params["lang"] = lang
-    for lk in links:
+    for lk in sorted(links, key=lambda lk: lk.key != PRESET_KEY):  # the figure first: ?tab=resnet&preset=fig6
         if lk.key in values and _applies(lk, tab):
             try:
                 params[lk.key] = lk.format(lk.coerce(values[lk.key]))
@@ -222,10 +394,17 @@ def build_query(tab: str | None, lang: str | None, values: Mapping[str, Any], li
 EN = {
     "lecture_copy": "Copy link to this view",
     "lecture_link": "Link to this view (the tab, the language and the settings that matter)",
+    "lecture_presets": "Paper figures",
+    "lecture_presets_note": (
+        "One click opens the view that reproduces the figure, from a cached result; the view's own "
+        "button (Run, Translate, Show, Compute…) recomputes it live."
+    ),
 }
 ZH = {
     "lecture_copy": "复制此视图的链接",
     "lecture_link": "此视图的链接（标签页、语言和关键设置）",
+    "lecture_presets": "论文中的图表",
+    "lecture_presets_note": "点一下即可打开复现该图表的视图（显示缓存的结果）；视图自己的按钮（运行、翻译、显示、计算……）会现场重新计算。",
 }
 register(EN, ZH)
 
@@ -272,26 +451,27 @@ def attach(tabs: gr.Tabs, language_switch: gr.Radio, button: gr.Button, box: gr.
         if isinstance(child, gr.Tab) and child.id is not None:
             _track(child, str(child.id), current_tab)
 
+    tables = {scope: p.table for scope, p in presets_of(demo).items()}
+    restored = gr.State(None)  # the tab whose values the link set (its views that draw on a click follow)
+
     def restore(request: gr.Request):
-        wanted = parse(dict(request.query_params or {}), links, tab_ids) if request else {}
+        wanted = parse(dict(request.query_params or {}), links, tab_ids, tables) if request else {}
         tab = wanted.get("tab")
         updates = [gr.Tabs(selected=tab), tab] if tab else [gr.skip(), gr.skip()]
-        for lk in links:
-            if lk.key not in wanted:
-                updates += [gr.skip()] * (2 if lk.state is not None else 1)
-            elif lk.state is not None:
-                updates += [gr.Tabs(selected=wanted[lk.key]), wanted[lk.key]]
-            else:
-                updates.append(wanted[lk.key])
-        return updates
+        updates += _updates(links, wanted, tab)
+        set_here = any(lk.scope == tab and lk.key in wanted for lk in links)
+        return [*updates, tab if set_here else None]
 
-    outputs = [tabs, current_tab]
-    for lk in links:
-        outputs += [lk.component, lk.state] if lk.state is not None else [lk.component]
-    demo.load(restore, None, outputs, api_visibility="private", show_progress="hidden")
+    outputs = [tabs, current_tab, *_outputs(links), restored]
+    loaded = demo.load(restore, None, outputs, api_visibility="private", show_progress="hidden")
+    for scope, p in presets_of(demo).items():
+        for tracker, view_id, fn, inputs, outs in p.redraws:
+            loaded.then(_only_on(view_id, fn, len(outs), scope), [restored, tracker, *inputs], outs,
+                        api_visibility="private")  # fmt: skip
 
     def view_url(base: str, tab: str, lang_choice: str | None, *values):
-        current = {lk.key: v for lk, v in zip(links, values)}
+        # the values of this tab's links only: several tabs link a `view` and a `preset` of their own
+        current = {lk.key: v for lk, v in zip(links, values) if _applies(lk, tab)}
         query = build_query(tab, LANGUAGES.get(lang_choice or ""), current, links)
         url = f"{base}?{query}" if isinstance(base, str) and base.startswith("http") else f"?{query}"
         return gr.Textbox(value=url, visible=True)

@@ -16,7 +16,7 @@ import numpy as np
 import PIL.Image
 import torch
 
-from demos import plots
+from demos import lecture, plots
 from demos.i18n import register, t, text
 from models import hub
 from models import resnet as R
@@ -377,6 +377,11 @@ EN = {
     "rn_err_steps": "Steps must be between 10 and {max}.",
     "rn_err_gsteps": "Steps must be between 0 and 200.",
     "rn_err_arch": "Unknown network; choose one of: {names}.",
+    "rn_fig1": "Fig. 1 — plain-20 vs plain-56 on CIFAR-10: the deeper plain net has the higher error (recorded run)",
+    "rn_fig4": "Fig. 4 — a plain net and a ResNet of the same depth, trained side by side (recorded run)",
+    "rn_fig6": "Fig. 6 — CIFAR-10 training curves: plain-20/56 and ResNet-20/56 (recorded run)",
+    "rn_fig7": "Fig. 7 — layer responses: std of each 3×3 layer's output, plain vs ResNet",
+    "rn_table1": "Table 1 — the architectures: stages, parameters and FLOPs (ResNet-50)",
 }
 
 ZH = {
@@ -467,6 +472,11 @@ ZH = {
     "rn_err_steps": "步数必须在 10 到 {max} 之间。",
     "rn_err_gsteps": "步数必须在 0 到 200 之间。",
     "rn_err_arch": "未知的网络；请从以下选择：{names}。",
+    "rn_fig1": "图 1 — CIFAR-10 上的 plain-20 与 plain-56：更深的普通网络误差更高（记录的训练）",
+    "rn_fig4": "图 4 — 同样深度的普通网络与 ResNet 并排训练（记录的运行）",
+    "rn_fig6": "图 6 — CIFAR-10 训练曲线：plain-20/56 与 ResNet-20/56（记录的训练）",
+    "rn_fig7": "图 7 — 层响应：每个 3×3 层输出的标准差，普通网络与 ResNet 对比",
+    "rn_table1": "表 1 — 网络结构：各阶段、参数量与 FLOPs（ResNet-50）",
 }
 register(EN, ZH)
 
@@ -505,14 +515,29 @@ def with_clear_errors(image: gr.Image) -> gr.Image:
     return image
 
 
-# The views a sub-tab opens on (English, the UI's defaults): app.py warms them after start-up.
+# The views a sub-tab opens on (English, the UI's defaults): app.py warms them after start-up; the
+# paper figures' views (FIGURES) in Chinese too, so that every preset opens at once in both languages.
 WARM = [(recorded_curves, ("English",)), (live_cached, ("English",)), (layer_responses, ("English",)),
-        (grad_norms, (56, 0, "English")), (architecture, ("resnet50", "English")), (paper_check, ("English",))]  # fmt: skip
+        (grad_norms, (56, 0, "English")), (architecture, ("resnet50", "English")), (paper_check, ("English",)),
+        (recorded_curves, ("中文",)), (live_cached, ("中文",)), (layer_responses, ("中文",)),
+        (grad_norms, (56, 0, "中文")), (architecture, ("resnet50", "中文"))]  # fmt: skip
+
+# Lecture mode: the paper's figures, one click (or ?tab=resnet&preset=fig6) each. Fig. 1 is the left half
+# of Fig. 6 on CIFAR-10 (plain-20 vs plain-56): both open the recorded curves.
+FIGURES = {
+    "fig1": lecture.Preset("rn_fig1", {"view": "resnet-curves"}),
+    "fig4": lecture.Preset("rn_fig4", {"view": "resnet-live", "depth": LIVE_DEFAULT["depth"],
+                                       "steps": LIVE_DEFAULT["steps"]}),
+    "fig6": lecture.Preset("rn_fig6", {"view": "resnet-curves"}),
+    "fig7": lecture.Preset("rn_fig7", {"view": "resnet-why", "grad_depth": 56, "grad_steps": 0}),
+    "table1": lecture.Preset("rn_table1", {"view": "resnet-arch", "arch": "resnet50"}),
+}  # fmt: skip
 
 
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("rn_claim"))
-    with gr.Tabs():
+    figures = lecture.picker(FIGURES)
+    with gr.Tabs() as views:
         with gr.Tab(t("rn_sub_curves"), id="resnet-curves") as curves_tab:
             curves_plot = plots.view()
             curves_md = gr.Markdown()
@@ -565,6 +590,15 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
             check = gr.Dataframe(headers=["network", "quantity", "paper", "ours", "gap", "why"],
                                  interactive=False, wrap=True,
                                  column_widths=["15%", "9%", "7%", "7%", "7%", "55%"])  # fmt: skip
+
+    # Deep links (demos/lecture.py): ?tab=resnet&view=resnet-live&depth=20, ?tab=resnet&preset=fig6, ...
+    for key, component in [("view", views), ("depth", depth), ("steps", steps), ("grad_depth", g_depth),
+                           ("grad_steps", g_steps), ("arch", arch)]:  # fmt: skip
+        lecture.link(key, component)
+    lecture.presets(figures, FIGURES)
+    # After a preset or a link: the live view (a live run may be on screen) and the gradient norms.
+    lecture.redraw(views, {"resnet-live": (live_cached, [lang], [live_plot, live_status]),
+                           "resnet-why": (grad_norms, [g_depth, g_steps, lang], [g_plot])})  # fmt: skip
 
     # Heavy plots render when their sub-tab opens, so the page itself loads fast.
     gr.on([tab.select, curves_tab.select], recorded_curves, lang, [curves_plot, curves_md],

@@ -21,6 +21,7 @@ import gradio as gr
 import numpy as np
 import torch
 
+from demos import lecture
 from demos.checks import fresh_file, number, whole_number
 from demos.i18n import register, t, text
 from demos import plots
@@ -171,17 +172,31 @@ def translate(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, beam: 
     return r.tr.text, md, r.notice
 
 
-def controls(source, weights, beam, lang_choice: str = "English"):
-    """Layer and head choices for the loaded model, and the target tokens to click (UI only)."""
+def controls(source, weights, beam, lang_choice: str = "English", layer=None, head=None):
+    """Layer and head choices for the loaded model, and the target tokens to click (UI only). The
+    layer and head shown stay when the model has them (a deep link sets them), else the last layer
+    and the mean of the heads."""
     r = _run(source, weights, beam, _lang(lang_choice))
-    layers = gr.Dropdown(choices=list(range(1, r.n_layers + 1)), value=r.n_layers)
-    heads = gr.Dropdown(
-        choices=[HEADS_MEAN] + [str(i) for i in range(1, r.n_heads + 1)], value=HEADS_MEAN
-    )
+    layer_ids, head_ids = list(range(1, r.n_layers + 1)), [HEADS_MEAN] + [str(i) for i in range(1, r.n_heads + 1)]
+    keep_layer = next((i for i in layer_ids if str(i) == str(layer)), r.n_layers)
+    layers = gr.Dropdown(choices=layer_ids, value=keep_layer)
+    heads = gr.Dropdown(choices=head_ids, value=str(head) if str(head) in head_ids else HEADS_MEAN)
     targets = gr.Radio(
         choices=[(f"{j + 1}. {tok}", j) for j, tok in enumerate(_targets(r))], value=0
     )
     return layers, heads, targets, 0
+
+
+def translate_view(source=DEFAULT_TEXT, weights=DEFAULT_WEIGHTS, beam=4, kind="cross", layer=None, head=None,
+                   lang_choice: str = "English"):  # fmt: skip
+    """The translation and every attention view at once, the layer and head kept when the model has
+    them: what a preset or a link opens (UI only; the buttons run translate, controls, attention and
+    alignment one after the other)."""
+    out = translate(source, weights, beam, lang_choice)
+    layers, heads, targets, j = controls(source, weights, beam, lang_choice, layer, head)
+    return (*out, layers, heads, targets, j,
+            *attention(source, weights, beam, kind, layers.value, heads.value, lang_choice),
+            alignment(source, weights, beam, j, layers.value, heads.value, lang_choice))  # fmt: skip
 
 
 def _targets(r: Run) -> list[str]:
@@ -881,6 +896,9 @@ EN = {
     "tf_err_eps": "ε_ls must be between {lo} and {hi}.",
     "tf_err_vocab": "The vocabulary shown must be a whole number from {lo} to {hi}.",
     "tf_err_maxn": "The longest n must be a whole number from {lo} to {hi}.",
+    "tf_fig2": "Fig. 2 — (multi-head) attention at work: the cross-attention of a translation, head by head",
+    "tf_table3": "Table 3 — the base and big models: parameters counted from our module (65 M, 213 M)",
+    "tf_pe": "§3.5 — the sinusoidal positional encoding: the table and four of its dimensions",
 }
 
 ZH = {
@@ -1049,6 +1067,9 @@ ZH = {
     "tf_err_eps": "ε_ls 必须在 {lo} 到 {hi} 之间。",
     "tf_err_vocab": "显示的词表大小必须是 {lo} 到 {hi} 之间的整数。",
     "tf_err_maxn": "最长的 n 必须是 {lo} 到 {hi} 之间的整数。",
+    "tf_fig2": "图 2 — （多头）注意力的实际效果：一次翻译的交叉注意力，可逐个头查看",
+    "tf_table3": "表 3 — base 与 big 模型：由我们的模块统计的参数量（65 M、213 M）",
+    "tf_pe": "§3.5 — 正弦位置编码：编码表及其中四个维度",
 }
 register(EN, ZH)
 
@@ -1063,13 +1084,26 @@ KIND_CHOICES = [("encoder self · 编码器自注意力", "encoder"), ("decoder 
 
 # The views a sub-tab opens on (English, the UI's defaults): app.py warms them after start-up.
 # Not the timing (complexity_first): measured in the background it would be disturbed.
+# The paper figures' views (FIGURES) in Chinese too, and the translation Fig. 2 opens on, in both languages.
 WARM = [(positional, (128, 100, "4, 5, 20, 60", 5, "English")), (scaling, (16, "English")),
-        (schedule, (512, 4000, 100_000, "English")), (smoothing, (0.1, 10, "English")), (paper_check, ("English",))]  # fmt: skip
+        (schedule, (512, 4000, 100_000, "English")), (smoothing, (0.1, 10, "English")), (paper_check, ("English",)),
+        (positional, (128, 100, "4, 5, 20, 60", 5, "中文")), (paper_check, ("中文",)),
+        (run, (DEFAULT_TEXT, DEFAULT_WEIGHTS, 4, "en")), (run, (DEFAULT_TEXT, DEFAULT_WEIGHTS, 4, "zh"))]  # fmt: skip
+
+# Lecture mode: the paper's figures, one click (or ?tab=transformer&preset=fig2) each
+FIGURES = {
+    "fig2": lecture.Preset("tf_fig2", {"view": "transformer-translate", "text": DEFAULT_TEXT, "weights": DEFAULT_WEIGHTS,
+                                       "beam": 4, "kind": "cross", "layer": 3, "head": HEADS_MEAN}),
+    "table3": lecture.Preset("tf_table3", {"view": "transformer-check"}),
+    "pe": lecture.Preset("tf_pe", {"view": "transformer-pe", "pe_d": 128, "pe_max": 100, "pe_dims": "4, 5, 20, 60",
+                                   "pe_k": 5}),
+}  # fmt: skip
 
 
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("tf_claim"))
-    with gr.Tabs():
+    figures = lecture.picker(FIGURES)
+    with gr.Tabs() as views:
         with gr.Tab(t("tf_sub_translate"), id="transformer-translate"):
             gr.Markdown(t("tf_translate_md"))
             with gr.Row():
@@ -1159,6 +1193,21 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
             check = gr.Dataframe(headers=["quantity", "paper", "ours", "why"], interactive=False, wrap=True,
                                  column_widths=["24%", "14%", "16%", "46%"])  # fmt: skip
 
+    # Deep links (demos/lecture.py): ?tab=transformer&text=...&kind=encoder&layer=2, ?tab=transformer&preset=pe
+    for key, component in [("view", views), ("text", source), ("weights", weights), ("beam", beam), ("kind", kind),
+                           ("layer", layer), ("head", head), ("pe_d", pe_d), ("pe_max", pe_max), ("pe_dims", pe_dims),
+                           ("pe_k", pe_k)]:  # fmt: skip
+        lecture.link(key, component)
+    lecture.presets(figures, FIGURES)
+    # After a preset or a link: the translation and its attention maps (the sub-tab may be open
+    # already), the positional encoding (its sliders may have moved)
+    lecture.redraw(views, {
+        "transformer-translate": (translate_view, [source, weights, beam, kind, layer, head, lang],
+                                  [output, tokens_md, notice, layer, head, target, target_index, heat, png, caption,
+                                   align]),
+        "transformer-pe": (positional, [pe_d, pe_max, pe_dims, pe_k, lang], [pe_heat, pe_curves, pe_md]),
+    })  # fmt: skip
+
     # Translate (on the button, Enter, or when the tab opens), then fill the attention views.
     tr_in = [source, weights, beam, lang]
     attn_in = [source, weights, beam, kind, layer, head, lang]
@@ -1169,7 +1218,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     last = dict(trigger_mode="always_last")
     (gr.on([tab.select, go.click, source.submit], translate, tr_in, [output, tokens_md, notice],
            api_name="transformer_translate", **last)
-     .success(controls, tr_in, [layer, head, target, target_index], **private, **last)
+     .success(controls, [*tr_in, layer, head], [layer, head, target, target_index], **private, **last)
      .success(attention, attn_in, [heat, png, caption], **private, **last)
      .success(alignment, align_in, align, **private, **last))  # fmt: skip
     gr.on([kind.input, layer.input, head.input], attention, attn_in, [heat, png, caption],

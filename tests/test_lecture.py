@@ -113,13 +113,14 @@ def test_the_gan_tab_links_its_state():
             with gr.Tab("GAN", id="gan") as tab:
                 gan.build_tab(switch, tab)
     links = lecture.links_of(demo)
+    # `preset` is the "Paper figures" picker (demos/lecture.py); the 2-D game's presets are `game2d`
     assert {lk.key for lk in links} == {"view", "generator", "seed", "grid", "seed_a", "seed_b", "frames",
-                                        "path", "loss_1d", "preset"}  # fmt: skip
+                                        "path", "loss_1d", "game2d", "preset"}  # fmt: skip
     assert {lk.scope for lk in links} == {"gan"}
     query = {"tab": "gan", "seed": "7", "generator": "gan_mlp.mnist", "path": "walk", "view": "gan-2d",
-             "preset": "cover", "grid": "101"}  # fmt: skip
+             "game2d": "cover", "grid": "101"}  # fmt: skip
     assert lecture.parse(query, links, ["gan"]) == {"tab": "gan", "seed": 7, "generator": "gan_mlp.mnist",
-                                                   "path": "walk", "view": "gan-2d", "preset": "cover"}  # fmt: skip
+                                                   "path": "walk", "view": "gan-2d", "game2d": "cover"}  # fmt: skip
 
 
 # --- In Chromium --------------------------------------------------------------------------------
@@ -188,7 +189,7 @@ def test_deep_links_and_copy_link_in_chromium(app_server):
         params = dict(parse_qsl(parts.query))
         assert params == {"tab": "gan", "lang": "en", "view": "gan-samples", "generator": "dcgan.mnist",
                           "seed": "7", "grid": "64", "seed_a": "5", "seed_b": "11", "frames": "16",
-                          "path": "paths", "loss_1d": "non-saturating", "preset": "collapse"}  # fmt: skip
+                          "path": "paths", "loss_1d": "non-saturating", "game2d": "collapse"}  # fmt: skip
         assert page.evaluate("navigator.clipboard.readText()") == url
 
         fresh = context.new_page()
@@ -198,7 +199,7 @@ def test_deep_links_and_copy_link_in_chromium(app_server):
 
         # What does not fit is ignored, silently; the rest of the link still applies: the 2-D game
         # opens with the "cover the modes" preset's settings (k = 1, 2,000 steps).
-        fresh.goto(f"{app_server.url}/?tab=gan&lang=en&view=gan-2d&preset=cover&seed=abc&grid=5000"
+        fresh.goto(f"{app_server.url}/?tab=gan&lang=en&view=gan-2d&game2d=cover&seed=abc&grid=5000"
                    "&generator=../../etc/passwd&bogus=1")  # fmt: skip
         selected(fresh.get_by_role("tab", name="2-D game"))
         expect(fresh.get_by_role("radio", name="cover the modes · 覆盖所有模式")).to_be_checked(timeout=WAIT)
