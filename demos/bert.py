@@ -20,7 +20,8 @@ import torch
 
 from demos import lecture
 from demos.checks import fresh_file, whole_number
-from demos.i18n import register, t, text
+from demos.i18n import both, register, t, text, with_columns
+from demos import quiz
 from demos.plots import OKABE_ITO, _font, heatmap_image
 from models import bert as B
 from models import hub
@@ -963,8 +964,16 @@ FIGURES = {
 WARM = [(paper_check, (DEFAULT_WEIGHTS, "English"))]
 
 
+ANATOMY_COLS = ["bert_col_position", "bert_col_piece", "bert_col_id", "bert_col_segment"]
+MASKING_COLS = ["bert_col_position", "bert_col_original", "bert_col_kind", "bert_col_shown", "bert_col_guess",
+                "bert_col_ok"]  # fmt: skip
+CHECK_COLS = ["bert_col_model", "bert_col_ours", "bert_col_formula", "bert_col_paper", "bert_col_gap",
+              "bert_col_why"]  # fmt: skip
+
+
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("bert_claim"))
+    quiz.block(quiz.BERT, lang)  # predict, then reveal (#8)
     figures = lecture.picker(FIGURES)
     weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("bert_weights"), elem_id="bert-weights")
     with gr.Tabs() as views:
@@ -987,7 +996,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                 an_b = gr.Textbox(ANATOMY_EXAMPLE[1], label=t("bert_sentence_b"), max_length=MAX_CHARS)
             an_go = gr.Button(t("bert_anatomy_go"), variant="primary")
             fig2 = gr.HTML(elem_id="bert-fig2")
-            an_table = gr.Dataframe(headers=["position", "piece", "id", "segment"], label=t("bert_anatomy_table"),
+            an_table = gr.Dataframe(headers=both(ANATOMY_COLS), label=t("bert_anatomy_table"),
                                     interactive=False)  # fmt: skip
             an_md = gr.Markdown()
         with gr.Tab(t("bert_sub_masking"), id="bert-masking"):
@@ -997,7 +1006,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                 mk_seed = gr.Number(0, label=t("bert_seed"), precision=0, minimum=0, scale=1)
             mk_go = gr.Button(t("bert_masking_go"), variant="primary")
             mk_html = gr.HTML(elem_id="bert-masked")
-            mk_table = gr.Dataframe(headers=["position", "original", "replaced by", "model sees", "top-1", "ok"],
+            mk_table = gr.Dataframe(headers=both(MASKING_COLS),
                                     label=t("bert_masking_table"), interactive=False)  # fmt: skip
             mk_md = gr.Markdown()
         with gr.Tab(t("bert_sub_nsp"), id="bert-nsp"):
@@ -1039,7 +1048,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
             en_md = gr.Markdown()
         with gr.Tab(t("bert_sub_check"), id="bert-check") as check_tab:
             gr.Markdown(t("bert_check_intro"))
-            check = gr.Dataframe(headers=["model", "ours", "V·H + L·12H²", "paper", "gap", "why"],
+            check = gr.Dataframe(headers=both(CHECK_COLS),
                                  interactive=False, wrap=True)  # fmt: skip
             check_md = gr.Markdown(elem_id="bert-check-md")
 
@@ -1053,8 +1062,9 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     # draws when its sub-tab opens)
     lecture.redraw(views, {
         "bert-fill": (fill_mask, [sentence, top_k, weights, lang], [fill_out, fill_md, fill_json]),
-        "bert-anatomy": (anatomy, [an_a, an_b, weights, lang], [fig2, an_table, an_md]),
-        "bert-masking": (masking_demo, [mk_text, mk_seed, weights, lang], [mk_html, mk_table, mk_md]),
+        "bert-anatomy": (with_columns(anatomy, {1: ANATOMY_COLS}), [an_a, an_b, weights, lang], [fig2, an_table, an_md]),
+        "bert-masking": (with_columns(masking_demo, {1: MASKING_COLS}), [mk_text, mk_seed, weights, lang],
+                         [mk_html, mk_table, mk_md]),
         "bert-nsp": (next_sentence, [nsp_a, nsp_b, weights, lang], [nsp_label, nsp_md]),
         "bert-attention": (attention_views, [at_a, at_b, at_layer, at_head, en_layer, en_head, weights, lang],
                            [at_token, head_svg, head_md, mv_image, mv_md, mv_png, en_html, en_png, en_md]),
@@ -1063,8 +1073,10 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     go.click(fill_mask, [sentence, top_k, weights, lang], [fill_out, fill_md, fill_json], api_name="bert_fill_mask")
     sentence.submit(fill_mask, [sentence, top_k, weights, lang], [fill_out, fill_md, fill_json],
                     api_visibility="private")  # fmt: skip
-    an_go.click(anatomy, [an_a, an_b, weights, lang], [fig2, an_table, an_md], api_name="bert_anatomy")
-    mk_go.click(masking_demo, [mk_text, mk_seed, weights, lang], [mk_html, mk_table, mk_md], api_name="bert_masking")
+    an_go.click(with_columns(anatomy, {1: ANATOMY_COLS}), [an_a, an_b, weights, lang], [fig2, an_table, an_md],
+                api_name="bert_anatomy")  # fmt: skip
+    mk_go.click(with_columns(masking_demo, {1: MASKING_COLS}), [mk_text, mk_seed, weights, lang],
+                [mk_html, mk_table, mk_md], api_name="bert_masking")  # fmt: skip
     pairs.change(nsp_example, pairs, [nsp_a, nsp_b], api_visibility="private")
     nsp_go.click(next_sentence, [nsp_a, nsp_b, weights, lang], [nsp_label, nsp_md], api_name="bert_nsp")
     weights.change(layer_choices, weights, [at_layer, at_head, en_layer, en_head], api_visibility="private")
@@ -1080,5 +1092,6 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
         c.change(enlarge, [at_a, at_b, en_layer, en_head, weights, lang], [en_html, en_png, en_md],
                  api_visibility="private")  # fmt: skip
     mv_image.select(model_view_click, weights, [en_layer, en_head], api_visibility="private")
-    check_tab.select(paper_check, [weights, lang], [check, check_md], api_name="bert_paper_check")
+    check_tab.select(with_columns(paper_check, {0: CHECK_COLS}), [weights, lang], [check, check_md],
+                     api_name="bert_paper_check")  # fmt: skip
 

@@ -20,7 +20,9 @@ import torch
 
 from demos import lecture
 from demos.checks import fresh_file, number, whole_number
-from demos.i18n import register, t, text
+from demos.i18n import both, register, t, text, with_columns
+from demos import quiz
+from demos import plots
 from demos.plots import OKABE_ITO, figure
 from models import gan as M
 from models import hub
@@ -156,7 +158,7 @@ def interpolate(weights: str = DEFAULT_WEIGHTS, seed_a: int = 0, seed_b: int = 1
     cols = steps if mode == "paths" else min(steps, 16)
     strip = np.concatenate([M.image_grid(images[k], cols, scale=2) for k in kinds], axis=0)
     gif = write_gif(images, kinds)
-    fig = fig_norms(norms, z_dim)
+    fig = plots.png(fig_norms(norms, z_dim), "gan-norms", dpi=100)
     if mode == "paths":
         mid = steps // 2
         md = text("gan_interp_md", lang).format(
@@ -228,7 +230,7 @@ def game_1d(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str = "non
             step=s.step, steps=args["steps"], d_data=s.d_data, d_fake=s.d_fake, c=s.c_g,
             seconds=time.perf_counter() - t0,
         )  # fmt: skip
-        yield fig_game_1d(s, f"step {s.step}"), status, check_rows(s, lang)
+        yield plots.png(fig_game_1d(s, f"step {s.step}"), "gan-1d", dpi=100), status, check_rows(s, lang)
 
 
 def game_1d_open(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str = "non-saturating",
@@ -242,7 +244,7 @@ def game_1d_open(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str =
         return
     s = default_1d_final()
     status = text("gan_1d_cached", lang).format(steps=s.step, d_data=s.d_data, d_fake=s.d_fake, c=s.c_g)
-    yield fig_game_1d(s, f"step {s.step}"), status, check_rows(s, lang)
+    yield plots.png(fig_game_1d(s, f"step {s.step}"), "gan-1d", dpi=100), status, check_rows(s, lang)
 
 
 _default_run: dict[str, M.Game1DState] = {}
@@ -291,7 +293,8 @@ def game_2d(k: int = 1, lr_d: float = 1e-3, lr_g: float = 1e-3, loss: str = "non
             step=s.step, steps=args["steps"], covered=s.modes_covered, n=len(s.modes),
             hq=s.high_quality * 100, seconds=time.perf_counter() - t0,
         )  # fmt: skip
-        yield fig_game_2d(s, f"step {s.step}: {s.modes_covered}/{len(s.modes)} modes covered"), status
+        title = f"step {s.step}: {s.modes_covered}/{len(s.modes)} modes covered"
+        yield plots.png(fig_game_2d(s, title), "gan-2d", dpi=100), status
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,6 +302,7 @@ def game_2d(k: int = 1, lr_d: float = 1e-3, lr_g: float = 1e-3, loss: str = "non
 # ---------------------------------------------------------------------------------------------
 
 
+@plots.cached
 def quality(lang_choice: str = "English"):
     """Parzen log-likelihood, class histogram and Fréchet distance of both generators."""
     lang = _lang(lang_choice)
@@ -315,7 +319,7 @@ def quality(lang_choice: str = "English"):
     paper_ll, paper_se = M.PAPER_PARZEN_MNIST
     md = text("gan_quality_md", lang).format(rows=rows, paper=f"{paper_ll:.0f} ± {paper_se:.0f}")
     hists = {n: m["class_histogram"] for n, m in measured.items()}
-    return fig_histogram(hists, "Which digits the generators draw (10,000 samples each)"), md
+    return plots.png(fig_histogram(hists, "Which digits the generators draw (10,000 samples each)"), "gan-digits"), md
 
 
 def paper_check(lang_choice: str = "English") -> list[list]:
@@ -686,7 +690,8 @@ register(EN, ZH)
 # The tab
 # ---------------------------------------------------------------------------------------------
 
-CHECK_HEADERS = ["quantity", "theory", "measured", "gap"]
+CHECK_HEADERS = ["col_quantity", "col_theory", "col_measured", "col_gap"]  # Fig. 1's check (string keys)
+PAPER_CHECK_COLS = ["col_quantity", "col_paper_theory", "col_ours", "col_agrees"]
 
 # Lecture mode: the paper's figures, one click (or ?tab=gan&preset=fig3) each
 FIGURES = {
@@ -701,6 +706,7 @@ WARM = [(default_1d_final, ())]
 
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("gan_claim"))
+    quiz.block(quiz.GAN, lang)  # predict, then reveal (#8)
     figures = lecture.picker(FIGURES)
     with gr.Tabs() as views:
         with gr.Tab(t("gan_sub_samples"), id="gan-samples"):
@@ -730,7 +736,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                     with gr.Row():
                         gif = gr.Image(label=t("gan_gif"), type="filepath", interactive=False)
                         gif_file = gr.File(label=t("gan_gif_file"), interactive=False)
-                    norms_plot = gr.Plot(show_label=False)
+                    norms_plot = plots.view()
                     interp_md = gr.Markdown(elem_id="gan-interp-md")
         with gr.Tab(t("gan_sub_1d"), id="gan-1d") as tab_1d:
             gr.Markdown(t("gan_1d_md"))
@@ -747,9 +753,9 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
             status1 = gr.Markdown(elem_id="gan-1d-status")
             with gr.Row():
                 with gr.Column(scale=3):
-                    plot1 = gr.Plot(show_label=False)
+                    plot1 = plots.view()
                 with gr.Column(scale=2):
-                    check1 = gr.Dataframe(headers=CHECK_HEADERS, label=t("gan_check_title"), interactive=False,
+                    check1 = gr.Dataframe(headers=both(CHECK_HEADERS), label=t("gan_check_title"), interactive=False,
                                           wrap=True, column_widths=["58%", "14%", "14%", "14%"])  # fmt: skip
         with gr.Tab(t("gan_sub_2d"), id="gan-2d"):
             gr.Markdown(t("gan_2d_md"))
@@ -770,13 +776,13 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                 run2 = gr.Button(t("gan_run"), variant="primary")
                 stop2 = gr.Button(t("gan_stop"), variant="stop")
             status2 = gr.Markdown(elem_id="gan-2d-status")
-            plot2 = gr.Plot(show_label=False)
+            plot2 = plots.view()
         with gr.Tab(t("gan_sub_quality"), id="gan-quality") as tab_quality:
-            quality_plot = gr.Plot(show_label=False)
+            quality_plot = plots.view()
             quality_md = gr.Markdown()
         with gr.Tab(t("gan_sub_check"), id="gan-check") as tab_check:
             gr.Markdown(t("gan_check_md"))
-            check = gr.Dataframe(headers=["quantity", "paper / theory", "ours", "agrees"], interactive=False,
+            check = gr.Dataframe(headers=both(PAPER_CHECK_COLS), interactive=False,
                                  wrap=True, column_widths=["60%", "14%", "14%", "12%"])  # fmt: skip
 
     # Deep links (demos/lecture.py): ?tab=gan&seed=7, ?tab=gan&view=gan-2d&game2d=cover, ?tab=gan&preset=fig3
@@ -795,14 +801,16 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                  [strip, gif, gif_file, norms_plot, interp_md], api_name="gan_interpolate")  # fmt: skip
     live = dict(concurrency_limit=1, concurrency_id="live-training")
     game_in, game_out = [k1, lr_d1, lr_g1, loss1, steps1, lang], [plot1, status1, check1]
-    ev1 = run1.click(game_1d, game_in, game_out, api_name="gan_game_1d", show_progress_on=status1, **live)
+    ev1 = run1.click(with_columns(game_1d, {2: CHECK_HEADERS}), game_in, game_out, api_name="gan_game_1d",
+                     show_progress_on=status1, **live)  # fmt: skip
     # not queued behind a live training: the recorded frame is instant (other settings train live)
-    ev1_open = tab_1d.select(game_1d_open, game_in, game_out, api_visibility="private", show_progress_on=status1,
+    ev1_open = tab_1d.select(with_columns(game_1d_open, {2: CHECK_HEADERS}), game_in, game_out,
+                             api_visibility="private", show_progress_on=status1,
                              concurrency_limit=1, concurrency_id="gan-1d-open")  # fmt: skip
     stop1.click(None, cancels=[ev1, ev1_open])
     # After a preset or a link: Fig. 1, and Figs. 2 and 3 (their sub-tab may be open already)
     lecture.redraw(views, {
-        "gan-1d": (game_1d_open, game_in, game_out),
+        "gan-1d": (with_columns(game_1d_open, {2: CHECK_HEADERS}), game_in, game_out),
         "gan-samples": (samples_view, [weights, seed, n, seed_a, seed_b, steps, mode, lang],
                         [grid, samples_md, strip, gif, gif_file, norms_plot, interp_md]),
     })  # fmt: skip
@@ -811,4 +819,5 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                      api_name="gan_game_2d", show_progress_on=status2, **live)  # fmt: skip
     stop2.click(None, cancels=[ev2])
     tab_quality.select(quality, lang, [quality_plot, quality_md], api_name="gan_quality")
-    tab_check.select(paper_check, lang, check, api_name="gan_paper_check")
+    tab_check.select(with_columns(paper_check, {None: PAPER_CHECK_COLS}), lang, check,
+                     api_name="gan_paper_check")  # fmt: skip

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import gradio as gr
 
-from demos.i18n import t
+from demos.i18n import both, t
 from models import hub
 
 COLUMNS = ["weights", "paper", "repo", "source"]
+HEADERS = both([f"col_{c}" for c in COLUMNS])  # the table's headers, in both languages
 
 
 def weights_status() -> list[list[str]]:
@@ -20,7 +21,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("home_md"))
     gr.Markdown(t("weights_md"))
     table = gr.Dataframe(
-        value=weights_status, headers=COLUMNS, label=t("weights_table"), interactive=False
+        value=weights_status, headers=HEADERS, label=t("weights_table"), interactive=False
     )
     refresh = gr.Button(t("weights_refresh"), size="sm")
     # The table's value is a callable, so gradio refreshes it on every page load through the

@@ -51,6 +51,15 @@ EN: dict[str, str] = {
     "weights_table": "Checkpoints",
     "weights_refresh": "Check again",
     "hub_status": "Hugging Face Hub",
+    # table columns (demos/i18n.py `both` / `with_columns`), shared by the tabs
+    "col_weights": "weights", "col_repo": "repo", "col_source": "source",
+    "col_quantity": "quantity", "col_paper": "paper", "col_ours": "ours", "col_gap": "gap", "col_why": "why",
+    "col_network": "network", "col_model": "model", "col_stage": "stage", "col_output": "output",
+    "col_blocks": "blocks", "col_channels": "channels", "col_top1": "top-1 err.", "col_top5": "top-5 err.",
+    "col_layer_type": "layer type", "col_complexity": "complexity per layer", "col_sequential": "sequential ops",
+    "col_path": "max path length", "col_n": "n", "col_sa_ms": "self-attention ms", "col_rnn_ms": "recurrent ms",
+    "col_ratio": "ratio", "col_theory": "theory", "col_measured": "measured", "col_paper_theory": "paper / theory",
+    "col_agrees": "agrees", "col_ok": "ok",
 }
 
 ZH: dict[str, str] = {
@@ -85,6 +94,14 @@ ZH: dict[str, str] = {
     "weights_table": "检查点",
     "weights_refresh": "重新检查",
     "hub_status": "Hugging Face Hub",
+    "col_weights": "权重", "col_repo": "仓库", "col_source": "来源",
+    "col_quantity": "量", "col_paper": "论文", "col_ours": "我们的", "col_gap": "差距", "col_why": "原因",
+    "col_network": "网络", "col_model": "模型", "col_stage": "阶段", "col_output": "输出尺寸",
+    "col_blocks": "模块数", "col_channels": "通道数", "col_top1": "top-1 错误率", "col_top5": "top-5 错误率",
+    "col_layer_type": "层类型", "col_complexity": "每层复杂度", "col_sequential": "顺序操作数",
+    "col_path": "最大路径长度", "col_n": "n", "col_sa_ms": "自注意力 ms", "col_rnn_ms": "循环层 ms",
+    "col_ratio": "比值", "col_theory": "理论值", "col_measured": "实测值", "col_paper_theory": "论文 / 理论",
+    "col_agrees": "一致", "col_ok": "正确",
 }
 
 I18N = gr.I18n(en=EN, zh=ZH)  # holds EN and ZH by reference: `register` extends both
@@ -110,6 +127,56 @@ def text(key: str, lang: str = "en") -> str:
     return (ZH if lang == "zh" else EN)[key]
 
 LANGUAGES = {"English": "en", "中文": "zh"}
+
+
+# A table's column headers: gradio does not translate a Dataframe's `headers` in the browser, so a
+# table is built with both languages' headers ("paper · 论文", as the tabs' bilingual radio choices)
+# and the callback that fills it sends the headers of the page's language with the rows.
+
+
+def both(keys: list[str]) -> list[str]:
+    """Headers in both languages, for a table before (or without) a callback that knows the page's."""
+    return [EN[k] if EN[k] == ZH[k] else f"{EN[k]} · {ZH[k]}" for k in keys]
+
+
+def with_columns(fn, headers: dict[int | None, list[str]]):
+    """`fn` for an event: its table outputs go out with column headers in the page's language.
+
+    `headers` maps the position of an output that is a list of rows (None: `fn` returns just the
+    rows) to its header keys; the language is `fn`'s argument `lang_choice` (the language switch, as
+    every tab's callbacks take it). Generators stay generators (gradio streams them). The API's answer
+    keeps its shape ({"headers", "data"}, the headers now in the page's language); `fn` itself, called
+    directly, still returns rows."""
+    import functools
+    import inspect
+
+    signature = inspect.signature(fn)
+
+    def translate(out, args, kwargs):
+        choice = signature.bind_partial(*args, **kwargs).arguments.get("lang_choice")
+        lang = "zh" if choice == "中文" else "en"
+        if None in headers:
+            return {"headers": [text(k, lang) for k in headers[None]], "data": out}
+        out = list(out)
+        for i, keys in headers.items():
+            if isinstance(out[i], list):  # not gr.update() / None
+                out[i] = {"headers": [text(k, lang) for k in keys], "data": out[i]}  # a Dataframe value
+        return tuple(out)
+
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def streamed(*args, **kwargs):
+            for out in fn(*args, **kwargs):
+                yield translate(out, args, kwargs)
+
+        return streamed
+
+    @functools.wraps(fn)
+    def called(*args, **kwargs):
+        return translate(fn(*args, **kwargs), args, kwargs)
+
+    return called
 
 
 def _core_module() -> str:

@@ -17,7 +17,8 @@ import PIL.Image
 import torch
 
 from demos import lecture, plots
-from demos.i18n import register, t, text
+from demos.i18n import both, register, t, text, with_columns
+from demos import quiz
 from models import hub
 from models import resnet as R
 
@@ -534,8 +535,13 @@ FIGURES = {
 }  # fmt: skip
 
 
+STAGE_COLS = ["col_stage", "col_output", "col_blocks", "col_channels"]
+CHECK_COLS = ["col_network", "col_quantity", "col_paper", "col_ours", "col_gap", "col_why"]
+
+
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("rn_claim"))
+    quiz.block(quiz.RESNET, lang)  # predict, then reveal (#8)
     figures = lecture.picker(FIGURES)
     with gr.Tabs() as views:
         with gr.Tab(t("rn_sub_curves"), id="resnet-curves") as curves_tab:
@@ -579,15 +585,15 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
             with gr.Row():
                 with gr.Column(scale=3):
                     arch_md = gr.Markdown()
-                    stages = gr.Dataframe(headers=["stage", "output", "blocks", "channels"],
+                    stages = gr.Dataframe(headers=both(STAGE_COLS),
                                           label=t("rn_stage_table"), interactive=False)  # fmt: skip
                     gr.Markdown(t("rn_table3_md"))
-                    t3 = gr.Dataframe(headers=["model", "top-1 err.", "top-5 err."], interactive=False)
+                    t3 = gr.Dataframe(headers=both(["col_model", "col_top1", "col_top5"]), interactive=False)
                 with gr.Column(scale=2):
                     diagram = plots.view()
         with gr.Tab(t("rn_sub_check"), id="resnet-check") as check_tab:
             gr.Markdown(t("rn_check_md"))
-            check = gr.Dataframe(headers=["network", "quantity", "paper", "ours", "gap", "why"],
+            check = gr.Dataframe(headers=both(CHECK_COLS),
                                  interactive=False, wrap=True,
                                  column_widths=["15%", "9%", "7%", "7%", "7%", "55%"])  # fmt: skip
 
@@ -613,8 +619,10 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                 concurrency_limit=2)  # fmt: skip
     go.click(classify, [image, weights, lang], [top5, cam, notice], api_name="resnet_classify")
     image.upload(classify, [image, weights, lang], [top5, cam, notice], api_visibility="private")
-    arch_inputs = dict(fn=architecture, inputs=[arch, lang], outputs=[stages, arch_md, diagram])
+    arch_inputs = dict(fn=with_columns(architecture, {0: STAGE_COLS}), inputs=[arch, lang],
+                       outputs=[stages, arch_md, diagram])  # fmt: skip
     arch.change(**arch_inputs, api_name="resnet_architecture")
     arch_tab.select(**arch_inputs, api_visibility="private")
     arch_tab.select(table3, None, t3, api_name="resnet_table3")
-    check_tab.select(paper_check, lang, check, api_name="resnet_paper_check")
+    check_tab.select(with_columns(paper_check, {None: CHECK_COLS}), lang, check,
+                     api_name="resnet_paper_check")  # fmt: skip

@@ -23,7 +23,8 @@ import torch
 
 from demos import lecture
 from demos.checks import fresh_file, number, whole_number
-from demos.i18n import register, t, text
+from demos.i18n import both, register, t, text, with_columns
+from demos import quiz
 from demos import plots
 from demos.plots import OKABE_ITO, figure
 from models import hub
@@ -1100,8 +1101,14 @@ FIGURES = {
 }  # fmt: skip
 
 
+TABLE1_COLS = ["col_layer_type", "col_complexity", "col_sequential", "col_path"]
+TIMING_COLS = ["col_n", "col_sa_ms", "col_rnn_ms", "col_ratio"]
+CHECK_COLS = ["col_quantity", "col_paper", "col_ours", "col_why"]
+
+
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("tf_claim"))
+    quiz.block(quiz.TRANSFORMER, lang)  # predict, then reveal (#8)
     figures = lecture.picker(FIGURES)
     with gr.Tabs() as views:
         with gr.Tab(t("tf_sub_translate"), id="transformer-translate"):
@@ -1177,8 +1184,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
             ls_plot = plots.view()
         with gr.Tab(t("tf_sub_cx"), id="transformer-cx") as cx_tab:
             gr.Markdown(t("tf_cx_intro"))
-            table1 = gr.Dataframe(TABLE1, headers=["layer type", "complexity per layer", "sequential ops",
-                                                   "max path length"], interactive=False)  # fmt: skip
+            table1 = gr.Dataframe(TABLE1, headers=both(TABLE1_COLS), interactive=False)
             with gr.Row():
                 cx_n = gr.Slider(16, 2048, value=1024, step=16, label=t("tf_cx_maxn"))
                 cx_d = gr.Slider(64, 512, value=256, step=64, label=t("tf_cx_d"))
@@ -1186,11 +1192,10 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
             cx_md = gr.Markdown()
             with gr.Row():
                 cx_plot = plots.view()
-                cx_rows = gr.Dataframe(headers=["n", "self-attention ms", "recurrent ms", "ratio"],
-                                       interactive=False)  # fmt: skip
+                cx_rows = gr.Dataframe(headers=both(TIMING_COLS), interactive=False)
         with gr.Tab(t("tf_sub_check"), id="transformer-check") as check_tab:
             gr.Markdown(t("tf_check_md"))
-            check = gr.Dataframe(headers=["quantity", "paper", "ours", "why"], interactive=False, wrap=True,
+            check = gr.Dataframe(headers=both(CHECK_COLS), interactive=False, wrap=True,
                                  column_widths=["24%", "14%", "16%", "46%"])  # fmt: skip
 
     # Deep links (demos/lecture.py): ?tab=transformer&text=...&kind=encoder&layer=2, ?tab=transformer&preset=pe
@@ -1239,6 +1244,9 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
           api_name="transformer_smoothing")  # fmt: skip
     cx_io = dict(inputs=[cx_n, cx_d, lang], outputs=[table1, cx_plot, cx_rows, cx_md], concurrency_limit=1,
                  concurrency_id="transformer-timing")  # one timing at a time: they would disturb each other
-    cx_tab.select(complexity_first, **cx_io, api_name="transformer_complexity_first")
-    measure.click(complexity, **cx_io, api_name="transformer_complexity", show_progress_on=cx_md)
-    check_tab.select(paper_check, lang, check, api_name="transformer_paper_check")
+    cx_headers = {0: TABLE1_COLS, 2: TIMING_COLS}  # Table 1 and the timings, in the page's language
+    cx_tab.select(with_columns(complexity_first, cx_headers), **cx_io, api_name="transformer_complexity_first")
+    measure.click(with_columns(complexity, cx_headers), **cx_io, api_name="transformer_complexity",
+                  show_progress_on=cx_md)  # fmt: skip
+    check_tab.select(with_columns(paper_check, {None: CHECK_COLS}), lang, check,
+                     api_name="transformer_paper_check")  # fmt: skip

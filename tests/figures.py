@@ -5,11 +5,6 @@ from __future__ import annotations
 import PIL.Image
 
 
-def is_plot(value) -> bool:
-    """A gr.Plot (matplotlib): `{'type': 'matplotlib', 'plot': <data-url>}`."""
-    return isinstance(value, dict) and value.get("type") == "matplotlib" and value["plot"].startswith("data:image")
-
-
 def is_figure(value, min_width: int = 600) -> bool:
     """A figure shown with demos.plots.view(): a PNG file at slide resolution."""
     if not isinstance(value, str):

@@ -36,7 +36,7 @@ def test_every_endpoint_is_tested(client):
 
 def test_home_weights_status(client):
     result = client.predict(api_name="/weights_status")
-    assert result["headers"] == home.COLUMNS
+    assert result["headers"] == home.HEADERS
     names = [row[0] for row in result["data"]]
     expected = [row[0] for row in home.weights_status()]
     assert names == expected

@@ -181,14 +181,14 @@ def test_bert_tab_in_the_browser(app_server):
         page.set_default_timeout(30_000)
         page.goto(app_server.url + "/")
         page.get_by_role("tab", name="BERT").click()
-        page.get_by_role("button", name="Predict").first.click()
+        page.get_by_role("button", name="Predict", exact=True).click()  # not "Predict, then reveal"
         page.locator("#bert-fill-md").get_by_text("Top-1 filled in").wait_for()
         assert page.locator("#bert-fill-out table").count() == 1
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "bert_fill_en.png"), animations="disabled", full_page=True)
         # no [MASK]: a message in the page, not a stack trace
         page.locator("#bert-fill-text textarea").fill("Nothing is hidden here.")
-        page.get_by_role("button", name="Predict").first.click()
+        page.get_by_role("button", name="Predict", exact=True).click()  # not "Predict, then reveal"
         page.get_by_text("There is no [MASK] in the sentence").first.wait_for()
         # attention: head view lines and the model view image
         page.get_by_role("tab", name="Attention").click()

@@ -14,6 +14,7 @@ import torch
 from demos import gan as tab
 from models import gan as M
 from models import hub
+from tests.figures import is_figure
 
 torch.set_num_threads(1)  # a busy two-core machine: one thread is faster than fighting
 
@@ -283,7 +284,7 @@ def test_live_games_stream_frames_and_the_check():
     assert len(outs) == 11  # step 0, then every 10 steps (at least 10 steps a frame)
     fig, status, rows = outs[-1]
     assert "Step 100 of 100" in status and rows[0][1] == -1.386
-    assert fig.axes[0].get_title() == "step 100"
+    assert is_figure(fig) and outs[0][0] != fig  # a new PNG per frame
     outs = list(tab.game_2d(steps=200, progress=lambda *a, **k: None))
     assert "Step 200 of 200" in outs[-1][1] and "modes" in outs[-1][1]
 
@@ -303,7 +304,9 @@ def test_quality_and_paper_check():
     fig, md = tab.quality()
     cat = hub.read_catalogue()
     assert f"{cat['dcgan.mnist'].meta['parzen_ll']:.1f}" in md and "225 ± 2" in md
-    assert len(fig.axes[0].patches) == 20  # 10 digits x 2 generators
+    assert is_figure(fig) and tab.quality() == (fig, md)  # drawn once, then the same file
+    hists = {n: cat[n].meta["class_histogram"] for n in tab.WEIGHTS}
+    assert len(tab.fig_histogram(hists, "t").axes[0].patches) == 20  # 10 digits x 2 generators
     rows = tab.paper_check()
     assert rows[0][1] == "225 ± 2" and any("−log 4" in r[0] for r in rows)
     theory = {r[0].split(" [")[0]: r for r in rows}

@@ -6,7 +6,7 @@ import PIL.Image
 import pytest
 
 from tests.conftest import ARTIFACTS
-from tests.figures import is_plot
+from tests.figures import is_figure
 
 # Every named endpoint the GAN tab exposes (tests/test_app.py checks the union against the app).
 ENDPOINTS = {
@@ -32,20 +32,20 @@ def test_gan_interpolate_endpoint_returns_a_gif(client):
                                                    api_name="/gan_interpolate")  # fmt: skip
     with PIL.Image.open(gif_file) as im:
         assert im.format == "GIF" and im.n_frames == 30
-    assert is_plot(fig) and "Seed 3 → seed 11, 16 steps" in md
+    assert is_figure(fig) and "Seed 3 → seed 11, 16 steps" in md
 
 
 def test_gan_live_games_endpoints(client):
     fig, status, check = client.predict(3, 3e-3, 3e-3, "non-saturating", 100, "English", api_name="/gan_game_1d")
-    assert is_plot(fig) and "Step 100 of 100" in status
+    assert is_figure(fig) and "Step 100 of 100" in status
     assert check["data"][0][1] == -1.386
     fig, status = client.predict(1, 1e-3, 1e-3, "non-saturating", 0.05, 200, "English", api_name="/gan_game_2d")
-    assert is_plot(fig) and "Step 200 of 200" in status
+    assert is_figure(fig) and "Step 200 of 200" in status
 
 
 def test_gan_quality_and_paper_check_endpoints(client):
     fig, md = client.predict("English", api_name="/gan_quality")
-    assert is_plot(fig) and "Parzen" in md and "225 ± 2" in md
+    assert is_figure(fig) and "Parzen" in md and "225 ± 2" in md
     rows = client.predict("English", api_name="/gan_paper_check")["data"]
     assert rows[0][1] == "225 ± 2" and any(r[1] == "-1.386" for r in rows)
 

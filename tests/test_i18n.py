@@ -1,0 +1,216 @@
+"""Both languages everywhere (#8): no registered English string is left on the Chinese page (and no
+Chinese one on the English page), with every tab and sub-tab opened in Chromium; and "Predict, then
+reveal" answers in the page's language."""
+
+from __future__ import annotations
+
+import re
+import string
+import time
+
+import pytest
+
+from demos import bert, gan, home, lecture, quiz, resnet, transformer  # noqa: F401  (they register their strings)
+from demos.i18n import EN, LANGUAGES, ZH
+from tests.conftest import ARTIFACTS
+
+TOP = ["tab_home", "tab_resnet", "tab_transformer", "tab_gan", "tab_bert"]
+SUB = {"tab_resnet": "rn_sub_", "tab_transformer": "tf_sub_", "tab_gan": "gan_sub_", "tab_bert": "bert_sub_"}
+LETTERS = re.compile(r"[A-Za-z]{2,}")
+CJK = re.compile(r"[\u3400-\u9fff]")
+# Labels and columns that are deliberately bilingual ("mode collapse · 模式坍塌", "top-1 err. · top-1 错误率"):
+# neither half is a leak.
+BILINGUAL = re.compile(r"[^\u3400-\u9fff]{1,60} · .{0,60}[\u3400-\u9fff].{0,60}")
+MAX_SHORT = 40  # a label, a button, a sub-tab, a column: checked whole
+LANGUAGE_NAMES = set(LANGUAGES)  # the language switch shows "English" and "中文" in both languages
+
+
+def _fields(s: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(s) if name is not None}
+
+
+def test_both_languages_fill_the_same_placeholders():
+    """A Chinese string that drops or renames a {placeholder} would fail only when its callback runs."""
+    assert [k for k in EN if _fields(EN[k]) != _fields(ZH[k])] == []
+
+
+def _plain(s: str) -> str:
+    """Markdown source -> the text the page shows for it (emphasis, heading and list marks dropped)."""
+    s = re.sub(r"^\s*(#+|[-*]|\d+\.)\s+", "", s.strip())
+    return " ".join(s.replace("**", "").replace("*", "").replace("`", "").split())
+
+
+def visible_forms(s: str) -> list[str]:
+    """The parts of a registered string that the page shows verbatim: a short string whole; of a
+    longer text its headings and the first words of its first paragraph (of a template filled in by
+    a callback, the words before its first {field})."""
+    lines = [ln for ln in s.splitlines() if ln.strip()]
+    if "{" not in s and len(lines) == 1 and len(_plain(s)) <= MAX_SHORT:
+        return [_plain(s)]
+    forms = [_plain(ln) for ln in lines if ln.lstrip().startswith("#") and "{" not in ln]
+    body = next((ln for ln in lines if not ln.lstrip().startswith(("#", "|", "<"))), "").split("{")[0]
+    words = _plain(body)[: MAX_SHORT + 1]
+    if CJK.search(words):  # no spaces between Chinese words: any 24 characters in a row
+        words = words[:24]
+    elif len(_plain(body)) > MAX_SHORT:
+        words = words.rsplit(" ", 1)[0]
+    words = words.rstrip(" :(（：")
+    if len(words) >= (6 if CJK.search(words) else 12) and not re.search(r"[\[\]$\\|<>]", words):
+        forms.append(words)
+    return forms
+
+
+def leaks(shown: str, lang: str) -> list[tuple[str, str]]:
+    """(key, text) of every string of the other language that the page shows. A form of one or two
+    words (a label, a button, a column) counts only as a whole line or cell of the page's text, so that
+    "model" in a sentence or "Attention" in "Self-Attention" is not taken for a label."""
+    pieces = [" ".join(c.split()) for c in re.split(r"[\n\t]", shown)]  # lines and table cells
+    pieces = [c for c in pieces if c and not BILINGUAL.fullmatch(c)]
+    cells, page = set(pieces), " ".join(pieces)
+    if lang == "zh":
+        found = []
+        for key in EN:
+            if EN[key] == ZH[key]:
+                continue
+            for form in visible_forms(EN[key]):
+                if not LETTERS.search(form) or form in ZH[key] or form in LANGUAGE_NAMES:  # names stay
+                    continue
+                if form in cells if len(form.split()) <= 2 else re.search(
+                        rf"(?<![A-Za-z]){re.escape(form)}(?![A-Za-z])", page):  # fmt: skip
+                    found.append((key, form))
+        return found
+    return [(key, form) for key in ZH if EN[key] != ZH[key]
+            for form in visible_forms(ZH[key]) if CJK.search(form) and form not in LANGUAGE_NAMES and form in page]  # fmt: skip
+
+
+def test_the_forms_checked_are_the_ones_a_page_shows():
+    assert visible_forms(EN["rn_run"]) == ["Run"]
+    assert visible_forms(EN["weights_md"])[0] == "Weights"
+    assert "What is this?" in visible_forms(EN["home_md"])
+    assert visible_forms(EN["rn_live_done"]) == []  # a template: filled in by a callback
+    assert visible_forms(EN["quiz_title"]) == ["Predict, then reveal"]
+    assert ("rn_sub_live", "Run it yourself") in leaks("首页\nRun it yourself\n为什么有效", "zh")
+    assert leaks("Running models", "zh") == []  # a word inside another word is not the label
+    assert {f for _, f in leaks("the model\tpaper\nSelf-Attention", "zh")} == {"paper"}  # a cell, not a word
+    assert leaks("English 中文", "zh") == leaks("English 中文", "en") == []  # the language switch
+    assert leaks("mode collapse · 模式坍塌", "en") == leaks("paper / theory · 论文 / 理论", "zh") == []
+    assert ("quiz_title", "先预测，再揭晓") in leaks("先预测，再揭晓", "en")
+
+
+# --- In Chromium --------------------------------------------------------------------------------
+
+
+WAIT = 30_000  # ms
+
+
+def settled_text(page, quiet_ms: int = 250, cap_s: float = 2.0) -> str:
+    """The page's visible text once it stops changing (callbacks fill markdown in after a click)."""
+    last, t0 = page.inner_text("body"), time.monotonic()
+    while time.monotonic() - t0 < cap_s:
+        page.wait_for_timeout(quiet_ms)
+        now = page.inner_text("body")
+        if now == last:
+            break
+        last = now
+    return last
+
+
+def open_tab(page, label: str) -> None:
+    """Click a tab by its label; gradio moves tabs that do not fit into a "More tabs" menu."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    tab = page.get_by_role("tab", name=label, exact=True).first
+    try:
+        tab.wait_for(state="visible", timeout=10_000)  # a sub-tab's button renders with its tab
+    except PlaywrightTimeout:
+        page.locator(".overflow-menu > button:visible").first.click()
+        page.locator(".overflow-dropdown button:visible", has_text=label).first.click()
+        return
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true", timeout=WAIT)
+
+
+def visit_everything(page, url: str, lang: str, cap_s: float) -> list[str]:
+    """Open the page in `lang`, then every top-level tab and every sub-tab; the visible text of each
+    (a tab opens on its first sub-tab: one look covers both)."""
+    table = ZH if lang == "zh" else EN
+    page.goto(f"{url}/?lang={lang}")
+    page.get_by_role("heading", name=_plain(table["home_md"].splitlines()[0])).wait_for()
+    texts = []
+    for top in TOP:
+        open_tab(page, table[top])
+        texts.append(settled_text(page, cap_s=cap_s))
+        subs = [k for k in table if k.startswith(SUB.get(top, "-"))]
+        # every sub-tab the page shows is one of the registered ones (a new one would go unchecked)
+        assert page.get_by_role("tab").count() == len(TOP) + len(subs), (top, subs)
+        for key in subs[1:]:
+            open_tab(page, table[key])
+            texts.append(settled_text(page, cap_s=cap_s))
+    return texts
+
+
+@pytest.mark.browser
+def test_no_untranslated_string_on_any_tab(app_server):
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM_ARGS
+
+    t0 = time.monotonic()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        found = {}
+        for lang in ("zh", "en"):
+            page = browser.new_context(locale="en-US", viewport={"width": 1920, "height": 1080}).new_page()
+            page.set_default_timeout(WAIT)
+            # Chinese first, waiting for the callbacks' text; English as a sanity check of the labels.
+            texts = visit_everything(page, app_server.url, lang, cap_s=2.0 if lang == "zh" else 0.8)
+            found[lang] = sorted({leak for shown in texts for leak in leaks(shown, lang)})
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"i18n_last_tab_{lang}.png"), animations="disabled")
+            assert all("Traceback" not in shown for shown in texts)
+            page.context.close()
+        browser.close()
+    assert found == {"zh": [], "en": []}, found
+    assert time.monotonic() - t0 < 150
+
+
+@pytest.mark.browser
+def test_predict_then_reveal_in_chromium(app_server):
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.test_browser import CHROMIUM_ARGS
+
+    runs = resnet._read_json(resnet.CURVES)["runs"]
+    p56 = f"{runs['plain56']['train_error'][-1]:.1f}%"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}).new_page()
+        page.set_default_timeout(WAIT)
+        page.goto(f"{app_server.url}/?tab=resnet&lang=en")
+        box = page.locator("#resnet-quiz")
+        result = page.locator("#resnet-quiz-result")
+        expect(box.get_by_text(EN["quiz_rn_q"])).to_be_visible()
+        page.locator("#resnet-quiz-reveal").click()  # nothing picked yet
+        expect(result).to_contain_text("Pick an answer first")
+        box.get_by_label("plain-56").check()
+        expect(result).not_to_contain_text("Pick an answer first")  # a new guess hides the old answer
+        page.locator("#resnet-quiz-reveal").click()
+        expect(result).to_contain_text("Right")
+        expect(result).to_contain_text(p56)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "quiz_resnet_en.png"), animations="disabled")
+
+        # In Chinese, a wrong guess on the BERT tab: the model's own top-5 with probabilities.
+        page.goto(f"{app_server.url}/?tab=bert&lang=zh")
+        box = page.locator("#bert-quiz")
+        box.get_by_label(ZH["quiz_bert_door"]).check()
+        expect(page.locator("#bert-quiz-reveal")).to_have_text(ZH["quiz_reveal"])
+        page.locator("#bert-quiz-reveal").click()
+        result = page.locator("#bert-quiz-result")
+        expect(result).to_contain_text("这次没猜中")
+        expect(result).to_contain_text("前 5 名")
+        expect(result).to_contain_text("door #")
+        page.screenshot(path=str(ARTIFACTS / "quiz_bert_zh.png"), animations="disabled")
+        assert "Traceback" not in page.inner_text("body")
+        browser.close()
