@@ -22,7 +22,7 @@ from demos import lecture
 from demos.checks import fresh_file, whole_number
 from demos.i18n import both, register, t, text, with_columns
 from demos import quiz
-from demos.plots import OKABE_ITO, _font, heatmap_image
+from demos.plots import OKABE_ITO, _font, colour_table, heatmap_image
 from models import bert as B
 from models import hub
 
@@ -443,14 +443,13 @@ def _mosaic(maps: np.ndarray, flagged: np.ndarray):
     """(L, A, T, T) attention -> one PIL image: rows = layers, columns = heads, each map coloured
     by its own maximum (Blues); heads in `flagged` (L, A) framed. Drawn with numpy and PIL: a
     bert-base model view is 144 thumbnails, too many for a fast matplotlib figure."""
-    import matplotlib
     import PIL.Image
     import PIL.ImageDraw
 
     L, A = maps.shape[:2]
     W, H, x0, y0, cw, ch = _mv_geometry(L, A)
     side = int(min(cw, ch) * 0.92)
-    lut = (matplotlib.colormaps["Blues"](np.linspace(0, 1, 256))[:, :3] * 255).astype(np.uint8)
+    lut = colour_table("Blues")
     img = PIL.Image.new("RGB", (W, H), "white")
     draw = PIL.ImageDraw.Draw(img)
     font = _font(max(14, round(0.11 * MV_DPI)))

@@ -210,6 +210,14 @@ def block_diagram(block: str, residual: bool = True, width: int = 64):
 
 
 @functools.cache
+def colour_table(name: str) -> np.ndarray:
+    """A matplotlib colormap as a (256, 3) uint8 table: index it with uint8 values for RGB pixels."""
+    import matplotlib
+
+    return (matplotlib.colormaps[name](np.linspace(0, 1, 256))[:, :3] * 255).astype(np.uint8)
+
+
+@functools.cache
 def _font(size: int):
     """DejaVu Sans (shipped with matplotlib: Latin, Greek, arrows) for the PIL-drawn figures."""
     import matplotlib
@@ -223,7 +231,6 @@ def heatmap_image(m: np.ndarray, rows: Sequence[str], cols: Sequence[str], title
     """An attention map as a PIL image: rows = queries (labels left), columns = keys (labels on
     top, vertical), Blues from 0 to `vmax` (default: the map's maximum), a colour bar on the right.
     Drawn with numpy and PIL (~20 ms), not matplotlib (~0.5 s with a label on every tick)."""
-    import matplotlib
     import PIL.Image
     import PIL.ImageDraw
     import PIL.ImageFont
@@ -241,7 +248,7 @@ def heatmap_image(m: np.ndarray, rows: Sequence[str], cols: Sequence[str], title
     img = PIL.Image.new("RGB", (W, H), "white")
     draw = PIL.ImageDraw.Draw(img)
     vmax = float(vmax if vmax is not None else max(float(m.max()), 1e-9))
-    lut = (matplotlib.colormaps["Blues"](np.linspace(0, 1, 256))[:, :3] * 255).astype(np.uint8)
+    lut = colour_table("Blues")
     v = (np.clip(m / vmax, 0, 1) * 255).astype(np.uint8)
     img.paste(PIL.Image.fromarray(lut[v]).resize((n_cols * cell, n_rows * cell), PIL.Image.Resampling.NEAREST),
               (left, top))  # fmt: skip
