@@ -31,6 +31,7 @@ def build_app() -> gr.Blocks:
             with gr.Column(scale=0, min_width=220):
                 switch = build_language_switch()
                 copy_link = lecture.copy_button()
+                lecture.projector_switch()
         link_box = lecture.link_box()
         with gr.Tabs(elem_id="paper-tabs") as tabs:
             for key, module in TABS:
@@ -48,7 +49,7 @@ if __name__ == "__main__":
     plots.warm_in_background([call for _, module in TABS for call in getattr(module, "WARM", [])])
     demo.queue(default_concurrency_limit=4).launch(
         i18n=I18N,
-        head=HEAD_JS,
+        head=HEAD_JS + lecture.PROJECTOR_HEAD,
         server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
         ssr_mode=False,

@@ -22,7 +22,7 @@ from demos import lecture
 from demos.checks import fresh_file, whole_number
 from demos.i18n import both, register, t, text, with_columns
 from demos import quiz
-from demos.plots import OKABE_ITO, _font, colour_table, heatmap_image
+from demos.plots import OKABE_ITO, _font, colour_table, figure, remember_svg, save_heatmap, svg_export
 from models import bert as B
 from models import hub
 
@@ -423,6 +423,8 @@ def model_view(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang_choice="
     s = soak(tokens, maps)
     png = fresh_file(PNG_DIR, "bert-model-view-", ".png")
     _mosaic(maps, s.sum(-1) > SOAK).save(png)
+    small, framed = maps.astype(np.float16), s.sum(-1) > SOAK  # the SVG maker's own copies
+    remember_svg(png, lambda: _mosaic_figure(small, framed))
     flagged = int((s.sum(-1) > SOAK).sum())
     cls_share, sep_share = float(s[..., 0].mean()), float(s[..., 1].mean())
     md = text("bert_model_md", lang).format(L=L, A=A, T=T, flagged=flagged, total=L * A, pct=round(100 * SOAK),
@@ -470,6 +472,30 @@ def _mosaic(maps: np.ndarray, flagged: np.ndarray):
     return img
 
 
+def _mosaic_figure(maps: np.ndarray, flagged: np.ndarray):
+    """`_mosaic` as a matplotlib figure, for the SVG export (labels as text, maps as images)."""
+    L, A = maps.shape[:2]
+    size = 1.1 if A <= 8 else 0.8
+    fig = figure((size * A + 0.6, size * L + 0.6))
+    axes = np.atleast_2d(fig.subplots(L, A, squeeze=False))
+    for li in range(L):
+        for hi in range(A):
+            ax = axes[li, hi]
+            m = maps[li, hi].astype(np.float32)
+            ax.imshow(m, cmap="Blues", vmin=0, vmax=max(float(m.max()), 1e-9), interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            for spine in ax.spines.values():
+                spine.set_color(OKABE_ITO[3] if flagged[li, hi] else "#888888")
+                spine.set_linewidth(3 if flagged[li, hi] else 0.5)
+            if li == 0:
+                ax.set_title(f"head {hi + 1}" if A <= 8 else str(hi + 1), fontsize=9)
+            if hi == 0:
+                ax.set_ylabel(f"layer {li + 1}", fontsize=9)
+    fig.subplots_adjust(*MV_BOX[:2], *MV_BOX[2:], wspace=0.08, hspace=0.08)
+    return fig
+
+
 def enlarge(sentence_a, sentence_b="", layer=1, head="mean", weights=DEFAULT_WEIGHTS, lang_choice="English"):
     """One head (or the layer's mean) as a heatmap table: rows = queries, columns = keys, value
     on hover; plus the same map as a PNG with the tokens on both axes."""
@@ -504,8 +530,7 @@ def _heatmap_html(tokens: list[str], w: np.ndarray, title: str, lang: str) -> st
 
 def _heatmap_png(tokens: list[str], w: np.ndarray, title: str) -> str:
     png = fresh_file(PNG_DIR, "bert-head-", ".png")
-    heatmap_image(w, tokens, tokens, title, xlabel="keys (attended to)", ylabel="queries (attending)").save(png)
-    return png
+    return save_heatmap(png, w, tokens, tokens, title, xlabel="keys (attended to)", ylabel="queries (attending)")
 
 
 def model_view_click(evt: gr.SelectData, weights=DEFAULT_WEIGHTS):
@@ -1038,12 +1063,14 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                                         elem_id="bert-model-view")  # fmt: skip
                     mv_md = gr.Markdown()
                     mv_png = gr.File(label=t("bert_png_model"), interactive=False)
+                    svg_export(mv_image)
             with gr.Row():
                 en_layer = gr.Slider(1, B.PRESETS["small"].L, value=1, step=1, label=t("bert_layer"))
                 en_head = gr.Dropdown(["mean", *map(str, range(1, 5))], value="mean", label=t("bert_head"),
                                   allow_custom_value=True)
             en_html = gr.HTML(label=t("bert_enlarged"), elem_id="bert-enlarged")
             en_png = gr.File(label=t("bert_png_head"), interactive=False)
+            svg_export(en_png)
             en_md = gr.Markdown()
         with gr.Tab(t("bert_sub_check"), id="bert-check") as check_tab:
             gr.Markdown(t("bert_check_intro"))

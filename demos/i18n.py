@@ -16,6 +16,9 @@ EN: dict[str, str] = {
         "Play with four landmark deep-learning papers: ResNet, the Transformer, GAN and BERT."
     ),
     "language": "Language",
+    "svg_button": "Export SVG",
+    "svg_download": "⬇ Download SVG",
+    "projector": "Projector: large text",
     "tab_home": "Home",
     "tab_resnet": "ResNet",
     "tab_transformer": "Transformer",
@@ -65,6 +68,9 @@ EN: dict[str, str] = {
 ZH: dict[str, str] = {
     "title_md": "# 论文画廊\n动手体验四篇里程碑式的深度学习论文：ResNet、Transformer、GAN 和 BERT。",
     "language": "语言",
+    "svg_button": "导出 SVG",
+    "svg_download": "⬇ 下载 SVG",
+    "projector": "投影模式：大字号",
     "tab_home": "首页",
     "tab_resnet": "ResNet",
     "tab_transformer": "Transformer",

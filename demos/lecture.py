@@ -428,6 +428,41 @@ CLIPBOARD_JS = """(url) => {
 }"""
 
 
+# Projector mode: gradio's text sizes (theme variables) about 1.4x, for the back row of a lecture hall.
+# Per browser, like the language: `?projector=1` (or 0) in the URL, else the remembered choice; the
+# class is set in <head>, before the page is drawn, so the page never flashes small.
+PROJECTOR_HEAD = """<style>
+html.pg-projector {
+  --text-xxs: 12px; --text-xs: 14px; --text-sm: 17px; --text-md: 20px;
+  --text-lg: 23px; --text-xl: 30px; --text-xxl: 36px;
+}
+</style>
+<script>
+(() => {
+  let on = new URLSearchParams(window.location.search).get("projector");
+  try {
+    if (on === "1" || on === "0") localStorage.setItem("paper-gallery-projector", on);
+    else on = localStorage.getItem("paper-gallery-projector");
+  } catch (e) {}
+  document.documentElement.classList.toggle("pg-projector", on === "1");
+})();
+</script>"""
+PROJECTOR_JS = """(on) => {
+  document.documentElement.classList.toggle("pg-projector", !!on);
+  try { localStorage.setItem("paper-gallery-projector", on ? "1" : "0"); } catch (e) {}
+}"""
+
+
+def projector_switch() -> gr.Checkbox:
+    """"Projector: large text" at the top of the page (in the browser only, no server call)."""
+    box = gr.Checkbox(False, label=t("projector"), elem_id="projector", container=False, min_width=180)
+    box.change(None, box, None, js=PROJECTOR_JS, api_visibility="private")
+    config = get_blocks_context()
+    config.root_block.load(None, None, box, api_visibility="private",
+                           js="() => document.documentElement.classList.contains('pg-projector')")  # fmt: skip
+    return box
+
+
 def copy_button() -> gr.Button:
     """The small "copy link" button (at the top of the page)."""
     return gr.Button(t("lecture_copy"), size="sm", scale=0, min_width=180, elem_id="copy-link")

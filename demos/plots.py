@@ -7,6 +7,11 @@ Figures are bare `matplotlib.figure.Figure`s (no pyplot state, nothing to close)
 PNG at slide resolution (`png`) and shown in a `view()` image with download and full-screen
 buttons. Figures that depend only on their inputs are rendered once per input (`cached`): a click
 that asks for the same figure again gets the same file, with no matplotlib work.
+
+SVG: every PNG this module writes remembers how to draw its figure again (`remember_svg`, keyed by
+the file's name). The "SVG" button under a figure (`svg_export`) sends the shown file back, and only
+its name is looked up: the vector version is drawn on that click, never in advance, and no path
+from the client is opened. Heat maps drawn with PIL remember a matplotlib version of themselves.
 """
 
 from __future__ import annotations
@@ -14,21 +19,25 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
+import threading
+from collections import OrderedDict
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 SLIDE_DPI = 150  # an 8-inch figure -> 1,200 px wide: sharp on a projector
 FIG_DIR = Path(tempfile.gettempdir()) / "paper-gallery" / "figures"
+SVG_MEMORY = 64  # figures of each kind whose SVG can still be exported (the most recent ones)
 
 
 @functools.cache
 def _rc() -> None:
     import matplotlib
 
-    matplotlib.rcParams.update({"font.size": 12, "axes.titlesize": 13, "legend.fontsize": 10})
+    matplotlib.rcParams.update({"font.size": 12, "axes.titlesize": 13, "legend.fontsize": 10,
+                                "svg.fonttype": "none"})  # SVG text stays text: editable on a slide
 
 
 def figure(figsize: tuple[float, float]):
@@ -45,6 +54,50 @@ def png(fig, stem: str = "figure", dpi: int = SLIDE_DPI) -> str:
 
     path = fresh_file(FIG_DIR, f"{stem}-", ".png")
     fig.savefig(path, dpi=dpi)
+    return remember_svg(path, lambda: fig, stem)
+
+
+_svg_makers: dict[str, OrderedDict[str, Callable]] = {}  # kind (the file's stem) -> file name -> maker
+_svg_lock = threading.Lock()  # the registry, and matplotlib (one SVG drawn at a time)
+
+
+def remember_svg(path: str, make: Callable, kind: str | None = None) -> str:
+    """Remember how to draw the figure saved at `path` again (`make()` -> a Figure), for its SVG.
+    The last SVG_MEMORY of each kind are kept: a live run's hundred frames only push out older frames."""
+    name = os.path.basename(path)
+    kind = kind or name.rsplit("-", 1)[0]
+    with _svg_lock:
+        made = _svg_makers.setdefault(kind, OrderedDict())
+        made[name] = make
+        while len(made) > SVG_MEMORY:
+            made.popitem(last=False)
+    return path
+
+
+def _maker(name: str) -> Callable | None:
+    for made in _svg_makers.values():
+        if name in made:
+            return made[name]
+    return None
+
+
+def has_svg(path: str) -> bool:
+    with _svg_lock:
+        return _maker(os.path.basename(path)) is not None
+
+
+def svg_of(shown) -> str | None:
+    """The SVG file of a figure this server drew and a page shows as `shown` (the path gradio gives
+    back, which keeps our file's name); None when it is not one we remember. Only the name is used."""
+    from demos.checks import fresh_file
+
+    name = os.path.basename(str(shown or ""))
+    with _svg_lock:
+        make = _maker(name)
+        if make is None:
+            return None
+        path = fresh_file(FIG_DIR, f"{Path(name).stem}-", ".svg")
+        make().savefig(path, format="svg")
     return path
 
 
@@ -65,7 +118,7 @@ def cached(fn):
         except TypeError:  # an odd value through the API: no cache, the callback judges it
             return fn(*args)
         out = memo(*args)
-        if not all(os.path.exists(f) for f in files(out)):
+        if not all(os.path.exists(f) and has_svg(f) for f in files(out)):
             memo.cache_clear()
             out = memo(*args)
         return out
@@ -79,8 +132,42 @@ def view(**kwargs):
     import gradio as gr
 
     kwargs.setdefault("show_label", False)
-    return gr.Image(type="filepath", format="png", interactive=False, buttons=["download", "fullscreen"],
-                    **kwargs)  # fmt: skip
+    with gr.Column(min_width=kwargs.pop("min_width", 160)):  # in a row, the figure and its SVG button stack
+        image = gr.Image(type="filepath", format="png", interactive=False, buttons=["download", "fullscreen"],
+                         **kwargs)  # fmt: skip
+        svg_export(image)
+    return image
+
+
+SVG_FORGOTTEN = ("This figure was drawn too long ago to export: draw it again, then click Export SVG. · "
+                 "该图绘制时间过久，无法导出：请重新绘制后再点击“导出 SVG”。")  # fmt: skip
+
+
+def _svg_event(shown):
+    import gradio as gr
+
+    if not shown:  # nothing drawn yet
+        return gr.DownloadButton(visible=False)
+    path = svg_of(shown if isinstance(shown, str) else getattr(shown, "path", None) or shown.get("path"))
+    if path is None:
+        raise gr.Error(SVG_FORGOTTEN)
+    return gr.DownloadButton(value=path, visible=True)
+
+
+def svg_export(source) -> None:
+    """Under a figure (a gr.Image or gr.File showing a PNG made here): an "SVG" button, and the
+    download link it makes for the vector version of the figure on show."""
+    import gradio as gr
+
+    from demos.i18n import t
+
+    with gr.Row(elem_classes=["pg-svg-row"]):
+        button = gr.Button(t("svg_button"), size="sm", scale=0, min_width=110, elem_classes=["pg-svg"])
+        out = gr.DownloadButton(t("svg_download"), visible=False, size="sm", scale=0, min_width=150,
+                                elem_classes=["pg-svg-file"])  # fmt: skip
+    button.click(_svg_event, source, out, api_visibility="private", show_progress="minimal")
+    source.change(lambda: gr.DownloadButton(visible=False), None, out, api_visibility="private",
+                  show_progress="hidden", queue=False)  # a new figure: its SVG is made on a new click
 
 
 def fig6_curves(curves: dict, note: str = "") -> "object":
@@ -271,6 +358,43 @@ def heatmap_image(m: np.ndarray, rows: Sequence[str], cols: Sequence[str], title
                   font=small, anchor="lm")  # fmt: skip
     img.info["map_origin"] = (left, top)  # where cell (0, 0) starts, for tests and click maps
     return img
+
+
+def heatmap_figure(m: np.ndarray, rows: Sequence[str], cols: Sequence[str], title: str, vmax: float | None = None,
+                   xlabel: str = "keys", ylabel: str = "queries"):  # fmt: skip
+    """The same map as `heatmap_image`, as a matplotlib figure (for its SVG: cells are vector
+    rectangles up to 10,000 of them, labels are text)."""
+    m = np.asarray(m, dtype=np.float64)
+    n_rows, n_cols = m.shape
+    fig = figure((max(4.0, 1.6 + 0.28 * n_cols), max(3.0, 1.4 + 0.28 * n_rows)))
+    ax = fig.subplots()
+    vmax = float(vmax if vmax is not None else max(float(m.max()), 1e-9))
+    if m.size <= 10_000:
+        im = ax.pcolormesh(m, cmap="Blues", vmin=0, vmax=vmax, edgecolors="none")
+        ax.invert_yaxis()
+        ax.set_xticks(np.arange(n_cols) + 0.5)
+        ax.set_yticks(np.arange(n_rows) + 0.5)
+    else:
+        im = ax.imshow(m, cmap="Blues", vmin=0, vmax=vmax, interpolation="nearest", aspect="auto")
+        ax.set_xticks(np.arange(n_cols))
+        ax.set_yticks(np.arange(n_rows))
+    ax.set_xticklabels([str(c) for c in cols], rotation=90, fontsize=9)
+    ax.set_yticklabels([str(r) for r in rows], fontsize=9)
+    ax.xaxis.tick_top()
+    ax.set_xlabel(f"{xlabel} →")
+    ax.set_ylabel(f"{ylabel} ↓")
+    ax.set_title(title, pad=12)
+    fig.colorbar(im, ax=ax, fraction=0.04)
+    fig.tight_layout()
+    return fig
+
+
+def save_heatmap(path: str, m: np.ndarray, rows: Sequence[str], cols: Sequence[str], title: str, **kwargs) -> str:
+    """`heatmap_image(...)` saved at `path` (a PNG), with its SVG remembered; `path`."""
+    heatmap_image(m, rows, cols, title, **kwargs).save(path)
+    m, rows, cols = np.array(m, dtype=np.float32), list(rows), list(cols)  # the maker's own copies
+    keep = {k: v for k, v in kwargs.items() if k in ("vmax", "xlabel", "ylabel")}
+    return remember_svg(path, lambda: heatmap_figure(m, rows, cols, title, **keep))
 
 
 def warm_in_background(calls, delay_s: float = 8.0) -> None:

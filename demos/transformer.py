@@ -579,9 +579,7 @@ def _png_path() -> str:
 
 def attention_png(m: np.ndarray, rows: list[str], cols: list[str], title: str) -> str:
     """The map as a PNG (queries down, keys across, token labels on both axes); its path."""
-    path = _png_path()
-    plots.heatmap_image(m, rows, cols, title, vmax=1.0).save(path)
-    return path
+    return plots.save_heatmap(_png_path(), m, rows, cols, title, vmax=1.0)
 
 
 def fig_pe_heatmap(pe: np.ndarray):
@@ -1137,7 +1135,9 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                 )
                 head = gr.Dropdown([HEADS_MEAN, "1", "2", "3", "4"], value=HEADS_MEAN, label=t("tf_head"),
                                    allow_custom_value=True)  # fmt: skip
-                png = gr.File(label=t("tf_png"), interactive=False, height=80)
+                with gr.Column(min_width=160):
+                    png = gr.File(label=t("tf_png"), interactive=False, height=80)
+                    plots.svg_export(png)
             caption = gr.Markdown(elem_id="transformer-attention-caption")
             heat = gr.HTML(elem_id="transformer-heatmap")
             target = gr.Radio([], label=t("tf_target"), elem_id="transformer-target")

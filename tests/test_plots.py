@@ -52,3 +52,76 @@ def test_heatmap_image_colours_and_size():
     assert cell(0, 0).sum() > 700 and cell(0, 1).sum() < 200  # 0.0 near white, 1.0 dark blue
     assert cell(1, 0).sum() > cell(2, 1).sum() > cell(0, 1).sum()  # 0.5 lighter than 0.75
     assert (cell(1, 0) == cell(1, 1)).all()
+
+
+def _svg_text(path: str) -> str:
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    assert text.startswith("<?xml") and "<svg" in text and text.rstrip().endswith("</svg>")
+    return text
+
+
+def test_every_png_can_be_exported_as_svg_by_its_file_name_only(tmp_path):
+    f = plots.figure((4, 3))
+    ax = f.subplots()
+    ax.plot([1, 2, 3], label="plain-56")
+    ax.legend()
+    shown = plots.png(f, "test-svg")
+    # gradio hands the figure back from its own cache: another folder, the same file name
+    echoed = tmp_path / "gradio" / "abc123" / os.path.basename(shown)
+    svg = plots.svg_of(str(echoed))
+    assert svg.endswith(".svg") and os.path.dirname(svg) == str(plots.FIG_DIR)
+    text = _svg_text(svg)
+    assert "plain-56" in text  # labels are text (svg.fonttype none), editable on a slide
+    assert plots.svg_of(None) is None and plots.svg_of("") is None
+    assert plots.svg_of("/etc/passwd") is None  # a name we did not draw: nothing is opened
+    assert plots.svg_of(str(tmp_path / "figure-unknown.png")) is None
+
+
+def test_svg_memory_is_bounded_per_kind_and_cached_figures_are_redrawn_when_forgotten(monkeypatch):
+    monkeypatch.setattr(plots, "SVG_MEMORY", 3)
+    calls = []
+
+    @plots.cached
+    def fig(n: int):
+        calls.append(n)
+        f = plots.figure((2, 2))
+        f.subplots().plot(range(n))
+        return plots.png(f, "test-kept")
+
+    kept = fig(4)
+    frames = [plots.png(plots.figure((2, 2)), "test-frames") for _ in range(5)]  # a live run's frames
+    assert plots.has_svg(kept)  # other kinds do not push it out
+    assert not plots.has_svg(frames[0]) and not plots.has_svg(frames[1]) and plots.has_svg(frames[-1])
+    for _ in range(3):
+        plots.png(plots.figure((2, 2)), "test-kept")  # now it is forgotten: the cache draws it again
+    assert not plots.has_svg(kept)
+    again = fig(4)
+    assert again != kept and plots.has_svg(again) and calls == [4, 4]
+
+
+def test_heat_map_svg_has_the_tokens_and_one_rectangle_per_cell():
+    m = np.array([[0.9, 0.1], [0.3, 0.7], [0.5, 0.5]])
+    path = os.path.join(str(plots.FIG_DIR), "test-heat-x.png")
+    os.makedirs(plots.FIG_DIR, exist_ok=True)
+    plots.save_heatmap(path, m, ["Ein", "Hund", "läuft"], ["A", "dog"], "layer 1, head 2", vmax=1.0)
+    with PIL.Image.open(path) as im:
+        assert im.format == "PNG"
+    text = _svg_text(plots.svg_of(path))
+    for label in ("Ein", "Hund", "läuft", "dog", "layer 1, head 2", "keys"):
+        assert label in text
+    fig = plots.heatmap_figure(m, ["a", "b", "c"], ["x", "y"], "t", vmax=1.0)
+    mesh = fig.axes[0].collections[0]
+    assert np.allclose(np.asarray(mesh.get_array()).reshape(3, 2), m)  # the values, cell by cell
+
+
+def test_svg_event_hides_the_link_until_a_figure_is_shown_and_explains_a_forgotten_one():
+    import gradio as gr
+    import pytest
+
+    assert plots._svg_event(None).visible is False
+    shown = plots.png(plots.figure((2, 2)), "test-event")
+    out = plots._svg_event(shown)
+    assert out.visible is True and out.value["orig_name"].endswith(".svg")
+    with pytest.raises(gr.Error, match="draw it again"):
+        plots._svg_event("/tmp/gradio/xyz/figure-never-drawn.png")
