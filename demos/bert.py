@@ -423,8 +423,7 @@ def model_view(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang_choice="
     s = soak(tokens, maps)
     png = fresh_file(PNG_DIR, "bert-model-view-", ".png")
     _mosaic(maps, s.sum(-1) > SOAK).save(png)
-    small, framed = maps.astype(np.float16), s.sum(-1) > SOAK  # the SVG maker's own copies
-    remember_svg(png, lambda: _mosaic_figure(small, framed))
+    remember_svg(png, lambda: _model_view_figure(sentence_a, sentence_b, weights, lang))  # its SVG: drawn again
     flagged = int((s.sum(-1) > SOAK).sum())
     cls_share, sep_share = float(s[..., 0].mean()), float(s[..., 1].mean())
     md = text("bert_model_md", lang).format(L=L, A=A, T=T, flagged=flagged, total=L * A, pct=round(100 * SOAK),
@@ -470,6 +469,11 @@ def _mosaic(maps: np.ndarray, flagged: np.ndarray):
                           font=font, anchor="mm")  # fmt: skip
         draw.text((x0 - 8, y0 + li * ch + ch / 2), f"layer {li + 1}", fill="black", font=font, anchor="rm")
     return img
+
+
+def _model_view_figure(sentence_a, sentence_b, weights, lang):
+    tokens, maps, _ = _attention_input(sentence_a, sentence_b, weights, lang)
+    return _mosaic_figure(maps, soak(tokens, maps).sum(-1) > SOAK)
 
 
 def _mosaic_figure(maps: np.ndarray, flagged: np.ndarray):

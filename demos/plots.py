@@ -8,14 +8,18 @@ PNG at slide resolution (`png`) and shown in a `view()` image with download and 
 buttons. Figures that depend only on their inputs are rendered once per input (`cached`): a click
 that asks for the same figure again gets the same file, with no matplotlib work.
 
-SVG: every PNG this module writes remembers how to draw its figure again (`remember_svg`, keyed by
-the file's name). The "SVG" button under a figure (`svg_export`) sends the shown file back, and only
-its name is looked up: the vector version is drawn on that click, never in advance, and no path
-from the client is opened. Heat maps drawn with PIL remember a matplotlib version of themselves.
+SVG: every PNG this module writes remembers how to draw its figure again, keyed by the file's name.
+The "Export SVG" button under a figure (`svg_export`) sends the shown file back, and only its name
+is looked up: the vector version is drawn on that click, never in advance, and no path from the
+client is opened. What is remembered is small: a `cached` callback's arguments (it is called again,
+its figures caught instead of saved), a heat map's values (`save_heatmap`, drawn with PIL, has a
+matplotlib twin), or a tab's inputs (`remember_svg`); only the last SVG_RECENT other figures (a live
+run's frames) are kept as drawn Figures, which take a few MB each.
 """
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import os
 import tempfile
@@ -29,7 +33,8 @@ import numpy as np
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 SLIDE_DPI = 150  # an 8-inch figure -> 1,200 px wide: sharp on a projector
 FIG_DIR = Path(tempfile.gettempdir()) / "paper-gallery" / "figures"
-SVG_MEMORY = 64  # figures of each kind whose SVG can still be exported (the most recent ones)
+SVG_MEMORY = 1024  # figures whose SVG can be drawn again from a recipe (inputs, values)
+SVG_RECENT = 16  # figures kept as drawn (a few MB each) for their SVG: the most recent ones
 
 
 @functools.cache
@@ -49,41 +54,54 @@ def figure(figsize: tuple[float, float]):
 
 
 def png(fig, stem: str = "figure", dpi: int = SLIDE_DPI) -> str:
-    """Render `fig` to a fresh PNG file (older than an hour are removed on the way); its path."""
+    """Render `fig` to a fresh PNG file (older than an hour are removed on the way); its path.
+    Its SVG can be exported while it is among the last SVG_RECENT figures drawn this way, or, for
+    a `cached` callback's figures, for as long as the callback's result is remembered."""
     from demos.checks import fresh_file
 
+    mode = _png_mode.get()
+    if isinstance(mode, list):  # `cached` replays a callback for one of its figures' SVG
+        mode.append((stem, fig))
+        return os.path.join(str(FIG_DIR), f"{stem}-replay.png")
     path = fresh_file(FIG_DIR, f"{stem}-", ".png")
     fig.savefig(path, dpi=dpi)
-    return remember_svg(path, lambda: fig, stem)
+    if mode != "cached":  # a figure kept as it is: a few MB each, so only the most recent ones
+        _remember(_recent, SVG_RECENT, os.path.basename(path), lambda: fig)
+    return path
 
 
-_svg_makers: dict[str, OrderedDict[str, Callable]] = {}  # kind (the file's stem) -> file name -> maker
-_svg_lock = threading.Lock()  # the registry, and matplotlib (one SVG drawn at a time)
+# File name -> a function that draws the figure again (-> a matplotlib Figure), for its SVG:
+# `_makers` hold small recipes (the inputs of a cached callback, a heat map's values);
+# `_recent` holds the last few Figures themselves (a live run's frames, uncached figures).
+_makers: OrderedDict[str, Callable] = OrderedDict()
+_recent: OrderedDict[str, Callable] = OrderedDict()
+_registry_lock = threading.Lock()
+_svg_lock = threading.Lock()  # matplotlib: one SVG drawn at a time
+_png_mode: contextvars.ContextVar = contextvars.ContextVar("png_mode", default=None)
 
 
-def remember_svg(path: str, make: Callable, kind: str | None = None) -> str:
+def _remember(table: OrderedDict, size: int, name: str, make: Callable) -> None:
+    with _registry_lock:
+        table[name] = make
+        table.move_to_end(name)
+        while len(table) > size:
+            table.popitem(last=False)
+
+
+def remember_svg(path: str, make: Callable) -> str:
     """Remember how to draw the figure saved at `path` again (`make()` -> a Figure), for its SVG.
-    The last SVG_MEMORY of each kind are kept: a live run's hundred frames only push out older frames."""
-    name = os.path.basename(path)
-    kind = kind or name.rsplit("-", 1)[0]
-    with _svg_lock:
-        made = _svg_makers.setdefault(kind, OrderedDict())
-        made[name] = make
-        while len(made) > SVG_MEMORY:
-            made.popitem(last=False)
+    `make` should hold only what it needs to draw (values, inputs), not a drawn figure."""
+    _remember(_makers, SVG_MEMORY, os.path.basename(path), make)
     return path
 
 
 def _maker(name: str) -> Callable | None:
-    for made in _svg_makers.values():
-        if name in made:
-            return made[name]
-    return None
+    with _registry_lock:
+        return _makers.get(name) or _recent.get(name)
 
 
 def has_svg(path: str) -> bool:
-    with _svg_lock:
-        return _maker(os.path.basename(path)) is not None
+    return _maker(os.path.basename(path)) is not None
 
 
 def svg_of(shown) -> str | None:
@@ -92,20 +110,54 @@ def svg_of(shown) -> str | None:
     from demos.checks import fresh_file
 
     name = os.path.basename(str(shown or ""))
+    make = _maker(name)
+    if make is None:
+        return None
+    fig = make()
+    if fig is None:
+        return None
+    path = fresh_file(FIG_DIR, f"{Path(name).stem}-", ".svg")
     with _svg_lock:
-        make = _maker(name)
-        if make is None:
-            return None
-        path = fresh_file(FIG_DIR, f"{Path(name).stem}-", ".svg")
-        make().savefig(path, format="svg")
+        fig.savefig(path, format="svg")
     return path
+
+
+def _stem(name: str) -> str:
+    return name.rsplit("-", 1)[0]  # fresh_file's names: "<stem>-<random letters, digits, _>.png"
+
+
+def _replay(fn, args, stem: str, nth: int):
+    """Call `fn(*args)` again without writing files; the `nth` figure of kind `stem` it draws."""
+    drawn: list = []
+    token = _png_mode.set(drawn)
+    try:
+        fn(*args)
+    finally:
+        _png_mode.reset(token)
+    figs = [fig for s, fig in drawn if s == stem]
+    return figs[nth] if nth < len(figs) else None
 
 
 def cached(fn):
     """Memoize a pure figure callback (hashable arguments -> outputs with PNG paths). A result whose
     file has since been removed (`png` clears files older than an hour) is rendered again.
-    Errors (gr.Error for bad input) are not cached."""
-    memo = functools.lru_cache(maxsize=256)(fn)
+    Errors (gr.Error for bad input) are not cached. Each figure's SVG is drawn on request by
+    calling `fn` again with the same arguments (a recipe of a few bytes, not a kept figure)."""
+
+    def draw(*args):
+        token = _png_mode.set("cached")
+        try:
+            out = fn(*args)
+        finally:
+            _png_mode.reset(token)
+        stems: list[str] = []
+        for f in files(out):
+            stems.append(_stem(os.path.basename(f)))
+            nth = stems.count(stems[-1]) - 1  # the nth figure of that kind the callback draws
+            remember_svg(f, lambda stem=stems[-1], nth=nth: _replay(fn, args, stem, nth))
+        return out
+
+    memo = functools.lru_cache(maxsize=256)(draw)
 
     def files(out) -> list[str]:
         items = out if isinstance(out, tuple) else (out,)
@@ -394,7 +446,11 @@ def save_heatmap(path: str, m: np.ndarray, rows: Sequence[str], cols: Sequence[s
     heatmap_image(m, rows, cols, title, **kwargs).save(path)
     m, rows, cols = np.array(m, dtype=np.float32), list(rows), list(cols)  # the maker's own copies
     keep = {k: v for k, v in kwargs.items() if k in ("vmax", "xlabel", "ylabel")}
-    return remember_svg(path, lambda: heatmap_figure(m, rows, cols, title, **keep))
+    make = lambda: heatmap_figure(m, rows, cols, title, **keep)  # noqa: E731
+    if m.size <= 64 * 64:  # a sentence's map: a few KB
+        return remember_svg(path, make)
+    _remember(_recent, SVG_RECENT, os.path.basename(path), make)  # a long text's: among the few recent
+    return path
 
 
 def warm_in_background(calls, delay_s: float = 8.0) -> None:

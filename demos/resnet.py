@@ -21,6 +21,7 @@ from demos.i18n import both, register, t, text, with_columns
 from demos import quiz
 from models import hub
 from models import resnet as R
+from models.gan import stepwise
 
 WEIGHTS = ["resnet20.cifar10", "resnet18.tv_in1k", "resnet50.tv_in1k"]
 DEFAULT_WEIGHTS = "resnet20.cifar10"
@@ -121,7 +122,7 @@ def recorded_curves(lang_choice: str = "English"):
         return None, text("rn_curves_missing", lang)
     data = _read_json(CURVES)
     curves = data["runs"]
-    fig = plots.png(plots.fig6_curves(curves, note=text("rn_reduced", lang)), "resnet-fig6")
+    fig = plots.png(plots.fig6_curves(curves, note=text("rn_reduced", "en")), "resnet-fig6")  # figures: English (fonts)
     final = {n: (c["train_error"][-1], c["test_error"][-1]) for n, c in curves.items()}
     rows = "\n".join(f"| {n} | {tr:.1f} | {te:.1f} |" for n, (tr, te) in sorted(final.items()))
     checks = degradation_checks(curves)
@@ -178,7 +179,7 @@ def live_run(depth: int, steps: int, lang_choice: str = "English", progress=gr.P
     history = {"depth": depth, "steps": steps, "step": [], "loss": {}, "test_accuracy": None}
     t0 = time.perf_counter()
     reference = 20 if depth > 20 else None
-    for s in R.degradation_run(depth=depth, steps=steps, reference=reference, initial=True):
+    for s in stepwise(R.degradation_run(depth=depth, steps=steps, reference=reference, initial=True), threads=None):
         history["step"].append(s.step)
         for name, v in s.loss.items():
             history["loss"].setdefault(name, []).append(v)
@@ -203,7 +204,7 @@ def grad_norms(depth: int, steps: int, lang_choice: str = "English"):
     if not 0 <= steps <= 200:
         raise gr.Error(text("rn_err_gsteps", lang))
     norms = R.gradient_norms(depth, steps)
-    title = text("rn_grad_title", lang).format(depth=depth, steps=steps)
+    title = text("rn_grad_title", "en").format(depth=depth, steps=steps)  # figures stay in English (fonts)
     return plots.png(plots.gradient_norms(norms, title), "resnet-grads")
 
 

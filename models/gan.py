@@ -28,7 +28,7 @@ ConvTranspose/BN/ReLU triples of `Generator._dcgan`.
 
 
 import math
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 
@@ -483,10 +483,26 @@ def _mlp(d_in: int, width: int, d_out: int, act=nn.Tanh) -> nn.Sequential:
     return nn.Sequential(nn.Linear(d_in, width), act(), nn.Linear(width, width), act(), nn.Linear(width, d_out))
 
 
+def stepwise(frames: Iterator, threads: int | None = 1) -> Iterator:
+    """Yield `frames`' items, computing each on `threads` torch threads (None: as many as the
+    thread has) with autograd on.
+
+    A server resumes a generator on whichever worker thread is free, and both the thread count and
+    the grad mode belong to a thread: a context held across a `yield` is entered on one thread and
+    left on another, and a `no_grad` left open leaves its thread unable to train. So every step is
+    computed inside the contexts, and the contexts are closed before the step is yielded."""
+    while True:
+        with (torch_threads(threads) if threads else nullcontext()), torch.enable_grad():
+            try:
+                item = next(frames)
+            except StopIteration:
+                return
+        yield item
+
+
 def game_1d(**kwargs) -> Iterator["Game1DState"]:
-    """`_game_1d` on one torch thread (see `torch_threads`); same arguments."""
-    with torch_threads(1):
-        yield from _game_1d(**kwargs)
+    """`_game_1d` step by step on one torch thread (see `stepwise`); same arguments."""
+    yield from stepwise(_game_1d(**kwargs))
 
 
 def _game_1d(
@@ -611,9 +627,8 @@ def mode_coverage(fake: Tensor, modes: Tensor, std: float) -> tuple[int, float]:
 
 
 def game_2d(**kwargs) -> Iterator["Game2DState"]:
-    """`_game_2d` on one torch thread (see `torch_threads`); same arguments."""
-    with torch_threads(1):
-        yield from _game_2d(**kwargs)
+    """`_game_2d` step by step on one torch thread (see `stepwise`); same arguments."""
+    yield from stepwise(_game_2d(**kwargs))
 
 
 def _game_2d(

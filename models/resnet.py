@@ -543,8 +543,9 @@ def degradation_run(depth: int = 56, steps: int = 400, reference: int | None = 2
     ema: dict[str, float] = {}
     if initial:  # the loss at initialization, on the first batch (the generator is not advanced)
         idx = torch.randint(0, len(x), (batch,), generator=torch.Generator().manual_seed(seed))
-        with torch.no_grad():
-            yield LiveStep(0, {n: F.cross_entropy(m(x[idx]), y[idx]).item() for n, m in models.items()}, None)
+        with torch.no_grad():  # closed before the yield: grad mode belongs to the thread (models.gan.stepwise)
+            first = LiveStep(0, {n: F.cross_entropy(m(x[idx]), y[idx]).item() for n, m in models.items()}, None)
+        yield first
     for step in range(1, steps + 1):
         idx = torch.randint(0, len(x), (batch,), generator=g)  # the same batch for every net
         for name, model in models.items():

@@ -311,3 +311,38 @@ def test_quality_and_paper_check():
     assert rows[0][1] == "225 ± 2" and any("−log 4" in r[0] for r in rows)
     theory = {r[0].split(" [")[0]: r for r in rows}
     assert theory[tab.text("gan_chk_c")][1] == "-1.386"
+
+
+def test_live_games_resume_on_any_worker_thread_and_leave_each_thread_as_found():
+    """A server resumes a streamed run on whichever worker thread is free. Grad mode and torch's
+    thread count belong to a thread: the run must train on a thread another request left without
+    autograd, and must not leave a thread changed (the load test's "does not require grad")."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from models import resnet as R
+
+    def poisoned_step(it):
+        torch.set_grad_enabled(False)  # what a request that yielded inside `no_grad` leaves behind
+        torch.set_num_threads(2)
+        item = next(it)
+        return item, torch.is_grad_enabled(), torch.get_num_threads()
+
+    runs = [M.game_1d(steps=30, every=10), M.game_2d(steps=20, every=10),
+            M.stepwise(R.degradation_run(depth=8, steps=20, reference=None, every=10, initial=True),
+                       threads=None)]  # as demos/resnet.py runs it  # fmt: skip
+    with ThreadPoolExecutor(3) as pool:
+        for it in runs:
+            steps = [pool.submit(poisoned_step, it).result() for _ in range(3)]
+            assert all(grad is False and threads == 2 for _, grad, threads in steps)  # left as found
+            assert [s.step for s, _, _ in steps] == [0, 10, 20]  # it trained on every thread
+
+    def raw_first(depth):  # the model's own generator: its first yield must not hold `no_grad` open
+        torch.set_grad_enabled(True)
+        it = R.degradation_run(depth=depth, steps=10, reference=None, initial=True)
+        next(it)
+        enabled = torch.is_grad_enabled()  # while the run is suspended, as a worker thread is
+        it.close()
+        return enabled
+
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(raw_first, 8).result() is True

@@ -78,26 +78,30 @@ def test_every_png_can_be_exported_as_svg_by_its_file_name_only(tmp_path):
     assert plots.svg_of(str(tmp_path / "figure-unknown.png")) is None
 
 
-def test_svg_memory_is_bounded_per_kind_and_cached_figures_are_redrawn_when_forgotten(monkeypatch):
-    monkeypatch.setattr(plots, "SVG_MEMORY", 3)
+def test_svg_memory_keeps_recipes_for_cached_figures_and_only_a_few_drawn_figures(monkeypatch):
+    monkeypatch.setattr(plots, "SVG_RECENT", 3)
     calls = []
 
     @plots.cached
     def fig(n: int):
         calls.append(n)
         f = plots.figure((2, 2))
-        f.subplots().plot(range(n))
-        return plots.png(f, "test-kept")
+        f.subplots().plot(range(n), label=f"{n} points")
+        g = plots.figure((2, 2))
+        g.subplots().plot(range(n), label=f"{n} again")
+        for x in (f, g):
+            x.axes[0].legend()
+        return plots.png(f, "test-kept"), plots.png(g, "test-kept"), "text"
 
     kept = fig(4)
     frames = [plots.png(plots.figure((2, 2)), "test-frames") for _ in range(5)]  # a live run's frames
-    assert plots.has_svg(kept)  # other kinds do not push it out
     assert not plots.has_svg(frames[0]) and not plots.has_svg(frames[1]) and plots.has_svg(frames[-1])
-    for _ in range(3):
-        plots.png(plots.figure((2, 2)), "test-kept")  # now it is forgotten: the cache draws it again
-    assert not plots.has_svg(kept)
-    again = fig(4)
-    assert again != kept and plots.has_svg(again) and calls == [4, 4]
+    assert plots.has_svg(kept[0]) and plots.has_svg(kept[1])  # a recipe, not one of the recent figures
+    assert calls == [4]
+    first, second = (open(plots.svg_of(f), encoding="utf-8").read() for f in kept[:2])
+    assert calls == [4, 4, 4]  # drawn again for each SVG (no file written), not kept
+    assert "4 points" in first and "4 again" not in first and "4 again" in second
+    assert fig(4) == kept and len(os.listdir(plots.FIG_DIR)) > 0
 
 
 def test_heat_map_svg_has_the_tokens_and_one_rectangle_per_cell():
@@ -125,3 +129,23 @@ def test_svg_event_hides_the_link_until_a_figure_is_shown_and_explains_a_forgott
     assert out.visible is True and out.value["orig_name"].endswith(".svg")
     with pytest.raises(gr.Error, match="draw it again"):
         plots._svg_event("/tmp/gradio/xyz/figure-never-drawn.png")
+
+
+def test_figures_in_the_chinese_page_have_no_missing_glyphs():
+    """Figure text stays English (matplotlib's DejaVu Sans has no CJK glyphs: they would be boxes)."""
+    import warnings
+
+    from demos import gan, resnet, transformer
+
+    calls = [(resnet.recorded_curves, ("中文",)), (resnet.grad_norms, (20, 0, "中文")),
+             (resnet.layer_responses, ("中文",)), (resnet.architecture, ("resnet50", "中文")),
+             (resnet.live_cached, ("中文",)), (transformer.positional, (64, 50, "4, 5", 5, "中文")),
+             (transformer.scaling, (16, "中文")), (transformer.schedule, (512, 4000, 100_000, "中文")),
+             (transformer.smoothing, (0.1, 10, "中文")), (gan.quality, ("中文",))]  # fmt: skip
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for fn, args in calls:
+            out = getattr(fn, "__wrapped__", fn)(*args)  # drawn now, not from the figure cache
+            assert any(isinstance(x, str) and x.endswith(".png") for x in (out if isinstance(out, tuple) else (out,)))
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert not missing, missing[:3]
