@@ -26,7 +26,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import pct, timed  # noqa: E402
+from bench.common import pct, ratio_text, timed  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -99,7 +99,7 @@ def main() -> None:
             ratio = pct(t_ours, 50) / pct(t_hf, 50)
             print(line(f"forward {batch}x{T}, ours (models.bert.Bert)", t_ours))
             print(line(f"forward {batch}x{T}, transformers BertForMaskedLM", t_hf))
-            print(f"    ours / transformers at p50: {ratio:.2f}x   (max |logit diff| {diff:.1e})")
+            print(f"    ours / transformers at p50: {ratio_text(t_ours, t_hf)}   (max |logit diff| {diff:.1e})")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import torchvision
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import pct, timed  # noqa: E402
+from bench.common import pct, ratio_text, timed  # noqa: E402
 
 from models import resnet as R  # noqa: E402
 
@@ -44,7 +44,8 @@ def compare(name: str, ours: torch.nn.Module, ref: torch.nn.Module | None, size:
                 b.append((time.perf_counter() - t0) * 1000)
     row = {"model": name, "ours_p50": pct(a, 50), "ours_p95": pct(a, 95)}
     if b:
-        row.update(ref_p50=pct(b, 50), ref_p95=pct(b, 95), ratio_p50=pct(a, 50) / pct(b, 50))
+        row.update(ref_p50=pct(b, 50), ref_p95=pct(b, 95), ratio_p50=pct(a, 50) / pct(b, 50),
+                   ratio_text=ratio_text(a, b))  # fmt: skip
     return row
 
 
@@ -97,7 +98,7 @@ def main() -> None:
               f"{r['classify_p50']:8.1f} / {r['classify_p95']:<8.1f}")  # fmt: skip
     for r in rows:
         if "ratio_p50" in r:
-            print(f"{r['model']}: ours / torchvision at p50: {r['ratio_p50']:.2f}x")
+            print(f"{r['model']}: ours / torchvision at p50: {r['ratio_text']}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
     if args.no_live:

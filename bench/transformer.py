@@ -42,7 +42,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import pct  # noqa: E402
+from bench.common import pct, ratio_text  # noqa: E402
 from models import transformer as T
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -203,7 +203,7 @@ def bench_marian(args) -> None:
                 a, b = timed_pair(run_ours, run_ref, args.iters)
                 print(f"  {label:7s} {'+ attention' if attn else 'no maps    '}  ours p50 {pct(a, 50):7.1f} "
                       f"p95 {pct(a, 95):7.1f} ms | MarianMTModel p50 {pct(b, 50):7.1f} p95 {pct(b, 95):7.1f} ms "
-                      f"| ours/theirs {pct(a, 50) / pct(b, 50):.2f}x")  # fmt: skip
+                      f"| ours/theirs {ratio_text(a, b)}")  # fmt: skip
 
 
 def bench_train(args) -> None:
