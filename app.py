@@ -20,6 +20,14 @@ import gradio as gr  # noqa: E402
 from demos import bert, gan, home, lecture, plots, resnet, transformer  # noqa: E402
 from demos.i18n import HEAD_JS, I18N, build_language_switch, on_load_js, t  # noqa: E402
 
+# Serving a lecture hall (README, "Serving"): every event runs in gradio's queue. Live training and
+# the layer timing run one at a time (their own concurrency_id, limit 1) and the page shows each
+# user's place in line; the rest run up to CONCURRENCY at a time per event (two cores: more only
+# makes each slower); beyond QUEUE_SIZE waiting events a click is refused at once ("the queue is
+# full") instead of piling up. Both can be set from the environment.
+QUEUE_SIZE = int(os.environ.get("PAPER_GALLERY_QUEUE_SIZE", "100"))
+CONCURRENCY = int(os.environ.get("PAPER_GALLERY_CONCURRENCY", "4"))
+
 TABS = [("tab_home", home), ("tab_resnet", resnet), ("tab_transformer", transformer),
         ("tab_gan", gan), ("tab_bert", bert)]  # fmt: skip
 
@@ -47,7 +55,7 @@ demo = build_app()
 if __name__ == "__main__":
     # the tabs' default figures, drawn in a low-priority thread once the page is served
     plots.warm_in_background([call for _, module in TABS for call in getattr(module, "WARM", [])])
-    demo.queue(default_concurrency_limit=4).launch(
+    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE).launch(
         i18n=I18N,
         head=HEAD_JS + lecture.PROJECTOR_HEAD,
         server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),

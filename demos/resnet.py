@@ -580,7 +580,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                     top5 = gr.Label(num_top_classes=5, label=t("rn_top5"))
                     cam = gr.Image(label=t("rn_cam"), height=240, interactive=False)
                     notice = gr.Markdown(elem_id="resnet-weights-notice")
-            gr.Examples([[p] for p in example_images()], inputs=[image], label=t("rn_examples"))
+            examples = gr.Examples([[p] for p in example_images()], inputs=[image], label=t("rn_examples"))
         with gr.Tab(t("rn_sub_arch"), id="resnet-arch") as arch_tab:
             arch = gr.Dropdown(ARCHS, value="resnet50", label=t("rn_arch"))
             with gr.Row():
@@ -620,6 +620,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                 concurrency_limit=2)  # fmt: skip
     go.click(classify, [image, weights, lang], [top5, cam, notice], api_name="resnet_classify")
     image.upload(classify, [image, weights, lang], [top5, cam, notice], api_visibility="private")
+    examples.load_input_event.then(classify, [image, weights, lang], [top5, cam, notice], api_visibility="private")
     arch_inputs = dict(fn=with_columns(architecture, {0: STAGE_COLS}), inputs=[arch, lang],
                        outputs=[stages, arch_md, diagram])  # fmt: skip
     arch.change(**arch_inputs, api_name="resnet_architecture")

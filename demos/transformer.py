@@ -178,14 +178,20 @@ def controls(source, weights, beam, lang_choice: str = "English", layer=None, he
     layer and head shown stay when the model has them (a deep link sets them), else the last layer
     and the mean of the heads."""
     r = _run(source, weights, beam, _lang(lang_choice))
-    layer_ids, head_ids = list(range(1, r.n_layers + 1)), [HEADS_MEAN] + [str(i) for i in range(1, r.n_heads + 1)]
-    keep_layer = next((i for i in layer_ids if str(i) == str(layer)), r.n_layers)
+    layer_ids, head_ids, keep_layer, keep_head = _kept(r, layer, head)
     layers = gr.Dropdown(choices=layer_ids, value=keep_layer)
-    heads = gr.Dropdown(choices=head_ids, value=str(head) if str(head) in head_ids else HEADS_MEAN)
+    heads = gr.Dropdown(choices=head_ids, value=keep_head)
     targets = gr.Radio(
         choices=[(f"{j + 1}. {tok}", j) for j, tok in enumerate(_targets(r))], value=0
     )
     return layers, heads, targets, 0
+
+
+def _kept(r: Run, layer, head) -> tuple[list[int], list[str], int, str]:
+    """The model's layer and head choices, and the layer and head to show (kept if it has them)."""
+    layer_ids, head_ids = list(range(1, r.n_layers + 1)), [HEADS_MEAN] + [str(i) for i in range(1, r.n_heads + 1)]
+    keep_layer = next((i for i in layer_ids if str(i) == str(layer)), r.n_layers)
+    return layer_ids, head_ids, keep_layer, str(head) if str(head) in head_ids else HEADS_MEAN
 
 
 def translate_view(source=DEFAULT_TEXT, weights=DEFAULT_WEIGHTS, beam=4, kind="cross", layer=None, head=None,
@@ -195,9 +201,11 @@ def translate_view(source=DEFAULT_TEXT, weights=DEFAULT_WEIGHTS, beam=4, kind="c
     alignment one after the other)."""
     out = translate(source, weights, beam, lang_choice)
     layers, heads, targets, j = controls(source, weights, beam, lang_choice, layer, head)
+    # the values themselves: a component made inside an event keeps only its update, not `.value`
+    *_, layer, head = _kept(_run(source, weights, beam, _lang(lang_choice)), layer, head)
     return (*out, layers, heads, targets, j,
-            *attention(source, weights, beam, kind, layers.value, heads.value, lang_choice),
-            alignment(source, weights, beam, j, layers.value, heads.value, lang_choice))  # fmt: skip
+            *attention(source, weights, beam, kind, layer, head, lang_choice),
+            alignment(source, weights, beam, j, layer, head, lang_choice))  # fmt: skip
 
 
 def _targets(r: Run) -> list[str]:
@@ -1087,7 +1095,8 @@ KIND_CHOICES = [("encoder self · 编码器自注意力", "encoder"), ("decoder 
 WARM = [(positional, (128, 100, "4, 5, 20, 60", 5, "English")), (scaling, (16, "English")),
         (schedule, (512, 4000, 100_000, "English")), (smoothing, (0.1, 10, "English")), (paper_check, ("English",)),
         (positional, (128, 100, "4, 5, 20, 60", 5, "中文")), (paper_check, ("中文",)),
-        (run, (DEFAULT_TEXT, DEFAULT_WEIGHTS, 4, "en")), (run, (DEFAULT_TEXT, DEFAULT_WEIGHTS, 4, "zh"))]  # fmt: skip
+        (run, (DEFAULT_TEXT, DEFAULT_WEIGHTS, 4, "en")), (run, (DEFAULT_TEXT, DEFAULT_WEIGHTS, 4, "zh"))] + [
+    (_run, (e, DEFAULT_WEIGHTS, 4, lang)) for lang in ("en", "zh") for e in EXAMPLES]  # the examples: see build_tab  # fmt: skip
 
 # Lecture mode: the paper's figures, one click (or ?tab=transformer&preset=fig2) each
 FIGURES = {
@@ -1119,7 +1128,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                         weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("tf_weights"))
                         beam = gr.Slider(1, MAX_BEAM, value=4, step=1, label=t("tf_beam"))
                         go = gr.Button(t("tf_translate"), variant="primary")
-                    gr.Examples([[e] for e in EXAMPLES], inputs=[source], label=t("tf_examples"))
+                    examples = gr.Examples([[e] for e in EXAMPLES], inputs=[source], label=t("tf_examples"))
                 with gr.Column(scale=3):
                     output = gr.Textbox(
                         label=t("tf_output"), interactive=False, elem_id="transformer-output"
@@ -1226,6 +1235,10 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
      .success(controls, [*tr_in, layer, head], [layer, head, target, target_index], **private, **last)
      .success(attention, attn_in, [heat, png, caption], **private, **last)
      .success(alignment, align_in, align, **private, **last))  # fmt: skip
+    # A click on an example translates it and draws its maps at once (translated at start-up: WARM)
+    examples.load_input_event.then(translate_view, [source, weights, beam, kind, layer, head, lang],
+                                   [output, tokens_md, notice, layer, head, target, target_index, heat, png, caption,
+                                    align], **private)  # fmt: skip
     gr.on([kind.input, layer.input, head.input], attention, attn_in, [heat, png, caption],
           api_name="transformer_attention")  # fmt: skip
     target.input(lambda j: j, target, target_index, **private)

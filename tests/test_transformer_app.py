@@ -139,6 +139,22 @@ def test_single_head_and_alignment_row(fresh):
     assert "<b>▁Mann</b>" in html and "<b>▁man</b>" in html
 
 
+def test_translate_view_inside_an_event_keeps_the_layer_and_head(fresh):
+    """What a preset, a link or a click on an example runs: inside an event listener gradio's
+    components keep only their update (no `.value`), so the view must use the values themselves."""
+    from gradio.context import LocalContext
+
+    token = LocalContext.in_event_listener.set(True)
+    try:
+        out = tab.translate_view(tab.EXAMPLES[1], tab.DEFAULT_WEIGHTS, 4, "cross", 2, "3", "English")
+    finally:
+        LocalContext.in_event_listener.reset(token)
+    german, heat, caption = out[0], out[7], out[9]
+    assert "Hunde" in german
+    markup, _, want_caption = tab.attention(tab.EXAMPLES[1], tab.DEFAULT_WEIGHTS, 4, "cross", 2, "3")
+    assert heat == markup and caption == want_caption  # layer 2, head 3 kept
+
+
 def test_decoding_steps_show_shift_mask_and_beam(fresh):
     html = tab.decoding_steps(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, 3)
     r = tab.run(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4)
