@@ -20,11 +20,12 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-# 2. For the browser tests: Debian's Chromium (never `playwright install`) and a CJK font,
-#    so that screenshots of the Chinese UI show characters rather than boxes.
-if [ $dev = 1 ] && { [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk'; }; then
+# 2. For the browser tests: Debian's Chromium (never `playwright install`), a CJK font,
+#    so that screenshots of the Chinese UI show characters rather than boxes, and HAProxy for
+#    the test of several replicas behind one address (deploy/haproxy.cfg).
+if [ $dev = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/sbin/haproxy ] || ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk'; }; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-wqy-zenhei haproxy >/dev/null
 fi
 echo "setup: ready ($venv)"

@@ -109,3 +109,56 @@ def test_a_click_on_an_example_shows_its_answer_in_chromium(app_server):
         expect(page.locator("#transformer-output textarea")).to_have_value(re.compile("Hunde"), timeout=WAIT)
         assert "Traceback" not in page.inner_text("body")
         browser.close()
+
+
+@pytest.mark.browser
+def test_two_replicas_behind_one_address_keep_each_user_on_one(tmp_path):
+    """deploy/haproxy.cfg in front of two app processes: two browsers are spread over both
+    replicas by the cookie, and each one's queue (join, then the streamed result: two requests)
+    works through the proxy, which it would not if the requests were spread instead."""
+    import shutil
+    import subprocess
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.conftest import ROOT, free_port
+    from tests.test_browser import CHROMIUM_ARGS
+    from tests.test_lecture import WAIT
+
+    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    if not shutil.which(haproxy):
+        pytest.fail("haproxy is missing: run scripts/setup.sh --dev")
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+    with ThreadPoolExecutor(2) as pool:  # both replicas start side by side
+        a, b = pool.map(lambda d: start_app(d, HF_HUB_OFFLINE="1"), [tmp_path / "a", tmp_path / "b"])
+    port = free_port()
+    env = {"PG_BIND": f"127.0.0.1:{port}", "PG_REPLICA_A": a.url.removeprefix("http://"),
+           "PG_REPLICA_B": b.url.removeprefix("http://"), "PATH": "/usr/sbin:/usr/bin:/bin"}  # fmt: skip
+    proxy = subprocess.Popen([haproxy, "-db", "-f", str(ROOT / "deploy" / "haproxy.cfg")], env=env,
+                             stdout=subprocess.DEVNULL, stderr=open(tmp_path / "haproxy.log", "w"))  # fmt: skip
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            replicas = set()
+            for n in range(2):
+                context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
+                page = context.new_page()
+                page.set_default_timeout(WAIT)
+                for _ in range(50):  # the proxy is up when it answers
+                    try:
+                        page.goto(f"http://127.0.0.1:{port}/?tab=bert&lang=en")
+                        break
+                    except Exception:  # noqa: BLE001 - connection refused while haproxy starts
+                        time.sleep(0.2)
+                page.get_by_role("button", name="Predict", exact=True).click()  # queue join + streamed result
+                expect(page.locator("#bert-fill-out table").first).to_be_visible(timeout=WAIT)
+                assert "Traceback" not in page.inner_text("body")
+                replicas |= {c["value"] for c in context.cookies() if c["name"] == "pg_replica"}
+            assert replicas == {"a", "b"}  # one user on each replica
+            browser.close()
+    finally:
+        proxy.terminate()
+        proxy.wait(10)
+        stop_app(a)
+        stop_app(b)
