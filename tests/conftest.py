@@ -81,6 +81,33 @@ def app_server(tmp_path_factory) -> App:
     stop_app(app)
 
 
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (never `playwright install`), one for the session;
+    each test opens its own contexts (`browser.new_context(...)`) and closes them."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(autouse=True)
+def _close_browser_contexts(request):
+    """A test's browser contexts (its pages) are closed when it ends: the shared browser stays clean."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+
+
 @pytest.fixture(scope="session")
 def client(app_server):
     os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"

@@ -170,35 +170,30 @@ def test_odd_input_gives_a_correct_result_and_the_server_keeps_serving(client):
 
 
 @pytest.mark.browser
-def test_bert_tab_in_the_browser(app_server):
-    from playwright.sync_api import sync_playwright
+def test_bert_tab_in_the_browser(app_server, browser):
 
-    from tests.test_browser import CHROMIUM_ARGS
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}).new_page()
-        page.set_default_timeout(30_000)
-        page.goto(app_server.url + "/")
-        page.get_by_role("tab", name="BERT").click()
-        page.get_by_role("button", name="Predict", exact=True).click()  # not "Predict, then reveal"
-        page.locator("#bert-fill-md").get_by_text("Top-1 filled in").wait_for()
-        assert page.locator("#bert-fill-out table").count() == 1
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "bert_fill_en.png"), animations="disabled", full_page=True)
-        # no [MASK]: a message in the page, not a stack trace
-        page.locator("#bert-fill-text textarea").fill("Nothing is hidden here.")
-        page.get_by_role("button", name="Predict", exact=True).click()  # not "Predict, then reveal"
-        page.get_by_text("There is no [MASK] in the sentence").first.wait_for()
-        # attention: head view lines and the model view image
-        page.get_by_role("tab", name="Attention").click()
-        page.get_by_role("button", name="Show attention").click()
-        page.locator("#bert-head-view svg line").first.wait_for(state="attached")
-        page.locator("#bert-model-view img").wait_for()
-        page.locator("#bert-enlarged td[title]").first.wait_for(state="attached")
-        page.screenshot(path=str(ARTIFACTS / "bert_attention_en.png"), animations="disabled", full_page=True)
-        assert "Traceback" not in page.inner_text("body")
-        browser.close()
+    page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(30_000)
+    page.goto(app_server.url + "/")
+    page.get_by_role("tab", name="BERT").click()
+    page.get_by_role("button", name="Predict", exact=True).click()  # not "Predict, then reveal"
+    page.locator("#bert-fill-md").get_by_text("Top-1 filled in").wait_for()
+    assert page.locator("#bert-fill-out table").count() == 1
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "bert_fill_en.png"), animations="disabled", full_page=True)
+    # no [MASK]: a message in the page, not a stack trace
+    page.locator("#bert-fill-text textarea").fill("Nothing is hidden here.")
+    page.get_by_role("button", name="Predict", exact=True).click()  # not "Predict, then reveal"
+    page.get_by_text("There is no [MASK] in the sentence").first.wait_for()
+    # attention: head view lines and the model view image
+    page.get_by_role("tab", name="Attention").click()
+    page.get_by_role("button", name="Show attention").click()
+    page.locator("#bert-head-view svg line").first.wait_for(state="attached")
+    page.locator("#bert-model-view img").wait_for()
+    page.locator("#bert-enlarged td[title]").first.wait_for(state="attached")
+    page.screenshot(path=str(ARTIFACTS / "bert_attention_en.png"), animations="disabled", full_page=True)
+    assert "Traceback" not in page.inner_text("body")
 
 
 def test_model_view_click_finds_the_thumbnail_under_the_pointer():

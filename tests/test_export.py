@@ -32,51 +32,47 @@ def test_attention_figures_export_as_svg_with_their_tokens():
 
 
 @pytest.mark.browser
-def test_svg_export_and_projector_mode_in_chromium(app_server):
-    from playwright.sync_api import expect, sync_playwright
+def test_svg_export_and_projector_mode_in_chromium(app_server, browser):
+    from playwright.sync_api import expect
 
-    from tests.test_browser import CHROMIUM_ARGS
     from tests.test_lecture import WAIT
 
     t0 = time.monotonic()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        page = context.new_page()
-        page.set_default_timeout(WAIT)
+    context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
 
-        # ResNet Fig. 6 by its preset: the figure, then its SVG, downloaded as a user would.
-        page.goto(f"{app_server.url}/?tab=resnet&lang=en&preset=fig6")
-        figure = page.locator("#resnet-curves img, .tabitem:visible img").first
-        figure.wait_for()
-        page.locator(".pg-svg:visible").first.click()
-        link = page.locator(".pg-svg-file:visible").first
-        expect(link).to_be_visible(timeout=WAIT)
-        with page.expect_download() as got:
-            link.click()
-        svg = open(got.value.path(), encoding="utf-8").read()
-        assert got.value.suggested_filename.endswith(".svg")
-        assert svg.startswith("<?xml") and "<svg" in svg
-        assert "plain-56" in svg and "resnet-20" in svg.lower() and "epoch" in svg  # Fig. 6's legend and axis
+    # ResNet Fig. 6 by its preset: the figure, then its SVG, downloaded as a user would.
+    page.goto(f"{app_server.url}/?tab=resnet&lang=en&preset=fig6")
+    figure = page.locator("#resnet-curves img, .tabitem:visible img").first
+    figure.wait_for()
+    page.locator(".pg-svg:visible").first.click()
+    link = page.locator(".pg-svg-file:visible").first
+    expect(link).to_be_visible(timeout=WAIT)
+    with page.expect_download() as got:
+        link.click()
+    svg = open(got.value.path(), encoding="utf-8").read()
+    assert got.value.suggested_filename.endswith(".svg")
+    assert svg.startswith("<?xml") and "<svg" in svg
+    assert "plain-56" in svg and "resnet-20" in svg.lower() and "epoch" in svg  # Fig. 6's legend and axis
 
-        # Projector mode: every text about 1.4x; remembered by this browser; ?projector=0 turns it off.
-        size = "parseFloat(getComputedStyle(document.querySelector('#paper-tabs .prose p, .prose p')).fontSize)"
-        page.goto(f"{app_server.url}/?lang=en&projector=0")
-        page.locator(".prose p").first.wait_for()
-        normal = page.evaluate(size)
-        page.get_by_label(text("projector", "en")).check()
-        expect(page.locator("html.pg-projector")).to_have_count(1)
-        large = page.evaluate(size)
-        assert large >= 1.3 * normal, (normal, large)
-        page.goto(f"{app_server.url}/?lang=en")  # remembered: still large after a reload
-        page.locator(".prose p").first.wait_for()
-        assert page.evaluate(size) == large
-        expect(page.get_by_label(text("projector", "en"))).to_be_checked()
-        page.screenshot(path=str(ARTIFACTS / "projector_home_en.png"), animations="disabled")
-        page.goto(f"{app_server.url}/?lang=zh&projector=0")
-        page.locator(".prose p").first.wait_for()
-        assert page.evaluate(size) == normal
-        expect(page.get_by_label(text("projector", "zh"))).not_to_be_checked()
-        assert "Traceback" not in page.inner_text("body")
-        browser.close()
+    # Projector mode: every text about 1.4x; remembered by this browser; ?projector=0 turns it off.
+    size = "parseFloat(getComputedStyle(document.querySelector('#paper-tabs .prose p, .prose p')).fontSize)"
+    page.goto(f"{app_server.url}/?lang=en&projector=0")
+    page.locator(".prose p").first.wait_for()
+    normal = page.evaluate(size)
+    page.get_by_label(text("projector", "en")).check()
+    expect(page.locator("html.pg-projector")).to_have_count(1)
+    large = page.evaluate(size)
+    assert large >= 1.3 * normal, (normal, large)
+    page.goto(f"{app_server.url}/?lang=en")  # remembered: still large after a reload
+    page.locator(".prose p").first.wait_for()
+    assert page.evaluate(size) == large
+    expect(page.get_by_label(text("projector", "en"))).to_be_checked()
+    page.screenshot(path=str(ARTIFACTS / "projector_home_en.png"), animations="disabled")
+    page.goto(f"{app_server.url}/?lang=zh&projector=0")
+    page.locator(".prose p").first.wait_for()
+    assert page.evaluate(size) == normal
+    expect(page.get_by_label(text("projector", "zh"))).not_to_be_checked()
+    assert "Traceback" not in page.inner_text("body")
     assert time.monotonic() - t0 < 60

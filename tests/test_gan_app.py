@@ -67,35 +67,31 @@ def test_gan_bad_input_through_the_api(client):
 
 
 @pytest.mark.browser
-def test_gan_tab_in_the_browser(app_server):
-    from playwright.sync_api import expect, sync_playwright
+def test_gan_tab_in_the_browser(app_server, browser):
+    from playwright.sync_api import expect
 
-    from tests.test_browser import CHROMIUM_ARGS
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}).new_page()
-        page.set_default_timeout(30_000)
-        page.goto(app_server.url + "/")
-        page.get_by_role("tab", name="GAN").click()
-        page.locator("#gan-samples-md").get_by_text("shipped with the app").wait_for()
-        # Two clicks on the grid set seeds A and B; interpolate them.
-        grid = page.locator("#gan-grid img")
-        box = grid.bounding_box()
-        grid.click(position={"x": box["width"] * 0.06, "y": box["height"] * 0.06})
-        # gradio ignores a second click while the first one's event runs (trigger_mode "once"):
-        # wait until seed A is taken and B is next, as a user would see
-        expect(page.get_by_role("radio", name="B", exact=True)).to_be_checked()
-        grid.click(position={"x": box["width"] * 0.94, "y": box["height"] * 0.06})
-        expect(page.get_by_role("radio", name="A", exact=True)).to_be_checked()
-        page.get_by_role("button", name="Interpolate").click()
-        page.locator("#gan-interp-md").get_by_text("Seed 0 → seed 7").wait_for()
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "gan_samples_en.png"), animations="disabled", full_page=True)
-        # Fig. 1 opens on the recorded default run (computed once per process); Run trains live.
-        page.get_by_role("tab", name="Fig. 1, live (1-D)").click()
-        page.locator("#gan-1d-status").get_by_text("Recorded run with the default settings, step 1000").wait_for(
-            timeout=90_000)  # fmt: skip
-        page.screenshot(path=str(ARTIFACTS / "gan_fig1_en.png"), animations="disabled", full_page=True)
-        assert "Traceback" not in page.inner_text("body")
-        browser.close()
+    page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(30_000)
+    page.goto(app_server.url + "/")
+    page.get_by_role("tab", name="GAN").click()
+    page.locator("#gan-samples-md").get_by_text("shipped with the app").wait_for()
+    # Two clicks on the grid set seeds A and B; interpolate them.
+    grid = page.locator("#gan-grid img")
+    box = grid.bounding_box()
+    grid.click(position={"x": box["width"] * 0.06, "y": box["height"] * 0.06})
+    # gradio ignores a second click while the first one's event runs (trigger_mode "once"):
+    # wait until seed A is taken and B is next, as a user would see
+    expect(page.get_by_role("radio", name="B", exact=True)).to_be_checked()
+    grid.click(position={"x": box["width"] * 0.94, "y": box["height"] * 0.06})
+    expect(page.get_by_role("radio", name="A", exact=True)).to_be_checked()
+    page.get_by_role("button", name="Interpolate").click()
+    page.locator("#gan-interp-md").get_by_text("Seed 0 → seed 7").wait_for()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "gan_samples_en.png"), animations="disabled", full_page=True)
+    # Fig. 1 opens on the recorded default run (computed once per process); Run trains live.
+    page.get_by_role("tab", name="Fig. 1, live (1-D)").click()
+    page.locator("#gan-1d-status").get_by_text("Recorded run with the default settings, step 1000").wait_for(
+        timeout=90_000)  # fmt: skip
+    page.screenshot(path=str(ARTIFACTS / "gan_fig1_en.png"), animations="disabled", full_page=True)
+    assert "Traceback" not in page.inner_text("body")

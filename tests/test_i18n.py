@@ -151,66 +151,57 @@ def visit_everything(page, url: str, lang: str, cap_s: float) -> list[str]:
 
 
 @pytest.mark.browser
-def test_no_untranslated_string_on_any_tab(app_server):
-    from playwright.sync_api import sync_playwright
+def test_no_untranslated_string_on_any_tab(app_server, browser):
 
-    from tests.test_browser import CHROMIUM_ARGS
 
     t0 = time.monotonic()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        found = {}
-        for lang in ("zh", "en"):
-            page = browser.new_context(locale="en-US", viewport={"width": 1920, "height": 1080}).new_page()
-            page.set_default_timeout(WAIT)
-            # Chinese first, waiting for the callbacks' text; English as a sanity check of the labels.
-            texts = visit_everything(page, app_server.url, lang, cap_s=2.0 if lang == "zh" else 0.8)
-            found[lang] = sorted({leak for shown in texts for leak in leaks(shown, lang)})
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"i18n_last_tab_{lang}.png"), animations="disabled")
-            assert all("Traceback" not in shown for shown in texts)
-            page.context.close()
-        browser.close()
+    found = {}
+    for lang in ("zh", "en"):
+        page = browser.new_context(locale="en-US", viewport={"width": 1920, "height": 1080}).new_page()
+        page.set_default_timeout(WAIT)
+        # Chinese first, waiting for the callbacks' text; English as a sanity check of the labels.
+        texts = visit_everything(page, app_server.url, lang, cap_s=2.0 if lang == "zh" else 0.8)
+        found[lang] = sorted({leak for shown in texts for leak in leaks(shown, lang)})
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"i18n_last_tab_{lang}.png"), animations="disabled")
+        assert all("Traceback" not in shown for shown in texts)
+        page.context.close()
     assert found == {"zh": [], "en": []}, found
     assert time.monotonic() - t0 < 150
 
 
 @pytest.mark.browser
-def test_predict_then_reveal_in_chromium(app_server):
-    from playwright.sync_api import expect, sync_playwright
+def test_predict_then_reveal_in_chromium(app_server, browser):
+    from playwright.sync_api import expect
 
-    from tests.test_browser import CHROMIUM_ARGS
 
     runs = resnet._read_json(resnet.CURVES)["runs"]
     p56 = f"{runs['plain56']['train_error'][-1]:.1f}%"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}).new_page()
-        page.set_default_timeout(WAIT)
-        page.goto(f"{app_server.url}/?tab=resnet&lang=en")
-        box = page.locator("#resnet-quiz")
-        result = page.locator("#resnet-quiz-result")
-        expect(box.get_by_text(EN["quiz_rn_q"])).to_be_visible()
-        page.locator("#resnet-quiz-reveal").click()  # nothing picked yet
-        expect(result).to_contain_text("Pick an answer first")
-        box.get_by_label("plain-56").check()
-        expect(result).not_to_contain_text("Pick an answer first")  # a new guess hides the old answer
-        page.locator("#resnet-quiz-reveal").click()
-        expect(result).to_contain_text("Right")
-        expect(result).to_contain_text(p56)
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "quiz_resnet_en.png"), animations="disabled")
+    page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(WAIT)
+    page.goto(f"{app_server.url}/?tab=resnet&lang=en")
+    box = page.locator("#resnet-quiz")
+    result = page.locator("#resnet-quiz-result")
+    expect(box.get_by_text(EN["quiz_rn_q"])).to_be_visible()
+    page.locator("#resnet-quiz-reveal").click()  # nothing picked yet
+    expect(result).to_contain_text("Pick an answer first")
+    box.get_by_label("plain-56").check()
+    expect(result).not_to_contain_text("Pick an answer first")  # a new guess hides the old answer
+    page.locator("#resnet-quiz-reveal").click()
+    expect(result).to_contain_text("Right")
+    expect(result).to_contain_text(p56)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "quiz_resnet_en.png"), animations="disabled")
 
-        # In Chinese, a wrong guess on the BERT tab: the model's own top-5 with probabilities.
-        page.goto(f"{app_server.url}/?tab=bert&lang=zh")
-        box = page.locator("#bert-quiz")
-        box.get_by_label(ZH["quiz_bert_door"]).check()
-        expect(page.locator("#bert-quiz-reveal")).to_have_text(ZH["quiz_reveal"])
-        page.locator("#bert-quiz-reveal").click()
-        result = page.locator("#bert-quiz-result")
-        expect(result).to_contain_text("这次没猜中")
-        expect(result).to_contain_text("前 5 名")
-        expect(result).to_contain_text("door #")
-        page.screenshot(path=str(ARTIFACTS / "quiz_bert_zh.png"), animations="disabled")
-        assert "Traceback" not in page.inner_text("body")
-        browser.close()
+    # In Chinese, a wrong guess on the BERT tab: the model's own top-5 with probabilities.
+    page.goto(f"{app_server.url}/?tab=bert&lang=zh")
+    box = page.locator("#bert-quiz")
+    box.get_by_label(ZH["quiz_bert_door"]).check()
+    expect(page.locator("#bert-quiz-reveal")).to_have_text(ZH["quiz_reveal"])
+    page.locator("#bert-quiz-reveal").click()
+    result = page.locator("#bert-quiz-result")
+    expect(result).to_contain_text("这次没猜中")
+    expect(result).to_contain_text("前 5 名")
+    expect(result).to_contain_text("door #")
+    page.screenshot(path=str(ARTIFACTS / "quiz_bert_zh.png"), animations="disabled")
+    assert "Traceback" not in page.inner_text("body")

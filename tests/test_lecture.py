@@ -159,57 +159,53 @@ def expect_gan_view(page, lang: str) -> None:
 
 
 @pytest.mark.browser
-def test_deep_links_and_copy_link_in_chromium(app_server):
-    from playwright.sync_api import expect, sync_playwright
+def test_deep_links_and_copy_link_in_chromium(app_server, browser):
+    from playwright.sync_api import expect
 
-    from tests.test_browser import CHROMIUM_ARGS
 
     t0 = time.monotonic()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
-        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_server.url)
-        page = context.new_page()
-        page.set_default_timeout(WAIT)
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_server.url)
+    page = context.new_page()
+    page.set_default_timeout(WAIT)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-        for lang in ("zh", "en"):
-            page.goto(f"{app_server.url}/?tab=gan&lang={lang}&{GAN_STATE}")
-            expect_gan_view(page, lang)
-            page.screenshot(path=str(ARTIFACTS / f"lecture_gan_{lang}.png"), animations="disabled")
+    for lang in ("zh", "en"):
+        page.goto(f"{app_server.url}/?tab=gan&lang={lang}&{GAN_STATE}")
+        expect_gan_view(page, lang)
+        page.screenshot(path=str(ARTIFACTS / f"lecture_gan_{lang}.png"), animations="disabled")
 
-        # Copy the link to this view (English, the loop's last page): the box shows it, the clipboard
-        # holds it, and a new page opened on it shows the same view.
-        page.get_by_role("button", name="Copy link to this view").click()
-        box = page.locator("#view-link textarea")
-        has_value(box, re.compile(r"^http://.*\?tab=gan&lang=en&"))
-        url = box.input_value()
-        parts = urlsplit(url)
-        assert f"{parts.scheme}://{parts.netloc}" == app_server.url and parts.path == "/"
-        params = dict(parse_qsl(parts.query))
-        assert params == {"tab": "gan", "lang": "en", "view": "gan-samples", "generator": "dcgan.mnist",
-                          "seed": "7", "grid": "64", "seed_a": "5", "seed_b": "11", "frames": "16",
-                          "path": "paths", "loss_1d": "non-saturating", "game2d": "collapse"}  # fmt: skip
-        assert page.evaluate("navigator.clipboard.readText()") == url
+    # Copy the link to this view (English, the loop's last page): the box shows it, the clipboard
+    # holds it, and a new page opened on it shows the same view.
+    page.get_by_role("button", name="Copy link to this view").click()
+    box = page.locator("#view-link textarea")
+    has_value(box, re.compile(r"^http://.*\?tab=gan&lang=en&"))
+    url = box.input_value()
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}" == app_server.url and parts.path == "/"
+    params = dict(parse_qsl(parts.query))
+    assert params == {"tab": "gan", "lang": "en", "view": "gan-samples", "generator": "dcgan.mnist",
+                      "seed": "7", "grid": "64", "seed_a": "5", "seed_b": "11", "frames": "16",
+                      "path": "paths", "loss_1d": "non-saturating", "game2d": "collapse"}  # fmt: skip
+    assert page.evaluate("navigator.clipboard.readText()") == url
 
-        fresh = context.new_page()
-        fresh.set_default_timeout(WAIT)
-        fresh.goto(url)
-        expect_gan_view(fresh, "en")
+    fresh = context.new_page()
+    fresh.set_default_timeout(WAIT)
+    fresh.goto(url)
+    expect_gan_view(fresh, "en")
 
-        # What does not fit is ignored, silently; the rest of the link still applies: the 2-D game
-        # opens with the "cover the modes" preset's settings (k = 1, 2,000 steps).
-        fresh.goto(f"{app_server.url}/?tab=gan&lang=en&view=gan-2d&game2d=cover&seed=abc&grid=5000"
-                   "&generator=../../etc/passwd&bogus=1")  # fmt: skip
-        selected(fresh.get_by_role("tab", name="2-D game"))
-        expect(fresh.get_by_role("radio", name="cover the modes · 覆盖所有模式")).to_be_checked(timeout=WAIT)
-        has_value(fresh.get_by_role("spinbutton", name="number input for k (D steps per G step)"), "1")
-        has_value(fresh.get_by_role("spinbutton", name="number input for training steps (G updates)"), "2000")
-        assert "Traceback" not in fresh.inner_text("body") and fresh.locator(".toast-body").count() == 0
+    # What does not fit is ignored, silently; the rest of the link still applies: the 2-D game
+    # opens with the "cover the modes" preset's settings (k = 1, 2,000 steps).
+    fresh.goto(f"{app_server.url}/?tab=gan&lang=en&view=gan-2d&game2d=cover&seed=abc&grid=5000"
+               "&generator=../../etc/passwd&bogus=1")  # fmt: skip
+    selected(fresh.get_by_role("tab", name="2-D game"))
+    expect(fresh.get_by_role("radio", name="cover the modes · 覆盖所有模式")).to_be_checked(timeout=WAIT)
+    has_value(fresh.get_by_role("spinbutton", name="number input for k (D steps per G step)"), "1")
+    has_value(fresh.get_by_role("spinbutton", name="number input for training steps (G updates)"), "2000")
+    assert "Traceback" not in fresh.inner_text("body") and fresh.locator(".toast-body").count() == 0
 
-        # The link follows the tab the user is on, even when "copy" comes right after the click.
-        fresh.get_by_role("tab", name="Home").click()
-        fresh.get_by_role("button", name="Copy link to this view").click()
-        has_value(fresh.locator("#view-link textarea"), f"{app_server.url}/?tab=home&lang=en")
-        browser.close()
+    # The link follows the tab the user is on, even when "copy" comes right after the click.
+    fresh.get_by_role("tab", name="Home").click()
+    fresh.get_by_role("button", name="Copy link to this view").click()
+    has_value(fresh.locator("#view-link textarea"), f"{app_server.url}/?tab=home&lang=en")
     assert time.monotonic() - t0 < 60

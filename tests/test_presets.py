@@ -276,57 +276,53 @@ CHECKS = {"resnet": _resnet, "transformer": _transformer, "gan": _gan, "bert": _
 
 
 @pytest.mark.browser
-def test_every_preset_opens_by_deep_link_in_chromium(app_server):
-    from playwright.sync_api import expect, sync_playwright
+def test_every_preset_opens_by_deep_link_in_chromium(app_server, browser):
+    from playwright.sync_api import expect
 
-    from tests.test_browser import CHROMIUM_ARGS
     from tests.test_lecture import WAIT, has_value, selected
 
     figures = {tab: importlib.import_module(f"demos.{tab}").FIGURES for tab in EXPECTED}
     t0, opened, took = time.monotonic(), 0, []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        pages = {}  # one page per language, each in its own context: the two load side by side
-        for lang in ("en", "zh"):
-            context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
-            pages[lang] = context.new_page()
-            pages[lang].set_default_timeout(WAIT)
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        for tab, presets in EXPECTED.items():
-            for name, (view, view_label) in presets.items():
-                t1 = time.monotonic()
-                for lang, page in pages.items():  # start both loads, then check each page
-                    page.goto(f"{app_server.url}/?tab={tab}&lang={lang}&preset={name}", wait_until="commit")
-                for lang, page in pages.items():
-                    selected(page.get_by_role("tab", name=text(view_label, lang), exact=True))
-                    label = text(figures[tab][name].label, lang)
-                    expect(page.get_by_role("radio", name=label, exact=True)).to_be_checked(timeout=WAIT)
-                    CHECKS[tab](page, name, lang)
-                    assert "Traceback" not in page.inner_text("body")
-                    opened += 1
-                took.append((round(time.monotonic() - t1, 1), f"{tab}/{name}"))
-        for lang, page in pages.items():
-            page.screenshot(path=str(ARTIFACTS / f"presets_bert_table6_{lang}.png"), animations="disabled")
-        page = pages["en"]
+    pages = {}  # one page per language, each in its own context: the two load side by side
+    for lang in ("en", "zh"):
+        context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
+        pages[lang] = context.new_page()
+        pages[lang].set_default_timeout(WAIT)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for tab, presets in EXPECTED.items():
+        for name, (view, view_label) in presets.items():
+            t1 = time.monotonic()
+            for lang, page in pages.items():  # start both loads, then check each page
+                page.goto(f"{app_server.url}/?tab={tab}&lang={lang}&preset={name}", wait_until="commit")
+            for lang, page in pages.items():
+                selected(page.get_by_role("tab", name=text(view_label, lang), exact=True))
+                label = text(figures[tab][name].label, lang)
+                expect(page.get_by_role("radio", name=label, exact=True)).to_be_checked(timeout=WAIT)
+                CHECKS[tab](page, name, lang)
+                assert "Traceback" not in page.inner_text("body")
+                opened += 1
+            took.append((round(time.monotonic() - t1, 1), f"{tab}/{name}"))
+    for lang, page in pages.items():
+        page.screenshot(path=str(ARTIFACTS / f"presets_bert_table6_{lang}.png"), animations="disabled")
+    page = pages["en"]
 
-        # A value the link gives itself wins over the preset's.
-        page.goto(f"{app_server.url}/?tab=resnet&lang=en&preset=fig4&depth=20")
-        selected(page.get_by_role("tab", name=text("rn_sub_live", "en"), exact=True))
-        expect(page.get_by_role("radio", name=text("rn_fig4", "en"), exact=True)).to_be_checked(timeout=WAIT)
-        has_value(page.get_by_label(text("rn_depth", "en")).first, "20")
+    # A value the link gives itself wins over the preset's.
+    page.goto(f"{app_server.url}/?tab=resnet&lang=en&preset=fig4&depth=20")
+    selected(page.get_by_role("tab", name=text("rn_sub_live", "en"), exact=True))
+    expect(page.get_by_role("radio", name=text("rn_fig4", "en"), exact=True)).to_be_checked(timeout=WAIT)
+    has_value(page.get_by_label(text("rn_depth", "en")).first, "20")
 
-        # One click on the picker: the figure's sub-tab opens, and "copy link" names the preset.
-        page.goto(f"{app_server.url}/?tab=resnet&lang=en")
-        page.get_by_role("radio", name=text("rn_table1", "en"), exact=True).click()
-        selected(page.get_by_role("tab", name=text("rn_sub_arch", "en"), exact=True))
-        _resnet(page, "table1", "en")
-        page.get_by_role("button", name="Copy link to this view").click()
-        box = page.locator("#view-link textarea")
-        has_value(box, re.compile(r"preset=table1"))
-        params = dict(parse_qsl(urlsplit(box.input_value()).query))
-        assert params["tab"] == "resnet" and params["preset"] == "table1" and params["view"] == "resnet-arch"
-        assert params["arch"] == "resnet50"
-        browser.close()
+    # One click on the picker: the figure's sub-tab opens, and "copy link" names the preset.
+    page.goto(f"{app_server.url}/?tab=resnet&lang=en")
+    page.get_by_role("radio", name=text("rn_table1", "en"), exact=True).click()
+    selected(page.get_by_role("tab", name=text("rn_sub_arch", "en"), exact=True))
+    _resnet(page, "table1", "en")
+    page.get_by_role("button", name="Copy link to this view").click()
+    box = page.locator("#view-link textarea")
+    has_value(box, re.compile(r"preset=table1"))
+    params = dict(parse_qsl(urlsplit(box.input_value()).query))
+    assert params["tab"] == "resnet" and params["preset"] == "table1" and params["view"] == "resnet-arch"
+    assert params["arch"] == "resnet50"
     elapsed = time.monotonic() - t0
     print(f"{opened} preset links opened and checked in {elapsed:.0f} s; slowest pairs: {sorted(took)[::-1][:5]}")
     assert opened == 2 * sum(len(v) for v in EXPECTED.values())

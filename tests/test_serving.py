@@ -88,41 +88,36 @@ def test_a_full_queue_refuses_at_once_and_the_server_keeps_serving(tmp_path):
 
 
 @pytest.mark.browser
-def test_a_click_on_an_example_shows_its_answer_in_chromium(app_server):
-    from playwright.sync_api import expect, sync_playwright
+def test_a_click_on_an_example_shows_its_answer_in_chromium(app_server, browser):
+    from playwright.sync_api import expect
 
     from demos import bert, transformer
-    from tests.test_browser import CHROMIUM_ARGS
     from tests.test_lecture import WAIT, has_value
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="en-US", viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(WAIT)
-        page.goto(f"{app_server.url}/?tab=bert&lang=en")
-        page.get_by_text(bert.EXAMPLES[3], exact=True).click()
-        has_value(page.locator("#bert-fill-text textarea"), bert.EXAMPLES[3])
-        expect(page.locator("#bert-fill-md")).to_contain_text("worst of", timeout=WAIT)  # answered, no button
+    page = browser.new_page(locale="en-US", viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(WAIT)
+    page.goto(f"{app_server.url}/?tab=bert&lang=en")
+    page.get_by_text(bert.EXAMPLES[3], exact=True).click()
+    has_value(page.locator("#bert-fill-text textarea"), bert.EXAMPLES[3])
+    expect(page.locator("#bert-fill-md")).to_contain_text("worst of", timeout=WAIT)  # answered, no button
 
-        page.goto(f"{app_server.url}/?tab=transformer&lang=en")
-        page.get_by_text(transformer.EXAMPLES[1], exact=True).click()
-        expect(page.locator("#transformer-output textarea")).to_have_value(re.compile("Hunde"), timeout=WAIT)
-        assert "Traceback" not in page.inner_text("body")
-        browser.close()
+    page.goto(f"{app_server.url}/?tab=transformer&lang=en")
+    page.get_by_text(transformer.EXAMPLES[1], exact=True).click()
+    expect(page.locator("#transformer-output textarea")).to_have_value(re.compile("Hunde"), timeout=WAIT)
+    assert "Traceback" not in page.inner_text("body")
 
 
 @pytest.mark.browser
-def test_two_replicas_behind_one_address_keep_each_user_on_one(tmp_path):
+def test_two_replicas_behind_one_address_keep_each_user_on_one(tmp_path, browser):
     """deploy/haproxy.cfg in front of two app processes: two browsers are spread over both
     replicas by the cookie, and each one's queue (join, then the streamed result: two requests)
     works through the proxy, which it would not if the requests were spread instead."""
     import shutil
     import subprocess
 
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from tests.conftest import ROOT, free_port
-    from tests.test_browser import CHROMIUM_ARGS
     from tests.test_lecture import WAIT
 
     haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
@@ -138,25 +133,22 @@ def test_two_replicas_behind_one_address_keep_each_user_on_one(tmp_path):
     proxy = subprocess.Popen([haproxy, "-db", "-f", str(ROOT / "deploy" / "haproxy.cfg")], env=env,
                              stdout=subprocess.DEVNULL, stderr=open(tmp_path / "haproxy.log", "w"))  # fmt: skip
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            replicas = set()
-            for n in range(2):
-                context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
-                page = context.new_page()
-                page.set_default_timeout(WAIT)
-                for _ in range(50):  # the proxy is up when it answers
-                    try:
-                        page.goto(f"http://127.0.0.1:{port}/?tab=bert&lang=en")
-                        break
-                    except Exception:  # noqa: BLE001 - connection refused while haproxy starts
-                        time.sleep(0.2)
-                page.get_by_role("button", name="Predict", exact=True).click()  # queue join + streamed result
-                expect(page.locator("#bert-fill-out table").first).to_be_visible(timeout=WAIT)
-                assert "Traceback" not in page.inner_text("body")
-                replicas |= {c["value"] for c in context.cookies() if c["name"] == "pg_replica"}
-            assert replicas == {"a", "b"}  # one user on each replica
-            browser.close()
+        replicas = set()
+        for _ in range(2):  # two users
+            context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            page.set_default_timeout(WAIT)
+            for _ in range(50):  # the proxy is up when it answers
+                try:
+                    page.goto(f"http://127.0.0.1:{port}/?tab=bert&lang=en")
+                    break
+                except Exception:  # noqa: BLE001 - connection refused while haproxy starts
+                    time.sleep(0.2)
+            page.get_by_role("button", name="Predict", exact=True).click()  # queue join + streamed result
+            expect(page.locator("#bert-fill-out table").first).to_be_visible(timeout=WAIT)
+            assert "Traceback" not in page.inner_text("body")
+            replicas |= {c["value"] for c in context.cookies() if c["name"] == "pg_replica"}
+        assert replicas == {"a", "b"}  # one user on each replica
     finally:
         proxy.terminate()
         proxy.wait(10)

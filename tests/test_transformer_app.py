@@ -449,42 +449,37 @@ def test_bad_input_through_the_api(client):
 
 
 @pytest.mark.browser
-def test_transformer_tab_in_the_browser(app_server):
-    from playwright.sync_api import sync_playwright
+def test_transformer_tab_in_the_browser(app_server, browser):
 
-    from tests.test_browser import CHROMIUM_ARGS
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_context(
-            locale="en-US", viewport={"width": 1400, "height": 1000}
-        ).new_page()
-        page.set_default_timeout(30_000)
-        page.goto(app_server.url + "/")
-        page.get_by_role("tab", name="Transformer").click()
-        page.locator("#transformer-notice").get_by_text("shipped with the app").wait_for()
-        source = page.locator("#transformer-source textarea")
-        source.fill("Two dogs are playing in the snow.")
-        page.get_by_role("button", name="Translate").click()
-        page.locator("#transformer-output textarea").wait_for()
-        page.wait_for_function(
-            "() => document.querySelector('#transformer-output textarea').value.includes('Hunde')"
-        )
-        assert "Schnee" in page.locator("#transformer-output textarea").input_value()
-        heat = page.locator("#transformer-heatmap table")
-        heat.wait_for()
-        page.locator("#transformer-heatmap th.tf-key", has_text="▁snow").wait_for()
-        page.locator("#transformer-alignment").get_by_text(
-            "was predicted while attending most to"
-        ).wait_for()
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(
-            path=str(ARTIFACTS / "transformer_translate_en.png"),
-            animations="disabled",
-            full_page=True,
-        )
-        # The decoding steps open with their sub-tab.
-        page.get_by_role("tab", name="Decoding step by step").click()
-        page.locator("#transformer-steps").get_by_text("The causal mask").wait_for()
-        assert "Traceback" not in page.inner_text("body")
-        browser.close()
+    page = browser.new_context(
+        locale="en-US", viewport={"width": 1400, "height": 1000}
+    ).new_page()
+    page.set_default_timeout(30_000)
+    page.goto(app_server.url + "/")
+    page.get_by_role("tab", name="Transformer").click()
+    page.locator("#transformer-notice").get_by_text("shipped with the app").wait_for()
+    source = page.locator("#transformer-source textarea")
+    source.fill("Two dogs are playing in the snow.")
+    page.get_by_role("button", name="Translate").click()
+    page.locator("#transformer-output textarea").wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('#transformer-output textarea').value.includes('Hunde')"
+    )
+    assert "Schnee" in page.locator("#transformer-output textarea").input_value()
+    heat = page.locator("#transformer-heatmap table")
+    heat.wait_for()
+    page.locator("#transformer-heatmap th.tf-key", has_text="▁snow").wait_for()
+    page.locator("#transformer-alignment").get_by_text(
+        "was predicted while attending most to"
+    ).wait_for()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=str(ARTIFACTS / "transformer_translate_en.png"),
+        animations="disabled",
+        full_page=True,
+    )
+    # The decoding steps open with their sub-tab.
+    page.get_by_role("tab", name="Decoding step by step").click()
+    page.locator("#transformer-steps").get_by_text("The causal mask").wait_for()
+    assert "Traceback" not in page.inner_text("body")
