@@ -263,7 +263,7 @@ def report(r: dict) -> None:
         verdict = "n/a" if row["ratio"] is None else ok[row["ratio"] <= 1.0]
         if verdict == "MISSED" and (row.get("interval") or [9])[0] <= 1.0:
             verdict = "tie"  # slower at p50, but the 95% interval of the ratio reaches below 1.0
-        print(f"{row['bench']:<22} {row['line'][:110]}  {verdict}")
+        print(f"{row['bench']:<22} {row['line']}  {verdict}")
 
 
 if __name__ == "__main__":
