@@ -41,7 +41,7 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 from training.common import config_from_args  # noqa: E402
 from training.distributed import setup, state_sha256  # noqa: E402
-from models.resnet import PRESETS, ResNet, count_params
+from models.resnet import PAPER_CIFAR_TEST_ERROR, PRESETS, ResNet, count_params
 
 
 @dataclass
@@ -285,6 +285,9 @@ else:
     lr_text = f"one-cycle lr (warm-up {cfg.warmup_epochs} epochs to {cfg.lr}, cosine to 0)"
 sgd, precision = "SGD Nesterov" if cfg.nesterov else "SGD", "bf16 autocast" if cfg.bf16 else "fp32"
 machine_note = " (a shared 2-core machine)" if device == "cpu" and not ddp.ddp else ""
+depth = int("".join(filter(str.isdigit, cfg.arch)))  # a CIFAR net: 6n + 2 layers, n basic blocks a stage
+paper_err = PAPER_CIFAR_TEST_ERROR.get(cfg.arch)
+paper_text = f"{paper_err}% (lossless)" if paper_err else "not in Table 6"
 card = f"""---
 library_name: paper-gallery
 license: apache-2.0
@@ -293,19 +296,19 @@ tags: [resnet, arxiv:1512.03385, image-classification, cifar10]
 datasets: [cifar10]
 ---
 
-# ResNet-20 on CIFAR-10 (He et al. 2015, §4.2)
+# ResNet-{depth} on CIFAR-10 (He et al. 2015, §4.2)
 
-The 20-layer CIFAR-10 residual network of [Deep Residual Learning for Image Recognition](https://arxiv.org/abs/1512.03385)
-(3 stages x 3 basic blocks, 16/32/64 channels, option-A zero-padding shortcuts),
+The {depth}-layer CIFAR-10 residual network of [Deep Residual Learning for Image Recognition](https://arxiv.org/abs/1512.03385)
+(3 stages x {(depth - 2) // 6} basic blocks, 16/32/64 channels, option-A zero-padding shortcuts),
 {n_params:,} parameters, defined in `models/resnet.py` (`PRESETS["{cfg.arch}"]`). Load with
 `ResNet.from_pretrained(<this folder>, strict=True)`; inputs are 32x32 RGB scaled to [0, 1] and
 normalized with the `mean`/`std` in `config.json`.
 
 ## Results (measured by the training script, fp32 inference)
 
-| test set | error | paper (ResNet-20, Table 6) |
+| test set | error | paper (ResNet-{depth}, Table 6) |
 |---|---|---|
-| CIFAR-10 test, 10,000 images, **JPEG q75 (lossy copy)** | **{err10k:.2f}%** | 8.75% (lossless) |
+| CIFAR-10 test, 10,000 images, **JPEG q75 (lossy copy)** | **{err10k:.2f}%** | {paper_text} |
 | CIFAR-10 test[:1000], lossless | {err1k:.2f}% | |
 
 The full test set available offline here is a lossy JPEG (q75, 4:2:0) re-encoding of the official
