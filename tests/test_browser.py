@@ -84,7 +84,7 @@ def test_resnet_tab_in_the_browser(page, app_server, tmp_path):
     cat = next(p for p in example_images() if p.endswith("chelsea.png"))
     page.locator("#resnet-image input[type=file]").set_input_files(cat)
     notice = page.locator("#resnet-weights-notice")
-    notice.get_by_text("resnet20.cifar10").wait_for()
+    notice.get_by_text("resnet56.cifar10").wait_for()
     assert "shipped with the app" in notice.inner_text()
     shot(page, "resnet_classify_en")
 

@@ -129,7 +129,7 @@ def test_classify_falls_back_when_the_hub_is_offline(monkeypatch):
     cat = next(p for p in tab.example_images() if p.endswith("chelsea.png"))
     labels, _, notice = tab.classify(cat, "resnet50.tv_in1k")
     assert set(labels) <= set(R.CIFAR10_CLASSES)
-    assert "HF_HUB_OFFLINE=1" in notice and "Falling back: Using **resnet20.cifar10**" in notice
+    assert "HF_HUB_OFFLINE=1" in notice and "Falling back: Using **resnet56.cifar10**" in notice
 
 
 @pytest.mark.parametrize("mode", ["L", "RGBA", "CMYK", "P", "I;16", "1", "LA", "F"])
