@@ -96,7 +96,6 @@ def main() -> None:
                 for _ in range(args.iters):  # interleaved, so that load from other jobs hits both alike
                     t_ours += timed(lambda: ours(ids, types, mask), 1, warmup=1)
                     t_hf += timed(lambda: hf(input_ids=ids, token_type_ids=types, attention_mask=mask), 1, warmup=1)
-            ratio = pct(t_ours, 50) / pct(t_hf, 50)
             print(line(f"forward {batch}x{T}, ours (models.bert.Bert)", t_ours))
             print(line(f"forward {batch}x{T}, transformers BertForMaskedLM", t_hf))
             print(f"    ours / transformers at p50: {ratio_text(t_ours, t_hf)}   (max |logit diff| {diff:.1e})")

@@ -200,7 +200,7 @@ def _svg_event(shown):
 
     if not shown:  # nothing drawn yet
         return gr.DownloadButton(visible=False)
-    path = svg_of(shown if isinstance(shown, str) else getattr(shown, "path", None) or shown.get("path"))
+    path = svg_of(shown)  # a gr.Image / gr.File of type "filepath": the path gradio gives back
     if path is None:
         raise gr.Error(SVG_FORGOTTEN)
     return gr.DownloadButton(value=path, visible=True)

@@ -177,21 +177,18 @@ def controls(source, weights, beam, lang_choice: str = "English", layer=None, he
     """Layer and head choices for the loaded model, and the target tokens to click (UI only). The
     layer and head shown stay when the model has them (a deep link sets them), else the last layer
     and the mean of the heads."""
-    r = _run(source, weights, beam, _lang(lang_choice))
-    layer_ids, head_ids, keep_layer, keep_head = _kept(r, layer, head)
-    layers = gr.Dropdown(choices=layer_ids, value=keep_layer)
-    heads = gr.Dropdown(choices=head_ids, value=keep_head)
-    targets = gr.Radio(
-        choices=[(f"{j + 1}. {tok}", j) for j, tok in enumerate(_targets(r))], value=0
-    )
-    return layers, heads, targets, 0
+    return _controls(_run(source, weights, beam, _lang(lang_choice)), layer, head)[:4]
 
 
-def _kept(r: Run, layer, head) -> tuple[list[int], list[str], int, str]:
-    """The model's layer and head choices, and the layer and head to show (kept if it has them)."""
+def _controls(r: Run, layer, head):
+    """`controls` for a run, plus the layer and head it shows: a component made inside an event
+    keeps only its update (no `.value`), so a caller that needs the values takes them from here."""
     layer_ids, head_ids = list(range(1, r.n_layers + 1)), [HEADS_MEAN] + [str(i) for i in range(1, r.n_heads + 1)]
     keep_layer = next((i for i in layer_ids if str(i) == str(layer)), r.n_layers)
-    return layer_ids, head_ids, keep_layer, str(head) if str(head) in head_ids else HEADS_MEAN
+    keep_head = str(head) if str(head) in head_ids else HEADS_MEAN
+    targets = gr.Radio(choices=[(f"{j + 1}. {tok}", j) for j, tok in enumerate(_targets(r))], value=0)
+    return (gr.Dropdown(choices=layer_ids, value=keep_layer), gr.Dropdown(choices=head_ids, value=keep_head),
+            targets, 0, keep_layer, keep_head)  # fmt: skip
 
 
 def translate_view(source=DEFAULT_TEXT, weights=DEFAULT_WEIGHTS, beam=4, kind="cross", layer=None, head=None,
@@ -200,9 +197,7 @@ def translate_view(source=DEFAULT_TEXT, weights=DEFAULT_WEIGHTS, beam=4, kind="c
     them: what a preset or a link opens (UI only; the buttons run translate, controls, attention and
     alignment one after the other)."""
     out = translate(source, weights, beam, lang_choice)
-    layers, heads, targets, j = controls(source, weights, beam, lang_choice, layer, head)
-    # the values themselves: a component made inside an event keeps only its update, not `.value`
-    *_, layer, head = _kept(_run(source, weights, beam, _lang(lang_choice)), layer, head)
+    layers, heads, targets, j, layer, head = _controls(_run(source, weights, beam, _lang(lang_choice)), layer, head)
     return (*out, layers, heads, targets, j,
             *attention(source, weights, beam, kind, layer, head, lang_choice),
             alignment(source, weights, beam, j, layer, head, lang_choice))  # fmt: skip
