@@ -22,7 +22,7 @@ from demos import lecture
 from demos.checks import fresh_file, whole_number
 from demos.i18n import both, register, t, text, with_columns
 from demos import quiz
-from demos.plots import OKABE_ITO, _font, colour_table, figure, remember_svg, save_heatmap, svg_export
+from demos.plots import OKABE_ITO, _font, colour_table, drawing, figure, remember_svg, save_heatmap, svg_export
 from models import bert as B
 from models import hub
 
@@ -489,6 +489,7 @@ def _model_view_figure(sentence_a, sentence_b, weights, lang):
     return _mosaic_figure(maps, soak(tokens, maps).sum(-1) > SOAK)
 
 
+@drawing
 def _mosaic_figure(maps: np.ndarray, flagged: np.ndarray):
     """`_mosaic` as a matplotlib figure, for the SVG export (labels as text, maps as images)."""
     L, A = maps.shape[:2]

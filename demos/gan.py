@@ -353,6 +353,7 @@ def _figure(figsize: tuple[float, float]):
     return figure(figsize)
 
 
+@plots.drawing
 def fig_game_1d(s: M.Game1DState, title: str):
     """The paper's Fig. 1: data (black, dotted), p_g (green), D (blue, dashed), D* (orange), and
     the lower lines: z sampled uniformly, mapped up to x = G(z)."""
@@ -386,6 +387,7 @@ def fig_game_1d(s: M.Game1DState, title: str):
     return fig
 
 
+@plots.drawing
 def fig_game_2d(s: M.Game2DState, title: str):
     """D's surface as the background (data-like = dark green), data points black, G's points on top."""
     fig = _figure((6.2, 5.6))
@@ -405,6 +407,7 @@ def fig_game_2d(s: M.Game2DState, title: str):
     return fig
 
 
+@plots.drawing
 def fig_norms(norms: dict[str, np.ndarray], z_dim: int):
     """|z| along each latent path, with sqrt(z_dim), where N(0, I) puts its mass."""
     fig = _figure((6, 3))
@@ -421,6 +424,7 @@ def fig_norms(norms: dict[str, np.ndarray], z_dim: int):
     return fig
 
 
+@plots.drawing
 def fig_histogram(hists: dict[str, list[float]], title: str):
     """Share of each digit among 10,000 samples, per generator; uniform = 10%, target >= 5%."""
     fig = _figure((8, 3.6))

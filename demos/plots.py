@@ -15,10 +15,19 @@ client is opened. What is remembered is small: a `cached` callback's arguments (
 its figures caught instead of saved), a heat map's values (`save_heatmap`, drawn with PIL, has a
 matplotlib twin), or a tab's inputs (`remember_svg`); only the last SVG_RECENT other figures (a live
 run's frames) are kept as drawn Figures, which take a few MB each.
+
+Threads: matplotlib is not thread-safe (two threads drawing at once break its mathtext parser:
+`ParseException` on a tick label such as `$\\mathdefault{10^{0}}$`), and gradio runs callbacks on
+many worker threads. So every matplotlib figure is built and saved holding one re-entrant lock:
+`@drawing` on each function that builds a Figure (`figure()` refuses to make one outside it),
+`png` and `svg_of` around their `savefig`. The lock is held for one figure at a time, never
+across a `yield`: a live run's frames take turns with other users' figures. The PIL-drawn maps
+(`heatmap_image`, the BERT model view) and colour tables need no lock.
 """
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import os
@@ -37,6 +46,32 @@ SVG_MEMORY = 1024  # figures whose SVG can be drawn again from a recipe (inputs,
 SVG_RECENT = 16  # figures kept as drawn (a few MB each) for their SVG: the most recent ones
 
 
+_DRAW_LOCK = threading.RLock()  # one matplotlib figure built or saved at a time, process-wide
+_held = threading.local()  # how deep this thread is in `drawing` (re-entrant: builders call builders)
+
+
+class _Drawing(contextlib.ContextDecorator):
+    """`with drawing:` or `@drawing`: hold the process-wide matplotlib lock (re-entrant)."""
+
+    def __enter__(self):
+        _DRAW_LOCK.acquire()
+        _held.depth = getattr(_held, "depth", 0) + 1
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        _held.depth -= 1
+        _DRAW_LOCK.release()
+        return False
+
+
+drawing = _Drawing()
+
+
+def is_drawing() -> bool:
+    """Whether this thread holds the drawing lock."""
+    return getattr(_held, "depth", 0) > 0
+
+
 @functools.cache
 def _rc() -> None:
     import matplotlib
@@ -46,7 +81,10 @@ def _rc() -> None:
 
 
 def figure(figsize: tuple[float, float]):
-    """A bare Figure with the gallery's fonts: no pyplot registry, so nothing leaks or needs closing."""
+    """A bare Figure with the gallery's fonts: no pyplot registry, so nothing leaks or needs closing.
+    Only inside `drawing` (decorate the function that builds the figure): matplotlib is not thread-safe."""
+    if not is_drawing():
+        raise RuntimeError("build matplotlib figures inside `with plots.drawing:` or an `@plots.drawing` function")
     _rc()
     from matplotlib.figure import Figure
 
@@ -64,7 +102,8 @@ def png(fig, stem: str = "figure", dpi: int = SLIDE_DPI) -> str:
         mode.append((stem, fig))
         return os.path.join(str(FIG_DIR), f"{stem}-replay.png")
     path = fresh_file(FIG_DIR, f"{stem}-", ".png")
-    fig.savefig(path, dpi=dpi)
+    with drawing:
+        fig.savefig(path, dpi=dpi)
     if mode != "cached":  # a figure kept as it is: a few MB each, so only the most recent ones
         _remember(_recent, SVG_RECENT, os.path.basename(path), lambda: fig)
     return path
@@ -76,7 +115,6 @@ def png(fig, stem: str = "figure", dpi: int = SLIDE_DPI) -> str:
 _makers: OrderedDict[str, Callable] = OrderedDict()
 _recent: OrderedDict[str, Callable] = OrderedDict()
 _registry_lock = threading.Lock()
-_svg_lock = threading.Lock()  # matplotlib: one SVG drawn at a time
 _png_mode: contextvars.ContextVar = contextvars.ContextVar("png_mode", default=None)
 
 
@@ -113,11 +151,11 @@ def svg_of(shown) -> str | None:
     make = _maker(name)
     if make is None:
         return None
-    fig = make()
+    fig = make()  # builders take the drawing lock themselves; a replayed callback may also compute
     if fig is None:
         return None
     path = fresh_file(FIG_DIR, f"{Path(name).stem}-", ".svg")
-    with _svg_lock:
+    with drawing:
         fig.savefig(path, format="svg")
     return path
 
@@ -222,6 +260,7 @@ def svg_export(source) -> None:
                   show_progress="hidden", queue=False)  # a new figure: its SVG is made on a new click
 
 
+@drawing
 def fig6_curves(curves: dict, note: str = "") -> "object":
     """The paper's Fig. 6: error vs epoch, plain nets left, ResNets right; dashed train, bold test.
 
@@ -250,6 +289,7 @@ def fig6_curves(curves: dict, note: str = "") -> "object":
     return fig
 
 
+@drawing
 def live_curves(steps: Sequence[int], series: dict[str, Sequence[float]], depth: int, total: int):
     """Training loss of a plain and a residual net of the same depth, streamed as they train."""
     fig = figure((8, 4.2))
@@ -267,6 +307,7 @@ def live_curves(steps: Sequence[int], series: dict[str, Sequence[float]], depth:
     return fig
 
 
+@drawing
 def gradient_norms(norms: dict[str, Sequence[float]], title: str):
     """Per-layer gradient norm (log scale), layer 1 = next to the input."""
     fig = figure((8, 4.2))
@@ -283,6 +324,7 @@ def gradient_norms(norms: dict[str, Sequence[float]], title: str):
     return fig
 
 
+@drawing
 def layer_responses(stds: dict[str, Sequence[float]]):
     """The paper's Fig. 7: std of each 3x3 layer's response, in layer order (top) and sorted."""
     fig = figure((9, 6.4))
@@ -310,6 +352,7 @@ def cam_overlay(image: np.ndarray, cam: np.ndarray, alpha: float = 0.45) -> np.n
     return (np.clip(out, 0, 1) * 255).astype(np.uint8)
 
 
+@drawing
 def block_diagram(block: str, residual: bool = True, width: int = 64):
     """The paper's Fig. 2 / Fig. 5: the layers of one block, and its shortcut."""
     from matplotlib.patches import Rectangle
@@ -412,6 +455,7 @@ def heatmap_image(m: np.ndarray, rows: Sequence[str], cols: Sequence[str], title
     return img
 
 
+@drawing
 def heatmap_figure(m: np.ndarray, rows: Sequence[str], cols: Sequence[str], title: str, vmax: float | None = None,
                    xlabel: str = "keys", ylabel: str = "queries"):  # fmt: skip
     """The same map as `heatmap_image`, as a matplotlib figure (for its SVG: cells are vector
@@ -454,24 +498,25 @@ def save_heatmap(path: str, m: np.ndarray, rows: Sequence[str], cols: Sequence[s
 
 
 def warm_in_background(calls, delay_s: float = 8.0) -> None:
-    """Fill the figure caches for the tabs' default views in a low-priority thread, after the page
+    """Fill the figure caches for the tabs' default views in a background thread, after the page
     is served (`delay_s`), so the first student to open a sub-tab does not wait for matplotlib.
-    `calls`: (function, args) pairs; a failure is printed and skipped (the tab will say it again)."""
-    import threading
+    `calls`: (function, args) pairs; a failure is printed and skipped (the tab will say it again).
+
+    The thread keeps the normal priority and rests after each view as long as the view took (at
+    most half of one core). It is not niced: it takes the drawing lock, and a nice-19 thread that
+    holds it on a busy machine would be starved while users' figures wait for it."""
     import time
 
     def run() -> None:
-        try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # this thread only (Linux)
-        except (AttributeError, OSError):
-            pass
         time.sleep(delay_s)
         t0 = time.perf_counter()
         for fn, args in calls:
+            t1 = time.perf_counter()
             try:
                 fn(*args)
             except Exception as e:  # noqa: BLE001 - a warm-up must never take the server down
                 print(f"warm-up of {fn.__name__}{args} failed: {type(e).__name__}: {e}")
+            time.sleep(min(time.perf_counter() - t1, 5.0))
         print(f"Figure caches warmed: {len(calls)} views in {time.perf_counter() - t0:.1f} s")
 
     threading.Thread(target=run, name="warm-figures", daemon=True).start()

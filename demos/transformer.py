@@ -585,6 +585,7 @@ def attention_png(m: np.ndarray, rows: list[str], cols: list[str], title: str) -
     return plots.save_heatmap(_png_path(), m, rows, cols, title, vmax=1.0)
 
 
+@plots.drawing
 def fig_pe_heatmap(pe: np.ndarray):
     fig = figure((8, 4))
     ax = fig.subplots()
@@ -597,6 +598,7 @@ def fig_pe_heatmap(pe: np.ndarray):
     return fig
 
 
+@plots.drawing
 def fig_pe_curves(pe: np.ndarray, dims: list[int]):
     fig = figure((8, 3.6))
     ax = fig.subplots()
@@ -610,6 +612,7 @@ def fig_pe_curves(pe: np.ndarray, dims: list[int]):
     return fig
 
 
+@plots.drawing
 def fig_scaling(d_ks: list[int], s: dict, n_keys: int):
     fig = figure((11, 3.8))
     axes = fig.subplots(1, 2)
@@ -629,6 +632,7 @@ def fig_scaling(d_ks: list[int], s: dict, n_keys: int):
     return fig
 
 
+@plots.drawing
 def fig_schedule(xs, ys, base, d_model: int, warmup: int):
     fig = figure((8, 3.8))
     ax = fig.subplots()
@@ -643,6 +647,7 @@ def fig_schedule(xs, ys, base, d_model: int, warmup: int):
     return fig
 
 
+@plots.drawing
 def fig_smoothing(q: np.ndarray, true: int, eps: float):
     fig = figure((8, 3.4))
     ax = fig.subplots()
@@ -660,6 +665,7 @@ def fig_smoothing(q: np.ndarray, true: int, eps: float):
     return fig
 
 
+@plots.drawing
 def fig_complexity(ns: list[int], ms: dict, d_model: int):
     fig = figure((8, 3.8))
     ax = fig.subplots()

@@ -16,9 +16,10 @@ def test_cached_figure_is_drawn_once_and_redrawn_when_its_file_is_gone():
     @plots.cached
     def fig(n: int, lang: str = "English"):
         calls.append(n)
-        f = plots.figure((4, 3))
-        f.subplots().plot(range(len(n) if isinstance(n, list) else n))
-        return plots.png(f, "test"), f"{n} points"
+        with plots.drawing:
+            f = plots.figure((4, 3))
+            f.subplots().plot(range(len(n) if isinstance(n, list) else n))
+            return plots.png(f, "test"), f"{n} points"
 
     a = fig(5)
     assert fig(5) == a and fig(5, "English") is not None and len(calls) == 2  # the same file, no matplotlib work
@@ -39,6 +40,21 @@ def test_figures_do_not_pile_up_in_pyplot():
     for _ in range(3):
         plots.png(plots.fig6_curves({"plain20": {"epoch": [1, 2], "train_error": [50, 40], "test_error": [55, 45]}}))
     assert len(plt.get_fignums()) == before
+
+
+def test_figures_are_built_only_holding_the_drawing_lock():
+    """matplotlib is not thread-safe: a Figure made outside `plots.drawing` is refused, so a builder
+    that forgot its `@plots.drawing` fails in every test that draws it (tests/test_concurrency.py)."""
+    import pytest
+
+    with pytest.raises(RuntimeError, match="drawing"):
+        plots.figure((2, 2))
+    assert not plots.is_drawing()
+    with plots.drawing:
+        with plots.drawing:  # re-entrant: a builder may call another builder
+            assert plots.is_drawing() and plots.figure((2, 2)) is not None
+        assert plots.is_drawing()
+    assert not plots.is_drawing()
 
 
 def test_heatmap_image_colours_and_size():
@@ -62,11 +78,12 @@ def _svg_text(path: str) -> str:
 
 
 def test_every_png_can_be_exported_as_svg_by_its_file_name_only(tmp_path):
-    f = plots.figure((4, 3))
-    ax = f.subplots()
-    ax.plot([1, 2, 3], label="plain-56")
-    ax.legend()
-    shown = plots.png(f, "test-svg")
+    with plots.drawing:
+        f = plots.figure((4, 3))
+        ax = f.subplots()
+        ax.plot([1, 2, 3], label="plain-56")
+        ax.legend()
+        shown = plots.png(f, "test-svg")
     # gradio hands the figure back from its own cache: another folder, the same file name
     echoed = tmp_path / "gradio" / "abc123" / os.path.basename(shown)
     svg = plots.svg_of(str(echoed))
@@ -85,16 +102,18 @@ def test_svg_memory_keeps_recipes_for_cached_figures_and_only_a_few_drawn_figure
     @plots.cached
     def fig(n: int):
         calls.append(n)
-        f = plots.figure((2, 2))
-        f.subplots().plot(range(n), label=f"{n} points")
-        g = plots.figure((2, 2))
-        g.subplots().plot(range(n), label=f"{n} again")
-        for x in (f, g):
-            x.axes[0].legend()
-        return plots.png(f, "test-kept"), plots.png(g, "test-kept"), "text"
+        with plots.drawing:
+            f = plots.figure((2, 2))
+            f.subplots().plot(range(n), label=f"{n} points")
+            g = plots.figure((2, 2))
+            g.subplots().plot(range(n), label=f"{n} again")
+            for x in (f, g):
+                x.axes[0].legend()
+            return plots.png(f, "test-kept"), plots.png(g, "test-kept"), "text"
 
     kept = fig(4)
-    frames = [plots.png(plots.figure((2, 2)), "test-frames") for _ in range(5)]  # a live run's frames
+    with plots.drawing:
+        frames = [plots.png(plots.figure((2, 2)), "test-frames") for _ in range(5)]  # a live run's frames
     assert not plots.has_svg(frames[0]) and not plots.has_svg(frames[1]) and plots.has_svg(frames[-1])
     assert plots.has_svg(kept[0]) and plots.has_svg(kept[1])  # a recipe, not one of the recent figures
     assert calls == [4]
@@ -124,7 +143,8 @@ def test_svg_event_hides_the_link_until_a_figure_is_shown_and_explains_a_forgott
     import pytest
 
     assert plots._svg_event(None).visible is False
-    shown = plots.png(plots.figure((2, 2)), "test-event")
+    with plots.drawing:
+        shown = plots.png(plots.figure((2, 2)), "test-event")
     out = plots._svg_event(shown)
     assert out.visible is True and out.value["orig_name"].endswith(".svg")
     with pytest.raises(gr.Error, match="draw it again"):

@@ -48,16 +48,17 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
-from training.common import config_from_args, fp16_roundtrip, save_fp16  # noqa: E402
+from training import resume  # noqa: E402
+from training.common import config_from_args, fp16_roundtrip, save_fp16, stop_requested  # noqa: E402
 from training.distributed import setup  # noqa: E402
 from models.bert import (  # noqa: E402
-    PRESETS, Bert, Masked, count_params, mask_tokens, train_tokenizer,
+    PRESETS, Bert, BertConfig, Masked, count_params, mask_tokens, train_tokenizer,
 )  # fmt: skip
 
 
 @dataclass
 class TrainConfig:
-    arch: str = "small"  # a key of models.bert.PRESETS
+    arch: str = "small"  # a key of models.bert.PRESETS, or "LxHxA" (d_ff = 4H) for a quick run
     vocab_size: int = 8192  # WordPiece vocabulary incl. 5 specials
     seq_len: int = 128  # tokens per sequence, [CLS] + A + [SEP] + B + [SEP]
     batch_size: int = 8  # sequences per step (small: more updates per CPU-hour)
@@ -65,8 +66,13 @@ class TrainConfig:
     warmup: float = 0.05  # fraction of the budget spent warming up
     weight_decay: float = 0.01
     minutes: float = 60.0  # wall-clock budget of the optimisation (the schedule runs on it)
-    steps: int = 0  # > 0: a fixed number of steps instead of the wall clock (reproduction)
+    steps: int = 0  # > 0: the total budget in steps (the schedule runs on it; resumable)
     eval_every: float = 2.0  # minutes between evaluations on the small held-out set
+    eval_steps: int = 0  # > 0: evaluate every `eval_steps` steps instead (resumable runs)
+    resume: str = ""  # a state file (training/resume.py): continued if it exists, kept up to date
+    save_every: float = 10.0  # minutes between writes of the state file
+    piece_minutes: float = 0.0  # > 0: stop this piece after so many minutes (the state is saved)
+    piece_steps: int = 0  # > 0: stop this piece at this step (tests)
     heldout: str = "10,30,50,70,90"  # indices (sorted file names) of the held-out novels
     n_eval: int = 256  # held-out sequences of the periodic evaluation
     n_final: int = 2000  # held-out sequences of the final evaluation (novels and WikiText-2)
@@ -81,6 +87,14 @@ class TrainConfig:
 
 def parse_args() -> TrainConfig:
     return config_from_args(TrainConfig, __doc__)
+
+
+def arch_config(arch: str) -> BertConfig:
+    """A size of `PRESETS` by name, or "LxHxA" such as "2x32x2" (feed-forward 4H, §3)."""
+    if arch in PRESETS:
+        return PRESETS[arch]
+    L, H, A = (int(n) for n in arch.split("x"))
+    return BertConfig(L=L, H=H, A=A, d_ff=4 * H)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -231,13 +245,21 @@ def main() -> None:
     held = {names[int(i)] for i in cfg.heldout.split(",")}
     train_docs = [novels[k] for k in names if k not in held]
     held_docs = [novels[k] for k in names if k in held]
-    if master:
+    state_file = Path(cfg.resume) if cfg.resume else None
+    resuming = state_file is not None and state_file.exists()
+    assert not cfg.resume or cfg.steps > 0, "--resume needs a budget in steps (--steps)"
+    if resuming:  # the run's own vocabulary, not a new one
+        from tokenizers import Tokenizer
+
+        saved = json.loads(resume.header(state_file)["meta"]["tokenizer"])
+        tokenizer = Tokenizer.from_str(json.dumps(saved))
+    elif master:
         tokenizer = train_tokenizer((p for d in train_docs for p in d), cfg.vocab_size)
-    if ddp.ddp:  # rank 0's vocabulary on every rank (training it twice can give two vocabularies)
+    if ddp.ddp and not resuming:  # rank 0's vocabulary on every rank (training it twice can give two vocabularies)
         from tokenizers import Tokenizer
 
         tokenizer = Tokenizer.from_str(ddp.from_master(tokenizer.to_str() if master else None))
-    mcfg = replace(PRESETS[cfg.arch], vocab_size=tokenizer.get_vocab_size(),
+    mcfg = replace(arch_config(cfg.arch), vocab_size=tokenizer.get_vocab_size(),
                    max_position=cfg.seq_len, pre_ln=cfg.pre_ln, dropout=cfg.dropout,
                    attention_dropout=cfg.dropout)  # fmt: skip
     train, heldout = Corpus(tokenizer, train_docs), Corpus(tokenizer, held_docs)
@@ -268,16 +290,49 @@ def main() -> None:
     def clock() -> float:  # rank 0's clock on every rank: one schedule, evaluation and stop
         return ddp.from_master(time.time())
 
-    # 3. Loop
-    log, step, seen_tokens = [], 0, 0
-    start = last_eval = clock()
+    # 3. Loop (resumable: the state file holds the weights, the optimizer, both random
+    # generators, the step and the log, so a restart draws the same batches and masks)
+    log, step, seen_tokens, resumed_at, done_minutes = [], 0, 0, None, 0.0
     acc = {"mlm_loss": 0.0, "nsp_loss": 0.0, "mlm_acc": 0.0, "nsp_acc": 0.0, "n": 0}
+    state = dict(models={"bert": raw_model}, optimizers={"adamw": opt}, rngs={"data": rng, "mask": gen, "dropout": "torch"})
+    if resuming:
+        r = resume.load(state_file, **state)
+        kept = resume.run_fields(asdict(cfg))
+        if resume.run_fields(r.meta["train_config"]) != kept:
+            raise SystemExit(f"{state_file} belongs to another run: {r.meta['train_config']}")
+        step, seen_tokens, log, acc = r.meta["step"], r.meta["tokens"], r.meta["log"], r.meta["acc"]
+        done_minutes = r.meta["minutes"]
+        resumed_at = None if r.exact else step
+        if master:
+            print(f"resumed {state_file} at step {step} ({'exact' if r.exact else 'weights only'})")
+
+    def save_state() -> None:
+        meta = {"train_config": asdict(cfg), "step": step, "tokens": seen_tokens, "log": log,
+                "acc": acc, "minutes": done_minutes + (time.time() - piece_start) / 60,
+                "tokenizer": tokenizer.to_str()}  # fmt: skip
+        exact = resume.save(state_file, **state, meta=meta)
+        print(f"state saved: step {step} -> {state_file} ({'exact' if exact else 'weights only'})",
+              flush=True)  # fmt: skip
+
+    piece_start = time.time()
+    start = last_eval = last_save = clock()
+    if not cfg.steps:  # the wall-clock schedule starts now
+        done_minutes = 0.0
     while True:
         p = progress(step, clock() - start)
         if p >= 1:
             break
+        if state_file and ((cfg.piece_steps and step >= cfg.piece_steps) or stop_requested()
+                           or (cfg.piece_minutes and clock() - start >= cfg.piece_minutes * 60)):
+            if master:  # fmt: skip
+                save_state()
+            ddp.cleanup()
+            return
+        if state_file and master and clock() - last_save >= cfg.save_every * 60:
+            save_state()
+            last_save = clock()
         for g in opt.param_groups:
-            g["lr"] = get_lr(p)
+            g["lr"] = get_lr(p) * resume.rewarm(step, resumed_at)
         ids, types, nsp = make_batch(train, rng, cfg.batch_size, cfg.seq_len,
                                      mcfg.cls_id, mcfg.sep_id, mcfg.pad_id)  # fmt: skip
         m = mask_tokens(ids, mcfg, gen)
@@ -300,12 +355,16 @@ def main() -> None:
         acc["nsp_acc"] += (out.nsp_logits.argmax(-1) == nsp).float().mean().item()
         acc["n"] += 1
         now = clock()
-        if now - last_eval >= cfg.eval_every * 60 or progress(step, now - start) >= 1:
+        due = step % cfg.eval_steps == 0 if cfg.eval_steps else now - last_eval >= cfg.eval_every * 60
+        if due or progress(step, now - start) >= 1:
             sums = {k: v / ddp.world_size for k, v in acc.items() if k != "n"}  # mean of ranks
             sums = dict(zip(sums, ddp.all_reduce(*sums.values())))
             if master:
                 heldout_eval = evaluate(raw_model, eval_small)
-                row = {"step": step, "minutes": round((now - start) / 60, 2), "tokens": seen_tokens,
+                minutes = done_minutes + (time.time() - piece_start) / 60
+                rate = (seen_tokens - log[-1]["tokens"]) / max(1e-9, 60 * (minutes - log[-1]["minutes"])) if log else 0.0
+                row = {"step": step, "minutes": round(minutes, 2), "tokens": seen_tokens,
+                       "tokens_per_s": round(rate),
                        "lr": opt.param_groups[0]["lr"],
                        **{f"train_{k}": round(v / acc["n"], 4) for k, v in sums.items()},
                        **{f"heldout_{k}": round(v, 4) for k, v in heldout_eval.items()
@@ -316,7 +375,7 @@ def main() -> None:
             acc = dict.fromkeys(acc, 0.0)
             acc["n"] = 0
             last_eval = clock()
-    train_minutes = (time.time() - start) / 60
+    train_minutes = done_minutes + (time.time() - piece_start) / 60
     ddp.cleanup()  # from here on rank 0 alone: save, score, files
     if not master:
         return

@@ -23,6 +23,21 @@ def config_from_args(cls, description: str | None = None, argv: list[str] | None
     return cls(**vars(parser.parse_args(argv)))
 
 
+_STOP = []
+
+
+def stop_requested() -> bool:
+    """True once the process got SIGTERM or SIGINT (the first call installs the handlers): a
+    resumable run then saves its state and exits at the end of the current step."""
+    import signal
+
+    if not _STOP:
+        _STOP.append(False)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: _STOP.__setitem__(0, True))
+    return _STOP[0]
+
+
 def fp16_roundtrip(model) -> None:
     """Round the weights to fp16 in place: what `save_fp16` writes, so the scores we report are
     those of the shipped file."""

@@ -1,0 +1,111 @@
+"""Training that can stop and go on (training/resume.py): a run trained 2N steps in one go and the
+same run trained N steps, stopped, and restarted for N more reach the same state bit for bit
+(weights, optimizer moments, random generators). Each script runs as a subprocess on a tiny
+corpus that the test writes."""
+
+import gzip
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from training import resume
+
+REPO = Path(__file__).resolve().parents[1]
+WORDS = ("the cat dog sat ran on a mat house garden door she he opened closed looked at and "
+         "went into room old man woman little small great morning evening light dark").split()  # fmt: skip
+
+
+def _sentence(rng: random.Random) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 9))).capitalize() + "."
+
+
+def write_corpus(root: Path) -> Path:
+    """Six tiny 'novels' and a tiny WikiText-2 validation file in the data bundle's layout."""
+    rng = random.Random(0)
+    (root / "eltec-eng").mkdir(parents=True)
+    for i in range(6):
+        paragraphs = [" ".join(_sentence(rng) for _ in range(6)) for _ in range(30)]
+        with gzip.open(root / "eltec-eng" / f"ENG{i}.txt.gz", "wt") as f:
+            f.write("\n".join(paragraphs) + "\n")
+    (root / "wikitext-2").mkdir()
+    wiki = "".join(f" = Title {a} = \n" + "".join(f" {_sentence(rng)} {_sentence(rng)} \n" for _ in range(8))
+                   for a in range(3))  # fmt: skip
+    with gzip.open(root / "wikitext-2" / "valid.txt.gz", "wt") as f:
+        f.write(wiki)
+    return root
+
+
+def run_bert(tmp: Path, data: Path, state: Path, **flags) -> str:
+    args = dict(arch="2x32x2", vocab_size=120, seq_len=32, batch_size=4, steps=8, eval_steps=2,
+                heldout="0,3", n_eval=8, n_final=8, lr=1e-3, dropout=0.1, threads=1,
+                data_dir=data, out_dir=tmp / "out", resume=state)  # fmt: skip
+    args.update(flags)
+    cmd = [sys.executable, str(REPO / "training" / "bert.py")]
+    cmd += [x for k, v in args.items() for x in (f"--{k}", str(v))]
+    r = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, timeout=300,
+                       env={"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"})  # fmt: skip
+    assert r.returncode == 0, r.stderr[-3000:]
+    return r.stdout
+
+
+def test_bert_restarted_run_matches_the_uninterrupted_one(tmp_path):
+    data = write_corpus(tmp_path / "data")
+    straight, pieces = tmp_path / "straight.safetensors", tmp_path / "pieces.safetensors"
+    run_bert(tmp_path, data, straight, piece_steps=6)  # 6 steps in one go
+    out = run_bert(tmp_path, data, pieces, piece_steps=3)  # 3 steps, stop ...
+    assert "state saved: step 3" in out
+    out = run_bert(tmp_path, data, pieces, piece_steps=6)  # ... and 3 more after a restart
+    assert "resumed" in out and "at step 3 (exact)" in out
+    a, b = load_file(str(straight)), load_file(str(pieces))
+    assert a.keys() == b.keys()
+    assert any(k.startswith("optim/") for k in a) and any(k.startswith("rng/") for k in a)
+    for k in a:
+        assert torch.equal(a[k], b[k]), k
+    ha, hb = resume.header(straight), resume.header(pieces)
+    assert ha["meta"]["step"] == hb["meta"]["step"] == 6
+    assert ha["meta"]["log"] == hb["meta"]["log"] and len(ha["meta"]["log"]) == 3  # steps 2, 4, 6
+    # the restarted run differs from a run that forgot its generators (the test can fail)
+    fresh = run_bert(tmp_path, data, tmp_path / "fresh.safetensors", piece_steps=3, seed=1)
+    assert "state saved: step 3" in fresh
+    c = load_file(str(tmp_path / "fresh.safetensors"))
+    assert not torch.equal(c["model/bert/embeddings.token.weight"], b["model/bert/embeddings.token.weight"])
+
+
+def test_bert_state_refuses_another_run(tmp_path):
+    data = write_corpus(tmp_path / "data")
+    state = tmp_path / "s.safetensors"
+    run_bert(tmp_path, data, state, piece_steps=2)
+    with pytest.raises(AssertionError, match="belongs to another run"):
+        run_bert(tmp_path, data, state, piece_steps=4, lr=5e-4)
+
+
+def test_a_state_too_large_keeps_the_weights_alone_and_rewarms(tmp_path):
+    net = torch.nn.Linear(64, 64)
+    opt = torch.optim.AdamW(net.parameters(), lr=1e-3)
+    net(torch.randn(2, 64)).sum().backward()
+    opt.step()
+    gen, rng = torch.Generator().manual_seed(3), random.Random(5)
+    kw = dict(models={"net": net}, optimizers={"opt": opt}, rngs={"g": gen, "r": rng})
+    big = resume.save(tmp_path / "exact.safetensors", **kw, meta={"step": 1})
+    weights_and_rngs = 2**20 + 64 * 65 * 4 + 5056 + 625 * 8  # the file's slack, fp32 weights, rngs
+    small = resume.save(tmp_path / "compact.safetensors", **kw, meta={"step": 1},
+                        max_bytes=weights_and_rngs)  # fmt: skip
+    tiny = resume.save(tmp_path / "fp16.safetensors", **kw, meta={}, max_bytes=weights_and_rngs - 1)
+    assert big and not small and not tiny
+    assert load_file(str(tmp_path / "fp16.safetensors"))["model/net/weight"].dtype == torch.float16
+    assert not any(k.startswith("optim/") for k in load_file(str(tmp_path / "compact.safetensors")))
+    expected = (torch.rand(3, generator=gen), rng.random())
+    net2 = torch.nn.Linear(64, 64)
+    gen2, rng2 = torch.Generator(), random.Random()
+    r = resume.load(tmp_path / "compact.safetensors", models={"net": net2}, optimizers={},
+                    rngs={"g": gen2, "r": rng2})  # fmt: skip
+    assert not r.exact and r.meta == {"step": 1}
+    assert torch.equal(net2.weight, net.weight)
+    assert torch.equal(torch.rand(3, generator=gen2), expected[0]) and rng2.random() == expected[1]
+    assert resume.rewarm(10, None) == 1.0
+    assert [round(resume.rewarm(s, 10, steps=4), 2) for s in (10, 11, 13, 20)] == [0.25, 0.5, 1.0, 1.0]
