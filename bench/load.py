@@ -4,11 +4,14 @@
 
 Starts `python app.py` (HF_HUB_OFFLINE=1, 2 threads) on a free loopback port, then `--users`
 threads, each with its own gradio_client, loop over a mix of all tabs' endpoints (with 1 in 10
-calls a live-training run) until `--seconds` have passed. Reports calls, errors, p50/p95 per
+calls a live-training run, and `--figure_share` of the calls a figure endpoint with arguments no
+earlier call had: figures drawn beside the live runs' frames, not served from a cache; issue 16)
+until `--seconds` have passed. Reports calls, errors, p50/p95 per
 endpoint, the server's RSS at the start and the end (target: growth < 10%) with a sample every
 10 s in between, and for the live
 runs the largest queue position a user saw (they share one slot: `concurrency_id="live-training"`,
-so the CPU is not overloaded; the page shows the position while waiting). Targets: 0 errors.
+so the CPU is not overloaded; the page shows the position while waiting), and the tracebacks in
+the server's log (a callback that failed, a warm-up that failed). Targets: 0 errors, 0 tracebacks.
 The start is after every model is loaded, each live run made once (short) and `--warmup` seconds
 of the same users without live runs: what a server allocates once (gradio's worker threads, their
 malloc arenas, caches) is then apart from growth under load; both RSS values are printed.
@@ -18,6 +21,7 @@ Bounded: at most `--users` threads, `--seconds` plus the calls in flight.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import sys
@@ -45,6 +49,18 @@ MIX = [
     ("/bert_nsp", lambda: ("The ship left the harbour.", "By noon the coast was out of sight.", "bert_small.eltec", "English")),
     ("/bert_model_view", lambda: ("The cat sat on the mat.", "It was happy.", "bert_small.eltec", "English")),
 ]  # fmt: skip
+# Figure endpoints with new arguments on every call (so matplotlib draws, beside the live runs'
+# frames and the start-up warm-up): log-scale axes, whose tick labels go through mathtext
+_fresh = itertools.count(1)
+FIGURES = [
+    ("/transformer_scaling", lambda: (2 + next(_fresh) % 255, "English")),
+    ("/transformer_schedule", lambda: (64 * random.randint(1, 32), 100 * random.randint(1, 200),
+                                       1000 * random.randint(1, 300), "English")),
+    ("/transformer_smoothing", lambda: (random.randint(0, 90) / 100, random.randint(2, 50), "English")),
+    ("/transformer_positional", lambda: (8 * random.randint(1, 128), 10 * random.randint(2, 100), "0, 1, 5",
+                                         random.randint(1, 19), "English")),
+    ("/resnet_grad_norms", lambda: (random.choice([8, 14, 20]), 10 * random.randint(0, 3), "English")),
+]  # fmt: skip
 LIVE = [
     ("/resnet_live", lambda: (14, 100, "English")),
     ("/gan_game_1d", lambda: (3, 3e-3, 3e-3, "non-saturating", 300, "English")),
@@ -60,7 +76,7 @@ def _sample_rss(pid: int, stop: float, out: list) -> None:
 
 
 def user(url: str, stop: float, stats: dict, lock: threading.Lock, defaults: dict, seed: int,
-         live_share: float = 0.1) -> None:
+         live_share: float = 0.1, figure_share: float = 0.0) -> None:
     from gradio_client import Client
 
     rnd = random.Random(seed)
@@ -75,8 +91,8 @@ def user(url: str, stop: float, stats: dict, lock: threading.Lock, defaults: dic
     if client is None:
         return
     while time.monotonic() < stop:
-        live = rnd.random() < live_share
-        name, make = rnd.choice(LIVE if live else MIX)
+        r = rnd.random()
+        name, make = rnd.choice(LIVE if r < live_share else FIGURES if r < live_share + figure_share else MIX)
         t0 = time.perf_counter()
         rank = 0
         try:
@@ -107,6 +123,8 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "load.json")
     ap.add_argument("--warmup", type=float, default=30,
                     help="seconds of the same users (no live runs) before the start RSS is read")
+    ap.add_argument("--figure_share", type=float, default=0.3,
+                    help="share of the calls that draw a figure with new arguments (0: none)")
     args = ap.parse_args()
     from gradio_client import Client
 
@@ -143,8 +161,8 @@ def main() -> None:
             stats: dict = defaultdict(lambda: {"ms": [], "errors": [], "max_rank": 0})
             lock = threading.Lock()
             stop = time.monotonic() + args.seconds
-            threads = [threading.Thread(target=user, args=(url, stop, stats, lock, defaults, i), daemon=True)
-                       for i in range(args.users)]  # fmt: skip
+            threads = [threading.Thread(target=user, args=(url, stop, stats, lock, defaults, i, 0.1, args.figure_share),
+                                        daemon=True) for i in range(args.users)]  # fmt: skip
             t0 = time.perf_counter()
             for th in threads:
                 th.start()
@@ -156,7 +174,10 @@ def main() -> None:
             proc.terminate()
             proc.wait(10)
             log = Path(tempfile.gettempdir()) / "paper-gallery-load-app.log"  # the server's output, for errors
-            log.write_text((Path(d) / "app.log").read_text(errors="replace"))
+            server_log = (Path(d) / "app.log").read_text(errors="replace")
+            log.write_text(server_log)
+    tracebacks = server_log.count("Traceback (most recent call last)")
+    warm_failures = server_log.count("warm-up of ")  # plots.warm_in_background prints only its failures so
     rows = {n: {"calls": len(s["ms"]), "errors": len(s["errors"]), "p50_ms": round(pct(s["ms"], 50)),
                 "p95_ms": round(pct(s["ms"], 95)), "max_queue_position": s["max_rank"],
                 "first_error": s["errors"][0] if s["errors"] else None}
@@ -170,6 +191,8 @@ def main() -> None:
                "warmup_errors": sum(len(s["errors"]) for s in warm_stats.values()),
                "rss_start_mb": round(rss0), "rss_end_mb": round(rss1),
                "rss_growth_pct": round(100 * (rss1 - rss0) / rss0, 1), "rss_timeline_mb": timeline,
+               "figure_share": args.figure_share, "server_tracebacks": tracebacks,
+               "server_warmup_failures": warm_failures,
                "endpoints": rows}  # fmt: skip
     args.json.write_text(json.dumps(summary, indent=1))
     print(f"{args.users} users, {summary['seconds']} s: {total} calls, {errors} errors (target 0); "
@@ -178,7 +201,7 @@ def main() -> None:
     print(f"RSS with every model loaded {summary['rss_models_loaded_mb']} MB; after a {args.warmup:.0f} s warm-up "
           f"of the same users (no live runs, {summary['warmup_errors']} errors) {summary['rss_start_mb']} MB")
     print("RSS every 10 s (s: MB): " + ", ".join(f"{t}: {mb}" for t, mb in timeline))
-    print(f"server log: {log}")
+    print(f"server log: {tracebacks} tracebacks, {warm_failures} failed warm-ups (target 0/0): {log}")
     print(f"{'endpoint':<26} {'calls':>6} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'max queue pos':>14}")
     for n, r in rows.items():
         print(f"{n:<26} {r['calls']:>6} {r['errors']:>6} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['max_queue_position']:>14}"
