@@ -649,7 +649,7 @@ def pretraining_scores(lang: str) -> str:
     log = json.loads(path.read_text())
     f = log["final"]
     nov, wiki = f["heldout_novels"], f["wikitext2_valid"]
-    ok = {True: "✅", False: "❌"}
+    ok = {True: "✓", False: "✗"}
     return text("bert_scores_md", lang).format(
         acc=100 * nov["mlm_acc"], ppl=nov["mlm_ppl"], nsp=100 * nov["nsp_acc"], n=nov["mlm_n"],
         wacc=100 * wiki["mlm_acc"], wppl=wiki["mlm_ppl"], wnsp=100 * wiki["nsp_acc"],

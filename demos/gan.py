@@ -331,14 +331,14 @@ def paper_check(lang_choice: str = "English") -> list[list]:
     for n in WEIGHTS:
         if n in cat and "parzen_ll" in cat[n].meta:
             m = cat[n].meta
-            ok = "✅" if m["parzen_ll"] >= paper_ll else "❌"
+            ok = "✓" if m["parzen_ll"] >= paper_ll else "✗"
             rows.append([text("gan_chk_parzen", lang).format(name=n), f"{paper_ll:.0f} ± {paper_se:.0f}",
                          f"{m['parzen_ll']:.1f} ± {m['parzen_stderr']:.1f}", ok])  # fmt: skip
     real_ll, real_se = M.REAL_DATA_PARZEN_MNIST
     rows.append([text("gan_chk_real", lang), f"{paper_ll:.0f} ± {paper_se:.0f}", f"{real_ll:.1f} ± {real_se:.1f}", ""])
     s = default_1d_final()
     for i, (quantity, theory, measured, gap) in enumerate(check_rows(s, lang)):
-        ok = "✅" if abs(gap) <= (0.15 if i < 2 else 0.05) else "❌"  # rows 0-1: values (nats); 2-4: D
+        ok = "✓" if abs(gap) <= (0.15 if i < 2 else 0.05) else "✗"  # rows 0-1: values (nats); 2-4: D
         rows.append([quantity + text("gan_chk_suffix", lang), f"{theory:.3f}", f"{measured:.3f}", ok])
     return rows
 

@@ -51,7 +51,7 @@ def reveal(q: Question, pick, lang_choice: str = "English") -> str:
     try:
         r = q.measure(lang)
     except gr.Error as e:  # the data or the model is not there: say which, no trace
-        return f"⚠️ {e.message}"
+        return f"⚠ {e.message}"
     verdict = "quiz_right" if pick == r.answer else "quiz_wrong"
     head = text(verdict, lang).format(pick=labels[pick], answer=labels[r.answer])
     return f"{head}\n\n{r.result}"
@@ -197,8 +197,8 @@ EN = {
     "quiz_reveal": "Reveal",
     "quiz_pick_first": "Pick an answer first, then press **Reveal**.",
     "quiz_bad_pick": "That is not one of the answers; pick one of: {choices}.",
-    "quiz_right": "✅ **Right**: {answer}.",
-    "quiz_wrong": "❌ **Not this time**: you picked {pick}; the measurement says **{answer}**.",
+    "quiz_right": "✓ **Right**: {answer}.",
+    "quiz_wrong": "✗ **Not this time**: you picked {pick}; the measurement says **{answer}**.",
     "quiz_rn_q": "After training, which has the higher training error: plain-20 or plain-56?",
     "quiz_rn_c20": "plain-20",
     "quiz_rn_c56": "plain-56",
@@ -260,8 +260,8 @@ ZH = {
     "quiz_reveal": "揭晓答案",
     "quiz_pick_first": "请先选一个答案，再按 **揭晓答案**。",
     "quiz_bad_pick": "这不是可选的答案；请从以下选择：{choices}。",
-    "quiz_right": "✅ **答对了**：{answer}。",
-    "quiz_wrong": "❌ **这次没猜中**：你选了 {pick}；测量结果是 **{answer}**。",
+    "quiz_right": "✓ **答对了**：{answer}。",
+    "quiz_wrong": "✗ **这次没猜中**：你选了 {pick}；测量结果是 **{answer}**。",
     "quiz_rn_q": "训练之后，plain-20 和 plain-56 哪个的训练误差更高？",
     "quiz_rn_c20": "plain-20",
     "quiz_rn_c56": "plain-56",

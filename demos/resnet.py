@@ -126,7 +126,7 @@ def recorded_curves(lang_choice: str = "English"):
     final = {n: (c["train_error"][-1], c["test_error"][-1]) for n, c in curves.items()}
     rows = "\n".join(f"| {n} | {tr:.1f} | {te:.1f} |" for n, (tr, te) in sorted(final.items()))
     checks = degradation_checks(curves)
-    mark = {True: "✅", False: "❌", None: "…"}
+    mark = {True: "✓", False: "✗", None: "…"}
     verdict = "\n".join(f"- {mark[ok]} {text(key, lang)}" for key, ok in checks.items())
     md = text("rn_curves_md", lang).format(rows=rows, verdict=verdict, budget=data.get("budget", ""),
                                            recipe=data.get("recipe", ""))

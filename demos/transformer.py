@@ -724,10 +724,10 @@ EN = {
         "**Source**, {n_src} subwords: {src}\n\n**Output**, {n_tgt} subwords (id below each): {tgt}\n\n"
         "Beam {beam}, score (log-prob / length penalty) {score:.3f}."
     ),
-    "tf_note_cut": "⚠️ Your text has {n} subwords; only the first {m} were translated (this demo's limit).",
-    "tf_note_chars": "⚠️ Your text was cut to its first {n:,} characters before translating.",
+    "tf_note_cut": "⚠ Your text has {n} subwords; only the first {m} were translated (this demo's limit).",
+    "tf_note_chars": "⚠ Your text was cut to its first {n:,} characters before translating.",
     "tf_note_unk": (
-        "ℹ️ {n} subword(s) are not in this model's vocabulary and became `<unk>` (emoji, other scripts): "
+        "ℹ {n} subword(s) are not in this model's vocabulary and became `<unk>` (emoji, other scripts): "
         "the model was trained on English captions only."
     ),
     "tf_attn_md": (
@@ -941,9 +941,9 @@ ZH = {
         "**源句**，{n_src} 个子词：{src}\n\n**译文**，{n_tgt} 个子词（下标为 id）：{tgt}\n\n"
         "束宽 {beam}，得分（对数概率 / 长度惩罚）{score:.3f}。"
     ),
-    "tf_note_cut": "⚠️ 你的文本有 {n} 个子词；只翻译了前 {m} 个（本演示的上限）。",
-    "tf_note_chars": "⚠️ 翻译前，你的文本被截断为前 {n:,} 个字符。",
-    "tf_note_unk": "ℹ️ 有 {n} 个子词不在该模型的词表中，变成了 `<unk>`（表情符号、其他文字）：模型只在英语图片描述上训练过。",
+    "tf_note_cut": "⚠ 你的文本有 {n} 个子词；只翻译了前 {m} 个（本演示的上限）。",
+    "tf_note_chars": "⚠ 翻译前，你的文本被截断为前 {n:,} 个字符。",
+    "tf_note_unk": "ℹ 有 {n} 个子词不在该模型的词表中，变成了 `<unk>`（表情符号、其他文字）：模型只在英语图片描述上训练过。",
     "tf_attn_md": (
         "**注意力图。** 行是**查询（query）**，列是**键（key）**：第 i 行表示位置 i 如何分配它的注意力（每行之和为 1）。"
         "把鼠标停在格子上可看到数值。解码器的行是解码器的*输入*——右移一位的输出，以起始符开头——所以第 i 行"

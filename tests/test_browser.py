@@ -74,8 +74,8 @@ def test_resnet_tab_in_the_browser(page, app_server, tmp_path):
     page.get_by_role("tab", name="ResNet").click()
     # Fig. 6 opens with the tab: a figure and the checked findings.
     page.get_by_text("The paper's finding, checked on this run").wait_for()
-    page.get_by_text("✅ plain-56 ends with a higher training error than plain-20").wait_for()
-    page.get_by_text("✅ ResNet-56 ends with a lower training error than ResNet-20").wait_for()
+    page.get_by_text("✓ plain-56 ends with a higher training error than plain-20").wait_for()
+    page.get_by_text("✓ ResNet-56 ends with a lower training error than ResNet-20").wait_for()
     page.locator(".js-plotly-plot, img, canvas").first.wait_for()
     shot(page, "resnet_fig6_en")
 

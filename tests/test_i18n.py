@@ -4,6 +4,7 @@ reveal" answers in the page's language."""
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 import time
@@ -12,7 +13,7 @@ import pytest
 
 from demos import bert, gan, home, lecture, quiz, resnet, transformer  # noqa: F401  (they register their strings)
 from demos.i18n import EN, LANGUAGES, ZH
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, ROOT
 
 TOP = ["tab_home", "tab_resnet", "tab_transformer", "tab_gan", "tab_bert"]
 SUB = {"tab_resnet": "rn_sub_", "tab_transformer": "tf_sub_", "tab_gan": "gan_sub_", "tab_bert": "bert_sub_"}
@@ -95,6 +96,47 @@ def test_the_forms_checked_are_the_ones_a_page_shows():
     assert leaks("English 中文", "zh") == leaks("English 中文", "en") == []  # the language switch
     assert leaks("mode collapse · 模式坍塌", "en") == leaks("paper / theory · 论文 / 理论", "zh") == []
     assert ("quiz_title", "先预测，再揭晓") in leaks("先预测，再揭晓", "en")
+
+
+# --- Glyphs that every font has (#19.15) ---------------------------------------------------------
+
+# Characters drawn as emoji by default (Unicode's Emoji_Presentation, in the BMP), the emoji variation
+# selector, and the emoji planes. Where no emoji font is installed they are empty boxes.
+EMOJI = re.compile(
+    "[\u231a\u231b\u23e9-\u23ec\u23f0\u23f3\u25fd\u25fe\u2614\u2615\u2648-\u2653\u267f\u2693\u26a1"
+    "\u26aa\u26ab\u26bd\u26be\u26c4\u26c5\u26ce\u26d4\u26ea\u26f2\u26f3\u26f5\u26fa\u26fd\u2705\u270a"
+    "\u270b\u2728\u274c\u274e\u2753-\u2755\u2757\u2795-\u2797\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55\ufe0f"
+    "\U0001f000-\U0001faff]"
+)
+CJK_FONT = re.compile("[\u2e80-\u2fff\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")  # the CJK font draws these
+
+
+def ui_strings() -> list[tuple[str, str]]:
+    """(where, string) of every string the UI can show: both string tables, and every string
+    literal in app.py and demos/ (the rest of what a callback composes)."""
+    out = [(f"EN[{k}]", v) for k, v in EN.items()] + [(f"ZH[{k}]", v) for k, v in ZH.items()]
+    for path in [ROOT / "app.py", *sorted((ROOT / "demos").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                out.append((f"{path.name}:{node.lineno}", node.value))
+    return out
+
+
+def test_no_emoji_in_what_the_ui_shows():
+    """✅ and ❌ are emoji: an empty box in a browser without an emoji font (Debian's Chromium, many
+    lecture-hall PCs). Marks are ✓ ✗ ⚠, and every character but the CJK ones has a glyph in DejaVu
+    Sans, the fallback font of Linux browsers and matplotlib."""
+    import matplotlib
+    from fontTools.ttLib import TTFont
+
+    strings = ui_strings()
+    assert len(strings) > 1000
+    assert [(where, ch) for where, s in strings for ch in EMOJI.findall(s)] == []
+    dejavu = TTFont(f"{matplotlib.get_data_path()}/fonts/ttf/DejaVuSans.ttf").getBestCmap()
+    missing = {(where, ch) for where, s in strings for ch in s
+               if ord(ch) > 0x7F and not CJK_FONT.match(ch) and ord(ch) not in dejavu}  # fmt: skip
+    assert missing == set()
+    assert EMOJI.findall("✅ ❌ 😀 ⚠️ ✓ ✗ ⚠ → ·") == ["✅", "❌", "😀", "\ufe0f"]  # the pattern itself
 
 
 # --- In Chromium --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from demos.i18n import EN, ZH
 torch.set_num_threads(1)  # a busy two-core machine: one thread is faster than fighting
 
 LANGS = ("English", "中文")
-VERDICT = {"English": ("✅ **Right**", "❌ **Not this time**"), "中文": ("✅ **答对了**", "❌ **这次没猜中**")}
+VERDICT = {"English": ("✓ **Right**", "✗ **Not this time**"), "中文": ("✓ **答对了**", "✗ **这次没猜中**")}
 
 
 @functools.cache
@@ -92,12 +92,12 @@ def test_resnet_answer_follows_the_recorded_curves(monkeypatch, tmp_path):
                                          "resnet20": run(38.0, 40.0), "resnet56": run(35.0, 37.0)}}))  # fmt: skip
     monkeypatch.setattr(resnet, "CURVES", fake)
     md = quiz.reveal(quiz.RESNET, "plain20", "English")
-    assert md.startswith("✅") and "plain-56 **40.0%**" in md and "does not show" in md
-    assert quiz.reveal(quiz.RESNET, "same", "English").startswith("❌")
+    assert md.startswith("✓") and "plain-56 **40.0%**" in md and "does not show" in md
+    assert quiz.reveal(quiz.RESNET, "same", "English").startswith("✗")
     fake.write_text(json.dumps({"runs": {"plain20": run(50.0, 51.0), "plain56": run(50.6, 52.0)}}))
     resnet._read_json.cache_clear()
     try:
-        assert quiz.reveal(quiz.RESNET, "same", "English").startswith("✅")  # within 1 point
+        assert quiz.reveal(quiz.RESNET, "same", "English").startswith("✓")  # within 1 point
     finally:
         resnet._read_json.cache_clear()
 
@@ -113,7 +113,7 @@ def test_gan_answer_follows_the_measured_d_star(monkeypatch):
     state = M.Game1DState(**{f: far.get(f) for f in M.Game1DState._fields})
     monkeypatch.setattr(gan, "default_1d_final", lambda: state)
     md = quiz.reveal(quiz.GAN, "1", "English")
-    assert md.startswith("✅") and "**0.970**" in md and "for 0% of the data" in md
+    assert md.startswith("✓") and "**0.970**" in md and "for 0% of the data" in md
 
 
 def test_transformer_answer_follows_the_measurement(monkeypatch):
@@ -145,7 +145,7 @@ def test_missing_data_is_a_message_not_a_trace(monkeypatch, tmp_path):
 
     monkeypatch.setattr(resnet, "CURVES", tmp_path / "nowhere.json")
     md = quiz.reveal(quiz.RESNET, "plain56", "English")
-    assert md.startswith("⚠️") and "weights/resnet_curves/curves.json" in md
+    assert md.startswith("⚠") and "weights/resnet_curves/curves.json" in md
     assert "此副本中没有记录的训练曲线" in quiz.reveal(quiz.RESNET, "plain56", "中文")
 
 

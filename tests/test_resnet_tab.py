@@ -227,7 +227,7 @@ def test_recorded_curves_show_the_papers_finding():
     assert {"plain20", "plain32", "plain44", "plain56", "resnet20", "resnet32", "resnet44", "resnet56"} <= set(runs)
     assert tab.degradation_checks(runs) == {"rn_check_plain": True, "rn_check_resnet": True}
     fig, md = tab.recorded_curves()
-    assert "✅ plain-56 ends with a higher training error" in md
+    assert "✓ plain-56 ends with a higher training error" in md
 
 
 def test_live_default_is_recorded_and_shows_degradation():
