@@ -18,7 +18,7 @@ except (OSError, AttributeError):  # not glibc: nothing to do
 import gradio as gr  # noqa: E402
 
 from demos import bert, gan, home, lecture, plots, resnet, transformer  # noqa: E402
-from demos.i18n import HEAD_JS, I18N, build_language_switch, on_load_js, t  # noqa: E402
+from demos.i18n import I18N, app_kwargs, build_language_switch, t  # noqa: E402
 
 # Serving a lecture hall (README, "Serving"): every event runs in gradio's queue. Live training and
 # the layer timing run one at a time (their own concurrency_id, limit 1) and the page shows each
@@ -45,8 +45,8 @@ def build_app() -> gr.Blocks:
             for key, module in TABS:
                 with gr.Tab(t(key), id=key.removeprefix("tab_")) as tab:
                     module.build_tab(switch, tab)
-        demo.load(None, None, switch, js=on_load_js())
-        lecture.attach(tabs, switch, copy_link, link_box)  # deep links: ?tab=gan&seed=7
+        # deep links (?tab=gan&seed=7); the language switch reloads the page on the same view
+        lecture.attach(tabs, switch, copy_link, link_box)
     return demo
 
 
@@ -57,7 +57,8 @@ if __name__ == "__main__":
     plots.warm_in_background([call for _, module in TABS for call in getattr(module, "WARM", [])])
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE).launch(
         i18n=I18N,
-        head=HEAD_JS + lecture.PROJECTOR_HEAD,
+        head=lecture.PROJECTOR_HEAD,
+        app_kwargs=app_kwargs(),  # the page's language is set before gradio's frontend starts
         server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
         ssr_mode=False,

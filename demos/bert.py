@@ -20,7 +20,7 @@ import torch
 
 from demos import lecture
 from demos.checks import fresh_file, whole_number
-from demos.i18n import both, register, t, text, with_columns
+from demos.i18n import columns, register, t, text, with_columns
 from demos import quiz
 from demos.plots import OKABE_ITO, _font, colour_table, drawing, figure, remember_svg, save_heatmap, svg_export
 from models import bert as B
@@ -1039,7 +1039,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                 an_b = gr.Textbox(ANATOMY_EXAMPLE[1], label=t("bert_sentence_b"), max_length=MAX_CHARS)
             an_go = gr.Button(t("bert_anatomy_go"), variant="primary")
             fig2 = gr.HTML(elem_id="bert-fig2")
-            an_table = gr.Dataframe(headers=both(ANATOMY_COLS), label=t("bert_anatomy_table"),
+            an_table = gr.Dataframe(headers=columns(ANATOMY_COLS), label=t("bert_anatomy_table"),
                                     interactive=False)  # fmt: skip
             an_md = gr.Markdown()
         with gr.Tab(t("bert_sub_masking"), id="bert-masking"):
@@ -1049,7 +1049,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                 mk_seed = gr.Number(0, label=t("bert_seed"), precision=0, minimum=0, scale=1)
             mk_go = gr.Button(t("bert_masking_go"), variant="primary")
             mk_html = gr.HTML(elem_id="bert-masked")
-            mk_table = gr.Dataframe(headers=both(MASKING_COLS),
+            mk_table = gr.Dataframe(headers=columns(MASKING_COLS),
                                     label=t("bert_masking_table"), interactive=False)  # fmt: skip
             mk_md = gr.Markdown()
         with gr.Tab(t("bert_sub_nsp"), id="bert-nsp"):
@@ -1093,7 +1093,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
             en_md = gr.Markdown()
         with gr.Tab(t("bert_sub_check"), id="bert-check") as check_tab:
             gr.Markdown(t("bert_check_intro"))
-            check = gr.Dataframe(headers=both(CHECK_COLS),
+            check = gr.Dataframe(headers=columns(CHECK_COLS),
                                  interactive=False, wrap=True)  # fmt: skip
             check_md = gr.Markdown(elem_id="bert-check-md")
 

@@ -20,7 +20,7 @@ import torch
 
 from demos import lecture
 from demos.checks import fresh_file, number, whole_number
-from demos.i18n import both, register, t, text, with_columns
+from demos.i18n import columns, register, t, text, with_columns
 from demos import quiz
 from demos import plots
 from demos.plots import OKABE_ITO, figure
@@ -484,6 +484,7 @@ EN = {
     "gan_seed_b": "Seed B",
     "gan_steps": "Steps (N)",
     "gan_mode": "Path",
+    "gan_mode_walk": "random walk",
     "gan_interpolate": "Interpolate",
     "gan_strip": "lerp (top) and slerp (bottom), or the random walk",
     "gan_gif": "Animated GIF",
@@ -542,6 +543,7 @@ EN = {
         "learning rates: G spreads over all eight modes within about 1,500 steps."
     ),
     "gan_preset": "Preset",
+    "gan_preset_collapse": "mode collapse", "gan_preset_cover": "cover the modes",
     "gan_std": "std of each Gaussian",
     "gan_2d_status": (
         "Step {step} of {steps} ({seconds:.1f} s): **{covered} of {n} modes** covered, "
@@ -608,6 +610,7 @@ ZH = {
     "gan_seed_b": "种子 B",
     "gan_steps": "步数（N）",
     "gan_mode": "路径",
+    "gan_mode_walk": "随机游走",
     "gan_interpolate": "插值",
     "gan_strip": "lerp（上）与 slerp（下），或随机游走",
     "gan_gif": "GIF 动画",
@@ -662,6 +665,7 @@ ZH = {
         "G 在约 1,500 步内分布到全部八个模式上。"
     ),
     "gan_preset": "预设",
+    "gan_preset_collapse": "模式坍塌", "gan_preset_cover": "覆盖所有模式",
     "gan_std": "每个高斯分布的标准差",
     "gan_2d_status": "第 {step} / {steps} 步（{seconds:.1f} 秒）：覆盖了 **{n} 个模式中的 {covered} 个**，{hq:.0f}% 的样本在某个模式的 3 倍标准差之内。",
     "gan_quality_md": (
@@ -733,7 +737,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                         seed_b = gr.Number(11, precision=0, minimum=0, maximum=MAX_SEED, label=t("gan_seed_b"))
                         steps = gr.Slider(MIN_STEPS, MAX_STEPS, value=16, step=1, label=t("gan_steps"))
                     with gr.Row():
-                        mode = gr.Radio([("lerp | slerp", "paths"), ("random walk · 随机游走", "walk")],
+                        mode = gr.Radio([("lerp | slerp", "paths"), (t("gan_mode_walk"), "walk")],
                                         value="paths", label=t("gan_mode"))  # fmt: skip
                         interp = gr.Button(t("gan_interpolate"), variant="primary")
                     strip = gr.Image(label=t("gan_strip"), format="png", interactive=False)
@@ -759,12 +763,12 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                 with gr.Column(scale=3):
                     plot1 = plots.view()
                 with gr.Column(scale=2):
-                    check1 = gr.Dataframe(headers=both(CHECK_HEADERS), label=t("gan_check_title"), interactive=False,
+                    check1 = gr.Dataframe(headers=columns(CHECK_HEADERS), label=t("gan_check_title"), interactive=False,
                                           wrap=True, column_widths=["58%", "14%", "14%", "14%"])  # fmt: skip
         with gr.Tab(t("gan_sub_2d"), id="gan-2d"):
             gr.Markdown(t("gan_2d_md"))
             with gr.Row():
-                preset = gr.Radio([("mode collapse · 模式坍塌", "collapse"), ("cover the modes · 覆盖所有模式", "cover")],
+                preset = gr.Radio([(t("gan_preset_collapse"), "collapse"), (t("gan_preset_cover"), "cover")],
                                   value="collapse", label=t("gan_preset"))  # fmt: skip
                 p = M.GAME2D_PRESETS["collapse"]
                 k2 = gr.Slider(1, MAX_K, value=p["k"], step=1, label=t("gan_k"))
@@ -786,7 +790,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
             quality_md = gr.Markdown()
         with gr.Tab(t("gan_sub_check"), id="gan-check") as tab_check:
             gr.Markdown(t("gan_check_md"))
-            check = gr.Dataframe(headers=both(PAPER_CHECK_COLS), interactive=False,
+            check = gr.Dataframe(headers=columns(PAPER_CHECK_COLS), interactive=False,
                                  wrap=True, column_widths=["60%", "14%", "14%", "12%"])  # fmt: skip
 
     # Deep links (demos/lecture.py): ?tab=gan&seed=7, ?tab=gan&view=gan-2d&game2d=cover, ?tab=gan&preset=fig3

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import gradio as gr
+from gradio.context import get_blocks_context
 
-from demos.i18n import both, t
+from demos.i18n import PAGE_LANG_JS, columns, t, with_columns
 from models import hub
 
 COLUMNS = ["weights", "paper", "repo", "source"]
-HEADERS = both([f"col_{c}" for c in COLUMNS])  # the table's headers, in both languages
+HEADER_KEYS = [f"col_{c}" for c in COLUMNS]
+HEADERS = columns(HEADER_KEYS)  # the table's headers (English; Chinese on a Chinese page)
 
 
-def weights_status() -> list[list[str]]:
+def weights_status(lang_choice: str | None = None) -> list[list[str]]:
     """One row per catalogue entry: where its weights come from right now (nothing is loaded)."""
     rows = hub.status()
     return [[row[c] for c in COLUMNS] for row in rows] or [["(none yet)", "", "", ""]]
@@ -20,12 +22,10 @@ def weights_status() -> list[list[str]]:
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("home_md"))
     gr.Markdown(t("weights_md"))
-    table = gr.Dataframe(
-        value=weights_status, headers=HEADERS, label=t("weights_table"), interactive=False
-    )
+    table = gr.Dataframe(headers=HEADERS, label=t("weights_table"), interactive=False)
     refresh = gr.Button(t("weights_refresh"), size="sm")
-    # The table's value is a callable, so gradio refreshes it on every page load through the
-    # public endpoint /weights_status; the button re-runs the same function.
-    refresh.click(
-        weights_status, outputs=table, api_name="weights_status_refresh", api_visibility="private"
-    )
+    # Filled on every page load through the public endpoint /weights_status, with the headers in the
+    # page's language (the event's js gives it); the button re-runs the same function.
+    status = with_columns(weights_status, {None: HEADER_KEYS})
+    get_blocks_context().root_block.load(status, lang, table, js=PAGE_LANG_JS, api_name="weights_status")
+    refresh.click(status, lang, table, api_name="weights_status_refresh", api_visibility="private")

@@ -1,14 +1,22 @@
 """Every visible string in English and Chinese (gradio's `gr.I18n`), and the in-page language switch.
 
-gradio picks the language from the browser; the switch at the top of the page (and `?lang=zh` in the
-URL) overrides it, and the choice is remembered in the browser's localStorage.
+The page's language: the switch at the top of the page (it reloads the page with `?lang=` in the
+URL, on the same view), else `?lang=en|zh` in the URL, else the language chosen last in this browser
+(localStorage), else the browser's. It is decided once, in EARLY_JS, before gradio's frontend starts:
+gradio takes its locale from `navigator.language` when it sets up its i18n, builds the page's tree
+with it and fixes some labels (tab and sub-tab labels) at that moment. A script passed as
+`launch(head=...)` runs too late for that: gradio adds it to the page from the config, after its
+i18n is set up. So `EarlyScript`, a middleware given to the app through `launch(app_kwargs=...)`,
+puts EARLY_JS into the HTML page itself, where it runs before gradio's bundle (a module script,
+which runs once the page is parsed).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import json
 
 import gradio as gr
+from gradio.context import get_blocks_context
 
 EN: dict[str, str] = {
     "title_md": (
@@ -135,14 +143,19 @@ def text(key: str, lang: str = "en") -> str:
 LANGUAGES = {"English": "en", "中文": "zh"}
 
 
-# A table's column headers: gradio does not translate a Dataframe's `headers` in the browser, so a
-# table is built with both languages' headers ("paper · 论文", as the tabs' bilingual radio choices)
-# and the callback that fills it sends the headers of the page's language with the rows.
+# A table's column headers: gradio does not translate a Dataframe's `headers` in the browser. A table
+# is built with its English headers (what the API shows); EARLY_JS puts the Chinese ones in the
+# page's config before gradio reads it, and the callback that fills a table sends the headers of the
+# page's language with the rows (`with_columns`).
+COLUMNS_ZH: dict[str, str] = {}  # English header -> Chinese header, of every table built with columns()
 
 
-def both(keys: list[str]) -> list[str]:
-    """Headers in both languages, for a table before (or without) a callback that knows the page's."""
-    return [EN[k] if EN[k] == ZH[k] else f"{EN[k]} · {ZH[k]}" for k in keys]
+def columns(keys: list[str]) -> list[str]:
+    """A table's headers (keys of the string tables), in English; Chinese on a Chinese page."""
+    for k in keys:
+        if COLUMNS_ZH.setdefault(EN[k], ZH[k]) != ZH[k]:
+            raise ValueError(f"header {EN[k]!r} has two Chinese forms: {COLUMNS_ZH[EN[k]]!r}, {ZH[k]!r}")
+    return [EN[k] for k in keys]
 
 
 def with_columns(fn, headers: dict[int | None, list[str]]):
@@ -185,55 +198,107 @@ def with_columns(fn, headers: dict[int | None, list[str]]):
     return called
 
 
-def _core_module() -> str:
-    """The gradio frontend module that exports `changeLocale` (its name carries a build hash)."""
-    assets = Path(gr.__file__).parent / "templates" / "frontend" / "assets"
-    found = sorted(p.name for p in assets.glob("core-*.js"))
-    return found[0] if found else ""
-
-
-# Injected by gradio into <head> as soon as the config is loaded, before the components mount:
-# the language from `?lang=`, else the remembered choice, else the browser's, set through the
-# frontend's own `changeLocale` (imported from the gradio build this app is served with).
-HEAD_JS = """<script>
-(() => {
+# Runs in the page's <head>, after gradio's config (window.gradio_config) and before gradio's bundle
+# (a module script: it runs once the whole page is parsed). It decides the page's language and sets
+# what gradio reads: `navigator.language` (gradio's i18n takes its locale from it, once, at start)
+# and the config's table headers. gradio knows "zh-CN", not "zh": with zh-CN its own strings are
+# Chinese too, and ours are found under "zh" (the locale's parent).
+EARLY_JS = """(() => {
+  const ok = (l) => l === "en" || l === "zh";
   let lang = new URLSearchParams(window.location.search).get("lang");
   try {
-    if (lang === "en" || lang === "zh") localStorage.setItem("paper-gallery-lang", lang);
+    if (ok(lang)) localStorage.setItem("paper-gallery-lang", lang);
     else lang = localStorage.getItem("paper-gallery-lang");
   } catch (e) {}
-  if (lang !== "en" && lang !== "zh") {
-    lang = (navigator.language || "en").toLowerCase().startsWith("zh") ? "zh" : "en";
-  }
+  if (!ok(lang)) lang = /^zh/i.test(navigator.language || "") ? "zh" : "en";
   window.paperGalleryLang = lang;
-  window.paperGallerySetLang = (l) => import(new URL("assets/CORE", document.baseURI).href)
-    .then((m) => m.changeLocale(l)).catch(() => {});
-  window.paperGallerySetLang(lang);
-})();
-</script>""".replace("CORE", _core_module())
+  const locale = lang === "zh" ? "zh-CN" : "en";
+  try {
+    Object.defineProperty(navigator, "language", { get: () => locale, configurable: true });
+    Object.defineProperty(navigator, "languages", { get: () => [locale], configurable: true });
+  } catch (e) {}
+  document.documentElement.lang = locale;
+  const names = lang === "zh" ? COLUMNS_ZH : null;
+  const config = window.gradio_config;
+  if (!names || !config || !Array.isArray(config.components)) return;
+  const tr = (headers) => (Array.isArray(headers) ? headers.map((h) => names[h] ?? h) : headers);
+  for (const c of config.components) {
+    if (c.type !== "dataframe" || !c.props) continue;
+    c.props.headers = tr(c.props.headers);
+    if (c.props.value && typeof c.props.value === "object") c.props.value.headers = tr(c.props.value.headers);
+  }
+})();"""
+
+
+def early_script() -> str:
+    """EARLY_JS as a <script> element, with the Chinese headers of the tables built so far."""
+    table = json.dumps(COLUMNS_ZH, ensure_ascii=False).replace("</", "<\\/")
+    return "<script>" + EARLY_JS.replace("COLUMNS_ZH", table) + "</script>"
+
+
+class EarlyScript:
+    """ASGI middleware: puts `early_script()` into the app's HTML page, at the end of its <head>
+    (after gradio's config, before its bundle runs). Other responses pass through untouched."""
+
+    def __init__(self, app):
+        self.app = app
+        self.script: bytes | None = None  # built on the first page: every tab has been built by then
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "GET":
+            return await self.app(scope, receive, send)
+        start: dict | None = None
+        chunks: list[bytes] = []
+
+        async def send_page(message):
+            nonlocal start
+            if message["type"] == "http.response.start":
+                headers = {k.lower(): v for k, v in message.get("headers", [])}
+                if headers.get(b"content-type", b"").startswith(b"text/html") and b"content-encoding" not in headers:
+                    start = message  # held back until the body is complete
+                    return
+            elif message["type"] == "http.response.body" and start is not None:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                body = self.inject(b"".join(chunks))
+                start["headers"] = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+                start["headers"].append((b"content-length", str(len(body)).encode()))
+                await send(start)
+                return await send({"type": "http.response.body", "body": body})
+            await send(message)
+
+        await self.app(scope, receive, send_page)
+
+    def inject(self, page: bytes) -> bytes:
+        """The page with the script before </head>, if it is gradio's page (it holds the config)."""
+        at = page.find(b"</head>")
+        if at < 0 or b"window.gradio_config" not in page[:at]:
+            return page
+        if self.script is None:
+            self.script = early_script().encode()
+        return page[:at] + self.script + page[at:]
+
+
+def app_kwargs() -> dict:
+    """`launch(app_kwargs=...)`: the app serves its page with EARLY_JS (see the module's docstring)."""
+    from starlette.middleware import Middleware
+
+    return {"middleware": [Middleware(EarlyScript)]}
+
+
+# The page's language, as the switch shows it, for an event's `js` (it runs in the page)
+PAGE_LANG_JS = "() => [window.paperGalleryLang === 'zh' ? '中文' : 'English']"
 
 
 def build_language_switch() -> gr.Radio:
-    """A radio at the top of the page: English / 中文 (remembered in the browser)."""
+    """A radio at the top of the page: English / 中文. Set to the page's language when the page
+    loads; a click reloads the page in the other language on the same view (`lecture.attach`)."""
     switch = gr.Radio(
         list(LANGUAGES), value=None, label=t("language"), elem_id="language-switch",
         container=False, scale=0, min_width=200,
     )
-    switch.change(
-        None, inputs=switch, outputs=None, api_visibility="private",
-        js="""(choice) => {
-  const lang = choice === "中文" ? "zh" : "en";
-  if (!choice || lang === window.paperGalleryLang) return;
-  try { localStorage.setItem("paper-gallery-lang", lang); } catch (e) {}
-  // Labels of tabs not opened yet keep the language the page started with: reload to start anew.
-  const url = new URL(window.location.href);
-  url.searchParams.set("lang", lang);
-  window.location.replace(url.toString());
-}""",
-    )
+    config = get_blocks_context()
+    if config is not None:
+        config.root_block.load(None, None, switch, js=PAGE_LANG_JS, api_visibility="private")
     return switch
-
-
-def on_load_js() -> str:
-    """Page load: show the language in use on the switch."""
-    return "() => [window.paperGalleryLang === 'zh' ? '中文' : 'English']"

@@ -3,7 +3,8 @@
     ?tab=gan&lang=zh&seed=7        the GAN tab, in Chinese, with the sample grid drawn from seed 7
 
 `tab` is the id of a top-level tab (home, resnet, transformer, gan, bert) and `lang` (en / zh) is read
-by demos/i18n.py's head script. Every other parameter belongs to one component that a tab registered
+by demos/i18n.py's EARLY_JS. The language switch at the top of the page opens the same link in the
+other language, so that a lecturer keeps their place (tab, sub-tab, linked values) across a switch. Every other parameter belongs to one component that a tab registered
 with `link()`. A "Copy link to this view" button at the top of the page writes the URL of what the user
 sees (the tab they are on, the language, the linked values of that tab) into a text box and, when the
 browser allows it, to the clipboard. Everything is per user: the open tab is tracked in the user's page.
@@ -421,6 +422,22 @@ VIEW_JS = """(...args) => {
   }
   return args;
 }"""
+# The language switch: the view's link in the language picked (VIEW_JS and the server, as "copy link"),
+# then GO_JS opens it. Should the server not answer within 5 s, the page reloads in that language
+# anyway (on its first tab).
+SWITCH_JS = """(...args) => {
+  const lang = args[2] === "中文" ? "zh" : "en";
+  if (lang !== window.paperGalleryLang) window.setTimeout(() => {
+    const url = new URL(window.location.href);
+    url.searchParams.set("lang", lang);
+    window.location.replace(url.toString());
+  }, 5000);
+  return (VIEW_JS)(...args);
+}"""
+GO_JS = """(url) => {
+  const lang = url ? new URL(url, window.location.href).searchParams.get("lang") : null;
+  if (lang && lang !== window.paperGalleryLang) window.location.replace(url);
+}"""
 # After: copy the link; the clipboard API needs a secure context (https or localhost): else the
 # text box and its copy button are there.
 CLIPBOARD_JS = """(url) => {
@@ -504,18 +521,29 @@ def attach(tabs: gr.Tabs, language_switch: gr.Radio, button: gr.Button, box: gr.
             loaded.then(_only_on(view_id, fn, len(outs), scope), [restored, tracker, *inputs], outs,
                         api_visibility="private")  # fmt: skip
 
-    def view_url(base: str, tab: str, lang_choice: str | None, *values):
+    def url_of_view(base: str, tab: str, lang_choice: str | None, *values) -> str:
         # the values of this tab's links only: several tabs link a `view` and a `preset` of their own
         current = {lk.key: v for lk, v in zip(links, values) if _applies(lk, tab)}
         query = build_query(tab, LANGUAGES.get(lang_choice or ""), current, links)
-        url = f"{base}?{query}" if isinstance(base, str) and base.startswith("http") else f"?{query}"
-        return gr.Textbox(value=url, visible=True)
+        return f"{base}?{query}" if isinstance(base, str) and base.startswith("http") else f"?{query}"
+
+    def view_url(*args):
+        return gr.Textbox(value=url_of_view(*args), visible=True)
 
     # The inputs' positions of the tabs VIEW_JS reads on screen: the top-level tabs, then linked gr.Tabs.
     on_screen = [[1, tabs.elem_id]] + [[3 + i, lk.component.elem_id] for i, lk in enumerate(links)
                                        if lk.state is not None]  # fmt: skip
+    view_js = VIEW_JS.replace("TABS", json.dumps(on_screen))
+    sources = [current_tab, language_switch, *(lk.source for lk in links)]
     button.click(
-        view_url, [box, current_tab, language_switch, *(lk.source for lk in links)], box,
-        js=VIEW_JS.replace("TABS", json.dumps(on_screen)), queue=False, show_progress="hidden",
+        view_url, [box, *sources], box, js=view_js, queue=False, show_progress="hidden",
         api_visibility="private",
     ).then(None, box, None, js=CLIPBOARD_JS, api_visibility="private")  # fmt: skip
+
+    # The language switch: the page in the other language, on the same view (the link of this view,
+    # in the language picked: the open tab and sub-tab, and the linked values).
+    target = gr.Textbox(visible=False)
+    language_switch.input(
+        url_of_view, [target, *sources], target, js=SWITCH_JS.replace("VIEW_JS", view_js), queue=False,
+        show_progress="hidden", api_visibility="private",
+    ).then(None, target, None, js=GO_JS, api_visibility="private")  # fmt: skip

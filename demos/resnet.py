@@ -17,7 +17,7 @@ import PIL.Image
 import torch
 
 from demos import lecture, plots
-from demos.i18n import both, register, t, text, with_columns
+from demos.i18n import columns, register, t, text, with_columns
 from demos import quiz
 from models import hub
 from models import resnet as R
@@ -593,15 +593,15 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
             with gr.Row():
                 with gr.Column(scale=3):
                     arch_md = gr.Markdown()
-                    stages = gr.Dataframe(headers=both(STAGE_COLS),
+                    stages = gr.Dataframe(headers=columns(STAGE_COLS),
                                           label=t("rn_stage_table"), interactive=False)  # fmt: skip
                     gr.Markdown(t("rn_table3_md"))
-                    t3 = gr.Dataframe(headers=both(["col_model", "col_top1", "col_top5"]), interactive=False)
+                    t3 = gr.Dataframe(headers=columns(["col_model", "col_top1", "col_top5"]), interactive=False)
                 with gr.Column(scale=2):
                     diagram = plots.view()
         with gr.Tab(t("rn_sub_check"), id="resnet-check") as check_tab:
             gr.Markdown(t("rn_check_md"))
-            check = gr.Dataframe(headers=both(CHECK_COLS),
+            check = gr.Dataframe(headers=columns(CHECK_COLS),
                                  interactive=False, wrap=True,
                                  column_widths=["15%", "9%", "7%", "7%", "7%", "55%"])  # fmt: skip
 

@@ -23,7 +23,7 @@ import torch
 
 from demos import lecture
 from demos.checks import fresh_file, number, whole_number
-from demos.i18n import both, register, t, text, with_columns
+from demos.i18n import columns, register, t, text, with_columns
 from demos import quiz
 from demos import plots
 from demos.plots import OKABE_ITO, figure
@@ -737,6 +737,8 @@ EN = {
         "is the step that predicts output token i+1."
     ),
     "tf_kind": "Attention",
+    "tf_kind_short_encoder": "encoder self", "tf_kind_short_decoder": "decoder masked self",
+    "tf_kind_short_cross": "cross (encoder-decoder)",
     "tf_layer": "Layer",
     "tf_head": "Head",
     "tf_png": "PNG of this map",
@@ -950,6 +952,8 @@ ZH = {
         "是预测第 i+1 个输出词元的那一步。"
     ),
     "tf_kind": "注意力",
+    "tf_kind_short_encoder": "编码器自注意力", "tf_kind_short_decoder": "解码器掩码自注意力",
+    "tf_kind_short_cross": "交叉注意力",
     "tf_layer": "层",
     "tf_head": "头",
     "tf_png": "此图的 PNG",
@@ -1086,8 +1090,7 @@ register(EN, ZH)
 # The tab
 # ---------------------------------------------------------------------------------------------
 
-KIND_CHOICES = [("encoder self · 编码器自注意力", "encoder"), ("decoder masked self · 解码器掩码自注意力", "decoder"),
-                ("cross (encoder-decoder) · 交叉注意力", "cross")]  # fmt: skip
+KIND_CHOICES = [(t(f"tf_kind_short_{k}"), k) for k in ("encoder", "decoder", "cross")]
 
 
 # The views a sub-tab opens on (English, the UI's defaults): app.py warms them after start-up.
@@ -1194,7 +1197,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
             ls_plot = plots.view()
         with gr.Tab(t("tf_sub_cx"), id="transformer-cx") as cx_tab:
             gr.Markdown(t("tf_cx_intro"))
-            table1 = gr.Dataframe(TABLE1, headers=both(TABLE1_COLS), interactive=False)
+            table1 = gr.Dataframe(TABLE1, headers=columns(TABLE1_COLS), interactive=False)
             with gr.Row():
                 cx_n = gr.Slider(16, 2048, value=1024, step=16, label=t("tf_cx_maxn"))
                 cx_d = gr.Slider(64, 512, value=256, step=64, label=t("tf_cx_d"))
@@ -1202,10 +1205,10 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
             cx_md = gr.Markdown()
             with gr.Row():
                 cx_plot = plots.view()
-                cx_rows = gr.Dataframe(headers=both(TIMING_COLS), interactive=False)
+                cx_rows = gr.Dataframe(headers=columns(TIMING_COLS), interactive=False)
         with gr.Tab(t("tf_sub_check"), id="transformer-check") as check_tab:
             gr.Markdown(t("tf_check_md"))
-            check = gr.Dataframe(headers=both(CHECK_COLS), interactive=False, wrap=True,
+            check = gr.Dataframe(headers=columns(CHECK_COLS), interactive=False, wrap=True,
                                  column_widths=["24%", "14%", "16%", "46%"])  # fmt: skip
 
     # Deep links (demos/lecture.py): ?tab=transformer&text=...&kind=encoder&layer=2, ?tab=transformer&preset=pe

@@ -40,7 +40,7 @@ def test_tabs_language_and_no_outside_requests(page, app_server):
         page.get_by_role("heading", name=text).first.wait_for()
     shot(page, "bert_en")
 
-    # Switch the language in the page (it reloads: gradio fixes some labels' language at start-up).
+    # Switch the language in the page (it reloads the page in Chinese, on the same view).
     page.get_by_label("中文").check()
     page.get_by_role("tab", name="首页").wait_for()
     page.get_by_role("tab", name="首页").click()
@@ -68,6 +68,8 @@ def test_lang_in_url_opens_chinese_and_is_remembered(page, app_server):
 
 
 def test_resnet_tab_in_the_browser(page, app_server, tmp_path):
+    from playwright.sync_api import expect
+
     from demos.resnet import example_images
 
     page.goto(app_server.url + "/")
@@ -95,13 +97,10 @@ def test_resnet_tab_in_the_browser(page, app_server, tmp_path):
     page.get_by_text("not an image that can be read").first.wait_for()
     assert "Traceback" not in page.inner_text("body")
 
-    # The sub-tabs follow the language switch.
+    # The sub-tabs follow the language switch, which keeps the sub-tab open (Classify).
     page.get_by_label("中文").check()
     page.get_by_role("tab", name="首页").wait_for()
-    page.get_by_role("tab", name="ResNet").click()
-    page.get_by_role("tab", name="退化问题（图 6）").wait_for()
-    # Labels of sub-tabs not opened yet can keep the page's first language (gradio fixes them at
-    # start-up, racing our locale script), so open the architecture sub-tab by position.
-    page.get_by_role("tab").nth(5 + 4).click()
+    expect(page.get_by_role("tab", name="图像分类")).to_have_attribute("aria-selected", "true")
+    page.get_by_role("tab", name="网络结构", exact=True).click()
     page.get_by_text("各阶段（表 1）").wait_for()
     shot(page, "resnet_arch_zh")

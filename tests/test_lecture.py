@@ -199,7 +199,7 @@ def test_deep_links_and_copy_link_in_chromium(app_server, browser):
     fresh.goto(f"{app_server.url}/?tab=gan&lang=en&view=gan-2d&game2d=cover&seed=abc&grid=5000"
                "&generator=../../etc/passwd&bogus=1")  # fmt: skip
     selected(fresh.get_by_role("tab", name="2-D game"))
-    expect(fresh.get_by_role("radio", name="cover the modes · 覆盖所有模式")).to_be_checked(timeout=WAIT)
+    expect(fresh.get_by_role("radio", name="cover the modes", exact=True)).to_be_checked(timeout=WAIT)
     has_value(fresh.get_by_role("spinbutton", name="number input for k (D steps per G step)"), "1")
     has_value(fresh.get_by_role("spinbutton", name="number input for training steps (G updates)"), "2000")
     assert "Traceback" not in fresh.inner_text("body") and fresh.locator(".toast-body").count() == 0
