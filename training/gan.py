@@ -31,7 +31,8 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
-from training.common import config_from_args  # noqa: E402
+from training import resume  # noqa: E402
+from training.common import config_from_args, stop_requested  # noqa: E402
 from training.distributed import setup  # noqa: E402
 from models.gan import (  # noqa: E402
     PRESETS, Discriminator, Generator, count_params, discriminator_loss, generator_loss,
@@ -42,8 +43,14 @@ from models.gan import (  # noqa: E402
 @dataclass
 class TrainConfig:
     arch: str = "dcgan"  # a key of models.gan.PRESETS
-    epochs: int = 100  # upper bound; `minutes` usually ends the run first
-    minutes: float = 45.0  # wall-clock budget on a shared 2-core machine
+    epochs: int = 100  # the budget (with `minutes`, whichever ends first)
+    minutes: float = 45.0  # wall-clock budget on a shared 2-core machine (0: epochs alone)
+    n_train: int = 50000  # the first n of train[:50000] (fewer: quick runs and tests)
+    n_select: int = 2000  # samples (and half as many validation images) of the per-epoch estimate
+    resume: str = ""  # a state file (training/resume.py): continued if it exists, kept up to date
+    save_every: float = 10.0  # minutes between writes of the state file
+    piece_minutes: float = 0.0  # > 0: stop this piece after so many minutes (the state is saved)
+    piece_steps: int = 0  # > 0: stop this piece at this G step (tests)
     batch_size: int = 100  # the paper's code
     k: int = 1  # D steps per G step (Algorithm 1; "we used k = 1")
     lr: float = 2e-4  # Adam, DCGAN's settings (the paper: SGD + momentum)
@@ -78,7 +85,7 @@ if master:
 # 2) data: the paper's split, pixels in [0, 1]
 x_train, _ = mnist("train")  # (50000, 28, 28)
 x_val, _ = mnist("val")  # (10000, 28, 28), only for model selection
-x_train = x_train[:, None].to(device)  # (50000, 1, 28, 28)
+x_train = x_train[: cfg.n_train, None].to(device)  # (50000, 1, 28, 28)
 
 # -----------------------------------------------------------------------------
 # 3) the two players
@@ -105,8 +112,9 @@ SIGMAS = torch.logspace(-1, 0, 21).tolist()
 
 
 @torch.no_grad()
-def quick_parzen(n_samples: int = 2000, n_val: int = 1000) -> tuple[float, float]:
+def quick_parzen() -> tuple[float, float]:
     """Validation Parzen log-likelihood (best sigma of the grid) of the current G: for selection."""
+    n_samples, n_val = cfg.n_select, cfg.n_select // 2
     G_eval = G_ema if cfg.ema else G.eval()
     samples = G_eval(torch.randn(n_samples, z_dim).to(device)).cpu()
     G.train()
@@ -119,14 +127,60 @@ def quick_parzen(n_samples: int = 2000, n_val: int = 1000) -> tuple[float, float
 # 4) Algorithm 1
 log = {"config": asdict(cfg), "command": command, "model_config": asdict(model_cfg), "epochs": []}
 best = {"val_parzen": -float("inf")}
+G_best = copy.deepcopy(G_ema)  # the generator with the best validation estimate so far
 steps_per_epoch = len(x_train) // cfg.batch_size
-t_start = time.time()
+zeros = {"loss_d": 0.0, "loss_g": 0.0, "d_real": 0.0, "d_fake": 0.0}
+# where the run is: epoch, iteration within it, that epoch's permutation and running sums; all of
+# it (and the global random generator: permutations, noise, dropout) goes into the state file
+epoch, it, perm, sums, done_minutes, done_epoch_seconds = 0, 0, None, dict(zeros), 0.0, 0.0
+resumed_at = None  # the step of a restart from weights alone: both learning rates re-warm
+state_file = Path(cfg.resume) if cfg.resume else None
+players = dict(models={"G": G, "D": D, "G_ema": G_ema, "G_best": G_best},
+               optimizers={"G": opt_g, "D": opt_d}, rngs={"torch": "torch"})  # fmt: skip
+if state_file and state_file.exists():
+    r = resume.load(state_file, **players)
+    if resume.run_fields(r.meta["config"]) != resume.run_fields(asdict(cfg)):
+        raise SystemExit(f"{state_file} belongs to another run: {r.meta['config']}")
+    epoch, it, sums, log, best = (r.meta[k] for k in ("epoch", "it", "sums", "log", "best"))
+    done_minutes, done_epoch_seconds = r.meta["minutes"], r.meta["epoch_seconds"]
+    perm = r.tensors.get("perm")
+    resumed_at = None if r.exact else epoch * (len(x_train) // cfg.batch_size) + it
+    if master:
+        print(f"resumed {state_file} at epoch {epoch}, iteration {it} "
+              f"({'exact' if r.exact else 'weights only'})", flush=True)  # fmt: skip
+
+
+def minutes_so_far() -> float:
+    return done_minutes + (time.time() - t_start) / 60
+
+
+def save_state() -> None:
+    meta = {"config": asdict(cfg), "epoch": epoch, "it": it, "sums": sums, "log": log, "best": best,
+            "minutes": minutes_so_far(), "epoch_seconds": done_epoch_seconds + time.time() - t_epoch}  # fmt: skip
+    resume.save(state_file, **players, meta=meta, tensors={} if perm is None else {"perm": perm})
+    print(f"state saved: epoch {epoch} iteration {it} -> {state_file}", flush=True)
+
+
+t_start = last_save = time.time()
 stop = False
-for epoch in range(cfg.epochs):
+while epoch < cfg.epochs:
     t_epoch = time.time()
-    perm = torch.randperm(len(x_train))
-    sums = {"loss_d": 0.0, "loss_g": 0.0, "d_real": 0.0, "d_fake": 0.0}
-    for it in range(steps_per_epoch):
+    if perm is None:
+        perm = torch.randperm(len(x_train))
+    while it < steps_per_epoch:
+        g_step = epoch * steps_per_epoch + it
+        if state_file and ((cfg.piece_steps and g_step >= cfg.piece_steps) or stop_requested()
+                           or (cfg.piece_minutes and time.time() - t_start >= cfg.piece_minutes * 60)):
+            if master:  # fmt: skip
+                save_state()
+            ddp.cleanup()
+            sys.exit(0)
+        if state_file and master and time.time() - last_save >= cfg.save_every * 60:
+            save_state()
+            last_save = time.time()
+        if resumed_at is not None:
+            for opt, lr in ((opt_g, cfg.lr), (opt_d, cfg.lr_d or cfg.lr)):
+                opt.param_groups[0]["lr"] = lr * resume.rewarm(g_step, resumed_at)
         batch = perm[it * cfg.batch_size : (it + 1) * cfg.batch_size]  # the same on every rank
         real = x_train[ddp.shard(batch)]  # (B / world_size, 1, 28, 28): this rank's slice
         # k steps of D: ascend log D(x) + log(1 - D(G(z)))
@@ -158,30 +212,32 @@ for epoch in range(cfg.epochs):
         sums["d_real"] += torch.sigmoid(real_logits).mean().item()
         sums["d_fake"] += torch.sigmoid(fake_logits).mean().item()
         if it % 100 == 0 and master:
-            rate = (it + 1) * cfg.batch_size / (time.time() - t_epoch)
+            rate = (it + 1) * cfg.batch_size / (time.time() - t_epoch + 1e-9)
             print(f"epoch {epoch} it {it}/{steps_per_epoch} loss_d {loss_d.item():.3f} "
                   f"loss_g {loss_g.item():.3f} {rate:.0f} img/s", flush=True)  # fmt: skip
-        if ddp.from_master(time.time() - t_start > cfg.minutes * 60):  # rank 0's clock decides
+        it += 1
+        if cfg.minutes and ddp.from_master(minutes_so_far() > cfg.minutes):  # rank 0's clock
             stop = True
             break
-    n = it + 1
-    t_train = time.time() - t_epoch
+    n = it
+    t_train = done_epoch_seconds + time.time() - t_epoch
     sums = dict(zip(sums, ddp.all_reduce(*(v / ddp.world_size for v in sums.values()))))
     ddp.sync_buffers(G, D, G_ema)  # rank 0's BatchNorm statistics everywhere
     val_ll, val_sigma = quick_parzen()  # every rank: the same weights and noise, the same value
     row = {k: v / n for k, v in sums.items()}
     row.update(epoch=epoch + 1, steps=n, val_parzen=val_ll, val_sigma=val_sigma, train_seconds=t_train,
-               images_per_second=n * cfg.batch_size / t_train, minutes=(time.time() - t_start) / 60)  # fmt: skip
+               images_per_second=n * cfg.batch_size / t_train, minutes=minutes_so_far())  # fmt: skip
     log["epochs"].append(row)
     if master:
         print(json.dumps(row), flush=True)
     if val_ll > best["val_parzen"] and master:
-        G_best = G_ema if cfg.ema else G
-        best = {"val_parzen": val_ll, "epoch": epoch + 1, "state": copy.deepcopy(G_best.state_dict())}
+        G_best.load_state_dict((G_ema if cfg.ema else G).state_dict())
+        best = {"val_parzen": val_ll, "epoch": epoch + 1}
         # the best so far, on disk at once
         copy.deepcopy(G_best).cpu().eval().half().save_pretrained(out_dir)
     if master:
         (out_dir / "training_log.json").write_text(json.dumps(log, indent=1))
+    epoch, it, perm, sums, done_epoch_seconds = epoch + 1, 0, None, dict(zeros), 0.0
     if stop:
         break
 ddp.cleanup()
@@ -190,11 +246,10 @@ if not master:
 
 # -----------------------------------------------------------------------------
 # 5) save the generator chosen on validation data, as fp16 tensors (half the file, same samples)
-G.load_state_dict(best["state"])
-G = G.cpu().eval()
+G = G_best.cpu().eval()
 G.half().save_pretrained(out_dir)
 log["best_epoch"] = best["epoch"]
-log["train_minutes"] = (time.time() - t_start) / 60
+log["train_minutes"] = minutes_so_far()
 log["hardware"] = f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {cfg.threads} thread(s)"
 if ddp.device_type == "cuda":
     gpu = torch.cuda.get_device_name()

@@ -65,13 +65,15 @@ def _nbytes(tensors: dict) -> int:
     return sum(t.numel() * t.element_size() for t in tensors.values())
 
 
-def save(path, *, models: dict, optimizers: dict, rngs: dict, meta: dict,
+def save(path, *, models: dict, optimizers: dict, rngs: dict, meta: dict, tensors: dict | None = None,
          max_bytes: int = MAX_BYTES) -> bool:  # fmt: skip
-    """Write the state to `path` (atomically: a temporary file, then a rename). Returns whether
-    the file is exact (optimizer state kept); compact files hold the weights only."""
+    """Write the state to `path` (atomically: a temporary file, then a rename). `tensors` are
+    other named tensors of the run (e.g. the current epoch's permutation). Returns whether the
+    file is exact (optimizer state kept); compact files hold the weights only."""
     weights = {f"model/{m}/{k}": v.detach().cpu().contiguous() for m, net in models.items()
                for k, v in net.state_dict().items()}  # fmt: skip
     rng_tensors, rng_meta = {}, {}
+    rng_tensors.update({f"tensor/{k}": v.detach().cpu().contiguous() for k, v in (tensors or {}).items()})
     for name, rng in rngs.items():
         t, m = _rng_tensors_and_meta(name, rng)
         rng_tensors.update(t)
@@ -117,6 +119,7 @@ def header(path) -> dict:
 class Resumed:
     meta: dict
     exact: bool  # False: the optimizer starts afresh; re-warm the learning rate
+    tensors: dict  # the other named tensors given to `save`
 
 
 def load(path, *, models: dict, optimizers: dict, rngs: dict) -> Resumed:
@@ -141,7 +144,8 @@ def load(path, *, models: dict, optimizers: dict, rngs: dict) -> Resumed:
             opt.load_state_dict({"state": state, "param_groups": head["param_groups"][name]})
     for name, rng in rngs.items():
         _restore_rng(name, rng, tensors, head["rngs"][name])
-    return Resumed(head["meta"], head["exact"])
+    extra = {k[len("tensor/") :]: v for k, v in tensors.items() if k.startswith("tensor/")}
+    return Resumed(head["meta"], head["exact"], extra)
 
 
 def rewarm(step: int, resumed_at: int | None, steps: int = 300) -> float:
