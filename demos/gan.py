@@ -41,6 +41,10 @@ GAME2D_PRESET_STEPS = {"collapse": 1000, "cover": 2000}  # collapse shows by ~25
 STD_RANGE = (0.01, 0.5)
 LOSSES = ["non-saturating", "saturating"]
 MODES = ["paths", "walk"]
+# The interpolation the Samples view opens on (and Fig. 3's preset): two seeds whose digits differ as
+# judged by the project's MNIST classifier (dcgan.mnist: seed 11 draws a 0, seed 21 a 7; gan_mlp.mnist:
+# a 9 and a 1; tests/test_gan_app.py checks it)
+SEED_A, SEED_B, INTERP_STEPS = 11, 21, 16
 GIF_DIR = Path(tempfile.gettempdir()) / "paper-gallery-gan"
 CELL = 28 + 2  # grid cell in pixels (image + gap), before upscaling
 GRID_SCALE = 3
@@ -104,8 +108,9 @@ def sample_grid(weights: str = DEFAULT_WEIGHTS, seed: int = 0, n: int = 64, lang
     return grid, f"{md}\n\n{loaded.notice}"
 
 
-def samples_view(weights: str = DEFAULT_WEIGHTS, seed: int = 0, n: int = 64, seed_a: int = 3, seed_b: int = 11,
-                 steps: int = 16, mode: str = "paths", lang_choice: str = "English"):  # fmt: skip
+def samples_view(weights: str = DEFAULT_WEIGHTS, seed: int = 0, n: int = 64, seed_a: int = SEED_A,
+                 seed_b: int = SEED_B, steps: int = INTERP_STEPS, mode: str = "paths",
+                 lang_choice: str = "English"):  # fmt: skip
     """The samples sub-tab at once, grid and interpolation: what a preset or a link opens (UI only)."""
     return (*sample_grid(weights, seed, n, lang_choice), *interpolate(weights, seed_a, seed_b, steps, mode, lang_choice))
 
@@ -139,8 +144,8 @@ def _gif_path() -> str:
     return fresh_file(GIF_DIR, "gan-", ".gif")
 
 
-def interpolate(weights: str = DEFAULT_WEIGHTS, seed_a: int = 0, seed_b: int = 1, steps: int = 16,
-                mode: str = "paths", lang_choice: str = "English"):  # fmt: skip
+def interpolate(weights: str = DEFAULT_WEIGHTS, seed_a: int = SEED_A, seed_b: int = SEED_B,
+                steps: int = INTERP_STEPS, mode: str = "paths", lang_choice: str = "English"):  # fmt: skip
     """lerp and slerp between the z of two seeds (or a random walk from seed A): the strip, the
     GIF (path of a temp file), a plot of |z| along the path(s), and a note."""
     lang = _lang(lang_choice)
@@ -263,9 +268,12 @@ def default_1d_final() -> M.Game1DState:
 
 
 def prewarm() -> None:
-    """Start computing the paper check's 1-D run in the background when the tab opens."""
-    if "final" not in _default_run:
-        threading.Thread(target=default_1d_final, daemon=True).start()
+    """When the tab opens, start computing the recorded runs its sub-tabs open on (the paper
+    check's 1-D run, the 2-D presets) in the background, if start-up has not done it yet."""
+    todo = [(default_1d_final, ())] if "final" not in _default_run else []
+    todo += [(preset_2d_final, (name,)) for name in M.GAME2D_PRESETS if name not in _recorded_2d]
+    if todo:
+        threading.Thread(target=lambda: [fn(*args) for fn, args in todo], daemon=True).start()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,6 +303,44 @@ def game_2d(k: int = 1, lr_d: float = 1e-3, lr_g: float = 1e-3, loss: str = "non
         )  # fmt: skip
         title = f"step {s.step}: {s.modes_covered}/{len(s.modes)} modes covered"
         yield plots.png(fig_game_2d(s, title), "gan-2d", dpi=100), status
+
+
+_recorded_2d: dict[str, M.Game2DState] = {}
+_recorded_2d_lock = threading.Lock()
+
+
+def preset_2d_final(name: str) -> M.Game2DState:
+    """The last frame of a 2-D preset's run at its steps (computed once per process, 5-15 s on two
+    busy cores; deterministic: the game has a fixed seed)."""
+    with _recorded_2d_lock:
+        if name not in _recorded_2d:
+            steps = GAME2D_PRESET_STEPS[name]
+            *_, last = M.game_2d(**M.GAME2D_PRESETS[name], steps=steps, every=steps)
+            _recorded_2d[name] = last
+    return _recorded_2d[name]
+
+
+def game_2d_recorded(name: str = "collapse", lang_choice: str = "English"):
+    """What the sub-tab shows for a preset: the last frame of its recorded run (Run trains live)."""
+    lang = _lang(lang_choice)
+    s = preset_2d_final(_choice(name, list(M.GAME2D_PRESETS), lang))
+    status = text("gan_2d_cached", lang).format(step=s.step, covered=s.modes_covered, n=len(s.modes),
+                                                hq=s.high_quality * 100)  # fmt: skip
+    title = f"step {s.step}: {s.modes_covered}/{len(s.modes)} modes covered"
+    return plots.png(fig_game_2d(s, title), "gan-2d", dpi=100), status
+
+
+def game_2d_open(k: int = 5, lr_d: float = 1e-2, lr_g: float = 1e-3, loss: str = "non-saturating",
+                 std: float = 0.05, steps: int = 1000, lang_choice: str = "English"):  # fmt: skip
+    """What the sub-tab opens on: at a preset's settings, its recorded last frame; at other
+    settings (changed by hand, then the sub-tab left and opened again) the view stays as it is."""
+    lang = _lang(lang_choice)
+    args = _game_args(k, lr_d, lr_g, loss, steps, GAME2D_STEPS, lang)
+    args["std"] = _float(std, *STD_RANGE, "gan_err_std", lang)
+    for name, p in M.GAME2D_PRESETS.items():
+        if args == {**p, "steps": GAME2D_PRESET_STEPS[name]}:
+            return game_2d_recorded(name, lang_choice)
+    return gr.skip(), gr.skip()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -549,6 +595,10 @@ EN = {
         "Step {step} of {steps} ({seconds:.1f} s): **{covered} of {n} modes** covered, "
         "{hq:.0f}% of the samples within 3 std of a mode."
     ),
+    "gan_2d_cached": (
+        "Recorded run with these settings, step {step}: **{covered} of {n} modes** covered, "
+        "{hq:.0f}% of the samples within 3 std of a mode. Press **Run** to train it live."
+    ),
     "gan_quality_md": (
         "Measured by this project on the MNIST test set (10,000 images) with 10,000 samples of each "
         "generator (`training/gan_eval.py`):\n\n"
@@ -668,6 +718,10 @@ ZH = {
     "gan_preset_collapse": "模式坍塌", "gan_preset_cover": "覆盖所有模式",
     "gan_std": "每个高斯分布的标准差",
     "gan_2d_status": "第 {step} / {steps} 步（{seconds:.1f} 秒）：覆盖了 **{n} 个模式中的 {covered} 个**，{hq:.0f}% 的样本在某个模式的 3 倍标准差之内。",
+    "gan_2d_cached": (
+        "按这些设置记录的运行，第 {step} 步：覆盖了 **{n} 个模式中的 {covered} 个**，{hq:.0f}% 的样本在某个模式的 3 倍标准差之内。"
+        "按 **运行** 现场训练。"
+    ),
     "gan_quality_md": (
         "由本项目在 MNIST 测试集（10,000 张图像）上测得，每个生成器各取 10,000 个样本（`training/gan_eval.py`）：\n\n"
         "| 生成器 | Parzen 对数似然（nats） | 最少数字的占比 | Fréchet 距离 | 真实数据的 FD | epoch 数 / 训练时间 |\n"
@@ -705,11 +759,12 @@ PAPER_CHECK_COLS = ["col_quantity", "col_paper_theory", "col_ours", "col_agrees"
 FIGURES = {
     "fig1": lecture.Preset("gan_fig1", {"view": "gan-1d", "loss_1d": "non-saturating"}),
     "fig2": lecture.Preset("gan_fig2", {"view": "gan-samples", "generator": DEFAULT_WEIGHTS, "seed": 0, "grid": 64}),
-    "fig3": lecture.Preset("gan_fig3", {"view": "gan-samples", "generator": DEFAULT_WEIGHTS, "seed_a": 3,
-                                        "seed_b": 11, "frames": 16, "path": "paths"}),
+    "fig3": lecture.Preset("gan_fig3", {"view": "gan-samples", "generator": DEFAULT_WEIGHTS, "seed_a": SEED_A,
+                                        "seed_b": SEED_B, "frames": INTERP_STEPS, "path": "paths"}),
 }  # fmt: skip
-# The default 1-D game's last frame (Fig. 1 opens on it): app.py computes it after start-up.
-WARM = [(default_1d_final, ())]
+# The recorded runs the sub-tabs open on (the default 1-D game's last frame for Fig. 1, the 2-D
+# presets' last frames): app.py computes them after start-up.
+WARM = [(default_1d_final, ())] + [(preset_2d_final, (name,)) for name in M.GAME2D_PRESETS]
 
 
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
@@ -733,18 +788,18 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                 with gr.Column(scale=5):
                     gr.Markdown(t("gan_interp_intro"))
                     with gr.Row():
-                        seed_a = gr.Number(3, precision=0, minimum=0, maximum=MAX_SEED, label=t("gan_seed_a"))
-                        seed_b = gr.Number(11, precision=0, minimum=0, maximum=MAX_SEED, label=t("gan_seed_b"))
-                        steps = gr.Slider(MIN_STEPS, MAX_STEPS, value=16, step=1, label=t("gan_steps"))
+                        seed_a = gr.Number(SEED_A, precision=0, minimum=0, maximum=MAX_SEED, label=t("gan_seed_a"))
+                        seed_b = gr.Number(SEED_B, precision=0, minimum=0, maximum=MAX_SEED, label=t("gan_seed_b"))
+                        steps = gr.Slider(MIN_STEPS, MAX_STEPS, value=INTERP_STEPS, step=1, label=t("gan_steps"))
                     with gr.Row():
                         mode = gr.Radio([("lerp | slerp", "paths"), (t("gan_mode_walk"), "walk")],
                                         value="paths", label=t("gan_mode"))  # fmt: skip
                         interp = gr.Button(t("gan_interpolate"), variant="primary")
-                    strip = gr.Image(label=t("gan_strip"), format="png", interactive=False)
+                    strip = gr.Image(label=t("gan_strip"), format="png", interactive=False, elem_id="gan-strip")
                     with gr.Row():
-                        gif = gr.Image(label=t("gan_gif"), type="filepath", interactive=False)
-                        gif_file = gr.File(label=t("gan_gif_file"), interactive=False)
-                    norms_plot = plots.view()
+                        gif = gr.Image(label=t("gan_gif"), type="filepath", interactive=False, elem_id="gan-gif")
+                        gif_file = gr.File(label=t("gan_gif_file"), interactive=False, elem_id="gan-gif-file")
+                    norms_plot = plots.view(elem_id="gan-norms")
                     interp_md = gr.Markdown(elem_id="gan-interp-md")
         with gr.Tab(t("gan_sub_1d"), id="gan-1d") as tab_1d:
             gr.Markdown(t("gan_1d_md"))
@@ -765,7 +820,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                 with gr.Column(scale=2):
                     check1 = gr.Dataframe(headers=columns(CHECK_HEADERS), label=t("gan_check_title"), interactive=False,
                                           wrap=True, column_widths=["58%", "14%", "14%", "14%"])  # fmt: skip
-        with gr.Tab(t("gan_sub_2d"), id="gan-2d"):
+        with gr.Tab(t("gan_sub_2d"), id="gan-2d") as tab_2d:
             gr.Markdown(t("gan_2d_md"))
             with gr.Row():
                 preset = gr.Radio([(t("gan_preset_collapse"), "collapse"), (t("gan_preset_cover"), "cover")],
@@ -784,7 +839,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                 run2 = gr.Button(t("gan_run"), variant="primary")
                 stop2 = gr.Button(t("gan_stop"), variant="stop")
             status2 = gr.Markdown(elem_id="gan-2d-status")
-            plot2 = plots.view()
+            plot2 = plots.view(elem_id="gan-2d-plot")
         with gr.Tab(t("gan_sub_quality"), id="gan-quality") as tab_quality:
             quality_plot = plots.view()
             quality_md = gr.Markdown()
@@ -805,8 +860,12 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.on([tab.select, go.click, weights.change], **sample_io, api_name="gan_samples")
     tab.select(prewarm, None, None, api_visibility="private")
     grid.select(pick, [seed, n, which, seed_a, seed_b], [seed_a, seed_b, which], api_visibility="private")
-    interp.click(interpolate, [weights, seed_a, seed_b, steps, mode, lang],
-                 [strip, gif, gif_file, norms_plot, interp_md], api_name="gan_interpolate")  # fmt: skip
+    # The interpolation opens with the grid, on its default seeds, and follows the generator and
+    # the path (lerp | slerp or the walk): no pane of the view waits for a click
+    interp_io = dict(fn=interpolate, inputs=[weights, seed_a, seed_b, steps, mode, lang],
+                     outputs=[strip, gif, gif_file, norms_plot, interp_md])
+    interp.click(**interp_io, api_name="gan_interpolate")
+    gr.on([tab.select, weights.change, mode.input], **interp_io, api_visibility="private")
     live = dict(concurrency_limit=1, concurrency_id="live-training")
     game_in, game_out = [k1, lr_d1, lr_g1, loss1, steps1, lang], [plot1, status1, check1]
     ev1 = run1.click(with_columns(game_1d, {2: CHECK_HEADERS}), game_in, game_out, api_name="gan_game_1d",
@@ -821,11 +880,18 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
         "gan-1d": (with_columns(game_1d_open, {2: CHECK_HEADERS}), game_in, game_out),
         "gan-samples": (samples_view, [weights, seed, n, seed_a, seed_b, steps, mode, lang],
                         [grid, samples_md, strip, gif, gif_file, norms_plot, interp_md]),
+        "gan-2d": (game_2d_recorded, [preset, lang], [plot2, status2]),
     })  # fmt: skip
-    preset.change(preset_2d, preset, [k2, lr_d2, lr_g2, loss2, std2, steps2], api_visibility="private")
-    ev2 = run2.click(game_2d, [k2, lr_d2, lr_g2, loss2, std2, steps2, lang], [plot2, status2],
-                     api_name="gan_game_2d", show_progress_on=status2, **live)  # fmt: skip
+    game2d_in = [k2, lr_d2, lr_g2, loss2, std2, steps2, lang]
+    ev2 = run2.click(game_2d, game2d_in, [plot2, status2], api_name="gan_game_2d", show_progress_on=status2,
+                     **live)  # fmt: skip
     stop2.click(None, cancels=[ev2])
+    # The 2-D game opens on its preset's recorded last frame (warmed at start-up); picking a preset
+    # sets its controls and shows its recorded frame (a live run of the old settings stops)
+    recorded = dict(outputs=[plot2, status2], api_visibility="private", show_progress_on=status2)
+    tab_2d.select(game_2d_open, game2d_in, **recorded)
+    preset.change(preset_2d, preset, [k2, lr_d2, lr_g2, loss2, std2, steps2], api_visibility="private",
+                  cancels=[ev2]).then(game_2d_recorded, [preset, lang], **recorded)  # fmt: skip
     tab_quality.select(quality, lang, [quality_plot, quality_md], api_name="gan_quality")
     tab_check.select(with_columns(paper_check, {None: PAPER_CHECK_COLS}), lang, check,
                      api_name="gan_paper_check")  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import PIL.Image
 import pytest
 
@@ -14,6 +16,40 @@ ENDPOINTS = {
 }  # fmt: skip
 
 
+
+
+def test_default_interpolation_seeds_draw_different_digits():
+    """The interpolation opens on seeds A and B: a morph between two different digits, as the
+    project's MNIST classifier judges them, for both generators (seeds 3 and 11 both drew a 0)."""
+    from demos import gan as tab
+    from models import gan as M
+    from models import hub
+
+    clf = M.DigitClassifier.from_pretrained(str((hub.WEIGHTS_DIR / "mnist_classifier").resolve()), strict=True)
+    for weights in tab.WEIGHTS:
+        G = hub.get(weights).model
+        digits, _ = M.classify(clf, M.generate(G, M.latents([tab.SEED_A, tab.SEED_B], G.config.z_dim)))
+        assert digits[0] != digits[1], (weights, digits.tolist())
+    fig3 = tab.FIGURES["fig3"].params  # Fig. 3's preset draws the same pair
+    assert (fig3["seed_a"], fig3["seed_b"]) == (tab.SEED_A, tab.SEED_B)
+
+
+def test_2d_game_opens_on_its_presets_recorded_frame(monkeypatch):
+    import gradio as gr
+
+    from demos import gan as tab
+    from models import gan as M
+
+    *_, short = M.game_2d(**M.GAME2D_PRESETS["cover"], steps=20, every=20)  # stands in for the 2,000-step run
+    monkeypatch.setitem(tab._recorded_2d, "cover", short)
+    cover = M.GAME2D_PRESETS["cover"]
+    fig, status = tab.game_2d_open(cover["k"], cover["lr_d"], cover["lr_g"], "non-saturating", cover["std"],
+                                   tab.GAME2D_PRESET_STEPS["cover"], "English")  # fmt: skip
+    assert is_figure(fig) and status.startswith("Recorded run with these settings, step 20:")
+    assert tab.game_2d_recorded("cover", "中文")[1].startswith("按这些设置记录的运行，第 20 步")
+    other = tab.game_2d_open(cover["k"], cover["lr_d"], cover["lr_g"], "non-saturating", cover["std"], 500, "English")
+    assert other == (gr.skip(), gr.skip())  # other settings: the view stays as it is
+    assert {fn for fn, _ in tab.WARM} >= {tab.default_1d_final, tab.preset_2d_final}  # warmed at start-up
 
 
 def test_gan_samples_endpoint(client):
@@ -33,6 +69,11 @@ def test_gan_interpolate_endpoint_returns_a_gif(client):
     with PIL.Image.open(gif_file) as im:
         assert im.format == "GIF" and im.n_frames == 30
     assert is_figure(fig) and "Seed 3 → seed 11, 16 steps" in md
+    from demos.gan import SEED_A, SEED_B
+
+    api = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/gan_interpolate"]
+    defaults = {p["parameter_name"]: p.get("parameter_default") for p in api["parameters"]}
+    assert (defaults["seed_a"], defaults["seed_b"]) == (SEED_A, SEED_B)  # the page's fields open on them
 
 
 def test_gan_live_games_endpoints(client):
@@ -76,6 +117,12 @@ def test_gan_tab_in_the_browser(app_server, browser):
     page.goto(app_server.url + "/")
     page.get_by_role("tab", name="GAN").click()
     page.locator("#gan-samples-md").get_by_text("shipped with the app").wait_for()
+    # Nothing empty on first view: the interpolation, its GIF (and its file) and the |z| plot are
+    # drawn with the grid, on the default seeds, before any click (issue 16)
+    page.locator("#gan-interp-md").get_by_text("Seed 11 → seed 21, 16 steps").wait_for()
+    for pane in ("#gan-strip img", "#gan-gif img", "#gan-norms img"):
+        expect(page.locator(pane)).to_have_attribute("src", re.compile(r"\S"))
+    expect(page.locator("#gan-gif-file").get_by_text(re.compile(r"gan-.*\.gif"))).to_be_visible()
     # Two clicks on the grid set seeds A and B; interpolate them.
     grid = page.locator("#gan-grid img")
     box = grid.bounding_box()
@@ -87,6 +134,8 @@ def test_gan_tab_in_the_browser(app_server, browser):
     expect(page.get_by_role("radio", name="A", exact=True)).to_be_checked()
     page.get_by_role("button", name="Interpolate").click()
     page.locator("#gan-interp-md").get_by_text("Seed 0 → seed 7").wait_for()
+    page.get_by_role("radio", name=re.compile("random walk")).click()  # the walk is drawn at once too
+    page.locator("#gan-interp-md").get_by_text("Random walk from seed 0, 16 steps").wait_for()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "gan_samples_en.png"), animations="disabled", full_page=True)
     # Fig. 1 opens on the recorded default run (computed once per process); Run trains live.
@@ -94,4 +143,11 @@ def test_gan_tab_in_the_browser(app_server, browser):
     page.locator("#gan-1d-status").get_by_text("Recorded run with the default settings, step 1000").wait_for(
         timeout=90_000)  # fmt: skip
     page.screenshot(path=str(ARTIFACTS / "gan_fig1_en.png"), animations="disabled", full_page=True)
+    # The 2-D game opens on its preset's recorded last frame (warmed at start-up), and so does a preset
+    page.get_by_role("tab", name="2-D game").click()
+    page.locator("#gan-2d-status").get_by_text("Recorded run with these settings, step 1000").wait_for(timeout=90_000)
+    expect(page.locator("#gan-2d-plot img")).to_have_attribute("src", re.compile(r"\S"))
+    page.get_by_role("radio", name=re.compile("cover the modes")).click()
+    page.locator("#gan-2d-status").get_by_text("step 2000: 8 of 8 modes covered").wait_for(timeout=90_000)
+    page.screenshot(path=str(ARTIFACTS / "gan_2d_en.png"), animations="disabled", full_page=True)
     assert "Traceback" not in page.inner_text("body")

@@ -162,6 +162,8 @@ def expect_gan_view(page, lang: str) -> None:
 def test_deep_links_and_copy_link_in_chromium(app_server, browser):
     from playwright.sync_api import expect
 
+    from demos.gan import SEED_B  # the link's seed_b: the field's default
+
 
     t0 = time.monotonic()
     context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
@@ -185,7 +187,7 @@ def test_deep_links_and_copy_link_in_chromium(app_server, browser):
     assert f"{parts.scheme}://{parts.netloc}" == app_server.url and parts.path == "/"
     params = dict(parse_qsl(parts.query))
     assert params == {"tab": "gan", "lang": "en", "view": "gan-samples", "generator": "dcgan.mnist",
-                      "seed": "7", "grid": "64", "seed_a": "5", "seed_b": "11", "frames": "16",
+                      "seed": "7", "grid": "64", "seed_a": "5", "seed_b": str(SEED_B), "frames": "16",
                       "path": "paths", "loss_1d": "non-saturating", "game2d": "collapse"}  # fmt: skip
     assert page.evaluate("navigator.clipboard.readText()") == url
 

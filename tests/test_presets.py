@@ -254,7 +254,9 @@ def _gan(page, name: str, lang: str) -> None:
         page.locator("#gan-samples-md").get_by_text(drawn).wait_for()
         page.locator("#gan-grid img").wait_for()
     elif name == "fig3":
-        md = text("gan_interp_md", lang).split("{steps}")[0].format(a=3, b=11).strip()
+        from demos.gan import SEED_A, SEED_B
+
+        md = text("gan_interp_md", lang).split("{steps}")[0].format(a=SEED_A, b=SEED_B).strip()
         page.locator("#gan-interp-md").get_by_text(md).wait_for()
 
 
