@@ -267,8 +267,9 @@ def paper_check(lang_choice: str = "English") -> list[list]:
     return rows
 
 
-def table3() -> list[list]:
-    """Table 3: ImageNet validation error of plain-34 and the shortcut options A/B/C."""
+def table3(lang_choice: str | None = None) -> list[list]:
+    """Table 3: ImageNet validation error of plain-34 and the shortcut options A/B/C (the language:
+    for the headers, see `with_columns`)."""
     return [[k, v[0], v[1]] for k, v in R.PAPER_TABLE3.items()]
 
 
@@ -545,6 +546,7 @@ FIGURES = {
 
 STAGE_COLS = ["col_stage", "col_output", "col_blocks", "col_channels"]
 CHECK_COLS = ["col_network", "col_quantity", "col_paper", "col_ours", "col_gap", "col_why"]
+TABLE3_COLS = ["col_model", "col_top1", "col_top5"]
 
 
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
@@ -596,7 +598,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                     stages = gr.Dataframe(headers=columns(STAGE_COLS),
                                           label=t("rn_stage_table"), interactive=False)  # fmt: skip
                     gr.Markdown(t("rn_table3_md"))
-                    t3 = gr.Dataframe(headers=columns(["col_model", "col_top1", "col_top5"]), interactive=False)
+                    t3 = gr.Dataframe(headers=columns(TABLE3_COLS), interactive=False)
                 with gr.Column(scale=2):
                     diagram = plots.view()
         with gr.Tab(t("rn_sub_check"), id="resnet-check") as check_tab:
@@ -632,6 +634,6 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                        outputs=[stages, arch_md, diagram])  # fmt: skip
     arch.change(**arch_inputs, api_name="resnet_architecture")
     arch_tab.select(**arch_inputs, api_visibility="private")
-    arch_tab.select(table3, None, t3, api_name="resnet_table3")
+    arch_tab.select(with_columns(table3, {None: TABLE3_COLS}), lang, t3, api_name="resnet_table3")
     check_tab.select(with_columns(paper_check, {None: CHECK_COLS}), lang, check,
                      api_name="resnet_paper_check")  # fmt: skip
