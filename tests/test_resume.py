@@ -140,3 +140,46 @@ def test_gan_restarted_mid_epoch_matches_the_uninterrupted_run(tmp_path):
         assert torch.equal(a[k], b[k]), k
     logs = [resume.header(f)["meta"]["log"]["epochs"] for f in (straight, pieces)]
     assert [r["val_parzen"] for r in logs[0]] == [r["val_parzen"] for r in logs[1]] and len(logs[0]) == 1
+
+
+DATA = REPO.parent / "shared" / "data"
+CIFAR = DATA / "cifar10"
+
+
+def run_script(script: str, cwd: Path, **args) -> str:
+    """training/<script> as a subprocess on one thread; its stdout."""
+    cmd = [sys.executable, str(REPO / "training" / script)]
+    cmd += [x for k, v in args.items() for x in (f"--{k}", str(v))]
+    r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=600,
+                       env={"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""})  # fmt: skip
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
+    return r.stdout
+
+
+def assert_same_state(a_path: Path, b_path: Path) -> dict:
+    a, b = load_file(str(a_path)), load_file(str(b_path))
+    assert a.keys() == b.keys()
+    assert any(k.startswith("optim/") for k in a) and any(k.startswith("rng/") for k in a)
+    for k in a:
+        assert torch.equal(a[k], b[k]), k
+    return a
+
+
+def untimed(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in r.items() if "second" not in k and k != "minutes"} for r in rows]
+
+
+@pytest.mark.skipif(not (CIFAR / "cifar10_train.npz").exists(), reason=f"no CIFAR-10 in {CIFAR}")
+def test_resnet_restarted_mid_epoch_matches_the_uninterrupted_run(tmp_path):
+    # 256 images in batches of 32: 8 steps an epoch; a stop at step 5 (epoch 1) and at 12 (epoch 2)
+    args = dict(arch="resnet20", epochs=3, limit_train=256, batch_size=32, limit_eval=50, warmup_epochs=1,
+                threads=1, data_dir=CIFAR, out_dir=tmp_path / "out")  # fmt: skip
+    straight, pieces = tmp_path / "straight.safetensors", tmp_path / "pieces.safetensors"
+    run_script("resnet.py", tmp_path, **args, resume=straight, piece_steps=12)
+    assert "state saved: epoch 0 iteration 5 step 5" in run_script("resnet.py", tmp_path, **args, resume=pieces, piece_steps=5)
+    out = run_script("resnet.py", tmp_path, **args, resume=pieces, piece_steps=12)
+    assert "resumed" in out and "at epoch 0, iteration 5 (exact)" in out
+    a = assert_same_state(straight, pieces)
+    assert "tensor/perm" in a and "model/resnet/fc.weight" in a
+    logs = [resume.header(f)["meta"]["log"]["epochs"] for f in (straight, pieces)]
+    assert untimed(logs[0]) == untimed(logs[1]) and len(logs[0]) == 1

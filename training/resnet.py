@@ -3,6 +3,8 @@
     OMP_NUM_THREADS=1 .venv/bin/python training/resnet.py            # the recipe in TrainConfig
     OMP_NUM_THREADS=1 .venv/bin/python training/resnet.py --epochs 1 --limit_train 2048 \
         --out_dir /tmp/smoke                                            # a one-minute smoke run
+    OMP_NUM_THREADS=2 .venv/bin/python training/resnet.py --arch resnet56 --epochs 60 \
+        --resume training/state/resnet56.safetensors --piece_minutes 170   # one piece of a long run
     torchrun --standalone --nproc_per_node 2 training/resnet.py --schedule step --lr 0.1 \
         --epochs 164 --warmup_epochs 0 --nesterov false --weight_decay 1e-4 \
         --label_smoothing 0 --jpeg_p 0 --bf16 false      # the paper's recipe, 2 GPUs (README)
@@ -21,6 +23,14 @@ iterations = 164 epochs, weight decay 1e-4, momentum 0.9, 4-px pad + random 32x3
 - the test set available here is JPEG quality 75 (lossy), the training set lossless. Half of the
   training images are shown JPEG-compressed at that quality (re-encoded once, before training) so
   the net has seen the compression artefacts; the lossless 1k test subset is reported as well.
+
+Budget: `epochs`. `--minutes M` (GPU runs of training/gpu_all.sh) instead fits the budget to the
+clock: at the end of the warm-up (which does not depend on the budget) the epochs that fit in M
+minutes at the measured speed become the budget, so `--epochs E --minutes 0` repeats the schedule.
+Stop and go on (training/resume.py): `--resume FILE` keeps the weights, SGD's momentum, both random
+generators, the epoch, the iteration, that epoch's permutation and the log in FILE (written every
+`save_every` minutes, at the end of a piece and on SIGTERM/SIGINT); a restart continues the same
+run where it stopped, step for step (tests/test_resume.py).
 """
 
 import io
@@ -39,7 +49,8 @@ import torch.nn.functional as F
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
-from training.common import config_from_args  # noqa: E402
+from training import resume  # noqa: E402
+from training.common import config_from_args, stop_requested  # noqa: E402
 from training.distributed import setup, state_sha256  # noqa: E402
 from models.resnet import PAPER_CIFAR_TEST_ERROR, PRESETS, ResNet, count_params
 
@@ -48,6 +59,11 @@ from models.resnet import PAPER_CIFAR_TEST_ERROR, PRESETS, ResNet, count_params
 class TrainConfig:
     arch: str = "resnet20"  # a key of models.resnet.PRESETS
     epochs: int = 36  # ~710 img/s on 1 thread (bf16, channels_last): ~46 min + eval
+    minutes: float = 0.0  # > 0: the budget is the epochs (at most `epochs`) that fit in M minutes
+    resume: str = ""  # a state file (training/resume.py): continued if it exists, kept up to date
+    save_every: float = 10.0  # minutes between writes of the state file
+    piece_minutes: float = 0.0  # > 0: stop this piece after so many minutes (the state is saved)
+    piece_steps: int = 0  # > 0: stop this piece at this step (tests)
     batch_size: int = 128  # the paper's
     lr: float = 0.2  # one-cycle peak (the paper: 0.1 constant, then step decay)
     schedule: str = "onecycle"  # or "step": lr divided by 10 at each of `milestones` (§4.2)
@@ -199,18 +215,69 @@ def evaluate(x: torch.Tensor, y: torch.Tensor, bf16: bool, batch_size: int = 500
 
 
 # -----------------------------------------------------------------------------
-# 4) training loop
+# 4) training loop. Where the run is (epoch, iteration, that epoch's permutation, the running
+# sums) and the random generators go into the state file, so a restart draws the same crops.
 log = {"config": asdict(cfg), "command": command, "epochs": []}
-step = 0
-t_start = time.time()
+zeros = {"loss_sum": 0.0, "wrong": 0, "seen": 0}
+epoch, it, step, perm, sums, done_epoch_seconds = 0, 0, 0, None, dict(zeros), 0.0
+epochs = cfg.epochs  # the budget; `--minutes` may lower it at the end of the warm-up
+budget_fixed = not cfg.minutes
+resumed_at = None  # the step of a restart from weights alone: the lr re-warms from there
+state_file = Path(cfg.resume) if cfg.resume else None
+state = dict(models={"resnet": raw_model}, optimizers={"sgd": optimizer}, rngs={"data": rng, "torch": "torch"})
+if state_file and state_file.exists():
+    r = resume.load(state_file, **state)
+    if resume.run_fields(r.meta["config"]) != resume.run_fields(asdict(cfg)):
+        raise SystemExit(f"{state_file} belongs to another run: {r.meta['config']}")
+    epoch, it, step, sums, log = (r.meta[k] for k in ("epoch", "it", "step", "sums", "log"))
+    epochs, budget_fixed, done_epoch_seconds = r.meta["epochs"], r.meta["budget_fixed"], r.meta["epoch_seconds"]
+    perm = r.tensors["perm"].numpy() if "perm" in r.tensors else None
+    resumed_at = None if r.exact else step
+    if master:
+        print(f"resumed {state_file} at epoch {epoch}, iteration {it} "
+              f"({'exact' if r.exact else 'weights only'})", flush=True)  # fmt: skip
+total_steps = epochs * steps_per_epoch
+
+
+def save_state() -> None:
+    meta = {"config": asdict(cfg), "epoch": epoch, "it": it, "step": step, "sums": sums, "log": log,
+            "epochs": epochs, "budget_fixed": budget_fixed,
+            "epoch_seconds": done_epoch_seconds + time.time() - t_epoch}  # fmt: skip
+    tensors = {} if perm is None else {"perm": torch.from_numpy(perm)}
+    exact = resume.save(state_file, **state, meta=meta, tensors=tensors)
+    print(f"state saved: epoch {epoch} iteration {it} step {step} -> {state_file} "
+          f"({'exact' if exact else 'weights only'})", flush=True)  # fmt: skip
+
+
+def fix_budget() -> int:
+    """`--minutes`: the epochs that fit in the budget at the speed of the epochs so far (the
+    first one, which warms up the device, counts only when it is the only one)."""
+    seconds = [row["seconds"] for row in log["epochs"]]
+    per_epoch = sum(seconds[1:]) / len(seconds[1:]) if len(seconds) > 1 else seconds[0]
+    fit = len(seconds) + int((cfg.minutes * 60 - sum(seconds)) / per_epoch)
+    return max(len(seconds), min(cfg.epochs, fit))
+
+
+t_start = last_save = time.time()
 model.train()
-for epoch in range(cfg.epochs):
+while epoch < epochs:
     t_epoch = time.time()
-    perm = rng.permutation(len(x_train))
-    loss_sum, wrong, seen = 0.0, 0, 0
-    for it in range(steps_per_epoch):
+    if perm is None:
+        perm = rng.permutation(len(x_train))
+    while it < steps_per_epoch:
+        if state_file:
+            stop = ((cfg.piece_steps and step >= cfg.piece_steps) or stop_requested()
+                    or (cfg.piece_minutes and time.time() - t_start >= cfg.piece_minutes * 60))  # fmt: skip
+            if ddp.from_master(bool(stop)):  # rank 0 decides for every rank
+                if master:
+                    save_state()
+                ddp.cleanup()
+                sys.exit(0)
+            if master and time.time() - last_save >= cfg.save_every * 60:
+                save_state()
+                last_save = time.time()
         xb, yb = get_batch(perm[it * cfg.batch_size : (it + 1) * cfg.batch_size])  # this rank's
-        lr = get_lr(step)
+        lr = get_lr(step) * resume.rewarm(step, resumed_at)
         for group in optimizer.param_groups:
             group["lr"] = lr
         with torch.autocast(ddp.device_type, dtype=torch.bfloat16, enabled=cfg.bf16):
@@ -224,31 +291,46 @@ for epoch in range(cfg.epochs):
             sys.stdout.write(line)  # in one write: the ranks share stdout (print writes "\n" apart)
             sys.stdout.flush()
         step += 1
+        it += 1
         # train loss/error on the augmented batches, as the paper's Fig. 6 curves
-        loss_sum += loss.item() * len(yb)
-        wrong += (logits.argmax(1) != yb).sum().item()
-        seen += len(yb)
-        if it % 100 == 0 and master:
-            rate = seen * ddp.world_size / (time.time() - t_epoch)
-            print(f"epoch {epoch} it {it}/{steps_per_epoch} loss {loss.item():.3f} lr {lr:.4f} "
+        sums["loss_sum"] += loss.item() * len(yb)
+        sums["wrong"] += (logits.argmax(1) != yb).sum().item()
+        sums["seen"] += len(yb)
+        if it % 100 == 1 and master:
+            rate = sums["seen"] * ddp.world_size / (done_epoch_seconds + time.time() - t_epoch)
+            print(f"epoch {epoch} it {it - 1}/{steps_per_epoch} loss {loss.item():.3f} lr {lr:.4f} "
                   f"{rate:.0f} img/s", flush=True)  # fmt: skip
-    t_train = time.time() - t_epoch
-    loss_sum, wrong, seen = ddp.all_reduce(loss_sum, wrong, seen)  # over all ranks
+    t_train = done_epoch_seconds + time.time() - t_epoch
+    loss_sum, wrong, seen = ddp.all_reduce(sums["loss_sum"], sums["wrong"], sums["seen"])  # all ranks
     ddp.sync_buffers(raw_model)  # rank 0's BatchNorm statistics everywhere, before evaluating
     test_err = evaluate(x_test, y_test, bf16=cfg.bf16)
     row = {
         "epoch": epoch + 1, "train_loss": loss_sum / seen, "train_error": 100.0 * wrong / seen,
         "test_error": test_err, "lr": lr, "train_seconds": t_train,
-        "seconds": time.time() - t_epoch, "images_per_second": seen / t_train,
+        "seconds": done_epoch_seconds + time.time() - t_epoch, "images_per_second": seen / t_train,
     }  # fmt: skip
     log["epochs"].append(row)
     if master:
         print(json.dumps(row), flush=True)
         (out_dir / "training_log.json").write_text(json.dumps(log, indent=1))
+    epoch, it, perm, sums, done_epoch_seconds = epoch + 1, 0, None, dict(zeros), 0.0
+    if not budget_fixed and epoch >= max(1, warmup_steps // steps_per_epoch):
+        epochs = ddp.from_master(fix_budget())  # before the warm-up ends: the schedule's length
+        total_steps, budget_fixed = epochs * steps_per_epoch, True
+        log["epochs_budget"] = epochs
+        if master:
+            print(f"--minutes {cfg.minutes}: the budget is {epochs} epochs", flush=True)
+    # the safety net of a clock budget: no epoch starts after it
+    if cfg.minutes and ddp.from_master(sum(r["seconds"] for r in log["epochs"]) >= cfg.minutes * 60):
+        if epoch < epochs:
+            log["stopped_by_clock"] = f"after epoch {epoch} of {epochs}"
+            if master:
+                print(f"stopped by the clock after epoch {epoch} of {epochs}", flush=True)
+        break
 
 # -----------------------------------------------------------------------------
 # 5) final evaluation in fp32 (how the app runs the model), save, model card
-total_minutes = (time.time() - t_start) / 60
+total_minutes = sum(row["seconds"] for row in log["epochs"]) / 60  # over every piece
 cpu = platform.processor() or platform.machine()
 hardware = f"{cpu}, torch {torch.__version__}, {cfg.threads} thread(s)"
 if ddp.device_type == "cuda":
@@ -284,6 +366,7 @@ if cfg.schedule == "step":
 else:
     lr_text = f"one-cycle lr (warm-up {cfg.warmup_epochs} epochs to {cfg.lr}, cosine to 0)"
 sgd, precision = "SGD Nesterov" if cfg.nesterov else "SGD", "bf16 autocast" if cfg.bf16 else "fp32"
+budget_note = f" (the budget that fit in `--minutes {cfg.minutes}`)" if cfg.minutes else ""
 machine_note = " (a shared 2-core machine)" if device == "cpu" and not ddp.ddp else ""
 depth = int("".join(filter(str.isdigit, cfg.arch)))  # a CIFAR net: 6n + 2 layers, n basic blocks a stage
 paper_err = PAPER_CIFAR_TEST_ERROR.get(cfg.arch)
@@ -321,7 +404,7 @@ small (a 1% difference is 10 images). bf16-autocast inference on the 10k set: {e
 {command}
 ```
 
-Training split only (50,000 images), {cfg.epochs} epochs, batch {cfg.batch_size}, {sgd}
+Training split only (50,000 images), {epochs} epochs{budget_note}, batch {cfg.batch_size}, {sgd}
 momentum {cfg.momentum}, {lr_text},
 weight decay {cfg.weight_decay} (not on BN/bias), label smoothing {cfg.label_smoothing}, the paper's
 4-px pad + random crop + flip, and {cfg.jpeg_p:.0%} of the training images shown
