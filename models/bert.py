@@ -372,11 +372,43 @@ def train_tokenizer(texts, vocab_size: int = 8192, lowercase: bool = True):
     return tok
 
 
-def load_tokenizer(folder: str | Path):
-    """The tokenizer saved beside a checkpoint (`tokenizer.json`)."""
+def tokenizer_from_vocab(vocab_file: str | Path, lowercase: bool = True):
+    """A WordPiece tokenizer from a bare `vocab.txt` (one piece a line, the id is the line number),
+    as transformers' `BertTokenizerFast` builds it: BertNormalizer (which puts spaces around every
+    CJK character, so Chinese is read one character a piece: bert-base-chinese's "character-level"
+    WordPiece), BertPreTokenizer, WordPiece with '##' continuations, [CLS] A [SEP] B [SEP].
+    `lowercase` is the checkpoint's `do_lower_case` (bert-base-chinese: False); accents are
+    stripped only when lowercasing, as BERT's tokenizer does by default."""
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+
+    vocab: dict[str, int] = {}
+    with open(vocab_file, encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            vocab[line.rstrip("\n")] = i  # a repeated piece keeps its last id, as transformers does
+    tok = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]", max_input_chars_per_word=100))
+    tok.normalizer = normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=True,
+                                                strip_accents=None, lowercase=lowercase)  # fmt: skip
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tok.decoder = decoders.WordPiece(prefix="##")
+    # "[MASK]" typed in the text is the mask token, not "[", "mask", "]" (added tokens match first)
+    tok.add_special_tokens([t for t in SPECIAL_TOKENS if t in vocab])
+    cls, sep = vocab["[CLS]"], vocab["[SEP]"]
+    tok.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[("[CLS]", cls), ("[SEP]", sep)])  # fmt: skip
+    return tok
+
+
+def load_tokenizer(folder: str | Path, lowercase: bool | None = None):
+    """The tokenizer saved beside a checkpoint: `tokenizer.json` (ours, bert-base-uncased), else a
+    bare `vocab.txt` (bert-base-chinese) read with `lowercase` (None: True, BERT's default; a
+    converted checkpoint records its own in `model.config.lowercase`, so pass that)."""
     from tokenizers import Tokenizer
 
-    return Tokenizer.from_file(str(Path(folder) / "tokenizer.json"))
+    folder = Path(folder)
+    if not (folder / "tokenizer.json").is_file() and (folder / "vocab.txt").is_file():
+        return tokenizer_from_vocab(folder / "vocab.txt", True if lowercase is None else lowercase)
+    return Tokenizer.from_file(str(folder / "tokenizer.json"))
 
 
 def load(folder: str | Path) -> tuple[Bert, object]:
@@ -447,5 +479,6 @@ __all__ = [
     "load_tokenizer",
     "mask_tokens",
     "params_formula",
+    "tokenizer_from_vocab",
     "train_tokenizer",
 ]  # fmt: skip

@@ -320,14 +320,25 @@ def test_marian_tokenizer_matches_transformers(tmp_path):
         assert ours.decode(ids) == ref.decode(ids, skip_special_tokens=True), s
 
 
-def make_opus_cache(cache, tmp_path):
-    """The real catalogue entry's files, written where the Hub client caches that pinned revision."""
-    entry = hub.read_catalogue()[OPUS]
+def make_opus_cache(cache, tmp_path, monkeypatch):
+    """The real catalogue entry's files, written where the Hub client caches that pinned revision.
+    The pinned revision holds pytorch_model.bin, not model.safetensors, so the stand-in does too;
+    the catalogue the app reads pins the stand-in's sha256 instead of the real file's."""
+    import dataclasses
+
+    real = hub.read_catalogue
+    entry = real()[OPUS]
     repo = cache / ("models--" + entry.repo_id.replace("/", "--"))
     snap = repo / "snapshots" / entry.revision
     ref, vocab = write_marian(snap)
+    torch.save(ref.state_dict(), snap / "pytorch_model.bin")
+    (snap / "model.safetensors").unlink()
     (repo / "refs").mkdir()
     (repo / "refs" / "main").write_text(entry.revision)
+    with pytest.raises(hub.WeightsError, match=r"refused '.*pytorch_model\.bin'.*sha256"):
+        hub.load(entry)  # the real pin refuses the stand-in
+    entry = dataclasses.replace(entry, files={**entry.files, "pytorch_model.bin": hub.sha256(snap / "pytorch_model.bin")})
+    monkeypatch.setattr(hub, "read_catalogue", lambda *a, **k: {**real(*a, **k), OPUS: entry})
     return entry, ref, vocab
 
 
@@ -338,9 +349,9 @@ def test_opus_mt_from_the_hub_cache_offline(fresh, tmp_path, monkeypatch):
     pytest.importorskip("sentencepiece")
     pytest.importorskip("transformers")
     cache = tmp_path / "hf-cache"
-    entry, ref, vocab = make_opus_cache(cache, tmp_path)
     monkeypatch.setenv("HF_HUB_CACHE", str(cache))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    entry, ref, vocab = make_opus_cache(cache, tmp_path, monkeypatch)
     loaded = hub.load(entry)
     assert loaded.source == "cache" and "local Hugging Face cache" in loaded.notice
     src = torch.tensor([[5, 9, 12, 0], [7, 8, 0, len(vocab) - 1]])

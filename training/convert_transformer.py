@@ -2,8 +2,11 @@
 
     .venv/bin/python training/convert_transformer.py <marian_folder> <out_dir>
 
-Reads `config.json` and `model.safetensors` of a `MarianMTModel` folder (no transformers import,
-nothing unpickled) and writes our `save_pretrained` folder. Marian is the paper's post-LN
+Reads `config.json` and the weights of a `MarianMTModel` folder (no transformers import) and
+writes our `save_pretrained` folder. The weights are `model.safetensors`, or, for the OPUS-MT
+revisions that hold only `pytorch_model.bin`, that file when the catalogue pins its sha256 and the
+file matches, read with `torch.load(weights_only=True)` (tensors and plain containers, never code):
+`models.hub.read_weights` decides, and refuses an unpinned `.bin` with a message. Marian is the paper's post-LN
 encoder-decoder with tied embeddings; what differs is set in `TransformerConfig`:
 - `activation="swish"` (OPUS-MT trains with SiLU in the FFN; the paper uses ReLU);
 - `positional="halves"`: Marian's sinusoids are not interleaved (sin in the first half of the
@@ -14,14 +17,18 @@ Every nn.Linear is stored (out, in) on both sides: nothing is transposed. Every 
 exactly once and every shape asserted (as nanoGPT's GPT-2 import does). The SentencePiece
 vocabularies are not converted: `MarianTokenizer` reads them as they are (source.spm and
 target.spm with the `sentencepiece` library, ids from vocab.json, as transformers'
-MarianTokenizer does) and offers what `models.transformer.translate` needs.
+MarianTokenizer does) and offers what `models.transformer.translate` needs. Multi-target models
+(opus-mt-en-zh: "a sentence initial language token is required in the form of >>id<<") get
+their target token put first, as transformers' MarianTokenizer does for ">>cmn_Hans<< text".
 
 For the weights layer (`models/hub.py`), `from_marian(folder, entry)` is the catalogue entry's
 converter and `MarianTokenizer(folder)` its tokenizer (weights/catalogue.json,
-"transformer_base.opus_mt_ende").
+"transformer_base.opus_mt_ende"); `opus_mt_en_zh(folder)` is English -> Simplified Chinese
+("transformer_base.opus_mt_enzh").
 """
 
 import json
+import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -105,22 +112,21 @@ def convert_state(
     return ours
 
 
-def convert(marian_dir: str | Path) -> Transformer:
-    """A MarianMTModel folder (config.json + model.safetensors) -> our Transformer, strict load."""
-    from safetensors.torch import load_file
+def convert(marian_dir: str | Path, entry=None) -> Transformer:
+    """A MarianMTModel folder (config.json + model.safetensors, or the pinned pytorch_model.bin of
+    the catalogue `entry`) -> our Transformer, strict load."""
+    from models import hub
 
     marian_dir = Path(marian_dir)
     cfg = marian_config(json.loads((marian_dir / "config.json").read_text()))
     model = Transformer(cfg)
-    model.load_state_dict(
-        convert_state(load_file(marian_dir / "model.safetensors"), cfg), strict=True
-    )
+    model.load_state_dict(convert_state(hub.read_weights(marian_dir, entry), cfg), strict=True)
     return model.eval()
 
 
 def from_marian(folder: str | Path, entry=None) -> Transformer:
     """The weights layer's converter (`WeightsEntry.convert`): a verified Marian folder -> ours."""
-    return convert(folder)
+    return convert(folder, entry)
 
 
 class _Encoding:
@@ -137,9 +143,15 @@ class MarianTokenizer:
     Offers the methods `models.transformer.translate` uses (`encode_batch`, `decode`,
     `id_to_token`), so the same decoding code serves both tokenizers. Marian's optional Moses
     punctuation normalisation (sacremoses, when installed) is not applied.
+
+    `target_token` (e.g. ">>cmn_Hans<<") is put first in every source, as multi-target OPUS-MT
+    models require; a source that starts with its own ">>id<<" keeps that one instead (as in
+    transformers). Language tokens are left out of decoded text.
     """
 
-    def __init__(self, folder: str | Path):
+    LANGUAGE_CODE = re.compile(r">>.+?<<")  # transformers: re.compile(">>.{1,}<<"), at the start
+
+    def __init__(self, folder: str | Path, target_token: str | None = None):
         import sentencepiece as spm
 
         folder = Path(folder)
@@ -149,12 +161,19 @@ class MarianTokenizer:
         self.pieces = {i: p for p, i in self.vocab.items()}
         self.unk_id, self.eos_id = self.vocab["<unk>"], self.vocab["</s>"]
         self.pad_id = self.vocab.get("<pad>")
-        self.special = {i for p, i in self.vocab.items() if p in ("<pad>", "</s>", "<unk>")}
+        self.special = {i for p, i in self.vocab.items()
+                        if p in ("<pad>", "</s>", "<unk>") or self.LANGUAGE_CODE.fullmatch(p)}  # fmt: skip
+        if target_token is not None and target_token not in self.vocab:
+            raise ValueError(f"{target_token} is not a language token of {folder / 'vocab.json'}")
+        self.target_token = target_token
 
     def encode(self, text: str) -> _Encoding:
-        pieces = self.source.encode(text, out_type=str) if text else []
-        ids = [self.vocab.get(p, self.unk_id) for p in pieces] + [self.eos_id]
-        return _Encoding(ids, pieces + ["</s>"])
+        m = self.LANGUAGE_CODE.match(text)
+        code = [m.group(0)] if m else ([self.target_token] if self.target_token else [])
+        text = text[m.end():] if m else text
+        pieces = self.source.encode(text, out_type=str) if text.strip() else []
+        ids = [self.vocab.get(p, self.unk_id) for p in code + pieces] + [self.eos_id]
+        return _Encoding(ids, code + pieces + ["</s>"])
 
     def encode_batch(self, texts: list[str]) -> list[_Encoding]:
         return [self.encode(t) for t in texts]
@@ -171,6 +190,12 @@ class MarianTokenizer:
 
     def decode_batch(self, batch: list[list[int]]) -> list[str]:
         return [self.decode(ids) for ids in batch]
+
+
+def opus_mt_en_zh(folder: str | Path) -> MarianTokenizer:
+    """opus-mt-en-zh's tokenizer: English in, Simplified Mandarin out (">>cmn_Hans<<" first; the
+    model card: "a sentence initial language token is required in the form of >>id<<")."""
+    return MarianTokenizer(folder, target_token=">>cmn_Hans<<")
 
 
 if __name__ == "__main__":
