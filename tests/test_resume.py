@@ -183,3 +183,28 @@ def test_resnet_restarted_mid_epoch_matches_the_uninterrupted_run(tmp_path):
     assert "tensor/perm" in a and "model/resnet/fc.weight" in a
     logs = [resume.header(f)["meta"]["log"]["epochs"] for f in (straight, pieces)]
     assert untimed(logs[0]) == untimed(logs[1]) and len(logs[0]) == 1
+
+
+@pytest.mark.skipif(not (CIFAR / "cifar10_train.npz").exists(), reason=f"no CIFAR-10 in {CIFAR}")
+def test_resnet_curves_restarted_across_nets_matches_the_uninterrupted_run(tmp_path):
+    # two nets of 2 epochs x 5 steps; the pieces stop in the first net's second epoch (step 7) and
+    # in the second net (step 14 over both): the state then also holds the first net's curves and
+    # its fp16 checkpoint
+    args = dict(archs="plain20,resnet20", save="plain20", train_subset=200, test_subset=40, batch_size=40,
+                epochs=2, threads=1, data_dir=CIFAR, out_dir=tmp_path / "out")  # fmt: skip
+    straight, pieces = tmp_path / "straight.safetensors", tmp_path / "pieces.safetensors"
+    run_script("resnet_curves.py", tmp_path, **args, resume=straight, piece_steps=14)
+    out = run_script("resnet_curves.py", tmp_path, **args, resume=pieces, piece_steps=7)
+    assert "state saved: plain20 epoch 1 iteration 2 step 7" in out
+    out = run_script("resnet_curves.py", tmp_path, **args, resume=pieces, piece_steps=14)
+    assert "resumed" in out and "at plain20, epoch 1, iteration 2 (exact)" in out
+    assert "state saved: resnet20 epoch 0 iteration 4 step 4" in out
+    a = assert_same_state(straight, pieces)
+    assert "tensor/perm" in a and a["tensor/kept/plain20/fc.weight"].dtype == torch.float16
+    metas = [resume.header(f)["meta"] for f in (straight, pieces)]
+    for m in metas:
+        m["seconds"] = None  # the clock, and the command line (it names the state file)
+        m["done"]["plain20"].update(seconds=None, minutes=None, command=None)
+        m["run"].update(seconds=None, command=None)
+    assert metas[0]["done"] == metas[1]["done"] and list(metas[0]["done"]) == ["plain20"]
+    assert metas[0]["run"] == metas[1]["run"] and metas[0]["run"]["residual"]
