@@ -372,6 +372,7 @@ def _fetch(entry: WeightsEntry, progress: Progress | None = None) -> Path:
                 if pin is None or sha256_cached(path) == pin:
                     continue
                 force.add(f)  # corrupt: the client would return the cached copy as it is
+                path.unlink()  # and would keep this link to the bad blob: it makes a new one
             todo.append(f)
         kw = dict(revision=entry.revision, cache_dir=cache_dir(), endpoint=endpoint(), etag_timeout=HUB_DEADLINE_S)
         sizes = {}
