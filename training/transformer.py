@@ -5,6 +5,8 @@
         --out_dir /tmp/smoke                                                 # a smoke run
     torchrun --standalone --nproc_per_node 8 training/transformer.py --arch base \
         --data_dir DIR ...                       # several GPUs (README: WMT-size runs)
+    OMP_NUM_THREADS=2 .venv/bin/python training/transformer.py --epochs 40 --max_minutes 0 \
+        --resume training/state/transformer.safetensors --piece_minutes 170   # one piece of a long run
 
 Data: Multi30k task 1 (../shared/data/multi30k): train (29,000 pairs) for training, val (1,014)
 for model selection (greedy BLEU after every epoch), test_2016_flickr and test_2017_flickr
@@ -24,6 +26,16 @@ Recipe vs the paper (§5: WMT, 4.5 M pairs, base model, 100k steps of ~25k+25k t
   vs 8.5400); the saved weights are fp16 and the reported BLEU is computed from them, in fp32.
 Writes into `out_dir`: config.json + model.safetensors (save_pretrained), tokenizer.json,
 training_log.json and the model card README.md.
+
+Stop and go on (training/resume.py): `--resume FILE` (budget: `epochs`, with `--max_minutes 0`)
+keeps the weights, the random generators (batch order, dropout), the epoch, the batch within it,
+that epoch's batches, the step (the Eq. 3 schedule) and the log in FILE, and the tokenizer in its
+header; written every `save_every` minutes, at the end of a piece and on SIGTERM/SIGINT. The small
+model's weights and Adam's moments are ~90 MB, over resume.MAX_BYTES: the file keeps the weights
+alone and a restart re-warms the learning rate over 300 steps (a model small enough keeps Adam too
+and restarts exactly, tests/test_resume.py). The weights that model selection may still choose (the
+best epoch so far, the last `average_last` epochs) are kept as files in `out_dir`/snapshots, so a
+run continued on another machine needs that folder too (else it chooses among the epochs it has).
 
 Uses a GPU when there is one; under torchrun, DistributedDataParallel (training/distributed.py):
 every rank builds the same batches (same seed) and takes its slice of each, so `max_tokens` is
@@ -45,9 +57,11 @@ from pathlib import Path
 
 import sacrebleu
 import torch
+from safetensors.torch import load_file, save_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
-from training.common import config_from_args, fp16_roundtrip, save_fp16  # noqa: E402
+from training import resume  # noqa: E402
+from training.common import config_from_args, fp16_roundtrip, save_fp16, stop_requested  # noqa: E402
 from training.distributed import setup  # noqa: E402
 from models.transformer import (
     BOS,
@@ -67,7 +81,7 @@ from models.transformer import (
 
 @dataclass
 class TrainConfig:
-    arch: str = "small"  # a key of models.transformer.PRESETS
+    arch: str = "small"  # a key of models.transformer.PRESETS, or "NxDxH" (d_ff = 4D) for a quick run
     vocab_size: int = 8000  # joint BPE merges + alphabet + 4 specials
     epochs: int = 16  # 790-1,670 target tok/s on 1 busy thread (bf16): 5-10 min an epoch
     max_tokens: int = 2500  # per batch, padded, on each side (§5.1 batches by length)
@@ -85,6 +99,10 @@ class TrainConfig:
     threads: int = 1
     seed: int = 1234
     max_minutes: float = 68.0  # > 0: start no epoch that would end after this many minutes
+    resume: str = ""  # a state file (training/resume.py): continued if it exists, kept up to date
+    save_every: float = 10.0  # minutes between writes of the state file
+    piece_minutes: float = 0.0  # > 0: stop this piece after so many minutes (the state is saved)
+    piece_steps: int = 0  # > 0: stop this piece at this step (tests)
     eval_splits: str = "val,test_2016_flickr,test_2017_flickr"  # scored at the end, beam + greedy
     eval_only: bool = False  # score the checkpoint already in out_dir (a run cut short by time)
     selected: str = ""  # eval_only: which checkpoint out_dir holds, for the card
@@ -96,6 +114,47 @@ class TrainConfig:
 
 def parse_args() -> TrainConfig:
     return config_from_args(TrainConfig, __doc__.split("\n")[0])
+
+
+def arch_config(arch: str):
+    """A model of `PRESETS` by name, or "NxDxH" such as "2x32x2" (d_ff = 4 d_model)."""
+    if arch in PRESETS:
+        return PRESETS[arch]
+    N, D, H = (int(n) for n in arch.split("x"))
+    return replace(PRESETS["small"], N=N, d_model=D, d_ff=4 * D, h=H)
+
+
+class Snapshots:
+    """The weights of the epochs that model selection may still choose: in memory, or for a
+    resumable run in `folder` (fp32 safetensors), where they outlive the piece that made them."""
+
+    def __init__(self, folder: Path | None):
+        self.folder, self.memory = folder, {}
+        if folder:
+            folder.mkdir(parents=True, exist_ok=True)
+
+    def put(self, epoch: int, state: dict) -> None:
+        if self.folder:
+            save_file({k: v.detach().cpu().contiguous() for k, v in state.items()},
+                      str(self.folder / f"epoch_{epoch}.safetensors"))  # fmt: skip
+        else:
+            self.memory[epoch] = state
+
+    def get(self, epoch: int) -> dict | None:
+        if not self.folder:
+            return self.memory.get(epoch)
+        path = self.folder / f"epoch_{epoch}.safetensors"
+        if not path.exists():  # a run continued without its out_dir
+            print(f"snapshot of epoch {epoch} missing ({path}): not a candidate", flush=True)
+            return None
+        return load_file(str(path))
+
+    def keep(self, epochs: set[int]) -> None:
+        for e in [e for e in self.memory if e not in epochs]:
+            del self.memory[e]
+        for path in self.folder.glob("epoch_*.safetensors") if self.folder else []:
+            if int(path.stem.split("_")[1]) not in epochs:
+                path.unlink()
 
 
 def read_lines(data_dir: str, split: str, lang: str) -> list[str]:
@@ -200,6 +259,9 @@ def main() -> None:
         return evaluate_only(cfg)
     ddp = setup()  # one process, or one of torchrun's: rank, world_size, device
     master, device = ddp.is_master, ddp.device  # rank 0 prints, selects and writes files
+    state_file = Path(cfg.resume) if cfg.resume else None
+    resuming = bool(state_file and state_file.exists())
+    assert not cfg.resume or not cfg.max_minutes, "--resume runs on the epoch budget: add --max_minutes 0"
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)  # the same on every rank: the same batches, sliced by rank
@@ -215,11 +277,17 @@ def main() -> None:
     )
     if cfg.limit_train:
         train_en, train_de = train_en[: cfg.limit_train], train_de[: cfg.limit_train]
-    if master:
+    if resuming:  # the run's own vocabulary, from the state file's header
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_str(resume.header(state_file)["meta"]["tokenizer"])
+        if master:
+            tokenizer.save(str(out_dir / "tokenizer.json"))
+    elif master:
         tokenizer = train_tokenizer(train_en + train_de, vocab_size=cfg.vocab_size)
         tokenizer.save(str(out_dir / "tokenizer.json"))
         tokenizer = load_tokenizer(out_dir)  # from now on exactly what ships
-    if ddp.ddp:  # rank 0's vocabulary on every rank (no shared file system needed)
+    if ddp.ddp and not resuming:  # rank 0's vocabulary on every rank (no shared file system needed)
         from tokenizers import Tokenizer
 
         tokenizer = Tokenizer.from_str(ddp.from_master(tokenizer.to_str() if master else None))
@@ -243,27 +311,81 @@ def main() -> None:
               f"device {device}")  # fmt: skip
 
     # 2) model and optimiser (§5.3)
-    mcfg = replace(PRESETS[cfg.arch], vocab_size=tokenizer.get_vocab_size(), dropout=cfg.dropout)
+    mcfg = replace(arch_config(cfg.arch), vocab_size=tokenizer.get_vocab_size(), dropout=cfg.dropout)
     raw_model = Transformer(mcfg).to(device)  # for evaluating and saving
     model = ddp.wrap(raw_model)  # DDP under torchrun: gradients averaged over the ranks
     if master:
         print(f"{cfg.arch}: {count_params(raw_model) / 1e6:.2f} M parameters, {mcfg}")
     opt = torch.optim.Adam(model.parameters(), lr=1.0, betas=(cfg.beta1, cfg.beta2), eps=cfg.eps)
-    sched = torch.optim.lr_scheduler.LambdaLR(  # LambdaLR multiplies lr=1.0 by Eq. (3)
-        opt, lambda i: lr_rate(i + 1, mcfg.d_model, cfg.warmup, cfg.lr_factor)
-    )
 
-    # 3) train; evaluate on val after every epoch
-    log, recent, best = [], [], {"bleu": -1.0, "epoch": 0, "state": None}
-    step = 0
-    for epoch in range(1, cfg.epochs + 1):
+    def get_lr(step: int) -> float:  # Eq. (3) at the next step (counted from 1)
+        return lr_rate(step + 1, mcfg.d_model, cfg.warmup, cfg.lr_factor)
+
+    # 3) train; evaluate on val after every epoch. Where the run is (epoch, batch, that epoch's
+    # batches, step, running sums) and the generators go into the state file (training/resume.py)
+    log, recent, best = [], [], {"bleu": -1.0, "epoch": 0}
+    epoch, bi, step, batches, tokens, loss_sum, done_train_s, done_minutes = 1, 0, 0, None, 0, 0.0, 0.0, 0.0
+    resumed_at = None  # the step of a restart from weights alone: the lr re-warms from there
+    snapshots = Snapshots(out_dir / "snapshots" if state_file else None)
+    state = dict(models={"transformer": raw_model}, optimizers={"adam": opt},
+                 rngs={"batches": rng, "dropout": "torch"})  # fmt: skip
+    if resuming:
+        r = resume.load(state_file, **state)
+        m = r.meta
+        if resume.run_fields(m["train_config"]) != resume.run_fields(asdict(cfg)):
+            raise SystemExit(f"{state_file} belongs to another run: {m['train_config']}")
+        epoch, bi, step, tokens, loss_sum = m["epoch"], m["bi"], m["step"], m["tokens"], m["loss_sum"]
+        log, recent, best, done_train_s, done_minutes = m["log"], m["recent"], m["best"], m["train_s"], m["minutes"]
+        if "batches" in r.tensors:  # that epoch's batches: one flat index list and the sizes
+            flat, sizes = r.tensors["batches"].tolist(), r.tensors["batch_sizes"].tolist()
+            ends = [sum(sizes[: k + 1]) for k in range(len(sizes))]
+            batches = [flat[e - n : e] for e, n in zip(ends, sizes)]
+        if "cuda_rng" in r.tensors and ddp.device_type == "cuda":
+            torch.cuda.set_rng_state(r.tensors["cuda_rng"])  # dropout on the GPU
+        resumed_at = None if r.exact else step
+        if master:
+            print(f"resumed {state_file} at epoch {epoch}, batch {bi}, step {step} "
+                  f"({'exact' if r.exact else 'weights only'})", flush=True)  # fmt: skip
+
+    def save_state() -> None:
+        meta = {"train_config": asdict(cfg), "epoch": epoch, "bi": bi, "step": step, "tokens": tokens,
+                "loss_sum": loss_sum, "log": log, "recent": recent, "best": best,
+                "train_s": done_train_s + time.time() - t0, "minutes": done_minutes + (time.time() - t_start) / 60,
+                "tokenizer": tokenizer.to_str()}  # fmt: skip
+        tensors = {}
+        if batches is not None:
+            tensors["batches"] = torch.tensor([i for b in batches for i in b], dtype=torch.int64)
+            tensors["batch_sizes"] = torch.tensor([len(b) for b in batches], dtype=torch.int64)
+        if ddp.device_type == "cuda":
+            tensors["cuda_rng"] = torch.cuda.get_rng_state()
+        exact = resume.save(state_file, **state, meta=meta, tensors=tensors)
+        print(f"state saved: epoch {epoch} batch {bi} step {step} -> {state_file} "
+              f"({'exact' if exact else 'weights only'})", flush=True)  # fmt: skip
+
+    t_piece = last_save = time.time()
+    while epoch <= cfg.epochs:
         model.train()
-        t0, tokens, loss_sum = time.time(), 0, 0.0
-        batches = make_batches(src_ids, tgt_ids, cfg.max_tokens, rng)
-        if ddp.ddp:  # every rank needs at least one pair of each batch
-            batches = [b for b in batches if len(b) >= ddp.world_size]
-        for bi, idx in enumerate(batches):
-            idx = ddp.shard(idx)  # this rank's pairs of the batch
+        t0 = time.time()
+        if batches is None:
+            batches = make_batches(src_ids, tgt_ids, cfg.max_tokens, rng)
+            if ddp.ddp:  # every rank needs at least one pair of each batch
+                batches = [b for b in batches if len(b) >= ddp.world_size]
+        while bi < len(batches):
+            if state_file:
+                stop = ((cfg.piece_steps and step >= cfg.piece_steps) or stop_requested()
+                        or (cfg.piece_minutes and time.time() - t_piece >= cfg.piece_minutes * 60))  # fmt: skip
+                if ddp.from_master(bool(stop)):  # rank 0 decides for every rank
+                    if master:
+                        save_state()
+                    ddp.cleanup()
+                    return
+                if master and time.time() - last_save >= cfg.save_every * 60:
+                    save_state()
+                    last_save = time.time()
+            lr = get_lr(step) * resume.rewarm(step, resumed_at)
+            for g in opt.param_groups:
+                g["lr"] = lr
+            idx = ddp.shard(batches[bi])  # this rank's pairs of the batch
             src, tgt_in, tgt_out = (t.to(device) for t in collate(idx, src_ids, tgt_ids))
             with torch.autocast(ddp.device_type, dtype=torch.bfloat16, enabled=cfg.bf16):
                 logits = model(src, tgt_in).logits  # (B, T, V)
@@ -271,47 +393,52 @@ def main() -> None:
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            sched.step()
             step += 1
+            bi += 1
             k = int((tgt_out != PAD).sum())
             tokens, loss_sum = tokens + k, loss_sum + loss.detach().item() * k
-            if bi % 50 == 0 and master:
-                tok_s = tokens * ddp.world_size / max(time.time() - t0, 1e-9)
-                print(f"  epoch {epoch} batch {bi}/{len(batches)} loss {loss.detach().item():.3f} "
-                      f"lr {sched.get_last_lr()[0]:.2e} {tok_s:.0f} tok/s", flush=True)  # fmt: skip
-        train_s = time.time() - t0
-        tokens, loss_sum = ddp.all_reduce(tokens, loss_sum)  # over all ranks
+            if bi % 50 == 1 and master:
+                tok_s = tokens * ddp.world_size / max(done_train_s + time.time() - t0, 1e-9)
+                print(f"  epoch {epoch} batch {bi - 1}/{len(batches)} loss {loss.detach().item():.3f} "
+                      f"lr {lr:.2e} {tok_s:.0f} tok/s", flush=True)  # fmt: skip
+        train_s = done_train_s + time.time() - t0
+        all_tokens, all_loss = ddp.all_reduce(tokens, loss_sum)  # over all ranks
         # every rank validates (identical weights: the same numbers), with the plain model
         val_loss = evaluate_loss(raw_model, val_batches, val_src, val_tgt, cfg)
         val_bleu = bleu(raw_model, tokenizer, *evalsets["val"], beam=1, alpha=0.0, bf16=cfg.bf16)
-        row = {"epoch": epoch, "step": step, "train_loss": loss_sum / tokens, "val_loss": val_loss,
+        row = {"epoch": epoch, "step": step, "train_loss": all_loss / all_tokens, "val_loss": val_loss,
                "val_ppl": math.exp(val_loss), "val_bleu_greedy": val_bleu,
-               "lr": sched.get_last_lr()[0], "train_tok_per_s": tokens / train_s,
-               "seconds": time.time() - t0, "train_seconds": train_s}  # fmt: skip
+               "lr": get_lr(step), "train_tok_per_s": all_tokens / train_s,
+               "seconds": done_train_s + time.time() - t0, "train_seconds": train_s}  # fmt: skip
         log.append(row)
         if master:
             print(json.dumps(row), flush=True)
-            state = {k: v.detach().clone() for k, v in raw_model.state_dict().items()}
-            recent = (recent + [state])[-cfg.average_last :]
+            recent = (recent + [epoch])[-cfg.average_last :]
             if val_bleu > best["bleu"]:
-                best = {"bleu": val_bleu, "epoch": epoch, "state": state}
+                best = {"bleu": val_bleu, "epoch": epoch}
                 save_fp16(raw_model, tokenizer, out_dir)  # so an interrupted run leaves its best
+            snapshots.put(epoch, {k: v.detach().clone() for k, v in raw_model.state_dict().items()})
+            snapshots.keep({*recent, best["epoch"]})
             (out_dir / "training_log.json").write_text(json.dumps({"epochs": log}, indent=1))
+        epoch, bi, batches, tokens, loss_sum, done_train_s = epoch + 1, 0, None, 0, 0.0, 0.0
         # the safety net: stop if one more epoch (as long as this one) would pass the budget
         over = (time.time() - t_start + row["seconds"]) / 60 > cfg.max_minutes
         if cfg.max_minutes and ddp.from_master(over):  # rank 0's clock decides for every rank
             if master:
-                print(f"stopping after epoch {epoch}: another would pass --max_minutes "
+                print(f"stopping after epoch {epoch - 1}: another would pass --max_minutes "
                       f"{cfg.max_minutes}")  # fmt: skip
             break
-    train_minutes = (time.time() - t_start) / 60
+    train_minutes = done_minutes + (time.time() - t_start) / 60  # every piece, from its start
     ddp.cleanup()  # from here on rank 0 alone: selection, scoring, files
     if not master:
         return
     model = raw_model
 
     # 4) model selection on val (greedy BLEU): best single epoch vs the average of the last k
-    choice = {"name": f"epoch {best['epoch']}", "state": best["state"], "val_bleu": best["bleu"]}
+    choice = {"name": f"epoch {best['epoch']}", "state": snapshots.get(best["epoch"]), "val_bleu": best["bleu"]}
+    recent = [w for w in map(snapshots.get, recent) if w is not None]
+    if choice["state"] is None:  # (a resumed run without its snapshots) the best of what is here
+        choice = {"name": "the last epoch", "state": {k: v.clone() for k, v in raw_model.state_dict().items()}, "val_bleu": log[-1]["val_bleu_greedy"]}
     if cfg.average_last > 1 and len(recent) > 1:
         model.load_state_dict(average_state(recent))
         avg_bleu = bleu(model, tokenizer, *evalsets["val"], beam=1, alpha=0.0, bf16=cfg.bf16)
@@ -334,7 +461,7 @@ def main() -> None:
         "num_params": count_params(model),
         "train_pairs": len(src_ids),
         "train_minutes": train_minutes,
-        "total_minutes": (time.time() - t_start) / 60,
+        "total_minutes": done_minutes + (time.time() - t_start) / 60,
         "hardware": hardware(ddp, cfg),
         "bleu": {"beam": cfg.beam, "alpha": cfg.alpha, "sacrebleu": sacrebleu.__version__,
                  "signature": bleu_signature(), **scores},
