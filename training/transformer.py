@@ -28,12 +28,12 @@ Writes into `out_dir`: config.json + model.safetensors (save_pretrained), tokeni
 training_log.json and the model card README.md.
 
 Stop and go on (training/resume.py): `--resume FILE` (budget: `epochs`, with `--max_minutes 0`)
-keeps the weights, the random generators (batch order, dropout), the epoch, the batch within it,
-that epoch's batches, the step (the Eq. 3 schedule) and the log in FILE, and the tokenizer in its
-header; written every `save_every` minutes, at the end of a piece and on SIGTERM/SIGINT. The small
-model's weights and Adam's moments are ~90 MB, over resume.MAX_BYTES: the file keeps the weights
-alone and a restart re-warms the learning rate over 300 steps (a model small enough keeps Adam too
-and restarts exactly, tests/test_resume.py). The weights that model selection may still choose (the
+keeps the weights, the random generators (batch order as it was before that epoch's batches were
+drawn, dropout), the epoch, the batch within it, the step (the Eq. 3 schedule) and the log in FILE,
+and the tokenizer in its header; written every `save_every` minutes, at the end of a piece and on
+SIGTERM/SIGINT. The small model's weights alone (7.6 M parameters, 30.3 MB in fp32) fill the 30 MiB
+of resume.MAX_BYTES: its file keeps them without Adam's moments and a restart re-warms the learning
+rate over 300 steps; a smaller model keeps Adam too and restarts exactly (tests/test_resume.py). The weights that model selection may still choose (the
 best epoch so far, the last `average_last` epochs) are kept as files in `out_dir`/snapshots, so a
 run continued on another machine needs that folder too (else it chooses among the epochs it has).
 
@@ -327,8 +327,17 @@ def main() -> None:
     epoch, bi, step, batches, tokens, loss_sum, done_train_s, done_minutes = 1, 0, 0, None, 0, 0.0, 0.0, 0.0
     resumed_at = None  # the step of a restart from weights alone: the lr re-warms from there
     snapshots = Snapshots(out_dir / "snapshots" if state_file else None)
+    epoch_rng = random.Random()  # `rng` as it was before this epoch's batches were drawn
+
+    def draw_batches() -> list[list[int]]:
+        epoch_rng.setstate(rng.getstate())
+        batches = make_batches(src_ids, tgt_ids, cfg.max_tokens, rng)
+        if ddp.ddp:  # every rank needs at least one pair of each batch
+            batches = [b for b in batches if len(b) >= ddp.world_size]
+        return batches
+
     state = dict(models={"transformer": raw_model}, optimizers={"adam": opt},
-                 rngs={"batches": rng, "dropout": "torch"})  # fmt: skip
+                 rngs={"batches": epoch_rng, "dropout": "torch"})  # fmt: skip
     if resuming:
         r = resume.load(state_file, **state)
         m = r.meta
@@ -336,10 +345,9 @@ def main() -> None:
             raise SystemExit(f"{state_file} belongs to another run: {m['train_config']}")
         epoch, bi, step, tokens, loss_sum = m["epoch"], m["bi"], m["step"], m["tokens"], m["loss_sum"]
         log, recent, best, done_train_s, done_minutes = m["log"], m["recent"], m["best"], m["train_s"], m["minutes"]
-        if "batches" in r.tensors:  # that epoch's batches: one flat index list and the sizes
-            flat, sizes = r.tensors["batches"].tolist(), r.tensors["batch_sizes"].tolist()
-            ends = [sum(sizes[: k + 1]) for k in range(len(sizes))]
-            batches = [flat[e - n : e] for e, n in zip(ends, sizes)]
+        rng.setstate(epoch_rng.getstate())
+        if m["drawn"]:  # that epoch's batches, drawn again
+            batches = draw_batches()
         if "cuda_rng" in r.tensors and ddp.device_type == "cuda":
             torch.cuda.set_rng_state(r.tensors["cuda_rng"])  # dropout on the GPU
         resumed_at = None if r.exact else step
@@ -352,10 +360,10 @@ def main() -> None:
                 "loss_sum": loss_sum, "log": log, "recent": recent, "best": best,
                 "train_s": done_train_s + time.time() - t0, "minutes": done_minutes + (time.time() - t_start) / 60,
                 "tokenizer": tokenizer.to_str()}  # fmt: skip
+        meta["drawn"] = batches is not None
+        if batches is None:
+            epoch_rng.setstate(rng.getstate())
         tensors = {}
-        if batches is not None:
-            tensors["batches"] = torch.tensor([i for b in batches for i in b], dtype=torch.int64)
-            tensors["batch_sizes"] = torch.tensor([len(b) for b in batches], dtype=torch.int64)
         if ddp.device_type == "cuda":
             tensors["cuda_rng"] = torch.cuda.get_rng_state()
         exact = resume.save(state_file, **state, meta=meta, tensors=tensors)
@@ -367,9 +375,7 @@ def main() -> None:
         model.train()
         t0 = time.time()
         if batches is None:
-            batches = make_batches(src_ids, tgt_ids, cfg.max_tokens, rng)
-            if ddp.ddp:  # every rank needs at least one pair of each batch
-                batches = [b for b in batches if len(b) >= ddp.world_size]
+            batches = draw_batches()
         while bi < len(batches):
             if state_file:
                 stop = ((cfg.piece_steps and step >= cfg.piece_steps) or stop_requested()
