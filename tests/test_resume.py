@@ -232,3 +232,18 @@ def test_transformer_restarted_mid_epoch_matches_the_uninterrupted_run(tmp_path)
     assert metas[0]["best"] == metas[1]["best"] == {"bleu": metas[0]["log"][0]["val_bleu_greedy"], "epoch": 1}
     # the epoch that model selection may still choose is kept beside the weights
     assert (tmp_path / "b" / "snapshots" / "epoch_1.safetensors").exists()
+
+
+@pytest.mark.skipif(not MNIST.exists(), reason="needs ../shared/data/mnist")
+def test_gan_classifier_restarted_mid_epoch_matches_the_uninterrupted_run(tmp_path):
+    # 512 images in batches of 64: 8 steps an epoch; stops at steps 5 and 12
+    args = dict(n_train=512, batch_size=64, epochs=2, threads=1, out_dir=tmp_path / "out")
+    straight, pieces = tmp_path / "straight.safetensors", tmp_path / "pieces.safetensors"
+    run_script("gan_classifier.py", REPO, **args, resume=straight, piece_steps=12)
+    assert "state saved: epoch 0 iteration 5 step 5" in run_script("gan_classifier.py", REPO, **args, resume=pieces, piece_steps=5)
+    out = run_script("gan_classifier.py", REPO, **args, resume=pieces, piece_steps=12)
+    assert "resumed" in out and "at epoch 0, iteration 5 (exact)" in out
+    a = assert_same_state(straight, pieces)
+    assert "tensor/perm" in a and "rng/torch" in a
+    logs = [resume.header(f)["meta"]["log"]["epochs"] for f in (straight, pieces)]
+    assert untimed(logs[0]) == untimed(logs[1]) and len(logs[0]) == 1

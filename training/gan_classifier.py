@@ -5,6 +5,11 @@
 Not from the paper: the GAN tab's "judge". A small CNN (models.gan.DigitClassifier) trained on
 train[:50000] with light augmentation (random shifts of up to 2 px), Adam with a cosine schedule;
 train[50000:] is the validation set, the 10,000 test images are measured at the end.
+
+Stop and go on (training/resume.py): `--resume FILE` keeps the weights, Adam's moments, torch's
+random generator (permutations, shifts), the epoch, the iteration, that epoch's permutation and the
+log; written every `save_every` minutes, at the end of a piece and on SIGTERM/SIGINT, and a
+restart continues step for step (tests/test_resume.py).
 """
 
 import json
@@ -19,7 +24,8 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
-from training.common import config_from_args  # noqa: E402
+from training import resume  # noqa: E402
+from training.common import config_from_args, stop_requested  # noqa: E402
 from models.gan import ClassifierConfig, DigitClassifier, classify, count_params, mnist  # noqa: E402
 
 
@@ -31,6 +37,11 @@ class TrainConfig:
     shift: int = 2  # random translation in pixels
     threads: int = 1
     seed: int = 1337
+    n_train: int = 50000  # the first n of train[:50000] (fewer: quick runs and tests)
+    resume: str = ""  # a state file (training/resume.py): continued if it exists, kept up to date
+    save_every: float = 10.0  # minutes between writes of the state file
+    piece_minutes: float = 0.0  # > 0: stop this piece after so many minutes (the state is saved)
+    piece_steps: int = 0  # > 0: stop this piece at this step (tests)
     out_dir: str = "weights/mnist_classifier"
 
 
@@ -43,6 +54,7 @@ out_dir = Path(cfg.out_dir)
 out_dir.mkdir(parents=True, exist_ok=True)
 
 x_train, y_train = mnist("train")
+x_train, y_train = x_train[: cfg.n_train], y_train[: cfg.n_train]
 x_val, y_val = mnist("val")
 x_test, y_test = mnist("test")
 model = DigitClassifier(ClassifierConfig())
@@ -67,14 +79,43 @@ def accuracy(x: torch.Tensor, y: torch.Tensor) -> float:
 
 
 log = {"config": asdict(cfg), "command": command, "epochs": []}
-t_start = time.time()
-step = 0
+epoch, it, step, perm, done_minutes = 0, 0, 0, None, 0.0
+resumed_at = None  # the step of a restart from weights alone: the lr re-warms from there
+state_file = Path(cfg.resume) if cfg.resume else None
+state = dict(models={"classifier": model}, optimizers={"adam": opt}, rngs={"torch": "torch"})
+if state_file and state_file.exists():
+    r = resume.load(state_file, **state)
+    if resume.run_fields(r.meta["config"]) != resume.run_fields(asdict(cfg)):
+        raise SystemExit(f"{state_file} belongs to another run: {r.meta['config']}")
+    epoch, it, step, log, done_minutes = (r.meta[k] for k in ("epoch", "it", "step", "log", "minutes"))
+    perm = r.tensors.get("perm")
+    resumed_at = None if r.exact else step
+    print(f"resumed {state_file} at epoch {epoch}, iteration {it} ({'exact' if r.exact else 'weights only'})")
+
+
+def save_state() -> None:
+    meta = {"config": asdict(cfg), "epoch": epoch, "it": it, "step": step, "log": log,
+            "minutes": done_minutes + (time.time() - t_start) / 60}  # fmt: skip
+    resume.save(state_file, **state, meta=meta, tensors={} if perm is None else {"perm": perm})
+    print(f"state saved: epoch {epoch} iteration {it} step {step} -> {state_file}", flush=True)
+
+
+t_start = last_save = time.time()
 model.train()
-for epoch in range(cfg.epochs):
-    perm = torch.randperm(len(x_train))
-    for it in range(steps_per_epoch):
+while epoch < cfg.epochs:
+    if perm is None:
+        perm = torch.randperm(len(x_train))
+    while it < steps_per_epoch:
+        if state_file:
+            if ((cfg.piece_steps and step >= cfg.piece_steps) or stop_requested()
+                    or (cfg.piece_minutes and time.time() - t_start >= cfg.piece_minutes * 60)):
+                save_state()  # fmt: skip
+                sys.exit(0)
+            if time.time() - last_save >= cfg.save_every * 60:
+                save_state()
+                last_save = time.time()
         idx = perm[it * cfg.batch_size : (it + 1) * cfg.batch_size]
-        lr = cfg.lr * 0.5 * (1 + math.cos(math.pi * step / total))
+        lr = cfg.lr * 0.5 * (1 + math.cos(math.pi * step / total)) * resume.rewarm(step, resumed_at)
         for g in opt.param_groups:
             g["lr"] = lr
         loss = F.cross_entropy(model(shift(x_train[idx, None])), y_train[idx])
@@ -82,13 +123,15 @@ for epoch in range(cfg.epochs):
         loss.backward()
         opt.step()
         step += 1
+        it += 1
     row = {"epoch": epoch + 1, "loss": loss.item(), "val_accuracy": accuracy(x_val, y_val),
-           "minutes": (time.time() - t_start) / 60}  # fmt: skip
+           "minutes": done_minutes + (time.time() - t_start) / 60}  # fmt: skip
     log["epochs"].append(row)
     print(json.dumps(row), flush=True)
+    epoch, it, perm = epoch + 1, 0, None
 
 log["test_accuracy"] = accuracy(x_test, y_test)
-log["train_minutes"] = (time.time() - t_start) / 60
+log["train_minutes"] = done_minutes + (time.time() - t_start) / 60
 log["hardware"] = f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {cfg.threads} thread(s)"
 model.eval()
 model.save_pretrained(out_dir)
