@@ -40,9 +40,12 @@ def test_tabs_language_and_no_outside_requests(page, app_server):
         page.get_by_role("heading", name=text).first.wait_for()
     shot(page, "bert_en")
 
-    # Switch the language in the page (it reloads the page in Chinese, on the same view).
+    # Switch the language in the page (it reloads the page in Chinese, on the same view: BERT).
+    from playwright.sync_api import expect
+
     page.get_by_label("中文").check()
-    page.get_by_role("tab", name="首页").wait_for()
+    page.wait_for_url("**lang=zh**")
+    expect(page.get_by_role("tab", name="BERT")).to_have_attribute("aria-selected", "true", timeout=30_000)
     page.get_by_role("tab", name="首页").click()
     page.get_by_role("heading", name="这是什么？").wait_for()
     assert page.get_by_role("heading", name="论文画廊").is_visible()
@@ -100,7 +103,7 @@ def test_resnet_tab_in_the_browser(page, app_server, tmp_path):
     # The sub-tabs follow the language switch, which keeps the sub-tab open (Classify).
     page.get_by_label("中文").check()
     page.get_by_role("tab", name="首页").wait_for()
-    expect(page.get_by_role("tab", name="图像分类")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("tab", name="图像分类")).to_have_attribute("aria-selected", "true", timeout=30_000)
     page.get_by_role("tab", name="网络结构", exact=True).click()
     page.get_by_text("各阶段（表 1）").wait_for()
     shot(page, "resnet_arch_zh")

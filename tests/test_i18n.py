@@ -353,8 +353,8 @@ def test_the_language_switch_keeps_the_view(app_server, browser):
     open_tab(page, EN["rn_sub_live"])
     page.get_by_label("中文").check()
     page.wait_for_url(re.compile(r"[?&]lang=zh"))
-    expect(page.get_by_role("tab", name=ZH["tab_resnet"], exact=True)).to_have_attribute("aria-selected", "true")
-    expect(page.get_by_role("tab", name=ZH["rn_sub_live"], exact=True)).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("tab", name=ZH["tab_resnet"], exact=True)).to_have_attribute("aria-selected", "true", timeout=WAIT)
+    expect(page.get_by_role("tab", name=ZH["rn_sub_live"], exact=True)).to_have_attribute("aria-selected", "true", timeout=WAIT)
 
     # And back, from the GAN tab's 2-D game with the "cover the modes" preset picked (a linked value).
     open_tab(page, ZH["tab_gan"])
@@ -362,7 +362,7 @@ def test_the_language_switch_keeps_the_view(app_server, browser):
     page.get_by_role("radio", name=ZH["gan_preset_cover"], exact=True).check()
     page.get_by_label("English").check()
     page.wait_for_url(re.compile(r"[?&]lang=en"))
-    expect(page.get_by_role("tab", name=EN["tab_gan"], exact=True)).to_have_attribute("aria-selected", "true")
-    expect(page.get_by_role("tab", name=EN["gan_sub_2d"], exact=True)).to_have_attribute("aria-selected", "true")
-    expect(page.get_by_role("radio", name=EN["gan_preset_cover"], exact=True)).to_be_checked()
+    expect(page.get_by_role("tab", name=EN["tab_gan"], exact=True)).to_have_attribute("aria-selected", "true", timeout=WAIT)
+    expect(page.get_by_role("tab", name=EN["gan_sub_2d"], exact=True)).to_have_attribute("aria-selected", "true", timeout=WAIT)
+    expect(page.get_by_role("radio", name=EN["gan_preset_cover"], exact=True)).to_be_checked(timeout=WAIT)
     assert "game2d=cover" in page.url and "Traceback" not in page.inner_text("body")
