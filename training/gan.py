@@ -91,7 +91,7 @@ x_train = x_train[: cfg.n_train, None].to(device)  # (50000, 1, 28, 28)
 # 3) the two players
 model_cfg = PRESETS[cfg.arch]
 G, D = Generator(model_cfg), Discriminator(model_cfg)
-if cfg.arch == "dcgan":
+if model_cfg.arch == "dcgan":
     G.apply(init_weights)
     D.apply(init_weights)
 if cfg.init == "paper":  # pylearn2 `irange`: uniform weights, zero biases
