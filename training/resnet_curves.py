@@ -362,7 +362,7 @@ for ai in range(start, len(ARCHS)):
         run["test_error"].append(error(model, x_test, y_test))
         run["seconds"].append(seconds())
         epoch, it, perm = epoch + 1, 0, None
-        sums.update(loss_sum=0.0, wrong=0, seen=0)  # the chunk of the step curve runs on
+        sums = dict(zeros)
         tr, te = run["train_error"][-1], run["test_error"][-1]
         print(f"{arch} epoch {epoch}: train err {tr:.2f} test err {te:.2f} ({seconds():.0f}s)", flush=True)
         if not budget_fixed and epoch >= max(1, warmup_steps // steps_per_epoch):
