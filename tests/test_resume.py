@@ -247,3 +247,27 @@ def test_gan_classifier_restarted_mid_epoch_matches_the_uninterrupted_run(tmp_pa
     assert "tensor/perm" in a and "rng/torch" in a
     logs = [resume.header(f)["meta"]["log"]["epochs"] for f in (straight, pieces)]
     assert untimed(logs[0]) == untimed(logs[1]) and len(logs[0]) == 1
+
+
+@pytest.mark.skipif(not (CIFAR / "cifar10_train.npz").exists(), reason=f"no CIFAR-10 in {CIFAR}")
+def test_resnet_saves_its_state_on_sigterm_and_exits_cleanly(tmp_path):
+    import signal
+
+    state = tmp_path / "s.safetensors"
+    args = dict(epochs=50, limit_train=2048, batch_size=32, limit_eval=50, threads=1, jpeg_p=0,
+                data_dir=CIFAR, out_dir=tmp_path / "out", resume=state)  # fmt: skip
+    cmd = [sys.executable, str(REPO / "training" / "resnet.py")] + [x for k, v in args.items() for x in (f"--{k}", str(v))]
+    p = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         env={"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""})  # fmt: skip
+    try:
+        for line in p.stdout:  # the first step is done: the handler is in place
+            if line.startswith("epoch 0 it 0/64"):
+                break
+        p.send_signal(signal.SIGTERM)
+        out = p.communicate(timeout=120)[0]
+    finally:
+        p.kill()
+    assert p.returncode == 0, out[-2000:]
+    assert "state saved: epoch 0 iteration" in out and state.exists()
+    step = resume.header(state)["meta"]["step"]
+    assert 1 <= step < 64 * 50
