@@ -239,15 +239,17 @@ def save_checkpoint(arch: str, weights: dict) -> None:
     net.half().save_pretrained(out_dir / arch)
 
 
-def agree_on_epochs(arch: str, fit: int) -> int:
-    """--minutes with `sync_n` processes: each says how many epochs it fits; all take the fewest."""
+def agree_on_epochs(arch: str, fit: int, elapsed: float) -> int:
+    """--minutes with `sync_n` processes: each says how many epochs it fits; all take the fewest.
+    A net 3x slower than this one arrives within 3x the `elapsed` seconds this one took; one that
+    has not arrived by then (or by a minute) is taken for dead, and the others go on without it."""
     if not cfg.sync_dir:
         return fit
     sync = Path(cfg.sync_dir)
     sync.mkdir(parents=True, exist_ok=True)
     (sync / f"{arch}.tmp").write_text(json.dumps({"fit": fit}))
     os.replace(sync / f"{arch}.tmp", sync / f"{arch}.json")
-    deadline = time.time() + 600  # a process that died does not hold the others forever
+    deadline = time.time() + max(60.0, 3 * elapsed)
     while len(files := sorted(sync.glob("*.json"))) < cfg.sync_n and time.time() < deadline:
         time.sleep(0.5)
     fits = {f.stem: json.loads(f.read_text())["fit"] for f in files}
@@ -369,7 +371,7 @@ for ai in range(start, len(ARCHS)):
             # before the warm-up ends (the lr so far does not depend on the budget): fix it
             per_epoch = seconds() / epoch if epoch == 1 else (seconds() - run["seconds"][0]) / (epoch - 1)
             fit = max(epoch, min(cfg.epochs, epoch + int((cfg.minutes * 60 - seconds()) / per_epoch)))
-            epochs, budget_fixed = agree_on_epochs(arch, fit), True
+            epochs, budget_fixed = agree_on_epochs(arch, fit, seconds()), True
             run["epochs_budget"] = epochs
             print(f"{arch}: --minutes {cfg.minutes}: the budget is {epochs} epochs", flush=True)
         if cfg.minutes and seconds() >= cfg.minutes * 60 and epoch < epochs:  # the safety net
