@@ -49,7 +49,8 @@ if [[ $TINY == 1 ]]; then
     GUARD=${GPU_ALL_GUARD:-600}
     # BERT on 4 of the novels (2 held out): the same code, a corpus that loads in seconds
     mkdir -p "$WORK/tinydata/eltec-eng"
-    ls "$DATA/eltec-eng"/*.txt.gz | head -4 | xargs -I{} ln -s {} "$WORK/tinydata/eltec-eng/"
+    novels=("$DATA"/eltec-eng/*.txt.gz)
+    ln -s "${novels[@]:0:4}" "$WORK/tinydata/eltec-eng/"
     ln -s "$DATA/wikitext-2" "$WORK/tinydata/wikitext-2"
 else
     "$PY" -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)" \
