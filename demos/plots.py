@@ -72,6 +72,19 @@ def is_drawing() -> bool:
     return getattr(_held, "depth", 0) > 0
 
 
+def _matplotlib():
+    """The matplotlib package, first imported under the drawing lock: two threads importing it at
+    once can fail ("partially initialized module"), e.g. the start-up warm-up beside a first user."""
+    with drawing:
+        import matplotlib
+    return matplotlib
+
+
+def colormap(name: str):
+    """A matplotlib colormap (a copy of the registry's: calling it needs no lock)."""
+    return _matplotlib().colormaps[name]
+
+
 @functools.cache
 def _rc() -> None:
     import matplotlib
@@ -345,9 +358,7 @@ def layer_responses(stds: dict[str, Sequence[float]]):
 
 def cam_overlay(image: np.ndarray, cam: np.ndarray, alpha: float = 0.45) -> np.ndarray:
     """Blend a [0, 1] heat map (resized by the caller to the image's H x W) over an RGB uint8 image."""
-    import matplotlib
-
-    heat = matplotlib.colormaps["inferno"](np.clip(cam, 0, 1))[..., :3]  # (H, W, 3) in [0, 1]
+    heat = colormap("inferno")(np.clip(cam, 0, 1))[..., :3]  # (H, W, 3) in [0, 1]
     out = (1 - alpha) * image.astype(np.float32) / 255 + alpha * heat
     return (np.clip(out, 0, 1) * 255).astype(np.uint8)
 
@@ -394,18 +405,15 @@ def block_diagram(block: str, residual: bool = True, width: int = 64):
 @functools.cache
 def colour_table(name: str) -> np.ndarray:
     """A matplotlib colormap as a (256, 3) uint8 table: index it with uint8 values for RGB pixels."""
-    import matplotlib
-
-    return (matplotlib.colormaps[name](np.linspace(0, 1, 256))[:, :3] * 255).astype(np.uint8)
+    return (colormap(name)(np.linspace(0, 1, 256))[:, :3] * 255).astype(np.uint8)
 
 
 @functools.cache
 def _font(size: int):
     """DejaVu Sans (shipped with matplotlib: Latin, Greek, arrows) for the PIL-drawn figures."""
-    import matplotlib
     import PIL.ImageFont
 
-    return PIL.ImageFont.truetype(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"), size)
+    return PIL.ImageFont.truetype(str(Path(_matplotlib().get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"), size)
 
 
 def heatmap_image(m: np.ndarray, rows: Sequence[str], cols: Sequence[str], title: str, vmax: float | None = None,

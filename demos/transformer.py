@@ -531,9 +531,7 @@ def pe_formula_error(max_len: int, d_model: int) -> float:
 
 @functools.cache
 def _cmap():
-    import matplotlib
-
-    return matplotlib.colormaps["Blues"]
+    return plots.colormap("Blues")
 
 
 def _color(w: float) -> str:
