@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from tests._timing import within
 from tests.conftest import ROOT, start_app, stop_app
 from tests.test_hub import stalled_server  # noqa: F401  (fixture)
 
@@ -72,7 +73,7 @@ def test_stalled_hub_falls_back_within_3s_with_a_notice(tmp_path, stalled_server
         t0 = time.perf_counter()
         _, md, preds = client.predict("The [MASK] sat.", 3, "bert_base.uncased", "English", api_name="/bert_fill_mask")
         seconds = time.perf_counter() - t0
-        assert seconds < 3 + 2, seconds
+        assert seconds < within(2, deadline_s=3), seconds  # the 3 s budget, plus the call itself
         assert "unreachable" in md and "Falling back" in md and "bert_small.eltec" in md
         assert len(preds) == 1
     finally:

@@ -15,6 +15,7 @@ import pytest
 import torch
 
 from models import hub
+from tests._timing import within
 from tests._tiny import TinyConfig, TinyNet
 
 REPO = "paper-gallery-test/tiny"
@@ -110,7 +111,7 @@ def test_local_cache_offline(saved, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     t0 = time.perf_counter()
     loaded = hub.load(entry_for(None, folder))
-    assert time.perf_counter() - t0 < 3
+    assert time.perf_counter() - t0 < within(3)  # from disk: no Hub client retrying for 23 s
     assert loaded.source == "cache"
     assert str(cache) in str(loaded.folder)
     assert "local Hugging Face cache" in loaded.notice
@@ -123,7 +124,7 @@ def test_offline_without_cache_says_so_at_once(saved, monkeypatch):
     t0 = time.perf_counter()
     with pytest.raises(hub.WeightsError, match="HF_HUB_OFFLINE=1 forbids downloading"):
         hub.load(entry_for(None, folder))
-    assert time.perf_counter() - t0 < 1
+    assert time.perf_counter() - t0 < within(1)
 
 
 def closed_port() -> int:
@@ -140,7 +141,7 @@ def test_unreachable_hub_gives_up_within_3s(saved, monkeypatch):
     t0 = time.perf_counter()
     with pytest.raises(hub.WeightsError, match="Hub .* is unreachable"):
         hub.load(entry_for(None, folder))
-    assert time.perf_counter() - t0 < 3.5
+    assert time.perf_counter() - t0 < within(0.5, deadline_s=3)  # not the client's 23 s of retries
 
 
 @pytest.fixture
@@ -179,7 +180,7 @@ def test_stalled_hub_gives_up_within_3s_and_falls_back(saved, monkeypatch, stall
     t0 = time.perf_counter()
     loaded = hub.get("tiny.test", fallback="tiny.embedded", catalogue=catalogue)
     elapsed = time.perf_counter() - t0
-    assert elapsed < 3.5, elapsed
+    assert elapsed < within(0.5, deadline_s=3), elapsed  # not the ~400 s a stalled Hub takes without it
     assert loaded.entry.name == "tiny.embedded"
     assert "unreachable: no answer within 3 s" in loaded.notice
     assert "Falling back: Using **tiny.embedded**" in loaded.notice

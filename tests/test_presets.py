@@ -13,6 +13,7 @@ import pytest
 
 from demos import lecture
 from demos.i18n import text
+from tests._timing import within
 from tests.conftest import ARTIFACTS
 
 TOY_PRESETS = {
@@ -328,4 +329,4 @@ def test_every_preset_opens_by_deep_link_in_chromium(app_server, browser):
     elapsed = time.monotonic() - t0
     print(f"{opened} preset links opened and checked in {elapsed:.0f} s; slowest pairs: {sorted(took)[::-1][:5]}")
     assert opened == 2 * sum(len(v) for v in EXPECTED.values())
-    assert elapsed < 240  # ~2 minutes on a quiet machine; 250-300 s while other test runs share the two cores
+    assert elapsed < within(150)  # ~2 minutes on a quiet machine; 250-300 s while other test runs share the two cores

@@ -80,7 +80,8 @@ def test_a_full_queue_refuses_at_once_and_the_server_keeps_serving(tmp_path):
         refused = [r for r in results if "queue is full" in r[0].lower()]
         assert len(done) + len(refused) == 8, results
         assert 1 <= len(done) <= 5 and refused, results
-        assert max(s for _, s in refused) < 10  # refused at once, not after waiting
+        # refused at once, not after waiting: before any run finished, whatever the machine's load
+        assert max(s for _, s in refused) < min(s for r, s in results if r == "done"), results
         rows = clients[0].predict("English", api_name="/resnet_paper_check")
         assert rows["data"]  # the server still answers
     finally:
