@@ -17,7 +17,7 @@ except (OSError, AttributeError):  # not glibc: nothing to do
 
 import gradio as gr  # noqa: E402
 
-from demos import bert, gan, home, lecture, plots, resnet, transformer  # noqa: E402
+from demos import bert, classroom, gan, home, lecture, plots, resnet, transformer  # noqa: E402
 from demos.i18n import I18N, app_kwargs, build_language_switch, t  # noqa: E402
 
 # Serving a lecture hall (README, "Serving"): every event runs in gradio's queue. Live training and
@@ -29,7 +29,7 @@ QUEUE_SIZE = int(os.environ.get("PAPER_GALLERY_QUEUE_SIZE", "100"))
 CONCURRENCY = int(os.environ.get("PAPER_GALLERY_CONCURRENCY", "4"))
 
 TABS = [("tab_home", home), ("tab_resnet", resnet), ("tab_transformer", transformer),
-        ("tab_gan", gan), ("tab_bert", bert)]  # fmt: skip
+        ("tab_gan", gan), ("tab_bert", bert), ("tab_classroom", classroom)]  # fmt: skip
 
 
 def build_app() -> gr.Blocks:
@@ -58,7 +58,8 @@ if __name__ == "__main__":
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE).launch(
         i18n=I18N,
         head=lecture.PROJECTOR_HEAD,
-        app_kwargs=app_kwargs(),  # the page's language is set before gradio's frontend starts
+        # the page's language is set before gradio's frontend starts; /join is the students' page (#18)
+        app_kwargs=classroom.app_kwargs(app_kwargs()),
         server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
         ssr_mode=False,

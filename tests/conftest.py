@@ -44,6 +44,7 @@ def start_app(tmp: Path, **extra_env: str) -> App:
         PYTHONPATH=str(ROOT / "tests" / "netlog"),
         NETLOG_FILE=str(tmp / "netlog.txt"),
         HF_HOME=str(tmp / "hf-home"),  # an empty cache: the app must still start
+        PAPER_GALLERY_CLASSROOM_DB=str(tmp / "classroom.sqlite3"),  # its own rooms (replicas: pass one path)
     )
     env.update(extra_env)
     log = tmp / "app.log"

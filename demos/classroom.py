@@ -1,0 +1,661 @@
+"""Classroom mode (issue #18): the whole lecture hall predicts from their phones, then the model answers.
+
+Two sides:
+- **The presenter**: the "Classroom" tab (`build_tab`). "Present to the room" opens a room (demos/rooms.py)
+  and shows its code, a QR code drawn here (segno, offline) and the join link; then the open question,
+  a histogram of the votes refreshed every second (gr.Timer), how many joined, "Reveal" (measures the
+  answer now, demos/classroom_questions.py) and "Next question".
+- **The students**: a phone-sized page at `/join?room=CODE` with no gradio in it (one small HTML page
+  and three JSON calls), so that a hall of 200 phones costs the server a few small requests each and
+  never waits in gradio's queue behind the other tabs. `ClassroomMiddleware` serves it in front of the
+  gradio app (app.py passes it to `launch(app_kwargs=...)`):
+
+      GET  /join                      the page (its strings in both languages; ?lang=en|zh, else the
+                                      language chosen last in this browser, else the browser's)
+      POST /join/api/enter            {room, token} -> the room's state, or 404 / 429 (too many bad codes)
+      GET  /join/api/state?room&token&v   the state, or {"same": true} when version v is current
+      POST /join/api/vote             {room, token, pos, choice} -> the state, or 409 (one vote each)
+
+  `token` is a random number the page keeps in localStorage: the server checks one vote per token and
+  question. A token that has not joined a room gets the same 404 as an unknown code.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import inspect
+import json
+import os
+import sqlite3
+import threading
+from urllib.parse import urlencode, urlsplit
+
+import gradio as gr
+
+from demos import classroom_questions as CQ
+from demos import rooms
+from demos.classroom_strings import EN as _EN
+from demos.classroom_strings import STUDENT_KEYS
+from demos.i18n import t, text
+
+TICK = 1.0  # seconds between two refreshes of the presenter's histogram
+JOIN_PATH = "/join"
+API = "/join/api/"
+MAX_BODY = 4096  # bytes of a student's request
+
+_store: rooms.Store | None = None
+_store_lock = threading.Lock()
+LIMITER = rooms.JoinLimiter(limit=int(os.environ.get("PAPER_GALLERY_JOIN_LIMIT", "20")), window=60.0)
+
+
+def store() -> rooms.Store:
+    """The process's store, opened on first use (PAPER_GALLERY_CLASSROOM_DB or the temp folder)."""
+    global _store
+    with _store_lock:
+        if _store is None:
+            _store = rooms.Store()
+        return _store
+
+
+def _lang(choice) -> str:
+    return "zh" if choice in ("中文", "zh") else "en"
+
+
+def questions() -> dict:
+    return CQ.all_questions()
+
+
+def _labels(q, lang: str) -> dict[str, str]:
+    return {value: text(key, lang) for key, value in q.choices}
+
+
+def _paper(key: str) -> str:
+    return key.split("_")[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# The presenter
+# ---------------------------------------------------------------------------------------------
+
+
+def public_base(request: gr.Request | None) -> str:
+    """The address students use: PAPER_GALLERY_PUBLIC_URL, else the one this page was opened at
+    (as the proxy forwarded it)."""
+    env = os.environ.get("PAPER_GALLERY_PUBLIC_URL", "").strip().rstrip("/")
+    if env:
+        return env
+    headers = dict(request.headers) if request is not None and request.headers else {}
+    host = headers.get("x-forwarded-host") or headers.get("host") or "127.0.0.1:7860"
+    proto = headers.get("x-forwarded-proto") or (request.request.url.scheme if request and request.request else "http")
+    return f"{proto.split(',')[0].strip()}://{host.split(',')[0].strip()}"
+
+
+def join_link(base: str, code: str) -> str:
+    return f"{base}{JOIN_PATH}?{urlencode({'room': code})}"
+
+
+def qr_svg(link: str) -> str:
+    """The link as a QR code, an inline SVG (segno: drawn here, no web service)."""
+    import segno
+
+    qr = segno.make(link, error="m")
+    return qr.svg_inline(scale=6, border=2, dark="#000", light="#fff", omitsize=False)
+
+
+def join_panel(code: str, link: str, lang: str) -> str:
+    """Code, QR and link, large enough for the back of a hall."""
+    host = urlsplit(link).hostname or ""
+    warn = ""
+    if host in ("127.0.0.1", "localhost", "::1", "0.0.0.0") and not os.environ.get("PAPER_GALLERY_PUBLIC_URL"):
+        warn = f'<p class="cls-warn">{html.escape(text("cls_loopback", lang).format(host=host))}</p>'
+    spaced = f"{code[:3]} {code[3:]}"
+    return (
+        '<div class="cls-join" id="cls-join">'
+        f'<div class="cls-qr" title="{html.escape(text("cls_scan", lang))}">{qr_svg(link)}</div>'
+        '<div class="cls-join-text">'
+        f'<div class="cls-label">{html.escape(text("cls_code", lang))}</div>'
+        f'<div class="cls-code" id="cls-code" data-code="{code}">{spaced}</div>'
+        f'<div class="cls-label">{html.escape(text("cls_join_at", lang))}</div>'
+        f'<div class="cls-link"><a id="cls-link" href="{html.escape(link)}" target="_blank">{html.escape(link)}</a></div>'
+        f"{warn}</div></div>"
+    )  # fmt: skip
+
+
+def question_md(room: rooms.Room, lang: str) -> str:
+    q = questions()[room.question]
+    labels = " · ".join(_labels(q, lang).values())
+    return text("cls_question_md", lang).format(i=room.pos + 1, n=len(room.order),
+                                                paper=text(f"cls_paper_{_paper(q.key)}", lang),
+                                                question=text(q.question, lang)) + f"\n\n{labels}"  # fmt: skip
+
+
+def histogram(room: rooms.Room, counts: dict[str, int], lang: str) -> str:
+    """The votes as bars (HTML: cheap to send every second, crisp on a projector); after the reveal
+    the measured answer's bar is marked."""
+    q = questions()[room.question]
+    total = sum(counts.values())
+    answer = room.reveal["answer"] if room.revealed and room.reveal else None
+    rows = []
+    for value, label in _labels(q, lang).items():
+        n = counts.get(value, 0)
+        share = 100 * n / total if total else 0
+        mark = f' <span class="cls-mark">✓ {html.escape(text("cls_measured", lang))}</span>' if value == answer else ""
+        rows.append(
+            f'<div class="cls-row{" cls-right" if value == answer else ""}" data-choice="{html.escape(value)}" '
+            f'data-count="{n}"><div class="cls-choice">{html.escape(label)}{mark}</div>'
+            f'<div class="cls-bar-wrap"><div class="cls-bar" style="width:{share:.1f}%"></div></div>'
+            f'<div class="cls-count">{n}</div></div>'
+        )
+    head = (f'<div class="cls-stats"><span id="cls-joined" data-n="{room.members}">'
+            f'{html.escape(text("cls_joined", lang).format(n=room.members))}</span> · <span id="cls-votes" '
+            f'data-n="{total}">{html.escape(text("cls_votes", lang).format(n=total))}</span></div>')  # fmt: skip
+    return f'<div class="cls-hist" id="cls-hist" data-pos="{room.pos}">{head}{"".join(rows)}</div>'
+
+
+def _message(code: str, lang: str, **info) -> str:
+    key = f"cls_err_{code}"
+    return text(key if key in _EN else "cls_err_gone", lang).format(**info)
+
+
+def guarded(fn):
+    """A presenter's callback: a failure of the database (a disk full, a lock held too long) is a
+    message in the page's language, never a trace."""
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except sqlite3.Error as e:
+            lang = _lang(signature.bind_partial(*args, **kwargs).arguments.get("lang_choice"))
+            raise gr.Error(text("cls_err_db", lang).format(err=type(e).__name__)) from None
+
+    return call
+
+
+@guarded
+def start(order: list[str] | None, session: dict | None, lang_choice, request: gr.Request):
+    """Open a room (ending this page's previous one); -> session, panel visible, join panel, question,
+    histogram, reveal text, timer on, status."""
+    lang = _lang(lang_choice)
+    keys = [k for k in (order or []) if k in questions()]
+    if session:  # one room per presenter's page: the old one ends
+        try:
+            store().end(session["code"], session["key"])
+        except rooms.RoomError:
+            pass
+    try:
+        code, key = store().create(keys)
+    except rooms.RoomError as e:
+        return (None, gr.update(visible=False), "", "", "", "", gr.Timer(active=False),
+                "⚠ " + _message(e.code, lang, **e.info))  # fmt: skip
+    room, counts = store().tally(code)
+    link = join_link(public_base(request), code)
+    return ({"code": code, "key": key}, gr.update(visible=True), join_panel(code, link, lang), question_md(room, lang),
+            histogram(room, counts, lang), "", gr.Timer(active=True), text("cls_started_md", lang).format(code=code))  # fmt: skip
+
+
+@guarded
+def tick(session: dict | None, lang_choice):
+    """The histogram now (every TICK seconds while presenting)."""
+    lang = _lang(lang_choice)
+    if not session:
+        return gr.skip(), gr.Timer(active=False)
+    try:
+        room, counts = store().tally(session["code"])
+    except rooms.RoomError:
+        return f'<p class="cls-warn">{html.escape(text("cls_err_gone", lang))}</p>', gr.Timer(active=False)
+    return histogram(room, counts, lang), gr.skip()
+
+
+def reveal_payload(key: str, lang_first: str) -> tuple[str, dict]:
+    """Measure question `key` now, in both languages (the phones each show their own); -> (answer,
+    payload for the store). gr.Error passes through (the data or the model is missing)."""
+    q = questions()[key]
+    results = {}
+    for lang in (lang_first, "zh" if lang_first == "en" else "en"):
+        r = q.measure(lang)
+        results[lang] = r
+    answer = results[lang_first].answer
+    payload = {
+        "answer": answer,
+        "label": {lang: _labels(q, lang)[answer] for lang in ("en", "zh")},
+        "why": {lang: CQ.why(key, answer, lang) for lang in ("en", "zh")},
+        "result": {lang: results[lang].result for lang in ("en", "zh")},
+    }
+    return answer, payload
+
+
+@guarded
+def reveal(session: dict | None, lang_choice):
+    """Run the measurement, store the answer (every phone shows it), show it beside the votes."""
+    lang = _lang(lang_choice)
+    if not session:
+        return gr.skip(), text("cls_err_not_started", lang)
+    try:
+        room = store().room(session["code"])
+        if room.revealed and room.reveal:
+            payload = room.reveal
+        else:
+            try:
+                _, payload = reveal_payload(room.question, lang)
+            except gr.Error as e:  # the data or the model is not there: say which, no trace
+                return gr.skip(), f"⚠ {e.message}"
+            room = store().set_reveal(session["code"], session["key"], room.pos, payload)
+        room, counts = store().tally(session["code"])
+    except rooms.RoomError as e:
+        return gr.skip(), "⚠ " + _message(e.code, lang)
+    md = reveal_md(room, counts, payload, lang)
+    return histogram(room, counts, lang), md
+
+
+def reveal_md(room: rooms.Room, counts: dict[str, int], payload: dict, lang: str) -> str:
+    md = text("cls_reveal_md", lang).format(answer=payload["label"][lang], right=counts.get(payload["answer"], 0),
+                                            total=sum(counts.values()), result=payload["result"][lang])  # fmt: skip
+    tab, preset = CQ.FIGURE.get(room.question, (None, None))
+    if tab:
+        query = {"tab": tab, "lang": lang} | ({"preset": preset} if preset else {})
+        md += "\n\n" + text("cls_figure", lang).format(link=f"[/?{urlencode(query)}](/?{urlencode(query)})")
+    return md
+
+
+@guarded
+def next_question(session: dict | None, lang_choice):
+    lang = _lang(lang_choice)
+    if not session:
+        return gr.skip(), gr.skip(), text("cls_err_not_started", lang)
+    try:
+        room = store().room(session["code"])
+        room = store().goto(session["code"], session["key"], room.pos + 1)
+        room, counts = store().tally(session["code"])
+    except rooms.RoomError as e:
+        return gr.skip(), gr.skip(), "⚠ " + _message(e.code, lang)
+    return question_md(room, lang), histogram(room, counts, lang), ""
+
+
+@guarded
+def end(session: dict | None, lang_choice):
+    lang = _lang(lang_choice)
+    if session:
+        try:
+            store().end(session["code"], session["key"])
+        except rooms.RoomError:
+            pass
+    return None, gr.update(visible=False), gr.Timer(active=False), text("cls_ended_md", lang)
+
+
+CSS = """
+#cls-join { display: flex; gap: 2rem; align-items: center; flex-wrap: wrap; }
+#cls-join .cls-qr { flex: 0 0 auto; }
+#cls-join .cls-qr svg { width: 280px; height: 280px; display: block; }
+#cls-join .cls-join-text { flex: 1 1 18rem; min-width: 0; }
+#cls-join .cls-label { font-size: 1rem; opacity: .7; margin-top: .4rem; }
+#cls-join .cls-code { font-size: 3.4rem; font-weight: 700; letter-spacing: .25em; font-family: monospace; }
+#cls-join .cls-link { font-size: 1.3rem; word-break: break-all; }
+.cls-warn { color: #b45309; font-weight: 600; }
+#cls-hist { font-size: 1.35rem; }
+#cls-hist .cls-stats { font-weight: 700; margin-bottom: .5rem; }
+#cls-hist .cls-row { display: grid; grid-template-columns: minmax(8em, 2fr) 3fr 3em; gap: .6rem;
+  align-items: center; margin: .35rem 0; }
+#cls-hist .cls-bar-wrap { background: rgba(127,127,127,.15); height: 1.6rem; border-radius: 4px; }
+#cls-hist .cls-bar { background: #0072B2; height: 100%; border-radius: 4px; transition: width .4s; }
+#cls-hist .cls-right .cls-bar { background: #009E73; }
+#cls-hist .cls-mark { color: #009E73; font-weight: 700; }
+#cls-hist .cls-count { text-align: right; font-variant-numeric: tabular-nums; font-weight: 700; }
+"""
+
+
+def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
+    """The presenter's tab."""
+    qs = questions()
+    gr.Markdown(t("cls_intro"))
+    gr.HTML(f"<style>{CSS}</style>", padding=False)
+    with gr.Row(equal_height=False):
+        order = gr.Dropdown(
+            [(f"{i + 1}. {EN_short(q)}", k) for i, (k, q) in enumerate(qs.items())], value=list(qs),
+            multiselect=True, label=t("cls_order"), elem_id="cls-order", scale=5,
+        )  # fmt: skip
+        go = gr.Button(t("cls_start"), variant="primary", elem_id="cls-start", scale=1, size="lg")
+    status = gr.Markdown(elem_id="cls-status")
+    session = gr.State(None)
+    with gr.Column(visible=False, elem_id="cls-panel") as panel:
+        join = gr.HTML(elem_id="cls-join-box")
+        with gr.Row():
+            with gr.Column(scale=3):
+                question = gr.Markdown(elem_id="cls-question")
+                hist = gr.HTML(elem_id="cls-hist-box")
+                with gr.Row():
+                    reveal_btn = gr.Button(t("cls_reveal"), variant="primary", elem_id="cls-reveal")
+                    next_btn = gr.Button(t("cls_next"), elem_id="cls-next")
+                    end_btn = gr.Button(t("cls_end"), variant="stop", elem_id="cls-end")
+            with gr.Column(scale=2):
+                result = gr.Markdown(elem_id="cls-result")
+    timer = gr.Timer(TICK, active=False)
+
+    go.click(start, [order, session, lang], [session, panel, join, question, hist, result, timer, status],
+             api_visibility="private")  # fmt: skip
+    timer.tick(tick, [session, lang], [hist, timer], api_visibility="private", show_progress="hidden",
+               concurrency_limit=None, concurrency_id="classroom-tick")  # fmt: skip
+    reveal_btn.click(reveal, [session, lang], [hist, result], api_visibility="private", show_progress_on=result)
+    next_btn.click(next_question, [session, lang], [question, hist, result], api_visibility="private")
+    end_btn.click(end, [session, lang], [session, panel, timer, status], api_visibility="private")
+
+
+def EN_short(q) -> str:  # noqa: N802 - the order picker's label: the paper and the start of the question
+    s = text(q.question, "en")
+    return f"{_EN_PAPER[_paper(q.key)]}: {s[:70]}{'…' if len(s) > 70 else ''}"
+
+
+_EN_PAPER = {"resnet": "ResNet", "transformer": "Transformer", "gan": "GAN", "bert": "BERT"}
+
+
+# ---------------------------------------------------------------------------------------------
+# The students: a page and three JSON calls, served in front of gradio
+# ---------------------------------------------------------------------------------------------
+
+
+def student_state(room: rooms.Room, mine: str | None) -> dict:
+    """What a phone shows: the open question and its choices in both languages, the reveal (answer and
+    one line why) once there is one, and this browser's vote."""
+    q = questions()[room.question]
+    out = {
+        "room": room.code, "v": room.version, "pos": room.pos, "n": len(room.order),
+        "q": {lang: text(q.question, lang) for lang in ("en", "zh")},
+        "choices": [{"value": v, "en": text(k, "en"), "zh": text(k, "zh")} for k, v in q.choices],
+        "revealed": room.revealed, "voted": mine,
+    }  # fmt: skip
+    if room.revealed and room.reveal:
+        out["answer"] = room.reveal["answer"]
+        out["why"] = room.reveal["why"]
+    return out
+
+
+def api_enter(code: str, token: str) -> dict:
+    s = store()
+    room = s.join(code, token)
+    return student_state(room, s.my_vote(room.code, token, room.pos))
+
+
+def api_state(code: str, token: str, version: int | None) -> dict:
+    s = store()
+    v = s.member_version(code, token)
+    if version is not None and v == version:
+        return {"same": True, "v": v}
+    room = s.room(code)
+    return student_state(room, s.my_vote(room.code, token, room.pos))
+
+
+def api_vote(code: str, token: str, pos: int, choice: str) -> dict:
+    s = store()
+    s.member_version(code, token)  # joined first (else: unknown)
+    room = s.room(code)
+    q = questions()[room.question]
+    s.vote(room.code, token, pos, choice, [v for _, v in q.choices])
+    room = s.room(code)
+    return student_state(room, choice)
+
+
+STATUS = {"unknown": 404, "bad_token": 400, "voted": 409, "revealed": 409, "moved_on": 409, "bad_choice": 400}
+
+
+def client_address(scope) -> str:
+    """The client's address for the limiter only (never stored): the proxy's X-Forwarded-For entry
+    when the request comes through a proxy on this machine, else the peer."""
+    peer = (scope.get("client") or ("?", 0))[0]
+    if peer in ("127.0.0.1", "::1"):
+        for k, v in scope.get("headers", []):
+            if k == b"x-forwarded-for":
+                return v.decode("latin-1").split(",")[-1].strip()
+    return peer
+
+
+class ClassroomMiddleware:
+    """ASGI middleware: answers /join and /join/api/* itself; everything else goes to gradio."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if path != JOIN_PATH and not path.startswith(API):
+            return await self.app(scope, receive, send)
+        from starlette.concurrency import run_in_threadpool
+        from starlette.requests import Request
+        from starlette.responses import HTMLResponse, JSONResponse, Response
+
+        request = Request(scope, receive)
+        try:
+            if path == JOIN_PATH and request.method in ("GET", "HEAD"):
+                response = HTMLResponse(student_page(), headers={"Cache-Control": "no-store"})
+            elif path == API + "state" and request.method == "GET":
+                p = request.query_params
+                v = p.get("v")
+                out = await run_in_threadpool(api_state, p.get("room", ""), p.get("token", ""),
+                                              int(v) if v and v.isdigit() else None)  # fmt: skip
+                response = JSONResponse(out)
+            elif path in (API + "enter", API + "vote") and request.method == "POST":
+                body = await request.body()
+                if len(body) > MAX_BODY:
+                    raise ValueError("too large")
+                data = json.loads(body or b"{}")
+                if not isinstance(data, dict):
+                    raise ValueError("not an object")
+                code, token = str(data.get("room", "")), str(data.get("token", ""))
+                if path == API + "enter":
+                    key = LIMITER.key(client_address(scope))
+                    wait = LIMITER.wait(key)
+                    if wait > 0:
+                        response = JSONResponse({"error": "slow", "wait": int(wait + 0.999)}, status_code=429,
+                                                headers={"Retry-After": str(int(wait + 0.999))})  # fmt: skip
+                        return await response(scope, receive, send)
+                    try:
+                        out = await run_in_threadpool(api_enter, code, token)
+                    except rooms.RoomError as e:
+                        if e.code == "unknown":
+                            LIMITER.failed(key)
+                        raise
+                else:
+                    pos = data.get("pos")
+                    if not isinstance(pos, int):
+                        raise ValueError("pos")
+                    out = await run_in_threadpool(api_vote, code, token, pos, str(data.get("choice", "")))
+                response = JSONResponse(out)
+            else:
+                response = Response(status_code=405)
+        except rooms.RoomError as e:
+            response = JSONResponse({"error": e.code}, status_code=STATUS.get(e.code, 400))
+        except (ValueError, KeyError, TypeError):  # a malformed request: no trace, a plain refusal
+            response = JSONResponse({"error": "bad_request"}, status_code=400)
+        except sqlite3.Error:  # the database is busy or failing: the page says so and tries again
+            response = JSONResponse({"error": "busy"}, status_code=503)
+        await response(scope, receive, send)
+
+
+def strings_for_page() -> dict:
+    return {lang: {k: text(k, lang) for k in STUDENT_KEYS} for lang in ("en", "zh")}
+
+
+_page: str | None = None
+
+
+def student_page() -> str:
+    global _page
+    if _page is None:
+        strings = json.dumps(strings_for_page(), ensure_ascii=False).replace("</", "<\\/")
+        _page = STUDENT_HTML.replace("__STRINGS__", strings)
+    return _page
+
+
+STUDENT_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Paper Gallery</title>
+<style>
+ body { font-family: system-ui, "Noto Sans CJK SC", "DejaVu Sans", sans-serif; margin: 0; background: #f6f7f9;
+   color: #111; }
+ main { max-width: 30rem; margin: 0 auto; padding: 1rem 1rem 3rem; }
+ header { display: flex; justify-content: space-between; align-items: center; gap: .5rem; }
+ h1 { font-size: 1.1rem; margin: .3rem 0; }
+ .langs button { border: 1px solid #999; background: #fff; padding: .3rem .6rem; border-radius: 6px; font-size: .95rem; }
+ .langs button[aria-pressed=true] { background: #111; color: #fff; border-color: #111; }
+ #question { font-size: 1.25rem; font-weight: 600; margin: 1rem 0; line-height: 1.35; }
+ #progress { opacity: .7; font-size: .9rem; margin-top: 1rem; }
+ .choice { display: block; width: 100%; text-align: left; font-size: 1.1rem; padding: .9rem 1rem; margin: .5rem 0;
+   border: 2px solid #0072B2; background: #fff; border-radius: 10px; color: #111; }
+ .choice:disabled { opacity: .55; }
+ .choice.mine { background: #dbeafe; opacity: 1; }
+ .choice.right { border-color: #009E73; background: #d1fae5; opacity: 1; }
+ #status { margin: .8rem 0; font-size: 1.05rem; }
+ #answer { font-size: 1.15rem; font-weight: 700; margin-top: 1rem; }
+ #why { margin: .4rem 0; line-height: 1.4; }
+ .error { color: #b91c1c; font-weight: 600; }
+ form { display: flex; gap: .5rem; margin: 1rem 0; }
+ form input { flex: 1; font-size: 1.3rem; padding: .5rem; text-transform: uppercase; letter-spacing: .15em;
+   font-family: monospace; min-width: 0; }
+ form button { font-size: 1.1rem; padding: .5rem 1rem; }
+ footer { font-size: .8rem; opacity: .65; margin-top: 2rem; }
+</style></head>
+<body><main>
+<header><h1 id="title"></h1><div class="langs"><button id="lang-en" type="button">English</button>
+<button id="lang-zh" type="button">中文</button></div></header>
+<form id="join-form"><input id="code" name="room" autocomplete="off" maxlength="12" aria-label="code">
+<button id="join" type="submit"></button></form>
+<div id="error" class="error" role="alert"></div>
+<div id="progress"></div>
+<div id="question"></div>
+<div id="choices"></div>
+<div id="status" role="status"></div>
+<div id="answer"></div>
+<div id="why"></div>
+<footer id="privacy"></footer>
+</main>
+<script>
+(() => {
+  const S = __STRINGS__;
+  const ok = (l) => l === "en" || l === "zh";
+  const params = new URLSearchParams(location.search);
+  let lang = params.get("lang");
+  try { if (ok(lang)) localStorage.setItem("paper-gallery-lang", lang); else lang = localStorage.getItem("paper-gallery-lang"); } catch (e) {}
+  if (!ok(lang)) lang = /^zh/i.test(navigator.language || "") ? "zh" : "en";
+  let token = null;
+  try { token = localStorage.getItem("paper-gallery-classroom-token"); } catch (e) {}
+  if (!token || !/^[0-9a-f]{32}$/.test(token)) {
+    const b = new Uint8Array(16); crypto.getRandomValues(b);
+    token = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    try { localStorage.setItem("paper-gallery-classroom-token", token); } catch (e) {}
+  }
+  let room = (params.get("room") || "").toUpperCase().replace(/[\\s-]/g, "");
+  let state = null, error = null, errorArgs = {}, note = null, noteArgs = {}, timer = null, polling = false, full = false;
+  const $ = (id) => document.getElementById(id);
+  const fmt = (key, args) => S[lang][key].replace(/\\{(\\w+)\\}/g, (m, k) => (k in args ? String(args[k]) : m));
+  const label = (value) => { const c = state && state.choices.find((c) => c.value === value); return c ? c[lang] : value; };
+
+  function render() {
+    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+    $("title").textContent = S[lang].st_title;
+    $("join").textContent = S[lang].st_join;
+    $("code").placeholder = S[lang].st_code_label;
+    $("privacy").textContent = S[lang].st_privacy;
+    $("lang-en").setAttribute("aria-pressed", lang === "en"); $("lang-zh").setAttribute("aria-pressed", lang === "zh");
+    $("error").textContent = error ? fmt(error, errorArgs) : "";
+    $("join-form").style.display = state ? "none" : "";
+    $("progress").textContent = state ? fmt("st_progress", {i: state.pos + 1, n: state.n}) : "";
+    $("question").textContent = state ? state.q[lang] : "";
+    const box = $("choices"); box.textContent = "";
+    if (state) for (const c of state.choices) {
+      const b = document.createElement("button");
+      b.type = "button"; b.className = "choice"; b.textContent = c[lang]; b.dataset.value = c.value;
+      if (state.voted === c.value) b.classList.add("mine");
+      if (state.revealed && state.answer === c.value) b.classList.add("right");
+      b.disabled = !!state.voted || state.revealed;
+      b.addEventListener("click", () => vote(c.value));
+      box.appendChild(b);
+    }
+    let status = note ? fmt(note, noteArgs) : "";
+    if (state && !status && state.voted && !state.revealed) status = fmt("st_voted", {choice: label(state.voted)});
+    $("status").textContent = status;
+    if (state && state.revealed) {
+      $("answer").textContent = fmt("st_answer", {answer: label(state.answer)}) + "  " +
+        (state.voted ? (state.voted === state.answer ? S[lang].st_right : fmt("st_wrong", {choice: label(state.voted)})) : S[lang].st_no_vote);
+      $("why").textContent = state.why[lang];
+    } else { $("answer").textContent = ""; $("why").textContent = ""; }
+  }
+
+  function setLang(l) {
+    lang = l;
+    try { localStorage.setItem("paper-gallery-lang", l); } catch (e) {}
+    const p = new URLSearchParams(location.search); p.set("lang", l);
+    history.replaceState(null, "", location.pathname + "?" + p.toString());
+    render();
+  }
+  $("lang-en").addEventListener("click", () => setLang("en"));
+  $("lang-zh").addEventListener("click", () => setLang("zh"));
+
+  async function call(path, body) {
+    const r = await fetch("/join/api/" + path, body === undefined ? {cache: "no-store"} :
+      {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
+    let data = {};
+    try { data = await r.json(); } catch (e) {}
+    return [r.status, data];
+  }
+  function failed(status, data) {
+    if (status === 503) { error = "st_err_net"; errorArgs = {}; if (state) schedule(); else setTimeout(enter, 3000); }
+    else if (status === 429) { error = "st_err_slow"; errorArgs = {s: data.wait || 60}; }
+    else if (status === 404) { error = state ? "st_err_ended" : "st_err_unknown"; errorArgs = {code: room}; state = null; stop(); }
+    else { error = "st_err_bad"; errorArgs = {}; }
+  }
+  function stop() { if (timer) clearTimeout(timer); timer = null; }
+  function schedule() { stop(); timer = setTimeout(poll, 1800 + Math.random() * 600); }
+
+  async function enter() {
+    error = null; note = null;
+    if (!room) { render(); return; }
+    try {
+      const [status, data] = await call("enter", {room, token});
+      if (status === 200) { state = data; const p = new URLSearchParams(location.search); p.set("room", state.room);
+        history.replaceState(null, "", location.pathname + "?" + p.toString()); schedule(); }
+      else failed(status, data);
+    } catch (e) { error = "st_err_net"; errorArgs = {}; setTimeout(enter, 3000); }
+    render();
+  }
+  async function poll() {
+    if (!state || polling) return;
+    polling = true;
+    try {
+      const q = {room: state.room, token}; if (!full) q.v = state.v;  // full: this browser's vote too
+      const [status, data] = await call("state?" + new URLSearchParams(q));
+      if (status === 200) { if (!data.same) { full = false; if (data.pos !== state.pos) note = null; state = data; } error = null; schedule(); }
+      else failed(status, data);
+    } catch (e) { error = "st_err_net"; errorArgs = {}; schedule(); }
+    polling = false;
+    render();
+  }
+  async function vote(value) {
+    if (!state || state.voted || state.revealed) return;
+    note = null;
+    try {
+      const [status, data] = await call("vote", {room: state.room, token, pos: state.pos, choice: value});
+      if (status === 200) { state = data; error = null; }
+      else if (status === 409) { note = data.error === "voted" ? "st_err_voted" : "st_err_closed"; noteArgs = {}; full = true; schedule(); }
+      else failed(status, data);
+    } catch (e) { error = "st_err_net"; errorArgs = {}; }
+    render();
+  }
+  $("join-form").addEventListener("submit", (ev) => {
+    ev.preventDefault(); room = $("code").value.toUpperCase().replace(/[\\s-]/g, ""); enter();
+  });
+  $("code").value = room;
+  render();
+  enter();
+})();
+</script></body></html>"""
+
+
+def app_kwargs(kwargs: dict) -> dict:
+    """`launch(app_kwargs=...)` with the students' page in front of gradio (outermost middleware)."""
+    from starlette.middleware import Middleware
+
+    out = dict(kwargs)
+    out["middleware"] = [Middleware(ClassroomMiddleware), *kwargs.get("middleware", [])]
+    return out
