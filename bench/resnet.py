@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import pct, ratio_text, timed  # noqa: E402
 
+from lab import resnet as RL  # noqa: E402
 from models import resnet as R  # noqa: E402
 
 
@@ -51,12 +52,14 @@ def compare(name: str, ours: torch.nn.Module, ref: torch.nn.Module | None, size:
 
 def classify_path(model: R.ResNet, iters: int) -> list[float]:
     """The tab's classify: PIL decode of a photo, preprocessing, forward + Grad-CAM."""
-    from demos.resnet import example_images, open_image
+    import PIL.Image
+    import skimage
 
-    path = next(p for p in example_images() if p.endswith("chelsea.png"))
+    path = Path(skimage.__file__).parent / "data" / "chelsea.png"  # the tab's first example
 
     def run():
-        R.predict(model, R.preprocess(open_image(path), model.config))
+        with PIL.Image.open(path) as img:
+            RL.predict(model, R.preprocess(img.convert("RGB"), model.config))
 
     return timed(run, iters)
 
@@ -105,14 +108,13 @@ def main() -> None:
         return
     # The tab's "run it yourself" with its default settings: time to the first streamed frame and
     # to the end (the issue's target: the degradation visible within 60 s on two cores).
-    from demos.resnet import LIVE_DEFAULT, live_run
-
+    depth, steps = RL.LIVE_DEFAULT["depth"], RL.LIVE_DEFAULT["steps"]
     t0 = time.perf_counter()
     first = None
-    for _ in live_run(LIVE_DEFAULT["depth"], LIVE_DEFAULT["steps"], progress=lambda *a, **k: None):
+    for _ in RL.degradation_run(depth=depth, steps=steps, reference=20, initial=True):
         first = first or time.perf_counter() - t0
     total = time.perf_counter() - t0
-    print(f"live run (depth {LIVE_DEFAULT['depth']}, {LIVE_DEFAULT['steps']} steps, 3 nets): "
+    print(f"live run (depth {depth}, {steps} steps, 3 nets): "
           f"first frame {first:.1f} s, finished {total:.1f} s")  # fmt: skip
 
 

@@ -24,6 +24,7 @@ from demos.i18n import columns, register, t, text, with_columns
 from demos import quiz
 from demos.plots import (OKABE_ITO, _font, colormap, colour_table, drawing, figure, remember_svg, save_heatmap,
                          svg_export)
+from lab import bert as BL
 from models import bert as B
 from models import hub
 
@@ -308,13 +309,6 @@ def _attention_input(sentence_a, sentence_b, weights, lang):
     return tokens, maps, notice
 
 
-def soak(tokens: list[str], maps: np.ndarray) -> np.ndarray:
-    """(L, A, 2): the mean share of each head's attention that lands on [CLS] and on [SEP]."""
-    cls = np.array([tk == "[CLS]" for tk in tokens])
-    sep = np.array([tk == "[SEP]" for tk in tokens])
-    return np.stack([maps[..., cls].sum(-1).mean(-1), maps[..., sep].sum(-1).mean(-1)], axis=-1)
-
-
 def _head_choice(head, A: int, lang: str, allow_all: bool = True) -> int | str:
     h = str(head).strip().lower() if head is not None else "all"
     if h in ("all", "mean") and (allow_all or h == "mean"):
@@ -359,7 +353,7 @@ def head_view(sentence_a, sentence_b="", layer=1, head="all", token="all", weigh
             raise gr.Error(text("bert_err_token", lang).format(T=T - 1))
     shown = min(T, MAX_HEAD_VIEW)
     svg = _head_svg(tokens[:shown], maps[li, :, :shown, :shown], h, q if q is None or q < shown else None)
-    s = soak(tokens, maps)[li]  # (A, 2)
+    s = BL.soak(tokens, maps)[li]  # (A, 2)
     md = text("bert_head_md", lang).format(layer=li + 1, L=L, A=A)
     if shown < T:
         md += " " + text("bert_head_truncated", lang).format(n=shown, T=T)
@@ -432,7 +426,7 @@ def model_view(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang_choice="
     lang = _lang(lang_choice)
     tokens, maps, notice = _attention_input(sentence_a, sentence_b, weights, lang)
     L, A, T, _ = maps.shape
-    s = soak(tokens, maps)
+    s = BL.soak(tokens, maps)
     png = fresh_file(PNG_DIR, "bert-model-view-", ".png")
     _mosaic(maps, s.sum(-1) > SOAK).save(png)
     remember_svg(png, lambda: _model_view_figure(sentence_a, sentence_b, weights, lang))  # its SVG: drawn again
@@ -485,7 +479,7 @@ def _mosaic(maps: np.ndarray, flagged: np.ndarray):
 
 def _model_view_figure(sentence_a, sentence_b, weights, lang):
     tokens, maps, _ = _attention_input(sentence_a, sentence_b, weights, lang)
-    return _mosaic_figure(maps, soak(tokens, maps).sum(-1) > SOAK)
+    return _mosaic_figure(maps, BL.soak(tokens, maps).sum(-1) > SOAK)
 
 
 @drawing
@@ -586,20 +580,6 @@ def layer_choices(weights=DEFAULT_WEIGHTS):
 # ---------------------------------------------------------------------------------------------
 
 
-@functools.cache
-def measured_masking_rates(n_seq: int = 2000, T: int = 128, seed: int = 0) -> dict:
-    """The 15 / 80 / 10 / 10 rates measured from `mask_tokens` on random sequences."""
-    cfg = B.PRESETS["small"]
-    g = torch.Generator().manual_seed(seed)
-    ids = torch.randint(len(B.SPECIAL_TOKENS), cfg.vocab_size, (n_seq, T), generator=g)
-    ids[:, 0], ids[:, -1] = cfg.cls_id, cfg.sep_id
-    m = B.mask_tokens(ids, cfg, g)
-    kinds = m.kind[m.chosen]
-    return {"chosen": m.chosen.sum().item() / (n_seq * (T - 2)), "mask": (kinds == 1).float().mean().item(),
-            "random": (kinds == 2).float().mean().item(), "kept": (kinds == 3).float().mean().item(),
-            "n": int(m.chosen.sum())}  # fmt: skip
-
-
 def paper_check(weights=DEFAULT_WEIGHTS, lang_choice="English"):
     """Parameter counts of BASE and LARGE from our module beside the paper's, the masking rates
     measured, and the embedded model's pre-training scores beside the targets."""
@@ -607,37 +587,27 @@ def paper_check(weights=DEFAULT_WEIGHTS, lang_choice="English"):
     rows = []
     for name in ("base", "large"):
         cfg = B.PRESETS[name]
-        ours, formula, paper = _count(name), B.params_formula(cfg), B.PAPER_PARAMS[name]
+        ours, formula, paper = BL.preset_params(name), BL.params_formula(cfg), B.PAPER_PARAMS[name]
         rows.append([f"BERT-{name.upper()} (L={cfg.L}, H={cfg.H}, A={cfg.A})", f"{ours:,}", f"{formula:,}",
                      f"{paper / 1e6:.0f} M", f"{100 * (ours - paper) / paper:+.1f}%", text("bert_why_params", lang)])  # fmt: skip
     try:
         model, _, notice = load(weights, lang)
         cfg = model.config
         rows.append([text("bert_loaded", lang).format(L=cfg.L, H=cfg.H, A=cfg.A), f"{B.count_params(cfg):,}",
-                     f"{B.params_formula(cfg):,}", "—", "—", text("bert_why_loaded", lang).format(V=cfg.vocab_size)])  # fmt: skip
+                     f"{BL.params_formula(cfg):,}", "—", "—", text("bert_why_loaded", lang).format(V=cfg.vocab_size)])  # fmt: skip
     except gr.Error as e:
         notice = str(e)
     for L, H, A, paper in TABLE6:  # the model-size ablation: 4H feed-forward, 30,522 pieces
         cfg = B.BertConfig(L=L, H=H, A=A, d_ff=4 * H)
-        ours = _count_size(L, H, A)
-        rows.append([text("bert_table6_row", lang).format(L=L, H=H, A=A), f"{ours:,}", f"{B.params_formula(cfg):,}",
+        ours = BL.size_params(L, H, A)
+        rows.append([text("bert_table6_row", lang).format(L=L, H=H, A=A), f"{ours:,}", f"{BL.params_formula(cfg):,}",
                      f"{paper / 1e6:.0f} M" if paper else "—", f"{100 * (ours - paper) / paper:+.1f}%" if paper else "—",
                      text("bert_why_table6", lang)])  # fmt: skip
-    r = measured_masking_rates()
+    r = BL.masking_rates()
     md = text("bert_rates_md", lang).format(n=r["n"], chosen=100 * r["chosen"], mask=100 * r["mask"],
                                             random=100 * r["random"], kept=100 * r["kept"])  # fmt: skip
     md += "\n\n" + pretraining_scores(lang)
     return rows, f"{md}\n\n{notice}"
-
-
-@functools.cache
-def _count(preset: str) -> int:
-    return B.count_params(B.PRESETS[preset])
-
-
-@functools.cache
-def _count_size(L: int, H: int, A: int) -> int:
-    return B.count_params(B.BertConfig(L=L, H=H, A=A, d_ff=4 * H))
 
 
 def pretraining_scores(lang: str) -> str:

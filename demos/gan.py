@@ -24,6 +24,8 @@ from demos.i18n import columns, register, t, text, with_columns
 from demos import quiz
 from demos import plots
 from demos.plots import OKABE_ITO, figure
+from demos.runtime import stepwise, torch_threads
+from lab import gan as L
 from models import gan as M
 from models import hub
 
@@ -85,6 +87,21 @@ def _generator(weights: str, lang: str) -> hub.Loaded:
 # ---------------------------------------------------------------------------------------------
 
 
+def image_grid(images: torch.Tensor, ncols: int, pad: int = 2, scale: int = 1) -> np.ndarray:
+    """(N, H, W) in [0, 1] -> a uint8 mosaic (rows x ncols cells, `pad` px gaps, upscaled)."""
+    n, h, w = images.shape
+    nrows = math.ceil(n / ncols)
+    cell_h, cell_w = h + pad, w + pad
+    grid = np.full((nrows * cell_h + pad, ncols * cell_w + pad), 255, np.uint8)
+    pix = (images.clamp(0, 1) * 255).round().to(torch.uint8).numpy()
+    for i in range(n):
+        r, c = divmod(i, ncols)
+        grid[pad + r * cell_h : pad + r * cell_h + h, pad + c * cell_w : pad + c * cell_w + w] = 255 - pix[i]
+    if scale > 1:
+        grid = grid.repeat(scale, 0).repeat(scale, 1)
+    return grid
+
+
 def grid_cols(n: int) -> int:
     return math.ceil(math.sqrt(n))
 
@@ -97,9 +114,9 @@ def sample_grid(weights: str = DEFAULT_WEIGHTS, seed: int = 0, n: int = 64, lang
     loaded = _generator(weights, lang)
     z_dim = loaded.model.config.z_dim
     z = M.latents(range(seed, seed + n), z_dim)  # (n, z_dim)
-    with M.torch_threads(1):  # small batches: one thread is 5x faster on a busy 2-core machine (bench/gan.py)
+    with torch_threads(1):  # small batches: one thread is 5x faster on a busy 2-core machine (bench/gan.py)
         images = M.generate(loaded.model, z)
-    grid = M.image_grid(images, grid_cols(n), scale=GRID_SCALE)
+    grid = image_grid(images, grid_cols(n), scale=GRID_SCALE)
     norms = z.norm(dim=1)
     md = text("gan_samples_md", lang).format(
         first=seed, last=seed + n - 1, mean=norms.mean().item(), lo=norms.min().item(),
@@ -156,12 +173,12 @@ def interpolate(weights: str = DEFAULT_WEIGHTS, seed_a: int = SEED_A, seed_b: in
     loaded = _generator(weights, lang)
     z_dim = loaded.model.config.z_dim
     kinds = ["lerp", "slerp"] if mode == "paths" else ["walk"]
-    paths = {k: M.latent_path(k, seed_a, seed_b, steps, z_dim) for k in kinds}  # (steps, z_dim) each
-    with M.torch_threads(1):
+    paths = {k: L.latent_path(k, seed_a, seed_b, steps, z_dim) for k in kinds}  # (steps, z_dim) each
+    with torch_threads(1):
         images = {k: M.generate(loaded.model, z) for k, z in paths.items()}  # (steps, 28, 28) each
     norms = {k: z.norm(dim=1).numpy() for k, z in paths.items()}
     cols = steps if mode == "paths" else min(steps, 16)
-    strip = np.concatenate([M.image_grid(images[k], cols, scale=2) for k in kinds], axis=0)
+    strip = np.concatenate([image_grid(images[k], cols, scale=2) for k in kinds], axis=0)
     gif = write_gif(images, kinds)
     fig = plots.png(fig_norms(norms, z_dim), "gan-norms", dpi=100)
     if mode == "paths":
@@ -210,7 +227,7 @@ def _game_args(k, lr_d, lr_g, loss, steps, step_range, lang) -> dict:
     )
 
 
-def check_rows(s: M.Game1DState, lang: str) -> list[list]:
+def check_rows(s: L.Game1DState, lang: str) -> list[list]:
     """Theory (Prop. 1, Thm. 1) beside the numbers measured on a 1-D run's state."""
     half = 0.5
     return [
@@ -229,7 +246,7 @@ def game_1d(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str = "non
     args = _game_args(k, lr_d, lr_g, loss, steps, GAME1D_STEPS, lang)
     every = max(10, args["steps"] // 30)  # about 30 frames whatever the length
     t0 = time.perf_counter()
-    for s in M.game_1d(**args, every=every):
+    for s in stepwise(L.game_1d(**args, every=every)):
         progress(s.step / args["steps"], desc=text("gan_training", lang))
         status = text("gan_1d_status", lang).format(
             step=s.step, steps=args["steps"], d_data=s.d_data, d_fake=s.d_fake, c=s.c_g,
@@ -252,17 +269,17 @@ def game_1d_open(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str =
     yield plots.png(fig_game_1d(s, f"step {s.step}"), "gan-1d", dpi=100), status, check_rows(s, lang)
 
 
-_default_run: dict[str, M.Game1DState] = {}
+_default_run: dict[str, L.Game1DState] = {}
 _default_lock = threading.Lock()
 
 
-def default_1d_final() -> M.Game1DState:
+def default_1d_final() -> L.Game1DState:
     """The last state of the 1-D game at the default settings (computed once per process, ~10 s
     on two quiet cores; deterministic: the game has a fixed seed)."""
     with _default_lock:
         if "final" not in _default_run:
             args = {k: v for k, v in GAME1D_DEFAULT.items() if k != "loss"}
-            *_, last = M.game_1d(**args, saturating=False, every=GAME1D_DEFAULT["steps"])
+            *_, last = stepwise(L.game_1d(**args, saturating=False, every=GAME1D_DEFAULT["steps"]))
             _default_run["final"] = last
     return _default_run["final"]
 
@@ -271,7 +288,7 @@ def prewarm() -> None:
     """When the tab opens, start computing the recorded runs its sub-tabs open on (the paper
     check's 1-D run, the 2-D presets) in the background, if start-up has not done it yet."""
     todo = [(default_1d_final, ())] if "final" not in _default_run else []
-    todo += [(preset_2d_final, (name,)) for name in M.GAME2D_PRESETS if name not in _recorded_2d]
+    todo += [(preset_2d_final, (name,)) for name in L.GAME2D_PRESETS if name not in _recorded_2d]
     if todo:
         threading.Thread(target=lambda: [fn(*args) for fn, args in todo], daemon=True).start()
 
@@ -283,7 +300,7 @@ def prewarm() -> None:
 
 def preset_2d(name: str):
     """The controls of a 2-D preset: k, lr_D, lr_G, loss, std, steps."""
-    p = M.GAME2D_PRESETS.get(name, M.GAME2D_PRESETS["cover"])
+    p = L.GAME2D_PRESETS.get(name, L.GAME2D_PRESETS["cover"])
     loss = "saturating" if p["saturating"] else "non-saturating"
     return p["k"], p["lr_d"], p["lr_g"], loss, p["std"], GAME2D_PRESET_STEPS[name]
 
@@ -295,7 +312,7 @@ def game_2d(k: int = 1, lr_d: float = 1e-3, lr_g: float = 1e-3, loss: str = "non
     args["std"] = _float(std, *STD_RANGE, "gan_err_std", lang)
     every = max(20, args["steps"] // 40)
     t0 = time.perf_counter()
-    for s in M.game_2d(**args, every=every):
+    for s in stepwise(L.game_2d(**args, every=every)):
         progress(s.step / args["steps"], desc=text("gan_training", lang))
         status = text("gan_2d_status", lang).format(
             step=s.step, steps=args["steps"], covered=s.modes_covered, n=len(s.modes),
@@ -305,17 +322,17 @@ def game_2d(k: int = 1, lr_d: float = 1e-3, lr_g: float = 1e-3, loss: str = "non
         yield plots.png(fig_game_2d(s, title), "gan-2d", dpi=100), status
 
 
-_recorded_2d: dict[str, M.Game2DState] = {}
+_recorded_2d: dict[str, L.Game2DState] = {}
 _recorded_2d_lock = threading.Lock()
 
 
-def preset_2d_final(name: str) -> M.Game2DState:
+def preset_2d_final(name: str) -> L.Game2DState:
     """The last frame of a 2-D preset's run at its steps (computed once per process, 5-15 s on two
     busy cores; deterministic: the game has a fixed seed)."""
     with _recorded_2d_lock:
         if name not in _recorded_2d:
             steps = GAME2D_PRESET_STEPS[name]
-            *_, last = M.game_2d(**M.GAME2D_PRESETS[name], steps=steps, every=steps)
+            *_, last = stepwise(L.game_2d(**L.GAME2D_PRESETS[name], steps=steps, every=steps))
             _recorded_2d[name] = last
     return _recorded_2d[name]
 
@@ -323,7 +340,7 @@ def preset_2d_final(name: str) -> M.Game2DState:
 def game_2d_recorded(name: str = "collapse", lang_choice: str = "English"):
     """What the sub-tab shows for a preset: the last frame of its recorded run (Run trains live)."""
     lang = _lang(lang_choice)
-    s = preset_2d_final(_choice(name, list(M.GAME2D_PRESETS), lang))
+    s = preset_2d_final(_choice(name, list(L.GAME2D_PRESETS), lang))
     status = text("gan_2d_cached", lang).format(step=s.step, covered=s.modes_covered, n=len(s.modes),
                                                 hq=s.high_quality * 100)  # fmt: skip
     title = f"step {s.step}: {s.modes_covered}/{len(s.modes)} modes covered"
@@ -337,7 +354,7 @@ def game_2d_open(k: int = 5, lr_d: float = 1e-2, lr_g: float = 1e-3, loss: str =
     lang = _lang(lang_choice)
     args = _game_args(k, lr_d, lr_g, loss, steps, GAME2D_STEPS, lang)
     args["std"] = _float(std, *STD_RANGE, "gan_err_std", lang)
-    for name, p in M.GAME2D_PRESETS.items():
+    for name, p in L.GAME2D_PRESETS.items():
         if args == {**p, "steps": GAME2D_PRESET_STEPS[name]}:
             return game_2d_recorded(name, lang_choice)
     return gr.skip(), gr.skip()
@@ -400,7 +417,7 @@ def _figure(figsize: tuple[float, float]):
 
 
 @plots.drawing
-def fig_game_1d(s: M.Game1DState, title: str):
+def fig_game_1d(s: L.Game1DState, title: str):
     """The paper's Fig. 1: data (black, dotted), p_g (green), D (blue, dashed), D* (orange), and
     the lower lines: z sampled uniformly, mapped up to x = G(z)."""
     from matplotlib.collections import LineCollection
@@ -415,7 +432,7 @@ def fig_game_1d(s: M.Game1DState, title: str):
     ax.axhline(0.5, color="grey", lw=0.8, alpha=0.6)
     # the mapping x = G(z): z on [-1, 1] drawn stretched to [-3, 3] on the lower line
     z_y, x_y = -0.42, -0.12
-    lo, hi = M.GAME1D_RANGE
+    lo, hi = L.GAME1D_RANGE
     ax.plot([lo, hi], [x_y, x_y], color="black", lw=1)
     ax.plot([-3, 3], [z_y, z_y], color="black", lw=1)
     x_end = np.clip(s.x_lines, lo, hi)
@@ -434,7 +451,7 @@ def fig_game_1d(s: M.Game1DState, title: str):
 
 
 @plots.drawing
-def fig_game_2d(s: M.Game2DState, title: str):
+def fig_game_2d(s: L.Game2DState, title: str):
     """D's surface as the background (data-like = dark green), data points black, G's points on top."""
     fig = _figure((6.2, 5.6))
     ax = fig.add_subplot()
@@ -764,7 +781,7 @@ FIGURES = {
 }  # fmt: skip
 # The recorded runs the sub-tabs open on (the default 1-D game's last frame for Fig. 1, the 2-D
 # presets' last frames): app.py computes them after start-up.
-WARM = [(default_1d_final, ())] + [(preset_2d_final, (name,)) for name in M.GAME2D_PRESETS]
+WARM = [(default_1d_final, ())] + [(preset_2d_final, (name,)) for name in L.GAME2D_PRESETS]
 
 
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
@@ -825,7 +842,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
             with gr.Row():
                 preset = gr.Radio([(t("gan_preset_collapse"), "collapse"), (t("gan_preset_cover"), "cover")],
                                   value="collapse", label=t("gan_preset"))  # fmt: skip
-                p = M.GAME2D_PRESETS["collapse"]
+                p = L.GAME2D_PRESETS["collapse"]
                 k2 = gr.Slider(1, MAX_K, value=p["k"], step=1, label=t("gan_k"))
                 lr_d2 = gr.Number(p["lr_d"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_d"))
                 lr_g2 = gr.Number(p["lr_g"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_g"))

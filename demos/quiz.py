@@ -110,9 +110,9 @@ D_KS = [2**i for i in range(11)]  # 1 .. 1024, as that sub-tab computes them
 
 @functools.cache
 def _saturation() -> dict[str, list[float]]:
-    from models import transformer as T
+    from lab import transformer as TL
 
-    return T.softmax_saturation(D_KS, n_keys=N_KEYS)
+    return TL.softmax_saturation(D_KS, n_keys=N_KEYS)
 
 
 def measure_saturation(lang: str) -> Reveal:

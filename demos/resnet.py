@@ -19,16 +19,15 @@ import torch
 from demos import lecture, plots
 from demos.i18n import columns, register, t, text, with_columns
 from demos import quiz
+from demos.runtime import stepwise
+from lab import resnet as RL
 from models import hub
 from models import resnet as R
-from models.gan import stepwise
 
 WEIGHTS = ["resnet56.cifar10", "resnet20.cifar10", "resnet18.tv_in1k", "resnet50.tv_in1k"]
 DEFAULT_WEIGHTS = "resnet56.cifar10"
 CURVES = hub.WEIGHTS_DIR / "resnet_curves" / "curves.json"
 RESPONSES = hub.WEIGHTS_DIR / "resnet_curves" / "responses.json"
-LIVE_CACHE = hub.WEIGHTS_DIR / "resnet_live" / "default.json"
-LIVE_DEFAULT = {"depth": 56, "steps": 400}
 DEPTHS = [8, 14, 20, 32, 44, 56, 110]  # 6n+2
 MAX_PIXELS = 40_000_000  # larger uploads are refused before decoding (decompression bombs)
 MAX_LIVE_STEPS = 1000
@@ -91,7 +90,7 @@ def classify(path: str | None, weights: str = DEFAULT_WEIGHTS, lang_choice: str 
         raise gr.Error(str(e)) from None
     model, cfg = loaded.model, loaded.model.config
     x = R.preprocess(image, cfg)  # (1, 3, S, S): resize, crop, normalize as the weights expect
-    pred = R.predict(model, x)
+    pred = RL.predict(model, x)
     top = torch.topk(pred.probs, k=min(5, len(pred.probs)))
     labels = {cfg.categories[i]: float(p) for p, i in zip(top.values.tolist(), top.indices.tolist())}
     crop = R.unnormalize(x, cfg).numpy()  # what the network saw
@@ -150,9 +149,9 @@ def _live_figure(history: dict, depth: int, steps: int) -> str:
 def live_cached(lang_choice: str = "English"):
     """The default live run, recorded by `python -m training.resnet_live`: instant on page load."""
     lang = _lang(lang_choice)
-    if not LIVE_CACHE.exists():
+    if not RL.LIVE_RECORD.exists():
         return None, text("rn_live_nocache", lang)
-    data = _read_json(LIVE_CACHE)
+    data = _read_json(RL.LIVE_RECORD)
     return _live_figure(data, data["depth"], data["steps"]), _live_summary(data, lang, cached=True)
 
 
@@ -179,7 +178,7 @@ def live_run(depth: int, steps: int, lang_choice: str = "English", progress=gr.P
     history = {"depth": depth, "steps": steps, "step": [], "loss": {}, "test_accuracy": None}
     t0 = time.perf_counter()
     reference = 20 if depth > 20 else None
-    for s in stepwise(R.degradation_run(depth=depth, steps=steps, reference=reference, initial=True), threads=None):
+    for s in stepwise(RL.degradation_run(depth=depth, steps=steps, reference=reference, initial=True), threads=None):
         history["step"].append(s.step)
         for name, v in s.loss.items():
             history["loss"].setdefault(name, []).append(v)
@@ -203,7 +202,7 @@ def grad_norms(depth: int, steps: int, lang_choice: str = "English"):
         raise gr.Error(text("rn_err_depth", lang).format(depths=", ".join(map(str, DEPTHS))))
     if not 0 <= steps <= 200:
         raise gr.Error(text("rn_err_gsteps", lang))
-    norms = R.gradient_norms(depth, steps)
+    norms = RL.gradient_norms(depth, steps)
     title = text("rn_grad_title", "en").format(depth=depth, steps=steps)  # figures stay in English (fonts)
     return plots.png(plots.gradient_norms(norms, title), "resnet-grads")
 
@@ -232,7 +231,7 @@ def architecture(name: str, lang_choice: str = "English"):
     if name not in R.PRESETS:
         raise gr.Error(text("rn_err_arch", lang).format(names=", ".join(ARCHS)))
     cfg = R.PRESETS[name]
-    rows = [[r["stage"], r["output"], r["blocks"], r["channels"]] for r in R.stage_table(cfg)]
+    rows = [[r["stage"], r["output"], r["blocks"], r["channels"]] for r in RL.stage_table(cfg)]
     params, flops = _counts(name)
     md = text("rn_arch_md", lang).format(
         name=name, depth=cfg.depth, block=cfg.block, shortcut=cfg.shortcut if cfg.residual else "-",
@@ -244,7 +243,7 @@ def architecture(name: str, lang_choice: str = "English"):
 
 @functools.cache
 def _counts(name: str) -> tuple[int, int]:
-    model = R.meta_model(R.PRESETS[name])  # shapes only: instant even for ResNet-152
+    model = RL.meta_model(R.PRESETS[name])  # shapes only: instant even for ResNet-152
     return R.count_params(model), R.count_flops(model)
 
 
@@ -255,7 +254,7 @@ def paper_check(lang_choice: str = "English") -> list[list]:
     rows = []
     for name, paper in R.PAPER_GFLOPS.items():
         ours = _counts(name)[1] / 1e9
-        v1 = R.count_flops(R.meta_model(replace(R.PRESETS[name], stride_in_3x3=False))) / 1e9
+        v1 = R.count_flops(RL.meta_model(replace(R.PRESETS[name], stride_in_3x3=False))) / 1e9
         gap = (ours - paper) / paper * 100
         why = text("rn_why_ok", lang) if abs(gap) <= 5 else text("rn_why_v15", lang).format(v1=v1)
         rows.append([f"{name} (Table 1)", "GFLOPs", paper, round(ours, 2), f"{gap:+.1f}%", why])
@@ -536,8 +535,8 @@ WARM = [(recorded_curves, ("English",)), (live_cached, ("English",)), (layer_res
 # of Fig. 6 on CIFAR-10 (plain-20 vs plain-56): both open the recorded curves.
 FIGURES = {
     "fig1": lecture.Preset("rn_fig1", {"view": "resnet-curves"}),
-    "fig4": lecture.Preset("rn_fig4", {"view": "resnet-live", "depth": LIVE_DEFAULT["depth"],
-                                       "steps": LIVE_DEFAULT["steps"]}),
+    "fig4": lecture.Preset("rn_fig4", {"view": "resnet-live", "depth": RL.LIVE_DEFAULT["depth"],
+                                       "steps": RL.LIVE_DEFAULT["steps"]}),
     "fig6": lecture.Preset("rn_fig6", {"view": "resnet-curves"}),
     "fig7": lecture.Preset("rn_fig7", {"view": "resnet-why", "grad_depth": 56, "grad_steps": 0}),
     "table1": lecture.Preset("rn_table1", {"view": "resnet-arch", "arch": "resnet50"}),
@@ -560,8 +559,8 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
         with gr.Tab(t("rn_sub_live"), id="resnet-live") as live_tab:
             gr.Markdown(t("rn_live_md"))
             with gr.Row():
-                depth = gr.Dropdown(DEPTHS, value=LIVE_DEFAULT["depth"], label=t("rn_depth"))
-                steps = gr.Slider(10, MAX_LIVE_STEPS, value=LIVE_DEFAULT["steps"], step=10,
+                depth = gr.Dropdown(DEPTHS, value=RL.LIVE_DEFAULT["depth"], label=t("rn_depth"))
+                steps = gr.Slider(10, MAX_LIVE_STEPS, value=RL.LIVE_DEFAULT["steps"], step=10,
                                   label=t("rn_steps"))  # fmt: skip
                 run = gr.Button(t("rn_run"), variant="primary")
                 stop = gr.Button(t("rn_stop"), variant="stop")

@@ -29,7 +29,8 @@ from demos import plots
 from demos.plots import OKABE_ITO, figure
 from models import hub
 from models import transformer as T
-from models.gan import torch_threads
+from demos.runtime import torch_threads
+from lab import transformer as TL
 
 WEIGHTS = ["transformer_small.multi30k_ende", "transformer_base.opus_mt_ende"]
 DEFAULT_WEIGHTS = WEIGHTS[0]
@@ -355,7 +356,7 @@ def positional(d_model: int = 128, max_pos: int = 100, dims: str = "4, 5, 20, 60
     chosen = _dims(dims, d_model, lang)
     k = _int(k, 1, max_pos - 1, "tf_err_k", lang)
     pe = T.sinusoid_table(max_pos, d_model).numpy()  # (max_pos, d_model), the model's own table
-    M, err = T.pe_shift_error(k, d_model, max_pos)
+    M, err = TL.pe_shift_error(k, d_model, max_pos)
     block = M[:2, :2].tolist()
     md = text("tf_pe_md", lang).format(k=k, d=d_model, n=max_pos - k, err=err, a=block[0][0], b=block[0][1],
                                        c=block[1][0], e=block[1][1], wl=2 * math.pi * 10000 ** ((d_model - 2) / d_model))  # fmt: skip
@@ -368,7 +369,7 @@ def scaling(n_keys: int = 16, lang_choice: str = "English"):
     lang = _lang(lang_choice)
     n_keys = _int(n_keys, 2, 256, "tf_err_keys", lang)
     d_ks = [2**i for i in range(0, 11)]  # 1 .. 1024
-    s = T.softmax_saturation(d_ks, n_keys=n_keys)
+    s = TL.softmax_saturation(d_ks, n_keys=n_keys)
     i64, i1k = d_ks.index(64), d_ks.index(1024)
     md = text("tf_scale_md", lang).format(
         n=n_keys, p64s=s["max_p_scaled"][i64], p64r=s["max_p_raw"][i64], g64s=s["grad_scaled"][i64],
@@ -402,9 +403,9 @@ def smoothing(epsilon: float = 0.1, vocab: int = 10, lang_choice: str = "English
     lang = _lang(lang_choice)
     eps = _float(epsilon, 0.0, 0.9, "tf_err_eps", lang)
     vocab = _int(vocab, 2, 50, "tf_err_vocab", lang)
-    q = T.smoothed_target(vocab, eps, target=vocab // 2).numpy()
+    q = TL.smoothed_target(vocab, eps, target=vocab // 2).numpy()
     ent = lambda p: float(-(p[p > 0] * np.log(p[p > 0])).sum())  # noqa: E731
-    q37k = T.smoothed_target(37000, eps, 0).numpy()
+    q37k = TL.smoothed_target(37000, eps, 0).numpy()
     md = text("tf_ls_md", lang).format(eps=eps, V=vocab, true=q[vocab // 2], other=q[0], h=ent(q),
                                        h37=ent(q37k), ppl=math.exp(ent(q37k)))  # fmt: skip
     return plots.png(fig_smoothing(q, vocab // 2, eps), "smoothing"), md
@@ -430,7 +431,7 @@ def complexity(max_n: int = 1024, d_model: int = 256, lang_choice: str = "Englis
     rows = []
     for n in ns:
         with torch.inference_mode(), torch_threads(1):
-            one = T.time_layers([n], d_model=d_model)  # the same seeded layers for every n
+            one = TL.time_layers([n], d_model=d_model)  # the same seeded layers for every n
         for k in ms:
             ms[k] += one[k]
         a, b = one["self_attention"][0], one["recurrent"][0]
@@ -455,7 +456,7 @@ def paper_check(lang_choice: str = "English") -> list[list]:
     """The paper's numbers beside ours, each with why they agree or differ."""
     lang = _lang(lang_choice)
     rows = []
-    base, big = T.param_breakdown(T.PRESETS["base"]), T.param_breakdown(T.PRESETS["big"])
+    base, big = TL.param_breakdown(T.PRESETS["base"]), TL.param_breakdown(T.PRESETS["big"])
     d, V = T.PRESETS["base"].d_model, T.PRESETS["base"].vocab_size
     vocab_65m = V + (PAPER_PARAMS_M["base"] * 1e6 - base["total"]) / d
     untied = base["total"] + 2 * base["embedding"]
@@ -472,13 +473,13 @@ def paper_check(lang_choice: str = "English") -> list[list]:
     )
     cat = hub.read_catalogue()
     small = T.TransformerConfig(**{k: v for k, v in _embedded_config().items()})
-    ours = T.param_breakdown(small)["total"]
+    ours = TL.param_breakdown(small)["total"]
     rows.append([text("tf_chk_small", lang), "—", f"{ours:,}",
                  text("tf_why_small", lang).format(meta=cat[DEFAULT_WEIGHTS].meta.get("num_params", 0))])  # fmt: skip
-    err = pe_formula_error(512, 512)
+    err = TL.pe_formula_error(512, 512)
     rows.append([text("tf_chk_pe", lang), "sin(pos/10000^(2i/d)), cos(…)", f"max |Δ| = {err:.1e}",
                  text("tf_why_pe", lang)])  # fmt: skip
-    _, shift = T.pe_shift_error(5, 512, 512)
+    _, shift = TL.pe_shift_error(5, 512, 512)
     rows.append([text("tf_chk_shift", lang), text("tf_paper_shift", lang), f"max |Δ| = {shift:.1e}",
                  text("tf_why_shift", lang)])  # fmt: skip
     peak = T.lr_rate(4000, 512, 4000)
@@ -507,21 +508,6 @@ def _embedded_config() -> dict:
 
     folder = hub.read_catalogue()[DEFAULT_WEIGHTS].embedded_dir
     return json.loads((folder / "config.json").read_text(encoding="utf-8"))
-
-
-def pe_formula_error(max_len: int, d_model: int) -> float:
-    """max |table - the paper's equation| over the model's table, the equation in plain Python."""
-    pe = T.sinusoid_table(max_len, d_model).tolist()
-    worst = 0.0
-    for pos in range(max_len):
-        for i in range(d_model // 2):
-            angle = pos / 10000 ** (2 * i / d_model)
-            worst = max(
-                worst,
-                abs(pe[pos][2 * i] - math.sin(angle)),
-                abs(pe[pos][2 * i + 1] - math.cos(angle)),
-            )
-    return worst
 
 
 # ---------------------------------------------------------------------------------------------

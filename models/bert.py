@@ -294,13 +294,6 @@ def count_params(cfg: BertConfig, heads: bool = False) -> int:
     return sum(p.numel() for n, p in model.named_parameters() if not n.startswith(skip))
 
 
-def params_formula(cfg: BertConfig) -> int:
-    """The usual back-of-envelope count: V·H for the token embeddings + L·12H² for the layers
-    (4H² attention + 8H² feed-forward); it leaves out positions, segments, biases, LayerNorms and
-    the pooler."""
-    return cfg.vocab_size * cfg.H + cfg.L * 12 * cfg.H**2
-
-
 # --------------------------------------------------------------------------------------------
 # The masked-LM corruption (§3.1 Task #1, Appendix A.1)
 
@@ -478,7 +471,6 @@ __all__ = [
     "load",
     "load_tokenizer",
     "mask_tokens",
-    "params_formula",
     "tokenizer_from_vocab",
     "train_tokenizer",
 ]  # fmt: skip

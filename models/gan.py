@@ -1,15 +1,14 @@
-"""Generative Adversarial Nets (Goodfellow et al. 2014), all of it in this file.
+"""Generative Adversarial Nets (Goodfellow et al. 2014): the paper's models, losses and measure.
 
 Paper: https://arxiv.org/abs/1406.2661 (NIPS 2014). Implemented: the minimax game (§3, Eq. 1) with
 the saturating generator loss log(1 - D(G(z))) and the non-saturating -log D(G(z)) that §3
 recommends; the optimal discriminator D* = p_data / (p_data + p_g) (§4.1, Prop. 1) and the value
-of the game at the optimum C(G*) = -log 4 (Thm. 1); Algorithm 1 with k discriminator steps per
-generator step; the MNIST nets of §5 (generator: rectifier hidden units and a sigmoid output;
-discriminator: maxout units with dropout); the Gaussian Parzen-window log-likelihood of §5/Table 1.
-Also the convolutional generator of DCGAN (Radford et al. 2015, arXiv:1511.06434) for 28x28
-images, a small MNIST classifier (used only to measure samples: mode coverage and a Fréchet
-distance on its features), latent paths (lerp, slerp, a norm-keeping random walk), and the 1-D
-(Fig. 1) and 2-D games as generators that yield their state (the tab draws them).
+of the game at the optimum C(G*) = -log 4 (Thm. 1); one step of Algorithm 1 with k discriminator
+steps per generator step; the MNIST nets of §5 (generator: rectifier hidden units and a sigmoid
+output; discriminator: maxout units with dropout); the Gaussian Parzen-window log-likelihood of
+§5/Table 1. Also the convolutional generator of DCGAN (Radford et al. 2015, arXiv:1511.06434) for
+28x28 images, and a small MNIST classifier that measures samples (its weights are in the
+catalogue; what it measures is in `lab/gan.py`, with the latent paths and the 1-D and 2-D games).
 
 Deviations from the paper:
 - Adam (lr 2e-4, beta1 0.5, DCGAN's settings) instead of SGD with momentum and a decaying lr.
@@ -28,9 +27,8 @@ ConvTranspose/BN/ReLU triples of `Generator._dcgan`.
 
 
 import math
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
-from typing import Iterator, NamedTuple
+from typing import Callable, NamedTuple
 
 import numpy as np
 import torch
@@ -223,8 +221,42 @@ def virtual_training_criterion(x: Tensor, p_data: Tensor, p_g: Tensor) -> Tensor
     return -LOG4 + kl(p_data) + kl(p_g)  # 2 JSD = KL(p_data || m) + KL(p_g || m)
 
 
+def train_step(
+    G: nn.Module,
+    D: nn.Module,
+    opt_d: torch.optim.Optimizer,
+    opt_g: torch.optim.Optimizer,
+    sample_data: Callable[[int], Tensor],
+    sample_z: Callable[[int], Tensor],
+    batch_size: int,
+    k: int = 1,
+    saturating: bool = False,
+) -> tuple[float, float]:
+    """One iteration of Algorithm 1: k steps of D on fresh minibatches, then one step of G.
+
+    Args:
+        sample_data, sample_z: n -> a minibatch of n examples of p_data and of noise of p_z.
+        k: discriminator steps per generator step ("we used k = 1").
+        saturating: G descends log(1 - D(G(z))) (Eq. 1) instead of -log D(G(z)) (§3's advice).
+    Returns:
+        D's last loss and G's loss.
+    """
+    for _ in range(k):
+        with torch.no_grad():
+            fake = G(sample_z(batch_size))  # D's step does not reach G
+        loss_d = discriminator_loss(D(sample_data(batch_size)), D(fake))
+        opt_d.zero_grad()
+        loss_d.backward()
+        opt_d.step()
+    loss_g = generator_loss(D(G(sample_z(batch_size))), saturating)
+    opt_g.zero_grad()
+    loss_g.backward()
+    opt_g.step()
+    return loss_d.item(), loss_g.item()
+
+
 # ---------------------------------------------------------------------------------------------
-# Latent space: seeds, straight and spherical paths
+# Latent space: the z of a seed, and G's images
 # ---------------------------------------------------------------------------------------------
 
 
@@ -238,36 +270,6 @@ def latents(seeds, z_dim: int = 100) -> Tensor:
     return torch.stack([latent(s, z_dim) for s in seeds])  # (N, z_dim)
 
 
-def lerp(z0: Tensor, z1: Tensor, t: Tensor) -> Tensor:
-    """Straight line: (1 - t) z0 + t z1, for each t in `t` -> (T, z_dim). Its norm dips midway
-    (for independent Gaussian ends, by ~1/sqrt(2)), where p_z has almost no mass."""
-    t = t.view(-1, 1)
-    return (1 - t) * z0 + t * z1
-
-
-def slerp(z0: Tensor, z1: Tensor, t: Tensor) -> Tensor:
-    """Spherical interpolation (Shoemake 1985; White 2016 for GANs): the great-circle arc between
-    the directions of z0 and z1, with the norm interpolated linearly. Equal-norm ends keep it."""
-    t = t.view(-1, 1)
-    n0, n1 = z0.norm(), z1.norm()
-    u0, u1 = z0 / n0, z1 / n1
-    omega = torch.arccos((u0 @ u1).clamp(-1.0, 1.0))
-    if omega.abs() < 1e-6:  # (anti)parallel ends: the arc is ill-defined, fall back to a line
-        return lerp(z0, z1, t.flatten())
-    direction = (torch.sin((1 - t) * omega) * u0 + torch.sin(t * omega) * u1) / torch.sin(omega)
-    return direction * ((1 - t) * n0 + t * n1)  # (T, z_dim)
-
-
-def random_walk(seed: int, steps: int, z_dim: int = 100, angle: float = 0.25) -> Tensor:
-    """z_{t+1} = cos(a) z_t + sin(a) e_t with fresh e_t ~ N(0, I): every z_t is again N(0, I)
-    (an AR(1) walk that stays where p_z has its mass), `angle` a in radians sets the step."""
-    g = torch.Generator().manual_seed(int(seed) + 7919)
-    z = [latent(seed, z_dim)]
-    for _ in range(steps - 1):
-        z.append(math.cos(angle) * z[-1] + math.sin(angle) * torch.randn(z_dim, generator=g))
-    return torch.stack(z)  # (steps, z_dim)
-
-
 @torch.inference_mode()
 def generate(model: Generator, z: Tensor, batch_size: int = 1000) -> Tensor:
     """Images for a batch of z: (N, z_dim) -> (N, 28, 28) float in [0, 1]."""
@@ -276,23 +278,8 @@ def generate(model: Generator, z: Tensor, batch_size: int = 1000) -> Tensor:
     return torch.cat(out)[:, 0]
 
 
-def image_grid(images: Tensor, ncols: int, pad: int = 2, scale: int = 1) -> np.ndarray:
-    """(N, H, W) in [0, 1] -> a uint8 mosaic (rows x ncols cells, `pad` px gaps, upscaled)."""
-    n, h, w = images.shape
-    nrows = math.ceil(n / ncols)
-    cell_h, cell_w = h + pad, w + pad
-    grid = np.full((nrows * cell_h + pad, ncols * cell_w + pad), 255, np.uint8)
-    pix = (images.clamp(0, 1) * 255).round().to(torch.uint8).numpy()
-    for i in range(n):
-        r, c = divmod(i, ncols)
-        grid[pad + r * cell_h : pad + r * cell_h + h, pad + c * cell_w : pad + c * cell_w + w] = 255 - pix[i]
-    if scale > 1:
-        grid = grid.repeat(scale, 0).repeat(scale, 1)
-    return grid
-
-
 # ---------------------------------------------------------------------------------------------
-# Measuring samples: Parzen window (§5, Table 1), a digit classifier, a Fréchet distance
+# Measuring samples: the Parzen window (§5, Table 1), and the digit classifier that judges them
 # ---------------------------------------------------------------------------------------------
 
 
@@ -379,333 +366,7 @@ class DigitClassifier(
         return self.fc(self.dropout(self.forward_features(x)))  # (B, 10)
 
 
-@torch.inference_mode()
-def classify(model: DigitClassifier, images: Tensor, batch_size: int = 1000) -> tuple[Tensor, Tensor]:
-    """(N, 28, 28) in [0, 1] -> predicted digits (N,) and features (N, d_features)."""
-    model.eval()
-    preds, feats = [], []
-    for i in range(0, len(images), batch_size):
-        f = model.forward_features(images[i : i + batch_size, None])
-        feats.append(f)
-        preds.append(model.fc(f).argmax(1))
-    return torch.cat(preds), torch.cat(feats)
-
-
-def class_histogram(preds: Tensor, num_classes: int = 10) -> list[float]:
-    """Fraction of samples per class (sums to 1)."""
-    return (torch.bincount(preds, minlength=num_classes).double() / len(preds)).tolist()
-
-
-def _sqrtm_psd(a: Tensor) -> Tensor:
-    w, v = torch.linalg.eigh(a)
-    return (v * w.clamp_min(0).sqrt()) @ v.T
-
-
-def frechet_distance(f1: Tensor, f2: Tensor) -> float:
-    """|mu1 - mu2|^2 + Tr(S1 + S2 - 2 (S1 S2)^(1/2)) between Gaussians fitted to two feature sets
-    (Heusel et al. 2017, on our classifier's features instead of Inception's)."""
-    f1, f2 = f1.double(), f2.double()
-    mu1, mu2 = f1.mean(0), f2.mean(0)
-    s1, s2 = torch.cov(f1.T), torch.cov(f2.T)
-    r1 = _sqrtm_psd(s1)
-    # Tr (S1 S2)^(1/2) = Tr (S1^(1/2) S2 S1^(1/2))^(1/2), the latter symmetric PSD
-    tr_cross = torch.linalg.eigvalsh(r1 @ s2 @ r1).clamp_min(0).sqrt().sum()
-    return ((mu1 - mu2) @ (mu1 - mu2) + s1.trace() + s2.trace() - 2 * tr_cross).item()
-
-
-# ---------------------------------------------------------------------------------------------
-# MNIST from the IDX files (../shared/data/mnist)
-# ---------------------------------------------------------------------------------------------
-
-MNIST_DIR = "/work/shared/data/mnist"
-
-
-def read_idx(path: str) -> np.ndarray:
-    import gzip
-
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    if data[:3] != b"\x00\x00\x08":
-        raise ValueError(f"{path}: not an unsigned-byte IDX file")
-    ndim = data[3]
-    shape = tuple(int(n) for n in np.frombuffer(data, ">u4", count=ndim, offset=4))
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(shape)
-
-
-def mnist(split: str, root: str = MNIST_DIR) -> tuple[Tensor, Tensor]:
-    """(N, 28, 28) float images in [0, 1] and (N,) labels. Splits as the paper's: "train" =
-    train[:50000], "val" = train[50000:], "test" = the 10,000 test images."""
-    prefix = "t10k" if split == "test" else "train"
-    x = torch.from_numpy(read_idx(f"{root}/{prefix}-images-idx3-ubyte.gz").copy()).float() / 255
-    y = torch.from_numpy(read_idx(f"{root}/{prefix}-labels-idx1-ubyte.gz").astype(np.int64))
-    if split == "train":
-        return x[:50000], y[:50000]
-    if split == "val":
-        return x[50000:], y[50000:]
-    return x, y
-
-
-# ---------------------------------------------------------------------------------------------
-# Fig. 1, live: the 1-D game
-# ---------------------------------------------------------------------------------------------
-
-
-class Game1DState(NamedTuple):
-    """One frame of the 1-D game: every curve on the grid `x`, the z -> x map, and the check."""
-
-    step: int
-    x: np.ndarray  # (X,) grid
-    p_data: np.ndarray  # (X,) data density (exact)
-    p_g: np.ndarray  # (X,) generator density (Gaussian KDE of 2048 samples)
-    d: np.ndarray  # (X,) D(x)
-    d_star: np.ndarray  # (X,) D*(x) = p_data / (p_data + p_g)
-    z_lines: np.ndarray  # (L,) z positions on [-1, 1] drawn at the bottom of Fig. 1
-    x_lines: np.ndarray  # (L,) G(z) of those z
-    v_measured: float  # V(D, G) on a fresh batch: E log D(x) + E log(1 - D(G(z)))
-    c_g: float  # C(G) = max_D V = -log 4 + 2 JSD(p_data || p_g), integrated on the grid
-    d_data: float  # mean D over data samples
-    d_fake: float  # mean D over generated samples
-    d_star_data: float  # E_{x ~ p_data} D*(x): 1/2 at the optimum, 1 when p_g is far away
-    loss_d: float
-    loss_g: float
-
-
-GAME1D_DATA = (1.0, 0.5)  # p_data = N(mean, std)
-GAME1D_RANGE = (-4.0, 4.0)
-
-
-@contextmanager
-def torch_threads(n: int):
-    """Run torch ops on `n` threads, then restore the count. The live games' tiny ops gain
-    nothing from a second thread and lose ~6x to it on a busy two-core machine (measured)."""
-    old = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)
-
-
-def _mlp(d_in: int, width: int, d_out: int, act=nn.Tanh) -> nn.Sequential:
-    return nn.Sequential(nn.Linear(d_in, width), act(), nn.Linear(width, width), act(), nn.Linear(width, d_out))
-
-
-def stepwise(frames: Iterator, threads: int | None = 1) -> Iterator:
-    """Yield `frames`' items, computing each on `threads` torch threads (None: as many as the
-    thread has) with autograd on.
-
-    A server resumes a generator on whichever worker thread is free, and both the thread count and
-    the grad mode belong to a thread: a context held across a `yield` is entered on one thread and
-    left on another, and a `no_grad` left open leaves its thread unable to train. So every step is
-    computed inside the contexts, and the contexts are closed before the step is yielded."""
-    while True:
-        with (torch_threads(threads) if threads else nullcontext()), torch.enable_grad():
-            try:
-                item = next(frames)
-            except StopIteration:
-                return
-        yield item
-
-
-def game_1d(**kwargs) -> Iterator["Game1DState"]:
-    """`_game_1d` step by step on one torch thread (see `stepwise`); same arguments."""
-    yield from stepwise(_game_1d(**kwargs))
-
-
-def _game_1d(
-    k: int = 3,
-    lr_d: float = 3e-3,
-    lr_g: float = 3e-3,
-    saturating: bool = False,
-    steps: int = 1000,
-    every: int = 25,
-    batch_size: int = 256,
-    seed: int = 0,
-) -> Iterator[Game1DState]:
-    """Algorithm 1 on a 1-D problem, Fig. 1: p_data = N(1, 0.5^2), z ~ U(-1, 1) mapped by a small
-    MLP G (started left of the data), D a small MLP. Yields a `Game1DState` every `every` steps.
-
-    Args:
-        k: discriminator steps per generator step (Algorithm 1; the paper used k = 1).
-        lr_d, lr_g: Adam learning rates of D and G.
-        saturating: G minimizes log(1 - D(G(z))) (Eq. 1) instead of -log D(G(z)) (§3's advice).
-    """
-    torch.manual_seed(seed)
-    mu, sd = GAME1D_DATA
-    G = _mlp(1, 16, 1)
-    D = _mlp(1, 32, 1, nn.LeakyReLU)
-    with torch.no_grad():
-        G[-1].bias.fill_(-1.5)  # start p_g to the left of p_data, as in Fig. 1 (a)
-    opt_d = torch.optim.Adam(D.parameters(), lr=lr_d, betas=(0.5, 0.999))
-    opt_g = torch.optim.Adam(G.parameters(), lr=lr_g, betas=(0.5, 0.999))
-    gen = torch.Generator().manual_seed(seed)
-    xs = torch.linspace(*GAME1D_RANGE, 401, dtype=torch.float64)
-    xs_f = xs.float()
-    p_data = torch.exp(-0.5 * ((xs - mu) / sd) ** 2) / (sd * math.sqrt(2 * math.pi))
-    z_lines = torch.linspace(-1, 1, 21).view(-1, 1)
-
-    gen_frame = torch.Generator().manual_seed(seed + 1)  # frames draw their own samples: the
-    # training stream (and so the run) is the same however often a frame is taken
-
-    def sample_data(n: int, g: torch.Generator = gen) -> Tensor:
-        return mu + sd * torch.randn(n, 1, generator=g)
-
-    def sample_z(n: int, g: torch.Generator = gen) -> Tensor:
-        return 2 * torch.rand(n, 1, generator=g) - 1
-
-    def frame(step: int, loss_d: float, loss_g: float) -> Game1DState:
-        with torch.no_grad():
-            fake = G(sample_z(2048, gen_frame)).flatten()
-            # Gaussian KDE of p_g with Silverman's bandwidth (kept >= 0.02 against a collapsed G)
-            h = max(1.06 * fake.std().item() * len(fake) ** -0.2, 0.02)
-            p_g = torch.exp(-0.5 * ((xs_f[:, None] - fake[None]) / h) ** 2).mean(1).double() / (h * math.sqrt(2 * math.pi))
-            d = torch.sigmoid(D(xs_f.view(-1, 1))).double().flatten()
-            real_l, fake_l = D(sample_data(2048, gen_frame)), D(fake.view(-1, 1))
-            d_star = optimal_discriminator(p_data, p_g)
-            return Game1DState(
-                step, xs.numpy(), p_data.numpy(), p_g.numpy(), d.numpy(), d_star.numpy(),
-                z_lines.flatten().numpy(), G(z_lines).flatten().numpy(), value(real_l, fake_l).item(),
-                virtual_training_criterion(xs, p_data, p_g).item(),
-                torch.sigmoid(real_l).mean().item(), torch.sigmoid(fake_l).mean().item(),
-                torch.trapezoid(p_data * d_star, xs).item(), loss_d, loss_g,
-            )  # fmt: skip
-
-    loss_d = loss_g = float("nan")
-    yield frame(0, loss_d, loss_g)
-    for step in range(1, steps + 1):
-        # Algorithm 1: k steps of D on fresh minibatches, then one step of G
-        for _ in range(k):
-            with torch.no_grad():
-                fake = G(sample_z(batch_size))
-            loss = discriminator_loss(D(sample_data(batch_size)), D(fake))
-            opt_d.zero_grad()
-            loss.backward()
-            opt_d.step()
-        loss_d = loss.item()
-        loss = generator_loss(D(G(sample_z(batch_size))), saturating)
-        opt_g.zero_grad()
-        loss.backward()
-        opt_g.step()
-        loss_g = loss.item()
-        if step % every == 0 or step == steps:
-            yield frame(step, loss_d, loss_g)
-
-
-# ---------------------------------------------------------------------------------------------
-# The 2-D game (GAN Lab-style): a ring of Gaussians, the discriminator's surface
-# ---------------------------------------------------------------------------------------------
-
-
-class Game2DState(NamedTuple):
-    step: int
-    real: np.ndarray  # (N, 2) data samples
-    fake: np.ndarray  # (N, 2) generated samples
-    grid: np.ndarray  # (R,) coordinates of the square grid of the surface
-    d: np.ndarray  # (R, R) D on the grid, [row = y, col = x]
-    modes: np.ndarray  # (n_modes, 2)
-    modes_covered: int  # modes holding >= 1/4 of their fair share of high-quality samples
-    high_quality: float  # fraction of samples within 3 std of some mode
-    loss_d: float
-    loss_g: float
-
-
-GAME2D_PRESETS = {
-    # a discriminator far ahead of G (k = 5 steps at 10x G's learning rate): G's samples gather on
-    # one or two modes where D is least sure, and stay there (measured: 2 of 8 modes, 500-2000 steps)
-    "collapse": dict(k=5, lr_d=1e-2, lr_g=1e-3, saturating=False, std=0.05),
-    # Algorithm 1 as in the paper, k = 1, equal learning rates: all 8 modes by ~1,500 steps
-    "cover": dict(k=1, lr_d=1e-3, lr_g=1e-3, saturating=False, std=0.05),
-}
-
-
-def ring_modes(n_modes: int = 8, radius: float = 2.0) -> Tensor:
-    angles = torch.arange(n_modes) * 2 * math.pi / n_modes
-    return torch.stack([radius * torch.cos(angles), radius * torch.sin(angles)], 1)  # (n, 2)
-
-
-def mode_coverage(fake: Tensor, modes: Tensor, std: float) -> tuple[int, float]:
-    """(modes covered, fraction of high-quality samples), as in Metz et al. 2016 (Unrolled GANs)."""
-    dist = torch.cdist(fake, modes)  # (N, n_modes)
-    near, which = dist.min(1)
-    good = near < 3 * std
-    counts = torch.bincount(which[good], minlength=len(modes))
-    covered = int((counts >= 0.25 * len(fake) / len(modes)).sum())
-    return covered, good.float().mean().item()
-
-
-def game_2d(**kwargs) -> Iterator["Game2DState"]:
-    """`_game_2d` step by step on one torch thread (see `stepwise`); same arguments."""
-    yield from stepwise(_game_2d(**kwargs))
-
-
-def _game_2d(
-    k: int = 1,
-    lr_d: float = 1e-3,
-    lr_g: float = 1e-3,
-    saturating: bool = False,
-    std: float = 0.05,
-    n_modes: int = 8,
-    steps: int = 3000,
-    every: int = 100,
-    batch_size: int = 256,
-    seed: int = 0,
-) -> Iterator[Game2DState]:
-    """Algorithm 1 on a ring of `n_modes` Gaussians (radius 2, `std` each); z ~ N(0, I_2);
-    G and D are 2x64 ReLU MLPs. Yields a `Game2DState` every `every` steps."""
-    torch.manual_seed(seed)
-    gen = torch.Generator().manual_seed(seed)
-    modes = ring_modes(n_modes)
-    G = _mlp(2, 64, 2, nn.ReLU)
-    D = _mlp(2, 64, 1, nn.ReLU)
-    opt_d = torch.optim.Adam(D.parameters(), lr=lr_d, betas=(0.5, 0.999))
-    opt_g = torch.optim.Adam(G.parameters(), lr=lr_g, betas=(0.5, 0.999))
-    lim = 3.0
-    grid = torch.linspace(-lim, lim, 61)
-    gy, gx = torch.meshgrid(grid, grid, indexing="ij")
-    grid_points = torch.stack([gx.flatten(), gy.flatten()], 1)  # (R*R, 2), x varies fastest
-    z_show = torch.randn(1024, 2, generator=gen)  # fixed noise: the points move, not re-drawn
-    real_show = modes[torch.randint(0, n_modes, (1024,), generator=gen)] + std * torch.randn(1024, 2, generator=gen)
-
-    def sample_data(n: int) -> Tensor:
-        return modes[torch.randint(0, n_modes, (n,), generator=gen)] + std * torch.randn(n, 2, generator=gen)
-
-    def frame(step: int, loss_d: float, loss_g: float) -> Game2DState:
-        with torch.no_grad():
-            fake = G(z_show)
-            d = torch.sigmoid(D(grid_points)).view(len(grid), len(grid))
-        covered, hq = mode_coverage(fake, modes, std)
-        return Game2DState(step, real_show.numpy(), fake.numpy(), grid.numpy(), d.numpy(), modes.numpy(),
-                           covered, hq, loss_d, loss_g)  # fmt: skip
-
-    loss_d = loss_g = float("nan")
-    yield frame(0, loss_d, loss_g)
-    for step in range(1, steps + 1):
-        for _ in range(k):
-            with torch.no_grad():
-                fake = G(torch.randn(batch_size, 2, generator=gen))
-            loss = discriminator_loss(D(sample_data(batch_size)), D(fake))
-            opt_d.zero_grad()
-            loss.backward()
-            opt_d.step()
-        loss_d = loss.item()
-        loss = generator_loss(D(G(torch.randn(batch_size, 2, generator=gen))), saturating)
-        opt_g.zero_grad()
-        loss.backward()
-        opt_g.step()
-        loss_g = loss.item()
-        if step % every == 0 or step == steps:
-            yield frame(step, loss_d, loss_g)
-
-
 def count_params(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-def latent_path(kind: str, seed_a: int, seed_b: int, steps: int, z_dim: int = 100) -> Tensor:
-    """`steps` z vectors: "lerp" or "slerp" from the z of `seed_a` to that of `seed_b`, or a
-    norm-keeping "walk" starting at `seed_a` -> (steps, z_dim)."""
-    if kind == "walk":
-        return random_walk(seed_a, steps, z_dim)
-    t = torch.linspace(0, 1, steps)
-    path = {"lerp": lerp, "slerp": slerp}[kind]
-    return path(latent(seed_a, z_dim), latent(seed_b, z_dim), t)

@@ -7,6 +7,7 @@ import shutil
 import pytest
 import torch
 
+from lab import bert as BL
 from models import bert as B
 from models import hub
 
@@ -18,7 +19,7 @@ def test_paper_parameter_counts_exact():
     assert B.count_params(B.PRESETS["base"]) == 109_482_240
     assert B.count_params(B.PRESETS["large"]) == 335_141_888
     # the formula V*H + L*12H^2 leaves out positions, segments, biases, LayerNorms and the pooler
-    assert B.params_formula(B.PRESETS["base"]) == 30522 * 768 + 12 * 12 * 768**2
+    assert BL.params_formula(B.PRESETS["base"]) == 30522 * 768 + 12 * 12 * 768**2
 
 
 def test_masking_rates_and_never_specials():

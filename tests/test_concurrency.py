@@ -42,12 +42,12 @@ def _log_values(rng, n: int) -> list[float]:
 def games():
     """One short frame of each GAN game (their figures are drawn again and again below). And one
     figure drawn first, alone: matplotlib imported (test_matplotlib_first_used_by_8_threads_at_once)."""
-    from models import gan as M
+    from lab import gan as L
 
     plots.png(plots.gradient_norms({"a": [1.0, 10.0]}, "first"), "test-first", dpi=40)
 
-    *_, one = M.game_1d(k=1, lr_d=3e-3, lr_g=3e-3, saturating=False, steps=20, every=20)
-    *_, two = M.game_2d(k=1, lr_d=1e-3, lr_g=1e-3, saturating=False, std=0.05, steps=20, every=20)
+    *_, one = L.game_1d(k=1, lr_d=3e-3, lr_g=3e-3, saturating=False, steps=20, every=20)
+    *_, two = L.game_2d(k=1, lr_d=1e-3, lr_g=1e-3, saturating=False, std=0.05, steps=20, every=20)
     return one, two
 
 

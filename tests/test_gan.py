@@ -1,4 +1,4 @@
-"""The GAN model file, its measurements and the tab's callbacks: values, not "it ran"."""
+"""The GAN model file, the lab's experiments on it and the tab's callbacks: values, not "it ran"."""
 
 from __future__ import annotations
 
@@ -12,8 +12,11 @@ import pytest
 import torch
 
 from demos import gan as tab
+from demos.runtime import stepwise
+from lab import gan as L
 from models import gan as M
 from models import hub
+from training import data
 from tests.figures import is_figure
 
 torch.set_num_threads(1)  # a busy two-core machine: one thread is faster than fighting
@@ -102,7 +105,7 @@ def test_virtual_training_criterion_is_minus_log4_at_the_optimum():
 
 def test_game_1d_reaches_d_one_half():
     """Fig. 1 (d): with the tab's defaults the live run ends with D close to 1/2 on both sides."""
-    s = tab.default_1d_final()  # M.game_1d with the defaults (shared with the paper check)
+    s = tab.default_1d_final()  # L.game_1d with the defaults (shared with the paper check)
     assert s.step == tab.GAME1D_DEFAULT["steps"]
     assert abs(s.d_data - 0.5) < 0.07 and abs(s.d_fake - 0.5) < 0.07, (s.d_data, s.d_fake)
     # measured over seeds 0-3: C(G) + log 4 = 0.017 .. 0.122 (the 1-D game keeps oscillating a little)
@@ -117,7 +120,7 @@ def test_slerp_keeps_norms_and_lerp_does_not():
     z0, z1 = M.latent(3), M.latent(11)
     z1 = z1 * z0.norm() / z1.norm()  # equal norms
     t = torch.linspace(0, 1, 17)
-    s, line = M.slerp(z0, z1, t), M.lerp(z0, z1, t)
+    s, line = L.slerp(z0, z1, t), L.lerp(z0, z1, t)
     assert torch.allclose(s[0], z0, atol=1e-5) and torch.allclose(s[-1], z1, atol=1e-5)
     assert torch.allclose(s.norm(dim=1), z0.norm().expand(17), rtol=1e-5)
     cos = (z0 @ z1 / z0.norm() ** 2).item()
@@ -129,7 +132,7 @@ def test_slerp_keeps_norms_and_lerp_does_not():
 
 def test_seed_names_one_z_and_random_walk_stays_on_the_shell():
     assert torch.equal(M.latent(42), M.latent(42)) and not torch.equal(M.latent(42), M.latent(43))
-    walk = M.random_walk(5, 400, angle=0.25)
+    walk = L.random_walk(5, 400, angle=0.25)
     assert torch.equal(walk[0], M.latent(5))
     norms = walk.norm(dim=1)
     assert abs(norms.mean().item() - math.sqrt(99.5)) < 0.5 and norms.std() < 1.5
@@ -168,12 +171,12 @@ def test_frechet_distance_of_known_gaussians():
     a = torch.randn(20000, 4, generator=g)
     b = 2 * torch.randn(20000, 4, generator=g) + torch.tensor([1.0, 0, 0, 0])
     # |mu|^2 + tr(I + 4I - 2 * 2I) = 1 + 4
-    assert abs(M.frechet_distance(a, b) - 5.0) < 0.15
-    assert M.frechet_distance(a, a) < 1e-6
+    assert abs(L.frechet_distance(a, b) - 5.0) < 0.15
+    assert L.frechet_distance(a, a) < 1e-6
 
 
 def test_class_histogram():
-    assert M.class_histogram(torch.tensor([0, 0, 3, 9])) == [0.5, 0, 0, 0.25, 0, 0, 0, 0, 0, 0.25]
+    assert L.class_histogram(torch.tensor([0, 0, 3, 9])) == [0.5, 0, 0, 0.25, 0, 0, 0, 0, 0, 0.25]
 
 
 # --- the shipped weights and their measurements ------------------------------------------------
@@ -201,8 +204,8 @@ def test_catalogue_rows_match_the_measured_logs():
 
 def test_classifier_reads_real_digits():
     loaded = hub.get("mnist_classifier.mnist")
-    x, y = M.mnist("test")
-    preds, feats = M.classify(loaded.model, x[:2000])
+    x, y = data.mnist("test")
+    preds, feats = L.classify(loaded.model, x[:2000])
     assert (preds == y[:2000]).float().mean() > 0.98 and feats.shape == (2000, 128)
 
 
@@ -219,7 +222,7 @@ def test_sample_grid_cells_are_the_seeds_digits():
     assert tab.seed_at(x, y, 100, 10) == 106
     assert tab.seed_at(3 * cell + 5, 2 * cell + 5, 100, 10) is None  # past the last digit
     G = hub.get("dcgan.mnist").model
-    alone = M.image_grid(M.generate(G, M.latent(106)[None]), 1, scale=tab.GRID_SCALE)
+    alone = tab.image_grid(M.generate(G, M.latent(106)[None]), 1, scale=tab.GRID_SCALE)
     p = 2 * tab.GRID_SCALE
     r0, c0 = cell, 2 * cell
     assert np.array_equal(grid[r0 + p : r0 + p + 28 * 3, c0 + p : c0 + p + 28 * 3], alone[p:-p, p:-p])
@@ -230,7 +233,7 @@ def test_sample_grid_cells_are_the_seeds_digits():
 def test_interpolation_ends_are_the_two_seeds_and_the_gif_plays(tmp_path):
     strip, gif, gif_file, fig, md = tab.interpolate("dcgan.mnist", 3, 11, 8, "paths")
     G = hub.get("dcgan.mnist").model
-    ends = M.image_grid(M.generate(G, M.latents([3, 11])), 2, scale=2)
+    ends = tab.image_grid(M.generate(G, M.latents([3, 11])), 2, scale=2)
     cell = 30 * 2
     row = strip[: ends.shape[0]]  # the lerp row
     assert np.array_equal(row[:, :cell], ends[:, :cell])  # first lerp frame = seed 3
@@ -238,7 +241,7 @@ def test_interpolation_ends_are_the_two_seeds_and_the_gif_plays(tmp_path):
     with PIL.Image.open(gif) as im:
         assert im.n_frames == 2 * 8 - 2 and im.is_animated
     assert gif == gif_file and gif.endswith(".gif")
-    lerp_mid = M.lerp(M.latent(3), M.latent(11), torch.linspace(0, 1, 8))[4].norm().item()
+    lerp_mid = L.lerp(M.latent(3), M.latent(11), torch.linspace(0, 1, 8))[4].norm().item()
     assert f"**lerp {lerp_mid:.2f}**" in md
     strip, *_ , md = tab.interpolate("gan_mlp.mnist", 7, 0, 20, "walk")
     assert strip.shape[1] == (16 * 30 + 2) * 2 and "Random walk from seed 7, 20 steps" in md
@@ -274,8 +277,8 @@ def test_messages_follow_the_page_language():
 
 
 def test_a_1d_run_does_not_depend_on_how_often_it_is_drawn():
-    *_, a = M.game_1d(steps=60, every=60)
-    *_, b = M.game_1d(steps=60, every=10)
+    *_, a = L.game_1d(steps=60, every=60)
+    *_, b = L.game_1d(steps=60, every=10)
     assert np.array_equal(a.x_lines, b.x_lines) and np.array_equal(a.d, b.d)
 
 
@@ -292,9 +295,9 @@ def test_live_games_stream_frames_and_the_check():
 def test_game_2d_presets_show_collapse_and_coverage():
     """Measured: "collapse" holds 2 of 8 modes from 250 to 2,000 steps; "cover" has 7 by 1,000."""
     runs = {}
-    for name, p in M.GAME2D_PRESETS.items():
+    for name, p in L.GAME2D_PRESETS.items():
         steps = 500 if name == "collapse" else 1000  # k = 5 makes a collapse step 3x as costly
-        *_, s = M.game_2d(**p, steps=steps, every=steps)
+        *_, s = L.game_2d(**p, steps=steps, every=steps)
         runs[name] = (s.modes_covered, s.high_quality)
     assert runs["cover"][0] >= 6 and runs["collapse"][0] <= 3, runs
     assert runs["collapse"][1] > 0.4  # collapsed, not lost: the points sit on the modes they hold
@@ -319,7 +322,7 @@ def test_live_games_resume_on_any_worker_thread_and_leave_each_thread_as_found()
     autograd, and must not leave a thread changed (the load test's "does not require grad")."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from models import resnet as R
+    from lab import resnet as RL
 
     def poisoned_step(it):
         torch.set_grad_enabled(False)  # what a request that yielded inside `no_grad` leaves behind
@@ -327,9 +330,9 @@ def test_live_games_resume_on_any_worker_thread_and_leave_each_thread_as_found()
         item = next(it)
         return item, torch.is_grad_enabled(), torch.get_num_threads()
 
-    runs = [M.game_1d(steps=30, every=10), M.game_2d(steps=20, every=10),
-            M.stepwise(R.degradation_run(depth=8, steps=20, reference=None, every=10, initial=True),
-                       threads=None)]  # as demos/resnet.py runs it  # fmt: skip
+    runs = [stepwise(L.game_1d(steps=30, every=10)), stepwise(L.game_2d(steps=20, every=10)),
+            stepwise(RL.degradation_run(depth=8, steps=20, reference=None, every=10, initial=True),
+                     threads=None)]  # as demos/gan.py and demos/resnet.py run them  # fmt: skip
     with ThreadPoolExecutor(3) as pool:
         for it in runs:
             steps = [pool.submit(poisoned_step, it).result() for _ in range(3)]
@@ -338,7 +341,7 @@ def test_live_games_resume_on_any_worker_thread_and_leave_each_thread_as_found()
 
     def raw_first(depth):  # the model's own generator: its first yield must not hold `no_grad` open
         torch.set_grad_enabled(True)
-        it = R.degradation_run(depth=depth, steps=10, reference=None, initial=True)
+        it = RL.degradation_run(depth=depth, steps=10, reference=None, initial=True)
         next(it)
         enabled = torch.is_grad_enabled()  # while the run is suspended, as a worker thread is
         it.close()

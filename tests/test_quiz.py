@@ -31,9 +31,9 @@ def expected_numbers(key: str) -> list[str]:
         runs = resnet._read_json(resnet.CURVES)["runs"]
         return [f"{runs[n]['train_error'][-1]:.1f}%" for n in ("plain20", "plain56", "resnet20", "resnet56")]
     if key == "transformer":
-        from models import transformer as T
+        from lab import transformer as TL
 
-        s = T.softmax_saturation([2**i for i in range(11)], n_keys=16)
+        s = TL.softmax_saturation([2**i for i in range(11)], n_keys=16)
         return [f"{s['max_p_raw'][-1]:.3f}", f"{s['max_p_scaled'][-1]:.3f}"]
     if key == "gan":
         from demos import gan
@@ -104,13 +104,13 @@ def test_resnet_answer_follows_the_recorded_curves(monkeypatch, tmp_path):
 
 def test_gan_answer_follows_the_measured_d_star(monkeypatch):
     from demos import gan
-    from models import gan as M
+    from lab import gan as L
 
     x = np.linspace(-4, 4, 401)
     p_data = np.exp(-0.5 * ((x - 1) / 0.5) ** 2)
     far = dict(x=x, p_data=p_data, d_star=np.full_like(x, 0.97), d_star_data=0.97, d_data=0.9, d_fake=0.1,
                c_g=-0.2, step=10)  # fmt: skip
-    state = M.Game1DState(**{f: far.get(f) for f in M.Game1DState._fields})
+    state = L.Game1DState(**{f: far.get(f) for f in L.Game1DState._fields})
     monkeypatch.setattr(gan, "default_1d_final", lambda: state)
     md = quiz.reveal(quiz.GAN, "1", "English")
     assert md.startswith("✓") and "**0.970**" in md and "for 0% of the data" in md

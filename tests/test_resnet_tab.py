@@ -13,6 +13,7 @@ import torch
 import torchvision
 
 from demos import resnet as tab
+from lab import resnet as RL
 from models import hub
 from models import resnet as R
 
@@ -43,28 +44,28 @@ def test_preprocess_resizes_crops_and_normalizes():
 def test_predict_probabilities_and_cam():
     torch.manual_seed(0)
     model = R.resnet("resnet20").eval()
-    pred = R.predict(model, torch.randn(1, 3, 32, 32))
+    pred = RL.predict(model, torch.randn(1, 3, 32, 32))
     assert pred.probs.shape == (10,) and abs(pred.probs.sum().item() - 1) < 1e-5
     assert pred.cam.shape == (32, 32) and pred.cam.min() >= 0 and abs(pred.cam.max().item() - 1) < 1e-6
 
 
 def test_stage_table_is_table_1():
-    rows = R.stage_table(R.PRESETS["resnet50"])
+    rows = RL.stage_table(R.PRESETS["resnet50"])
     assert [(r["stage"], r["output"], r["channels"]) for r in rows] == [
         ("conv1", "112×112", 64), ("conv2_x", "56×56", 256), ("conv3_x", "28×28", 512),
         ("conv4_x", "14×14", 1024), ("conv5_x", "7×7", 2048), ("pool, fc", "1×1", 1000),
     ]  # fmt: skip
-    assert [r["output"] for r in R.stage_table(R.PRESETS["resnet56"])][1:4] == ["32×32", "16×16", "8×8"]
+    assert [r["output"] for r in RL.stage_table(R.PRESETS["resnet56"])][1:4] == ["32×32", "16×16", "8×8"]
 
 
 def test_gradient_norms_show_why_shortcuts_help():
     """Plain-56: gradients span orders of magnitude across depth; ResNet-56: the same order."""
     torch.set_num_threads(2)
-    init = {k: np.array(v) for k, v in R.gradient_norms(56, steps=0).items()}
+    init = {k: np.array(v) for k, v in RL.gradient_norms(56, steps=0).items()}
     assert len(init["plain-56"]) == len(init["ResNet-56"]) == 55  # 1 + 54 main-path convs
     spread = {k: v[:5].mean() / v[-5:].mean() for k, v in init.items()}
     assert spread["plain-56"] > 50 and spread["ResNet-56"] < 10, spread
-    later = {k: np.array(v) for k, v in R.gradient_norms(56, steps=50).items()}
+    later = {k: np.array(v) for k, v in RL.gradient_norms(56, steps=50).items()}
     # after 50 steps the plain net's first layers get several times less gradient (measured: 0.027
     # vs 0.132 on an AMD EPYC, more than 10x on an Intel Xeon: 50 steps of a plain-56 amplify
     # rounding differences between CPUs' kernels, the direction does not change)
@@ -74,7 +75,7 @@ def test_gradient_norms_show_why_shortcuts_help():
 def test_layer_response_std_counts_every_3x3_layer():
     torch.manual_seed(0)
     model = R.resnet("resnet20").eval()
-    stds = R.layer_response_std(model, torch.randn(8, 3, 32, 32))
+    stds = RL.layer_response_std(model, torch.randn(8, 3, 32, 32))
     assert len(stds) == 19  # the stem conv and 2 per block x 9 blocks
     assert all(s > 0 for s in stds)
 
@@ -231,8 +232,8 @@ def test_recorded_curves_show_the_papers_finding():
 
 
 def test_live_default_is_recorded_and_shows_degradation():
-    data = tab._read_json(tab.LIVE_CACHE)
-    assert (data["depth"], data["steps"]) == (tab.LIVE_DEFAULT["depth"], tab.LIVE_DEFAULT["steps"])
+    data = tab._read_json(RL.LIVE_RECORD)
+    assert (data["depth"], data["steps"]) == (RL.LIVE_DEFAULT["depth"], RL.LIVE_DEFAULT["steps"])
     final = {n: v[-1] for n, v in data["loss"].items()}
     assert final["plain-56"] > 10 * final["plain-20"] > 10 * final["ResNet-56"]
     assert data["test_accuracy"]["plain-56"] < 0.5 < 0.9 < data["test_accuracy"]["ResNet-56"]

@@ -13,6 +13,7 @@ import torch
 
 from demos import transformer as tab
 from models import hub
+from lab import transformer as TL
 from models import transformer as T
 from tests.conftest import ARTIFACTS
 from tests.figures import is_figure
@@ -177,7 +178,7 @@ def test_positional_encoding_explorer_and_offset_error():
     heat, curves, md = tab.positional(128, 100, "4, 5, 20", 7)
     err = float(re.search(r"= ([0-9.e+-]+)\*\* \(float64\)", md).group(1))
     assert err < 1e-5 and "PE(pos+7) = M_7" in md and "93 positions" in md
-    M = T.pe_shift_matrix(7, 128)
+    M = TL.pe_shift_matrix(7, 128)
     torch.testing.assert_close(M @ M.T, torch.eye(128, dtype=torch.float64))
     with pytest.raises(gr.Error, match="Dimensions"):
         tab.positional(128, 100, "4, 500", 7)
@@ -185,7 +186,7 @@ def test_positional_encoding_explorer_and_offset_error():
 
 def test_scaling_schedule_smoothing_complexity():
     _, md = tab.scaling(16)
-    s = T.softmax_saturation([64, 1024], n_keys=16)
+    s = TL.softmax_saturation([64, 1024], n_keys=16)
     assert s["max_p_raw"][1] > 0.9 > 0.3 > s["max_p_scaled"][1]  # unscaled saturates
     assert s["grad_raw"][1] < s["grad_scaled"][1] / 3  # and passes back little gradient
     assert "d_k = 64" in md
@@ -204,7 +205,7 @@ def test_paper_check_counts():
     rows = {r[0]: r for r in tab.paper_check()}
     base = rows["Transformer base, parameters (Table 3)"]
     assert base[2] == "63,082,496" and "-3.0%" in base[3] and "40,745" in base[3]
-    assert T.param_breakdown(T.PRESETS["base"])["total"] == 63_082_496  # the model's own count
+    assert TL.param_breakdown(T.PRESETS["base"])["total"] == 63_082_496  # the model's own count
     assert rows["Transformer big, parameters (Table 3)"][2] == "214,245,376"
     pe = rows["positional encoding = the paper's equation (§3.5), d = 512, 512 positions"]
     assert float(pe[2].split("= ")[1]) < 1e-5

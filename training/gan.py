@@ -34,9 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 from training import resume  # noqa: E402
 from training.common import config_from_args, stop_requested  # noqa: E402
 from training.distributed import setup  # noqa: E402
+from training.data import mnist  # noqa: E402
 from models.gan import (  # noqa: E402
     PRESETS, Discriminator, Generator, count_params, discriminator_loss, generator_loss,
-    init_weights, mnist, parzen_log_likelihood,
+    init_weights, parzen_log_likelihood,
 )  # fmt: skip
 
 

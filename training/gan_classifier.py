@@ -26,7 +26,9 @@ import torch.nn.functional as F
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 from training import resume  # noqa: E402
 from training.common import config_from_args, stop_requested  # noqa: E402
-from models.gan import ClassifierConfig, DigitClassifier, classify, count_params, mnist  # noqa: E402
+from lab.gan import classify  # noqa: E402
+from models.gan import ClassifierConfig, DigitClassifier, count_params  # noqa: E402
+from training.data import mnist  # noqa: E402
 
 
 @dataclass

@@ -22,10 +22,11 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from models import hub  # noqa: E402
+from lab.gan import class_histogram, classify, frechet_distance  # noqa: E402
 from models.gan import (  # noqa: E402
-    PAPER_PARZEN_MNIST, DigitClassifier, Generator, class_histogram, classify, count_params,
-    frechet_distance, generate, latents, mnist, parzen_evaluate,
+    PAPER_PARZEN_MNIST, DigitClassifier, Generator, count_params, generate, latents, parzen_evaluate,
 )  # fmt: skip
+from training.data import mnist  # noqa: E402
 
 TITLES = {"mlp": "the paper's MLP GAN (Goodfellow et al. 2014, §5)", "dcgan": "a DCGAN (Radford et al. 2015)"}
 NAMES = {"mlp": "gan_mlp.mnist", "dcgan": "dcgan.mnist"}

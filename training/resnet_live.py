@@ -2,7 +2,7 @@
 
     .venv/bin/python -m training.resnet_live        # writes weights/resnet_live/default.json
 
-The same function the tab runs live (`models.resnet.degradation_run`, seeded), with the tab's
+The same function the tab runs live (`lab.resnet.degradation_run`, seeded), with the tab's
 default settings; the wall-clock time is measured on this machine with two threads.
 """
 
@@ -14,8 +14,7 @@ import time
 
 import torch
 
-from demos.resnet import LIVE_CACHE, LIVE_DEFAULT
-from models.resnet import degradation_run
+from lab.resnet import LIVE_DEFAULT, LIVE_RECORD, degradation_run
 
 
 def main() -> None:
@@ -33,8 +32,8 @@ def main() -> None:
     history["threads"] = torch.get_num_threads()
     history["load_average_1min"] = round(os.getloadavg()[0], 2)  # other processes slow the clock
     history["command"] = ".venv/bin/python -m training.resnet_live"
-    LIVE_CACHE.parent.mkdir(parents=True, exist_ok=True)
-    LIVE_CACHE.write_text(json.dumps(history, indent=1) + "\n", encoding="utf-8")
+    LIVE_RECORD.parent.mkdir(parents=True, exist_ok=True)
+    LIVE_RECORD.write_text(json.dumps(history, indent=1) + "\n", encoding="utf-8")
     final = {n: v[-1] for n, v in history["loss"].items()}
     print(f"{history['seconds']} s; final loss {final}; test accuracy {history['test_accuracy']}")
 

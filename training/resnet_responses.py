@@ -15,7 +15,8 @@ import numpy as np
 import torch
 
 from models.hub import WEIGHTS_DIR
-from models.resnet import ResNet, layer_response_std
+from lab.resnet import layer_response_std
+from models.resnet import ResNet
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "cifar10" / "cifar10_test_lossless1k.npz"
 NETS = ["plain20", "resnet20", "plain56", "resnet56"]
