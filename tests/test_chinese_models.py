@@ -162,6 +162,10 @@ def test_en_zh_tokenizer_matches_transformers_with_the_language_token(tmp_path):
         enc = ours.encode(text)
         assert enc.ids == ref(">>cmn_Hans<< " + text)["input_ids"], text
         assert enc.tokens[0] == ">>cmn_Hans<<" and enc.tokens[-1] == "</s>"
+    # a source cut to its first pieces reads back in English (the source SentencePiece), without >>cmn_Hans<<
+    ids = ours.encode("Beijing is the capital of China.").ids
+    assert ours.decode_source(ids) == "Beijing is the capital of China."
+    assert ours.decode_source(ids[:3]) == ref.convert_tokens_to_string(ref.convert_ids_to_tokens(ids[1:3]))
     # a source that names its own target keeps it
     assert ours.encode(">>yue<< A man.").ids == ref(">>yue<< A man.")["input_ids"]
     assert ours.encode(">>yue<< A man.").tokens[0] == ">>yue<<"

@@ -191,6 +191,12 @@ class MarianTokenizer:
     def decode_batch(self, batch: list[list[int]]) -> list[str]:
         return [self.decode(ids) for ids in batch]
 
+    def decode_source(self, ids: list[int]) -> str:
+        """Source ids back to text with the source SentencePiece (en-zh: `decode` is Chinese's);
+        language tokens and specials left out, e.g. to show a source cut to its first pieces."""
+        pieces = [self.id_to_token(i) for i in ids if int(i) not in self.special]
+        return self.source.decode_pieces(pieces).strip()
+
 
 def opus_mt_en_zh(folder: str | Path) -> MarianTokenizer:
     """opus-mt-en-zh's tokenizer: English in, Simplified Mandarin out (">>cmn_Hans<<" first; the
