@@ -17,7 +17,9 @@ Reports:
   (target: max <= 2 s);
 - the reveal: seconds from the click until every phone's poll saw the answer;
 - the other tabs: latency of their calls before and during the window, and their errors (target 0);
-- request latency of the students' calls (p50, p95, max).
+- request latency of the students' calls (p50, p95, max);
+- the server's CPU seconds over the window (user + system; when this script started the app), and
+  the machine's load average before the run: the numbers depend on what else the machine runs.
 Bounded: `--students` coroutines, each with its own timeouts; at most about `--seconds` + 60 s.
 """
 
@@ -46,6 +48,12 @@ OTHER_TABS = [
     ("/gan_samples", ("dcgan.mnist", 0, 16, "English")),
 ]
 CHOICES = ["plain20", "plain56", "same"]  # the first question in lecture order (ResNet, Fig. 6)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds the process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def other_tabs(url: str, stop: threading.Event, out: list, errors: list) -> None:
@@ -140,6 +148,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-classroom-"))
+    load0 = os.getloadavg()[0]  # the machine's 1-minute load average before the bench
     proc = None
     if args.url is None:
         from bench.all import start_app
@@ -175,10 +184,12 @@ def main() -> None:
             th.start()
             time.sleep(15)
             t_hall = time.time()
+            cpu0 = cpu_seconds(proc.pid) if proc else None
             runner = threading.Thread(target=lambda: asyncio.run(hall(url, code, args.students, args.seconds, log)))
             runner.start()
             time.sleep(args.seconds + 3.5)  # the window, then the last votes' ticks
             t_hall_end = time.time()
+            cpu1 = cpu_seconds(proc.pid) if proc else None
             t_click = time.time()
             page.locator("#cls-reveal").click()
             page.locator("#cls-result").filter(has_text="Measured answer").wait_for(timeout=120_000)
@@ -209,6 +220,9 @@ def main() -> None:
     reveal_lag = [t - t_click for t in log["saw_reveal"].values()]
     window_used = (accepted[-1] - log["t_start"]) if accepted else float("nan")
     result = {
+        "load_average_at_start": os.getloadavg()[0] if load0 is None else load0,
+        "server_cpu_s_in_window": round(cpu1 - cpu0, 1) if cpu0 is not None else None,
+        "window_wall_s": round(t_hall_end - t_hall, 1),
         "students": args.students,
         "window_s": args.seconds,
         "joined_and_voted": len(accepted),

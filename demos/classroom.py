@@ -32,13 +32,15 @@ import threading
 from urllib.parse import urlencode, urlsplit
 
 import gradio as gr
+from gradio.context import get_blocks_context
 
 from demos import classroom_questions as CQ
 from demos import rooms
 from demos.classroom_strings import EN as _EN
 from demos.classroom_strings import STUDENT_KEYS
-from demos.i18n import t, text
+from demos.i18n import register, t, text
 
+STORAGE_KEY = "paper-gallery-classroom"  # localStorage: the room this browser presents
 TICK = 1.0  # seconds between two refreshes of the presenter's histogram
 JOIN_PATH = "/join"
 API = "/join/api/"
@@ -174,6 +176,18 @@ def guarded(fn):
     return call
 
 
+def _presenting(session: dict, lang: str, request, status: str) -> tuple:
+    room, counts = store().tally(session["code"])
+    link = join_link(public_base(request), room.code)
+    result = reveal_md(room, counts, room.reveal, lang) if room.revealed and room.reveal else ""
+    return (session, gr.update(visible=True), join_panel(room.code, link, lang), question_md(room, lang),
+            histogram(room, counts, lang), result, gr.Timer(active=True), status)  # fmt: skip
+
+
+def _idle(status: str = "") -> tuple:
+    return None, gr.update(visible=False), "", "", "", "", gr.Timer(active=False), status
+
+
 @guarded
 def start(order: list[str] | None, session: dict | None, lang_choice, request: gr.Request):
     """Open a room (ending this page's previous one); -> session, panel visible, join panel, question,
@@ -183,17 +197,31 @@ def start(order: list[str] | None, session: dict | None, lang_choice, request: g
     if session:  # one room per presenter's page: the old one ends
         try:
             store().end(session["code"], session["key"])
-        except rooms.RoomError:
+        except (rooms.RoomError, KeyError, TypeError):
             pass
     try:
         code, key = store().create(keys)
     except rooms.RoomError as e:
-        return (None, gr.update(visible=False), "", "", "", "", gr.Timer(active=False),
-                "⚠ " + _message(e.code, lang, **e.info))  # fmt: skip
-    room, counts = store().tally(code)
-    link = join_link(public_base(request), code)
-    return ({"code": code, "key": key}, gr.update(visible=True), join_panel(code, link, lang), question_md(room, lang),
-            histogram(room, counts, lang), "", gr.Timer(active=True), text("cls_started_md", lang).format(code=code))  # fmt: skip
+        return _idle("⚠ " + _message(e.code, lang, **e.info))
+    return _presenting({"code": code, "key": key}, lang, request, text("cls_started_md", lang).format(code=code))
+
+
+@guarded
+def resume(lang_choice, saved: str, request: gr.Request):
+    """On page load (a reload, the language switch): the room this browser presents (kept in its
+    localStorage), if it is still live."""
+    lang = _lang(lang_choice)
+    try:
+        session = json.loads(saved) if saved else None
+        store().check_presenter(session["code"], session["key"])
+    except (ValueError, rooms.RoomError, KeyError, TypeError):
+        return *_idle(), ""
+    return *_presenting(session, lang, request, text("cls_started_md", lang).format(code=session["code"])), saved
+
+
+def remember(session: dict | None) -> str:
+    """What the page keeps in localStorage to come back to its room (code and presenter key)."""
+    return json.dumps(session) if session else ""
 
 
 @guarded
@@ -313,12 +341,13 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.HTML(f"<style>{CSS}</style>", padding=False)
     with gr.Row(equal_height=False):
         order = gr.Dropdown(
-            [(f"{i + 1}. {EN_short(q)}", k) for i, (k, q) in enumerate(qs.items())], value=list(qs),
+            [(t(f"cls_pick_{k}"), k) for k in qs], value=list(qs),
             multiselect=True, label=t("cls_order"), elem_id="cls-order", scale=5,
         )  # fmt: skip
         go = gr.Button(t("cls_start"), variant="primary", elem_id="cls-start", scale=1, size="lg")
     status = gr.Markdown(elem_id="cls-status")
     session = gr.State(None)
+    saved = gr.Textbox(visible=False)  # the session as the browser keeps it (localStorage)
     with gr.Column(visible=False, elem_id="cls-panel") as panel:
         join = gr.HTML(elem_id="cls-join-box")
         with gr.Row():
@@ -333,21 +362,40 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
                 result = gr.Markdown(elem_id="cls-result")
     timer = gr.Timer(TICK, active=False)
 
-    go.click(start, [order, session, lang], [session, panel, join, question, hist, result, timer, status],
-             api_visibility="private")  # fmt: skip
+    shown = [session, panel, join, question, hist, result, timer, status]
+    keep = dict(fn=None, inputs=saved, outputs=None, api_visibility="private",
+                js=f"(s) => {{ try {{ s ? localStorage.setItem('{STORAGE_KEY}', s) : "
+                   f"localStorage.removeItem('{STORAGE_KEY}'); }} catch (e) {{}} }}")  # fmt: skip
+    go.click(start, [order, session, lang], shown, api_visibility="private").then(
+        remember, session, saved, api_visibility="private").then(**keep)  # fmt: skip
+    end_btn.click(end, [session, lang], [session, panel, timer, status], api_visibility="private").then(
+        remember, session, saved, api_visibility="private").then(**keep)  # fmt: skip
+    config = get_blocks_context()
+    if config is not None:  # a reload or the language switch: back to the room (page language as PAGE_LANG_JS)
+        page_lang = gr.Textbox(visible=False)  # not the switch: its values may change, a text box takes any
+        config.root_block.load(
+            resume, [page_lang, saved], [*shown, saved], api_visibility="private", show_progress="hidden",
+            js=f"() => [window.paperGalleryLang === 'zh' ? 'zh' : 'en', "
+               f"(() => {{ try {{ return localStorage.getItem('{STORAGE_KEY}') || ''; }} catch (e) {{ return ''; }} }})()]",
+        )  # fmt: skip
     timer.tick(tick, [session, lang], [hist, timer], api_visibility="private", show_progress="hidden",
                concurrency_limit=None, concurrency_id="classroom-tick")  # fmt: skip
     reveal_btn.click(reveal, [session, lang], [hist, result], api_visibility="private", show_progress_on=result)
     next_btn.click(next_question, [session, lang], [question, hist, result], api_visibility="private")
-    end_btn.click(end, [session, lang], [session, panel, timer, status], api_visibility="private")
 
 
-def EN_short(q) -> str:  # noqa: N802 - the order picker's label: the paper and the start of the question
-    s = text(q.question, "en")
-    return f"{_EN_PAPER[_paper(q.key)]}: {s[:70]}{'…' if len(s) > 70 else ''}"
+def _register_picks() -> None:
+    """The order picker's labels: number, paper and the start of the question, in both languages."""
+    tables = {"en": {}, "zh": {}}
+    for i, (k, q) in enumerate(questions().items()):
+        for lang, table in tables.items():
+            s = text(q.question, lang)
+            short = s if len(s) <= 60 else s[:60].rstrip() + "…"
+            table[f"cls_pick_{k}"] = f"{i + 1}. {text(f'cls_paper_{_paper(k)}', lang)}: {short}"
+    register(tables["en"], tables["zh"])
 
 
-_EN_PAPER = {"resnet": "ResNet", "transformer": "Transformer", "gan": "GAN", "bert": "BERT"}
+_register_picks()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -237,6 +237,12 @@ class Store:
             raise RoomError("not_presenter")
         return room
 
+    def check_presenter(self, code: str, key: str) -> Room:
+        """The live room `code` if `key` presents it (RoomError otherwise); nothing changes."""
+        code = normalize_code(code)
+        with self._tx(write=False) as db:
+            return self._presenter(db, code, key)
+
     def goto(self, code: str, key: str, pos: int) -> Room:
         """The presenter opens question `pos` (votes on it so far stay); -> the room."""
         now = self.clock()

@@ -356,6 +356,7 @@ def test_presenter_callbacks(monkeypatch, tmp_path):
 # A lecture in Chromium: one presenter, three phones
 # ---------------------------------------------------------------------------------------------
 
+WAIT = 60_000  # ms: the machine is shared (training, other tests); a reload can take many seconds
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
@@ -379,8 +380,8 @@ def lecture(browser, base: str, wait: int, via_proxy: bool = False) -> dict:
     page.set_default_timeout(wait)
     code, link = present(page, f"{base}/?tab=classroom&lang=en", wait)
     assert re.fullmatch(f"{re.escape(base)}/join\\?room=[{rooms.ALPHABET}]{{6}}", link), link
-    expect(page.locator("#cls-join svg")).to_be_visible()  # the QR code, drawn in the page
-    expect(page.locator("#cls-question")).to_contain_text("plain-20 or plain-56")
+    expect(page.locator("#cls-join svg")).to_be_visible(timeout=wait)  # the QR code, drawn in the page
+    expect(page.locator("#cls-question")).to_contain_text("plain-20 or plain-56", timeout=wait)
 
     phones, contexts = [], []
     for i in range(3):
@@ -388,24 +389,24 @@ def lecture(browser, base: str, wait: int, via_proxy: bool = False) -> dict:
         ph = ctx.new_page()
         ph.set_default_timeout(wait)
         ph.goto(link)
-        expect(ph.locator(".choice")).to_have_count(3)
+        expect(ph.locator(".choice")).to_have_count(3, timeout=wait)
         phones.append(ph)
         contexts.append(ctx)
-    expect(phones[2].locator("#question")).to_contain_text("训练误差")  # the phone's own language
+    expect(phones[2].locator("#question")).to_contain_text("训练误差", timeout=wait)  # the phone's own language
     expect(page.locator("#cls-joined")).to_have_attribute("data-n", "3", timeout=wait)
 
     # phone 0 opens a second tab of the same browser before voting: both show the choices
     twin = contexts[0].new_page()
     twin.set_default_timeout(wait)
     twin.goto(link)
-    expect(twin.locator(".choice").first).to_be_enabled()
+    expect(twin.locator(".choice").first).to_be_enabled(timeout=wait)
     picks = ["plain56", "plain56", "plain20"]
     for ph, pick in zip(phones, picks):
         ph.locator(f'.choice[data-value="{pick}"]').click()
-        expect(ph.locator(f'.choice[data-value="{pick}"]')).to_have_class(re.compile("mine"))
+        expect(ph.locator(f'.choice[data-value="{pick}"]')).to_have_class(re.compile("mine"), timeout=wait)
     expect(page.locator("#cls-votes")).to_have_attribute("data-n", "3", timeout=wait)
-    expect(page.locator('#cls-hist .cls-row[data-choice="plain56"]')).to_have_attribute("data-count", "2")
-    expect(page.locator('#cls-hist .cls-row[data-choice="plain20"]')).to_have_attribute("data-count", "1")
+    expect(page.locator('#cls-hist .cls-row[data-choice="plain56"]')).to_have_attribute("data-count", "2", timeout=wait)
+    expect(page.locator('#cls-hist .cls-row[data-choice="plain20"]')).to_have_attribute("data-count", "1", timeout=wait)
 
     twin.locator('.choice[data-value="plain20"]').click()  # the second vote from that browser
     expect(twin.locator("#status")).to_contain_text("already voted", timeout=wait)
@@ -418,22 +419,26 @@ def lecture(browser, base: str, wait: int, via_proxy: bool = False) -> dict:
     )  # fmt: skip
     assert refused == 409
     time.sleep(1.5)  # a tick or two later, still three votes
-    expect(page.locator("#cls-votes")).to_have_attribute("data-n", "3")
+    expect(page.locator("#cls-votes")).to_have_attribute("data-n", "3", timeout=wait)
 
     page.locator("#cls-reveal").click()
     expect(page.locator("#cls-result")).to_contain_text("Measured answer: plain-56", timeout=wait)
-    expect(page.locator("#cls-hist .cls-right")).to_have_attribute("data-choice", "plain56")
+    expect(page.locator("#cls-hist .cls-right")).to_have_attribute("data-choice", "plain56", timeout=wait)
     for ph in phones:
         expect(ph.locator("#answer")).to_contain_text("plain-56", timeout=wait)
-        expect(ph.locator("#why")).not_to_be_empty()
-    expect(phones[0].locator("#answer")).to_contain_text("You got it")
-    expect(phones[2].locator("#answer")).to_contain_text("你选了 plain-20")
-    expect(phones[2].locator("#why")).to_contain_text("退化")
+        expect(ph.locator("#why")).not_to_be_empty(timeout=wait)
+    expect(phones[0].locator("#answer")).to_contain_text("You got it", timeout=wait)
+    expect(phones[2].locator("#answer")).to_contain_text("你选了 plain-20", timeout=wait)
+    expect(phones[2].locator("#why")).to_contain_text("退化", timeout=wait)
 
+    page.reload()  # a reload (or the language switch) comes back to the room, as it was
+    expect(page.locator("#cls-code")).to_have_attribute("data-code", code, timeout=wait)
+    expect(page.locator("#cls-result")).to_contain_text("Measured answer: plain-56", timeout=wait)
+    expect(page.locator("#cls-votes")).to_have_attribute("data-n", "3", timeout=wait)
     page.locator("#cls-next").click()
-    expect(page.locator("#cls-question")).to_contain_text("Question 2 of 8")
+    expect(page.locator("#cls-question")).to_contain_text("Question 2 of 8", timeout=wait)
     expect(phones[1].locator("#question")).to_contain_text("ResNet-56", timeout=wait)
-    expect(phones[1].locator(".choice").first).to_be_enabled()
+    expect(phones[1].locator(".choice").first).to_be_enabled(timeout=wait)
     for p in [page, *phones, twin]:
         assert "Traceback" not in p.inner_text("body")
     cookies = {c["value"] for ctx in [presenter_ctx, *contexts] for c in ctx.cookies() if c["name"] == "pg_replica"}
@@ -446,8 +451,6 @@ def lecture(browser, base: str, wait: int, via_proxy: bool = False) -> dict:
 def test_a_lecture_with_three_phones(app_server, browser):
     from playwright.sync_api import expect
 
-    from tests.test_lecture import WAIT
-
     lecture(browser, app_server.url, WAIT)
     # a bad code, in the phone's language
     ctx = browser.new_context(locale="zh-CN", **PHONE)
@@ -455,7 +458,7 @@ def test_a_lecture_with_three_phones(app_server, browser):
     ph.goto(f"{app_server.url}/join?room=ZZZZZZ")
     expect(ph.locator("#error")).to_contain_text("没有开放的房间使用房间码 “ZZZZZZ”", timeout=WAIT)
     ph.locator("#lang-en").click()
-    expect(ph.locator("#error")).to_contain_text("No open room has the code")
+    expect(ph.locator("#error")).to_contain_text("No open room has the code", timeout=WAIT)
     assert "lang=en" in ph.url
 
 
@@ -468,7 +471,6 @@ def test_two_replicas_share_rooms(tmp_path, browser):
     from concurrent.futures import ThreadPoolExecutor
 
     from tests.conftest import ROOT, free_port, start_app, stop_app
-    from tests.test_lecture import WAIT
 
     haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
     if not shutil.which(haproxy):
