@@ -28,25 +28,14 @@ class PathSharpness(NamedTuple):
     ends: float  # mean top-class probability at the two ends (the same images for both paths)
 
 
-def _gan_lab():
-    """lerp/slerp/latent_path live in lab/gan.py after the reorganisation (#17), before it in models/gan.py."""
-    try:
-        from lab import gan as LG
-
-        LG.latent_path  # noqa: B018 - the module of the new layout, not another one named so
-    except (ImportError, AttributeError):
-        from models import gan as LG
-    return LG
-
-
 @torch.inference_mode()
 def path_sharpness(generator, classifier, seed_pairs: list[tuple[int, int]], steps: int = 16) -> PathSharpness:
     """Draw the lerp and the slerp morph between the z of each seed pair and ask the MNIST classifier
     how sure it is of each frame's digit (its top-class probability): a sharp digit is one it is
     sure of. The middle half of each path is where the two paths differ (lerp's |z| dips there)."""
+    from lab import gan as LG
     from models import gan as M
 
-    LG = _gan_lab()
     z_dim = generator.config.z_dim
     lo, hi = steps // 4, steps - steps // 4
     conf, norm, ends = {}, {}, []
@@ -90,12 +79,6 @@ def masking_shares(cfg, input_ids: torch.Tensor, seed: int = 0) -> MaskingShares
 @functools.cache
 def pe_shift(k: int = 5, d_model: int = 128, max_len: int = 100) -> float:
     """§3.5: max |PE[pos + k] - M_k PE[pos]| over every position, with one fixed M_k (the model's table)."""
-    try:
-        from lab import transformer as LT
+    from lab import transformer as LT
 
-        fn = LT.pe_shift_error
-    except (ImportError, AttributeError):
-        from models import transformer as LT
-
-        fn = LT.pe_shift_error
-    return fn(k, d_model, max_len)[1]
+    return LT.pe_shift_error(k, d_model, max_len)[1]
