@@ -22,13 +22,14 @@ def test_default_interpolation_seeds_draw_different_digits():
     """The interpolation opens on seeds A and B: a morph between two different digits, as the
     project's MNIST classifier judges them, for both generators (seeds 3 and 11 both drew a 0)."""
     from demos import gan as tab
+    from lab import gan as L
     from models import gan as M
     from models import hub
 
     clf = M.DigitClassifier.from_pretrained(str((hub.WEIGHTS_DIR / "mnist_classifier").resolve()), strict=True)
     for weights in tab.WEIGHTS:
         G = hub.get(weights).model
-        digits, _ = M.classify(clf, M.generate(G, M.latents([tab.SEED_A, tab.SEED_B], G.config.z_dim)))
+        digits, _ = L.classify(clf, M.generate(G, M.latents([tab.SEED_A, tab.SEED_B], G.config.z_dim)))
         assert digits[0] != digits[1], (weights, digits.tolist())
     fig3 = tab.FIGURES["fig3"].params  # Fig. 3's preset draws the same pair
     assert (fig3["seed_a"], fig3["seed_b"]) == (tab.SEED_A, tab.SEED_B)
@@ -38,11 +39,11 @@ def test_2d_game_opens_on_its_presets_recorded_frame(monkeypatch):
     import gradio as gr
 
     from demos import gan as tab
-    from models import gan as M
+    from lab import gan as L
 
-    *_, short = M.game_2d(**M.GAME2D_PRESETS["cover"], steps=20, every=20)  # stands in for the 2,000-step run
+    *_, short = L.game_2d(**L.GAME2D_PRESETS["cover"], steps=20, every=20)  # stands in for the 2,000-step run
     monkeypatch.setitem(tab._recorded_2d, "cover", short)
-    cover = M.GAME2D_PRESETS["cover"]
+    cover = L.GAME2D_PRESETS["cover"]
     fig, status = tab.game_2d_open(cover["k"], cover["lr_d"], cover["lr_g"], "non-saturating", cover["std"],
                                    tab.GAME2D_PRESET_STEPS["cover"], "English")  # fmt: skip
     assert is_figure(fig) and status.startswith("Recorded run with these settings, step 20:")
