@@ -34,16 +34,24 @@ def number(value, lo: float, hi: float, key: str, lang: str, **fmt) -> float:
     return v
 
 
+SWEEP_EVERY_S = 60.0  # a folder is swept of old files at most this often
+_swept: dict[tuple[str, str], float] = {}  # (folder, suffix) -> when it was last swept
+
+
 def fresh_file(folder: Path, prefix: str, suffix: str, max_age_s: float = 3600) -> str:
-    """A new temp file for one download (PNG, GIF); files of the kind older than an hour go."""
+    """A new temp file for one download (PNG, GIF); files of the kind older than an hour go (the
+    folder is swept at most once a minute: a busy server holds thousands of files, and a stat of
+    each on every figure cost ~50 ms a call)."""
     folder.mkdir(parents=True, exist_ok=True)
     now = time.time()
-    for old in folder.glob(f"*{suffix}"):
-        try:
-            if now - old.stat().st_mtime > max_age_s:
-                old.unlink()
-        except OSError:
-            pass
+    if now - _swept.get((str(folder), suffix), 0.0) >= SWEEP_EVERY_S:
+        _swept[(str(folder), suffix)] = now
+        for old in folder.glob(f"*{suffix}"):
+            try:
+                if now - old.stat().st_mtime > max_age_s:
+                    old.unlink()
+            except OSError:
+                pass
     f = tempfile.NamedTemporaryFile(prefix=prefix, suffix=suffix, dir=folder, delete=False)
     f.close()
     return f.name
