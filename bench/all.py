@@ -107,7 +107,7 @@ def endpoints(client) -> dict[str, list[dict]]:
 def call(client, name: str, params: list[dict], stream_first: bool = False) -> float:
     """One call with the UI's defaults (plus OVERRIDES); ms to the result or to the first frame."""
     kwargs = {p["parameter_name"]: p["parameter_default"] for p in params if p.get("parameter_has_default")}
-    kwargs.update({p["parameter_name"]: "English" for p in params if p["parameter_name"] == "lang_choice"})
+    kwargs.update({p["parameter_name"]: "en" for p in params if p["parameter_name"] == "lang"})
     kwargs.update(OVERRIDES.get(name, dict)())
     t0 = time.perf_counter()
     job = client.submit(api_name=name, **kwargs)

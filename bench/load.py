@@ -39,33 +39,33 @@ from bench.common import pct  # noqa: E402
 
 # (api_name, args): what students click most; live training is rarer and shares one slot
 MIX = [
-    ("/resnet_classify", lambda: (_sample_image(), "resnet20.cifar10", "English")),
-    ("/resnet_architecture", lambda: ("resnet50", "English")),
-    ("/resnet_paper_check", lambda: ("English",)),
-    ("/gan_samples", lambda: ("dcgan.mnist", random.randrange(1000), 64, "English")),
-    ("/gan_interpolate", lambda: ("dcgan.mnist", random.randrange(100), random.randrange(100), 16, "paths", "English")),
+    ("/resnet_classify", lambda: (_sample_image(), "resnet20.cifar10", "en")),
+    ("/resnet_architecture", lambda: ("resnet50", "en")),
+    ("/resnet_paper_check", lambda: ("en",)),
+    ("/gan_samples", lambda: ("dcgan.mnist", random.randrange(1000), 64, "en")),
+    ("/gan_interpolate", lambda: ("dcgan.mnist", random.randrange(100), random.randrange(100), 16, "paths", "en")),
     ("/transformer_translate", None),  # arguments from the UI's defaults (view_api)
-    ("/bert_fill_mask", lambda: ("She opened the [MASK] and walked into the room.", 5, "bert_small.eltec", "English")),
-    ("/bert_nsp", lambda: ("The ship left the harbour.", "By noon the coast was out of sight.", "bert_small.eltec", "English")),
-    ("/bert_model_view", lambda: ("The cat sat on the mat.", "It was happy.", "bert_small.eltec", "English")),
+    ("/bert_fill_mask", lambda: ("She opened the [MASK] and walked into the room.", 5, "bert_small.eltec", "en")),
+    ("/bert_nsp", lambda: ("The ship left the harbour.", "By noon the coast was out of sight.", "bert_small.eltec", "en")),
+    ("/bert_model_view", lambda: ("The cat sat on the mat.", "It was happy.", "bert_small.eltec", "en")),
 ]  # fmt: skip
 # Figure endpoints with new arguments on every call (so matplotlib draws, beside the live runs'
 # frames and the start-up warm-up): log-scale axes, whose tick labels go through mathtext
 _fresh = itertools.count(1)
 FIGURES = [
-    ("/transformer_scaling", lambda: (2 + next(_fresh) % 255, "English")),
+    ("/transformer_scaling", lambda: (2 + next(_fresh) % 255, "en")),
     ("/transformer_schedule", lambda: (64 * random.randint(1, 32), 100 * random.randint(1, 200),
-                                       1000 * random.randint(1, 300), "English")),
-    ("/transformer_smoothing", lambda: (random.randint(0, 90) / 100, random.randint(2, 50), "English")),
+                                       1000 * random.randint(1, 300), "en")),
+    ("/transformer_smoothing", lambda: (random.randint(0, 90) / 100, random.randint(2, 50), "en")),
     ("/transformer_positional", lambda: (8 * random.randint(1, 128), 10 * random.randint(2, 100), "0, 1, 5",
-                                         random.randint(1, 19), "English")),
-    ("/resnet_grad_norms", lambda: (random.choice([8, 14, 20]), 10 * random.randint(0, 3), "English")),
+                                         random.randint(1, 19), "en")),
+    ("/resnet_grad_norms", lambda: (random.choice([8, 14, 20]), 10 * random.randint(0, 3), "en")),
 ]  # fmt: skip
 LIVE = [
-    ("/resnet_live", lambda: (14, 100, "English")),
-    ("/gan_game_1d", lambda: (3, 3e-3, 3e-3, "non-saturating", 300, "English")),
+    ("/resnet_live", lambda: (14, 100, "en")),
+    ("/gan_game_1d", lambda: (3, 3e-3, 3e-3, "non-saturating", 300, "en")),
 ]
-WARM_LIVE = [("/resnet_live", (14, 20, "English")), ("/gan_game_1d", (3, 3e-3, 3e-3, "non-saturating", 50, "English"))]
+WARM_LIVE = [("/resnet_live", (14, 20, "en")), ("/gan_game_1d", (3, 3e-3, 3e-3, "non-saturating", 50, "en"))]
 
 
 def _sample_rss(pid: int, stop: float, out: list) -> None:
@@ -134,9 +134,9 @@ def main() -> None:
             warm = Client(url, verbose=False)
             api = warm.view_api(print_info=False, return_format="dict")["named_endpoints"]
             defaults = {name: {p["parameter_name"]: (p["parameter_default"] if p.get("parameter_has_default")
-                                                     else "English")
+                                                     else "en")
                                for p in api[name]["parameters"]
-                               if p.get("parameter_has_default") or p["parameter_name"] == "lang_choice"}
+                               if p.get("parameter_has_default") or p["parameter_name"] == "lang"}
                         for name, _ in MIX if name in api}  # fmt: skip
             for name, make in MIX:  # every model loaded before the clock starts
                 warm.predict(*(make() if make else ()), api_name=name, **({} if make else defaults[name]))

@@ -1,4 +1,5 @@
-"""What every tab does with values that come through the API, and with the files it hands out."""
+"""What every tab does with values that come through the API (numbers, the weights asked for), and
+with the files it hands out."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import gradio as gr
 
 from demos.i18n import text
+from models import hub
 
 
 def whole_number(value, lo: int, hi: int, key: str, lang: str, **fmt) -> int:
@@ -32,6 +34,18 @@ def number(value, lo: float, hi: float, key: str, lang: str, **fmt) -> float:
     if not math.isfinite(v) or not lo <= v <= hi:
         raise gr.Error(text(key, lang).format(lo=lo, hi=hi, **fmt))
     return v
+
+
+def load_weights(name, allowed: list[str], fallback: str | None, key: str, lang: str) -> hub.Loaded:
+    """The shared model of the weights `name`, one of the tab's `allowed` names (else gr.Error with
+    the tab's message `key`, given the names). When they cannot be loaded, `fallback` is, with a
+    notice that says why; when nothing loads, gr.Error says why (no trace)."""
+    if not isinstance(name, str) or name not in allowed:
+        raise gr.Error(text(key, lang).format(names=", ".join(allowed)))
+    try:
+        return hub.get(name, fallback=fallback)
+    except hub.WeightsError as e:
+        raise gr.Error(str(e)) from None
 
 
 SWEEP_EVERY_S = 60.0  # a folder is swept of old files at most this often

@@ -18,16 +18,17 @@ import PIL.Image
 import PIL.ImageDraw
 import torch
 
-from demos import lecture
-from demos.checks import fresh_file, number, whole_number
+from demos import lecture, plots, quiz
+from demos.checks import fresh_file, load_weights, number, whole_number
 from demos.i18n import columns, register, t, text, with_columns
-from demos import quiz
-from demos import plots
 from demos.plots import OKABE_ITO, figure
 from demos.runtime import stepwise, torch_threads
+from demos.strings import gan as strings
 from lab import gan as L
 from models import gan as M
 from models import hub
+
+register(strings.EN, strings.ZH)
 
 WEIGHTS = ["dcgan.mnist", "gan_mlp.mnist"]
 DEFAULT_WEIGHTS = "dcgan.mnist"
@@ -52,19 +53,9 @@ CELL = 28 + 2  # grid cell in pixels (image + gap), before upscaling
 GRID_SCALE = 3
 
 
-def _lang(choice: str | None) -> str:
-    return "zh" if choice == "中文" else "en"
-
-
 # ---------------------------------------------------------------------------------------------
 # Checking what came through the API: refused with a message that says what is allowed
 # ---------------------------------------------------------------------------------------------
-
-
-_int = whole_number
-
-
-_float = number
 
 
 def _choice(value, choices: list[str], lang: str) -> str:
@@ -74,12 +65,9 @@ def _choice(value, choices: list[str], lang: str) -> str:
 
 
 def _generator(weights: str, lang: str) -> hub.Loaded:
-    if weights not in WEIGHTS:
-        raise gr.Error(text("gan_err_weights", lang).format(names=", ".join(WEIGHTS)))
-    try:
-        return hub.get(weights, fallback=DEFAULT_WEIGHTS if weights != DEFAULT_WEIGHTS else WEIGHTS[1])
-    except hub.WeightsError as e:
-        raise gr.Error(str(e)) from None
+    """The generator asked for; the other one when it does not load (with a notice)."""
+    fallback = DEFAULT_WEIGHTS if weights != DEFAULT_WEIGHTS else WEIGHTS[1]
+    return load_weights(weights, WEIGHTS, fallback, "gan_err_weights", lang)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,11 +94,10 @@ def grid_cols(n: int) -> int:
     return math.ceil(math.sqrt(n))
 
 
-def sample_grid(weights: str = DEFAULT_WEIGHTS, seed: int = 0, n: int = 64, lang_choice: str = "English"):
+def sample_grid(weights: str = DEFAULT_WEIGHTS, seed: int = 0, n: int = 64, lang: str = "en"):
     """n digits from seeds seed..seed+n-1 (a seed names one z), and the norms of those z."""
-    lang = _lang(lang_choice)
-    seed = _int(seed, 0, MAX_SEED - MAX_GRID, "gan_err_seed", lang)
-    n = _int(n, 1, MAX_GRID, "gan_err_grid", lang)
+    seed = whole_number(seed, 0, MAX_SEED - MAX_GRID, "gan_err_seed", lang)
+    n = whole_number(n, 1, MAX_GRID, "gan_err_grid", lang)
     loaded = _generator(weights, lang)
     z_dim = loaded.model.config.z_dim
     z = M.latents(range(seed, seed + n), z_dim)  # (n, z_dim)
@@ -127,9 +114,9 @@ def sample_grid(weights: str = DEFAULT_WEIGHTS, seed: int = 0, n: int = 64, lang
 
 def samples_view(weights: str = DEFAULT_WEIGHTS, seed: int = 0, n: int = 64, seed_a: int = SEED_A,
                  seed_b: int = SEED_B, steps: int = INTERP_STEPS, mode: str = "paths",
-                 lang_choice: str = "English"):  # fmt: skip
+                 lang: str = "en"):  # fmt: skip
     """The samples sub-tab at once, grid and interpolation: what a preset or a link opens (UI only)."""
-    return (*sample_grid(weights, seed, n, lang_choice), *interpolate(weights, seed_a, seed_b, steps, mode, lang_choice))
+    return (*sample_grid(weights, seed, n, lang), *interpolate(weights, seed_a, seed_b, steps, mode, lang))
 
 
 def seed_at(x: int, y: int, seed: int, n: int) -> int | None:
@@ -162,13 +149,12 @@ def _gif_path() -> str:
 
 
 def interpolate(weights: str = DEFAULT_WEIGHTS, seed_a: int = SEED_A, seed_b: int = SEED_B,
-                steps: int = INTERP_STEPS, mode: str = "paths", lang_choice: str = "English"):  # fmt: skip
+                steps: int = INTERP_STEPS, mode: str = "paths", lang: str = "en"):  # fmt: skip
     """lerp and slerp between the z of two seeds (or a random walk from seed A): the strip, the
     GIF (path of a temp file), a plot of |z| along the path(s), and a note."""
-    lang = _lang(lang_choice)
-    seed_a = _int(seed_a, 0, MAX_SEED, "gan_err_seed", lang)
-    seed_b = _int(seed_b, 0, MAX_SEED, "gan_err_seed", lang)
-    steps = _int(steps, MIN_STEPS, MAX_STEPS, "gan_err_steps", lang)
+    seed_a = whole_number(seed_a, 0, MAX_SEED, "gan_err_seed", lang)
+    seed_b = whole_number(seed_b, 0, MAX_SEED, "gan_err_seed", lang)
+    steps = whole_number(steps, MIN_STEPS, MAX_STEPS, "gan_err_steps", lang)
     mode = _choice(mode, MODES, lang)
     loaded = _generator(weights, lang)
     z_dim = loaded.model.config.z_dim
@@ -219,11 +205,11 @@ def write_gif(images: dict[str, torch.Tensor], kinds: list[str], scale: int = 4)
 
 def _game_args(k, lr_d, lr_g, loss, steps, step_range, lang) -> dict:
     return dict(
-        k=_int(k, 1, MAX_K, "gan_err_k", lang),
-        lr_d=_float(lr_d, *LR_RANGE, "gan_err_lr", lang),
-        lr_g=_float(lr_g, *LR_RANGE, "gan_err_lr", lang),
+        k=whole_number(k, 1, MAX_K, "gan_err_k", lang),
+        lr_d=number(lr_d, *LR_RANGE, "gan_err_lr", lang),
+        lr_g=number(lr_g, *LR_RANGE, "gan_err_lr", lang),
         saturating=_choice(loss, LOSSES, lang) == "saturating",
-        steps=_int(steps, *step_range, "gan_err_steps", lang),
+        steps=whole_number(steps, *step_range, "gan_err_steps", lang),
     )
 
 
@@ -240,9 +226,8 @@ def check_rows(s: L.Game1DState, lang: str) -> list[list]:
 
 
 def game_1d(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str = "non-saturating",
-            steps: int = 1000, lang_choice: str = "English", progress=gr.Progress()):  # fmt: skip
+            steps: int = 1000, lang: str = "en", progress=gr.Progress()):  # fmt: skip
     """Stream Fig. 1: p_data, p_g, D, D* and the z -> x map, with the paper check beside it."""
-    lang = _lang(lang_choice)
     args = _game_args(k, lr_d, lr_g, loss, steps, GAME1D_STEPS, lang)
     every = max(10, args["steps"] // 30)  # about 30 frames whatever the length
     t0 = time.perf_counter()
@@ -256,13 +241,12 @@ def game_1d(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str = "non
 
 
 def game_1d_open(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str = "non-saturating",
-                 steps: int = 1000, lang_choice: str = "English"):  # fmt: skip
+                 steps: int = 1000, lang: str = "en"):  # fmt: skip
     """What the sub-tab opens on: at the default settings, the last frame of the default run
     (computed once per process, warmed at start-up); otherwise the live run. **Run** always trains."""
-    lang = _lang(lang_choice)
     args = _game_args(k, lr_d, lr_g, loss, steps, GAME1D_STEPS, lang)
     if args != _game_args(**GAME1D_DEFAULT, step_range=GAME1D_STEPS, lang=lang):
-        yield from game_1d(k, lr_d, lr_g, loss, steps, lang_choice)
+        yield from game_1d(k, lr_d, lr_g, loss, steps, lang)
         return
     s = default_1d_final()
     status = text("gan_1d_cached", lang).format(steps=s.step, d_data=s.d_data, d_fake=s.d_fake, c=s.c_g)
@@ -306,10 +290,9 @@ def preset_2d(name: str):
 
 
 def game_2d(k: int = 1, lr_d: float = 1e-3, lr_g: float = 1e-3, loss: str = "non-saturating",
-            std: float = 0.05, steps: int = 2000, lang_choice: str = "English", progress=gr.Progress()):  # fmt: skip
-    lang = _lang(lang_choice)
+            std: float = 0.05, steps: int = 2000, lang: str = "en", progress=gr.Progress()):  # fmt: skip
     args = _game_args(k, lr_d, lr_g, loss, steps, GAME2D_STEPS, lang)
-    args["std"] = _float(std, *STD_RANGE, "gan_err_std", lang)
+    args["std"] = number(std, *STD_RANGE, "gan_err_std", lang)
     every = max(20, args["steps"] // 40)
     t0 = time.perf_counter()
     for s in stepwise(L.game_2d(**args, every=every)):
@@ -337,9 +320,8 @@ def preset_2d_final(name: str) -> L.Game2DState:
     return _recorded_2d[name]
 
 
-def game_2d_recorded(name: str = "collapse", lang_choice: str = "English"):
+def game_2d_recorded(name: str = "collapse", lang: str = "en"):
     """What the sub-tab shows for a preset: the last frame of its recorded run (Run trains live)."""
-    lang = _lang(lang_choice)
     s = preset_2d_final(_choice(name, list(L.GAME2D_PRESETS), lang))
     status = text("gan_2d_cached", lang).format(step=s.step, covered=s.modes_covered, n=len(s.modes),
                                                 hq=s.high_quality * 100)  # fmt: skip
@@ -348,15 +330,14 @@ def game_2d_recorded(name: str = "collapse", lang_choice: str = "English"):
 
 
 def game_2d_open(k: int = 5, lr_d: float = 1e-2, lr_g: float = 1e-3, loss: str = "non-saturating",
-                 std: float = 0.05, steps: int = 1000, lang_choice: str = "English"):  # fmt: skip
+                 std: float = 0.05, steps: int = 1000, lang: str = "en"):  # fmt: skip
     """What the sub-tab opens on: at a preset's settings, its recorded last frame; at other
     settings (changed by hand, then the sub-tab left and opened again) the view stays as it is."""
-    lang = _lang(lang_choice)
     args = _game_args(k, lr_d, lr_g, loss, steps, GAME2D_STEPS, lang)
-    args["std"] = _float(std, *STD_RANGE, "gan_err_std", lang)
+    args["std"] = number(std, *STD_RANGE, "gan_err_std", lang)
     for name, p in L.GAME2D_PRESETS.items():
         if args == {**p, "steps": GAME2D_PRESET_STEPS[name]}:
-            return game_2d_recorded(name, lang_choice)
+            return game_2d_recorded(name, lang)
     return gr.skip(), gr.skip()
 
 
@@ -366,9 +347,8 @@ def game_2d_open(k: int = 5, lr_d: float = 1e-2, lr_g: float = 1e-3, loss: str =
 
 
 @plots.cached
-def quality(lang_choice: str = "English"):
+def quality(lang: str = "en"):
     """Parzen log-likelihood, class histogram and Fréchet distance of both generators."""
-    lang = _lang(lang_choice)
     cat = hub.read_catalogue()
     measured = {n: cat[n].meta for n in WEIGHTS if n in cat and "parzen_ll" in cat[n].meta}
     if not measured:
@@ -385,9 +365,8 @@ def quality(lang_choice: str = "English"):
     return plots.png(fig_histogram(hists, "Which digits the generators draw (10,000 samples each)"), "gan-digits"), md
 
 
-def paper_check(lang_choice: str = "English") -> list[list]:
+def paper_check(lang: str = "en") -> list[list]:
     """The paper's numbers beside ours: Table 1 (Parzen) and Prop. 1 / Thm. 1 from the 1-D run."""
-    lang = _lang(lang_choice)
     cat = hub.read_catalogue()
     paper_ll, paper_se = M.PAPER_PARZEN_MNIST
     rows = []
@@ -509,260 +488,26 @@ def fig_histogram(hists: dict[str, list[float]], title: str):
 
 
 # ---------------------------------------------------------------------------------------------
-# Strings (English, Chinese)
+# Predict, then reveal (#8): the tab's question, its answer measured
 # ---------------------------------------------------------------------------------------------
 
-EN = {
-    "gan_claim": (
-        "## Generative Adversarial Nets (Goodfellow et al., 2014)\n"
-        "**The paper's claim.** Train two networks against each other: a generator G turns noise z "
-        "into samples, a discriminator D tells them from real data. The game min_G max_D "
-        "E log D(x) + E log(1 − D(G(z))) (Eq. 1) has its optimum where G reproduces the data "
-        "distribution, p_g = p_data; there D* = 1/2 everywhere and the value of the game is −log 4 "
-        "(§4, Thm. 1). No Markov chains, no approximate inference: only backpropagation."
-    ),
-    "gan_sub_samples": "Samples & latent space",
-    "gan_sub_1d": "Fig. 1, live (1-D)",
-    "gan_sub_2d": "2-D game",
-    "gan_sub_quality": "Quality",
-    "gan_sub_check": "Paper check",
-    "gan_weights": "Generator",
-    "gan_seed": "Seed (first digit)",
-    "gan_n": "Grid size (digits)",
-    "gan_sample": "Sample",
-    "gan_grid": "Samples: click a digit to use its seed",
-    "gan_next_pick": "A click sets",
-    "gan_samples_md": (
-        "Digits from seeds **{first}–{last}** (one seed = one z ~ N(0, I), {d} numbers). "
-        "‖z‖: first digit {first_norm:.2f}; mean {mean:.2f}, range {lo:.2f}–{hi:.2f} "
-        "(in {d} dimensions almost all of N(0, I) lies near ‖z‖ ≈ {expect:.2f})."
-    ),
-    "gan_interp_intro": (
-        "**Walk through the latent space.** Pick two seeds (or click two digits on the left). "
-        "The straight line (lerp) between two z passes close to the origin, where the prior has "
-        "almost no mass; the great-circle arc (slerp) keeps ‖z‖ where the generator was trained. "
-        "The noise is fixed by the seeds, so the morph is smooth."
-    ),
-    "gan_seed_a": "Seed A",
-    "gan_seed_b": "Seed B",
-    "gan_steps": "Steps (N)",
-    "gan_mode": "Path",
-    "gan_mode_walk": "random walk",
-    "gan_interpolate": "Interpolate",
-    "gan_strip": "lerp (top) and slerp (bottom), or the random walk",
-    "gan_gif": "Animated GIF",
-    "gan_gif_file": "Download the GIF",
-    "gan_interp_md": (
-        "Seed {a} → seed {b}, {steps} steps. ‖z‖ at the ends: {na:.2f} and {nb:.2f}; midway: "
-        "**lerp {lerp_mid:.2f}**, **slerp {slerp_mid:.2f}**."
-    ),
-    "gan_walk_md": (
-        "Random walk from seed {a}, {steps} steps: z ← cos(a)·z + sin(a)·ε with fresh ε ~ N(0, I), "
-        "so each step stays where the prior puts its mass (‖z‖ from {lo:.2f} to {hi:.2f})."
-    ),
-    "gan_1d_md": (
-        "**The paper's Fig. 1, live.** Data p_data = N(1, 0.5²) (black, dotted); the generator maps "
-        "z ~ U(−1, 1) (lower line) to x = G(z) (arrows) and so defines p_g (green); the "
-        "discriminator D (blue, dashed) is trained to tell them apart; the optimal D* = p_data / "
-        "(p_data + p_g) for the current G is drawn in orange (Prop. 1). At the optimum p_g = p_data, "
-        "D = D* = 1/2 and the value of the game is −log 4. Try the saturating loss: early on D "
-        "rejects G's samples confidently and log(1 − D(G(z))) gives G almost no gradient (§3)."
-    ),
-    "gan_k": "k (D steps per G step)",
-    "gan_lr_d": "learning rate of D",
-    "gan_lr_g": "learning rate of G",
-    "gan_loss": "generator loss",
-    "gan_game_steps": "training steps (G updates)",
-    "gan_run": "Run",
-    "gan_stop": "Stop",
-    "gan_status": "Status",
-    "gan_training": "training",
-    "gan_1d_status": (
-        "Step {step} of {steps} ({seconds:.1f} s): mean D on data **{d_data:.3f}**, on G(z) "
-        "**{d_fake:.3f}**; C(G) = {c:.3f} (−log 4 = −1.386 at the optimum)."
-    ),
-    "gan_1d_cached": (
-        "Recorded run with the default settings, step {steps}: D on the data **{d_data:.3f}**, on G(z) "
-        "**{d_fake:.3f}**; C(G) = {c:.3f} (−log 4 = −1.386 at the optimum). Press **Run** to train live."
-    ),
-    "gan_fig1": "Fig. 1 — the 1-D game: p_data, p_g, D and D* (recorded run)",
-    "gan_fig2": "Fig. 2 — samples from the generator (seeds 0–63)",
-    "gan_fig3": "Fig. 3 — digits interpolated between two points of z",
-    "gan_check_title": "Paper check, from this run",
-    "gan_chk_c": "C(G) = max_D V(G, D) = −log 4 + 2·JSD(p_data ‖ p_g) (Thm. 1)",
-    "gan_chk_v": "V(D, G) with the current D (Eq. 1, on samples)",
-    "gan_chk_dstar": "D*(x) = p_data / (p_data + p_g), averaged over p_data (Prop. 1)",
-    "gan_chk_ddata": "mean D(x) on data samples",
-    "gan_chk_dfake": "mean D(G(z)) on generated samples",
-    "gan_chk_suffix": " [1-D run, default settings]",
-    "gan_chk_real": "Parzen log-likelihood of 10,000 real training images, same protocol (reference: real data)",
-    "gan_chk_parzen": "Parzen log-likelihood, MNIST test ({name}; Table 1: adversarial nets)",
-    "gan_2d_md": (
-        "**A 2-D game (in the style of GAN Lab).** Data: eight Gaussians on a ring. Background: "
-        "the discriminator's D(x) (green = looks like data). Orange: generated points from fixed "
-        "noise. **Mode collapse** preset: a discriminator far ahead of the generator (k = 5 steps at "
-        "10× G's learning rate): G's points gather on one or two modes where D is least sure and "
-        "stay there. **Cover the modes** preset: Algorithm 1 as in the paper, k = 1 and equal "
-        "learning rates: G spreads over all eight modes within about 1,500 steps."
-    ),
-    "gan_preset": "Preset",
-    "gan_preset_collapse": "mode collapse", "gan_preset_cover": "cover the modes",
-    "gan_std": "std of each Gaussian",
-    "gan_2d_status": (
-        "Step {step} of {steps} ({seconds:.1f} s): **{covered} of {n} modes** covered, "
-        "{hq:.0f}% of the samples within 3 std of a mode."
-    ),
-    "gan_2d_cached": (
-        "Recorded run with these settings, step {step}: **{covered} of {n} modes** covered, "
-        "{hq:.0f}% of the samples within 3 std of a mode. Press **Run** to train it live."
-    ),
-    "gan_quality_md": (
-        "Measured by this project on the MNIST test set (10,000 images) with 10,000 samples of each "
-        "generator (`training/gan_eval.py`):\n\n"
-        "| generator | Parzen log-likelihood (nats) | smallest digit share | Fréchet distance | "
-        "FD of real data | epochs / training time |\n|---|---|---|---|---|---|\n{rows}\n\n"
-        "**Parzen window** (the paper's metric, Table 1: adversarial nets {paper}): σ chosen on the "
-        "validation split (the last 10,000 training images). A Parzen estimate in 784 dimensions is "
-        "a poor likelihood (Theis et al. 2016): 10,000 real training images used as the \"samples\" "
-        "score 243.1 ± 1.9 the same way (Theis et al. report 243). **Mode coverage**: the share of "
-        "each digit among the samples, by the project's MNIST "
-        "classifier (target: every digit ≥ 5%). **Fréchet distance** on that classifier's 128 features; "
-        "\"FD of real data\" is 10,000 training images vs the test set, the value to aim for."
-    ),
-    "gan_quality_missing": "The generators' measurements are not in this copy of the catalogue yet.",
-    "gan_check_md": (
-        "The paper's numbers beside ours. The theory rows (Prop. 1, Thm. 1) are measured at the end "
-        "of the 1-D game with its default settings (run once when this tab opens, a few seconds); "
-        "the Parzen rows come from `training/gan_eval.py`. Agreement: within 0.15 nats for C(G) and "
-        "V(D, G), within 0.05 for D."
-    ),
-    "gan_err_weights": "Unknown generator; choose one of: {names}.",
-    "gan_err_seed": "Seeds must be whole numbers from {lo} to {hi}.",
-    "gan_err_grid": "The grid holds {lo} to {hi} digits.",
-    "gan_err_steps": "Steps must be whole numbers from {lo} to {hi}.",
-    "gan_err_lr": "Learning rates must be between {lo:g} and {hi:g}.",
-    "gan_err_k": "k (D steps per G step) must be a whole number from {lo} to {hi}.",
-    "gan_err_std": "The std of each Gaussian must be between {lo:g} and {hi:g}.",
-    "gan_err_choice": "Unknown option {value!r}; choose one of: {names}.",
-}
+D_CHOICES = ("0", "0.5", "1")
 
-ZH = {
-    "gan_claim": (
-        "## 生成对抗网络（Goodfellow 等，2014）\n"
-        "**论文的结论。** 让两个网络相互对抗：生成器 G 把噪声 z 变成样本，判别器 D 把它们与真实数据区分开。"
-        "博弈 min_G max_D E log D(x) + E log(1 − D(G(z)))（式 1）的最优点是 G 重现数据分布，p_g = p_data；"
-        "此时处处 D* = 1/2，博弈的值为 −log 4（§4，定理 1）。不需要马尔可夫链，也不需要近似推断：只用反向传播。"
-    ),
-    "gan_sub_samples": "样本与隐空间",
-    "gan_sub_1d": "图 1，现场演示（一维）",
-    "gan_sub_2d": "二维博弈",
-    "gan_sub_quality": "质量",
-    "gan_sub_check": "核对论文",
-    "gan_weights": "生成器",
-    "gan_seed": "种子（第一个数字）",
-    "gan_n": "网格大小（数字个数）",
-    "gan_sample": "采样",
-    "gan_grid": "样本：点击一个数字即可使用它的种子",
-    "gan_next_pick": "点击设置",
-    "gan_samples_md": (
-        "来自种子 **{first}–{last}** 的数字（一个种子对应一个 z ~ N(0, I)，共 {d} 个数）。"
-        "‖z‖：第一个数字 {first_norm:.2f}；平均 {mean:.2f}，范围 {lo:.2f}–{hi:.2f}"
-        "（在 {d} 维中，N(0, I) 的几乎全部质量都在 ‖z‖ ≈ {expect:.2f} 附近）。"
-    ),
-    "gan_interp_intro": (
-        "**在隐空间中漫游。** 选两个种子（或在左边点击两个数字）。两个 z 之间的直线插值（lerp）会经过原点附近，"
-        "那里先验几乎没有质量；大圆弧插值（slerp）让 ‖z‖ 保持在生成器训练时所见的范围。噪声由种子固定，所以变形是平滑的。"
-    ),
-    "gan_seed_a": "种子 A",
-    "gan_seed_b": "种子 B",
-    "gan_steps": "步数（N）",
-    "gan_mode": "路径",
-    "gan_mode_walk": "随机游走",
-    "gan_interpolate": "插值",
-    "gan_strip": "lerp（上）与 slerp（下），或随机游走",
-    "gan_gif": "GIF 动画",
-    "gan_gif_file": "下载 GIF",
-    "gan_interp_md": (
-        "种子 {a} → 种子 {b}，{steps} 步。两端的 ‖z‖：{na:.2f} 和 {nb:.2f}；中点处："
-        "**lerp {lerp_mid:.2f}**，**slerp {slerp_mid:.2f}**。"
-    ),
-    "gan_walk_md": (
-        "从种子 {a} 出发的随机游走，{steps} 步：z ← cos(a)·z + sin(a)·ε，ε ~ N(0, I) 每步重新抽取，"
-        "因此每一步都停留在先验质量所在之处（‖z‖ 从 {lo:.2f} 到 {hi:.2f}）。"
-    ),
-    "gan_1d_md": (
-        "**论文图 1，现场演示。** 数据 p_data = N(1, 0.5²)（黑色点线）；生成器把 z ~ U(−1, 1)（下方的线）映射为 "
-        "x = G(z)（箭头），由此得到 p_g（绿色）；判别器 D（蓝色虚线）被训练来区分二者；当前 G 下的最优判别器 "
-        "D* = p_data / (p_data + p_g) 用橙色画出（命题 1）。在最优点 p_g = p_data，D = D* = 1/2，博弈的值为 −log 4。"
-        "试试饱和损失：训练初期 D 能很有把握地拒绝 G 的样本，log(1 − D(G(z))) 几乎不给 G 梯度（§3）。"
-    ),
-    "gan_k": "k（每步 G 对应的 D 步数）",
-    "gan_lr_d": "D 的学习率",
-    "gan_lr_g": "G 的学习率",
-    "gan_loss": "生成器损失",
-    "gan_game_steps": "训练步数（G 的更新次数）",
-    "gan_run": "运行",
-    "gan_stop": "停止",
-    "gan_status": "状态",
-    "gan_training": "训练中",
-    "gan_1d_status": (
-        "第 {step} / {steps} 步（{seconds:.1f} 秒）：D 在数据上的平均值 **{d_data:.3f}**，在 G(z) 上 "
-        "**{d_fake:.3f}**；C(G) = {c:.3f}（最优点处为 −log 4 = −1.386）。"
-    ),
-    "gan_1d_cached": (
-        "默认设置下记录的运行，第 {steps} 步：D 在数据上的平均值 **{d_data:.3f}**，在 G(z) 上 **{d_fake:.3f}**；"
-        "C(G) = {c:.3f}（最优点处为 −log 4 = −1.386）。按 **运行** 现场训练。"
-    ),
-    "gan_fig1": "图 1 — 一维博弈：p_data、p_g、D 与 D*（记录的运行）",
-    "gan_fig2": "图 2 — 生成器的样本（种子 0–63）",
-    "gan_fig3": "图 3 — 在 z 的两点之间插值得到的数字",
-    "gan_check_title": "核对论文（来自本次运行）",
-    "gan_chk_c": "C(G) = max_D V(G, D) = −log 4 + 2·JSD(p_data ‖ p_g)（定理 1）",
-    "gan_chk_v": "当前 D 下的 V(D, G)（式 1，在样本上估计）",
-    "gan_chk_dstar": "D*(x) = p_data / (p_data + p_g) 在 p_data 上的平均（命题 1）",
-    "gan_chk_ddata": "数据样本上 D(x) 的平均",
-    "gan_chk_dfake": "生成样本上 D(G(z)) 的平均",
-    "gan_chk_suffix": " [一维演示，默认设置]",
-    "gan_chk_real": "同样方法下 10,000 张真实训练图像的 Parzen 对数似然（参考：真实数据）",
-    "gan_chk_parzen": "Parzen 对数似然，MNIST 测试集（{name}；表 1：对抗网络）",
-    "gan_2d_md": (
-        "**二维博弈（仿 GAN Lab）。** 数据：环上的八个高斯分布。背景：判别器的 D(x)（绿色 = 像数据）。"
-        "橙色：由固定噪声生成的点。**模式坍塌** 预设：判别器远远领先于生成器（k = 5 步，学习率是 G 的 10 倍）："
-        "G 的点聚到 D 最不确定的一两个模式上，并停留在那里。**覆盖所有模式** 预设：按论文的算法 1，k = 1、学习率相同："
-        "G 在约 1,500 步内分布到全部八个模式上。"
-    ),
-    "gan_preset": "预设",
-    "gan_preset_collapse": "模式坍塌", "gan_preset_cover": "覆盖所有模式",
-    "gan_std": "每个高斯分布的标准差",
-    "gan_2d_status": "第 {step} / {steps} 步（{seconds:.1f} 秒）：覆盖了 **{n} 个模式中的 {covered} 个**，{hq:.0f}% 的样本在某个模式的 3 倍标准差之内。",
-    "gan_2d_cached": (
-        "按这些设置记录的运行，第 {step} 步：覆盖了 **{n} 个模式中的 {covered} 个**，{hq:.0f}% 的样本在某个模式的 3 倍标准差之内。"
-        "按 **运行** 现场训练。"
-    ),
-    "gan_quality_md": (
-        "由本项目在 MNIST 测试集（10,000 张图像）上测得，每个生成器各取 10,000 个样本（`training/gan_eval.py`）：\n\n"
-        "| 生成器 | Parzen 对数似然（nats） | 最少数字的占比 | Fréchet 距离 | 真实数据的 FD | epoch 数 / 训练时间 |\n"
-        "|---|---|---|---|---|---|\n{rows}\n\n"
-        "**Parzen 窗**（论文的指标，表 1：对抗网络 {paper}）：σ 在验证集（训练集最后 10,000 张图像）上选取。"
-        "在 784 维中 Parzen 估计并不是好的似然（Theis 等，2016）：用同样的方法，把 10,000 张真实训练图像当作“样本”，得分为 243.1 ± 1.9（Theis 等报告的是 243）。"
-        "**模式覆盖**：样本中每个数字的占比，由本项目的 MNIST 分类器判定（目标：每个数字 ≥ 5%）。"
-        "**Fréchet 距离** 基于该分类器的 128 维特征；“真实数据的 FD”是 10,000 张训练图像与测试集之间的值，即努力的目标。"
-    ),
-    "gan_quality_missing": "此副本的权重目录中还没有生成器的测量结果。",
-    "gan_check_md": (
-        "论文的数字与我们的对照。理论行（命题 1、定理 1）在一维博弈默认设置运行结束时测得（打开此标签页时运行一次，几秒钟）；"
-        "Parzen 行来自 `training/gan_eval.py`。一致的标准：C(G) 与 V(D, G) 相差 0.15 nats 以内，D 相差 0.05 以内。"
-    ),
-    "gan_err_weights": "未知的生成器；请从以下选择：{names}。",
-    "gan_err_seed": "种子必须是 {lo} 到 {hi} 之间的整数。",
-    "gan_err_grid": "网格可容纳 {lo} 到 {hi} 个数字。",
-    "gan_err_steps": "步数必须是 {lo} 到 {hi} 之间的整数。",
-    "gan_err_lr": "学习率必须在 {lo:g} 到 {hi:g} 之间。",
-    "gan_err_k": "k（每步 G 对应的 D 步数）必须是 {lo} 到 {hi} 之间的整数。",
-    "gan_err_std": "每个高斯分布的标准差必须在 {lo:g} 到 {hi:g} 之间。",
-    "gan_err_choice": "未知的选项 {value!r}；请从以下选择：{names}。",
-}
-register(EN, ZH)
+
+def measure_optimum(lang: str) -> quiz.Reveal:
+    """GAN: D* = p_data / (p_data + p_g) measured on the 1-D game of Fig. 1 at its default settings."""
+    s = default_1d_final()  # ~10 s the first time in a process (the GAN tab starts it on open)
+    answer = min(D_CHOICES, key=lambda v: abs(float(v) - s.d_star_data))
+    w = s.p_data / s.p_data.sum()  # the data's share of each point of the (uniform) grid
+    near = float(w[abs(s.d_star - 0.5) <= 0.1].sum())  # share of the data where D* is within 0.1 of 1/2
+    md = text("quiz_gan_result", lang).format(
+        steps=s.step, dstar=s.d_star_data, near=100 * near, d_data=s.d_data, d_fake=s.d_fake, c=s.c_g,
+    )  # fmt: skip
+    return quiz.Reveal(answer, md)
+
+
+QUESTION = quiz.Question("gan", "quiz_gan_q", (("quiz_gan_0", "0"), ("quiz_gan_half", "0.5"), ("quiz_gan_1", "1")),
+               measure_optimum)  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -786,7 +531,7 @@ WARM = [(default_1d_final, ())] + [(preset_2d_final, (name,)) for name in L.GAME
 
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("gan_claim"))
-    quiz.block(quiz.GAN, lang)  # predict, then reveal (#8)
+    quiz.block(QUESTION, lang)  # predict, then reveal (#8)
     figures = lecture.picker(FIGURES)
     with gr.Tabs() as views:
         with gr.Tab(t("gan_sub_samples"), id="gan-samples"):

@@ -140,7 +140,7 @@ def text(key: str, lang: str = "en") -> str:
     """The string itself, for callbacks that compose text (they take the page's language)."""
     return (ZH if lang == "zh" else EN)[key]
 
-LANGUAGES = {"English": "en", "中文": "zh"}
+LANGUAGES = {"English": "en", "中文": "zh"}  # the switch's labels -> its values, which every callback takes
 
 
 # A table's column headers: gradio does not translate a Dataframe's `headers` in the browser. A table
@@ -162,8 +162,8 @@ def with_columns(fn, headers: dict[int | None, list[str]]):
     """`fn` for an event: its table outputs go out with column headers in the page's language.
 
     `headers` maps the position of an output that is a list of rows (None: `fn` returns just the
-    rows) to its header keys; the language is `fn`'s argument `lang_choice` (the language switch, as
-    every tab's callbacks take it). Generators stay generators (gradio streams them). The API's answer
+    rows) to its header keys; the language is `fn`'s argument `lang` (the language switch's value, "en"
+    or "zh", as every tab's callbacks take it). Generators stay generators (gradio streams them). The API's answer
     keeps its shape ({"headers", "data"}, the headers now in the page's language); `fn` itself, called
     directly, still returns rows."""
     import functools
@@ -172,8 +172,7 @@ def with_columns(fn, headers: dict[int | None, list[str]]):
     signature = inspect.signature(fn)
 
     def translate(out, args, kwargs):
-        choice = signature.bind_partial(*args, **kwargs).arguments.get("lang_choice")
-        lang = "zh" if choice == "中文" else "en"
+        lang = signature.bind_partial(*args, **kwargs).arguments.get("lang", "en")
         if None in headers:
             return {"headers": [text(k, lang) for k in headers[None]], "data": out}
         out = list(out)
@@ -287,15 +286,16 @@ def app_kwargs() -> dict:
     return {"middleware": [Middleware(EarlyScript)]}
 
 
-# The page's language, as the switch shows it, for an event's `js` (it runs in the page)
-PAGE_LANG_JS = "() => [window.paperGalleryLang === 'zh' ? '中文' : 'English']"
+# The page's language, as the switch's value, for an event's `js` (it runs in the page)
+PAGE_LANG_JS = "() => [window.paperGalleryLang === 'zh' ? 'zh' : 'en']"
 
 
 def build_language_switch() -> gr.Radio:
-    """A radio at the top of the page: English / 中文. Set to the page's language when the page
-    loads; a click reloads the page in the other language on the same view (`lecture.attach`)."""
+    """A radio at the top of the page: English / 中文, its value "en" / "zh". Set to the page's language
+    when the page loads; a click reloads the page in the other language on the same view
+    (`lecture.attach`)."""
     switch = gr.Radio(
-        list(LANGUAGES), value=None, label=t("language"), elem_id="language-switch",
+        list(LANGUAGES.items()), value=None, label=t("language"), elem_id="language-switch",
         container=False, scale=0, min_width=200,
     )
     config = get_blocks_context()

@@ -426,7 +426,7 @@ VIEW_JS = """(...args) => {
 # then GO_JS opens it. Should the server not answer within 5 s, the page reloads in that language
 # anyway (on its first tab).
 SWITCH_JS = """(...args) => {
-  const lang = args[2] === "中文" ? "zh" : "en";
+  const lang = args[2] === "zh" ? "zh" : "en";
   if (lang !== window.paperGalleryLang) window.setTimeout(() => {
     const url = new URL(window.location.href);
     url.searchParams.set("lang", lang);
@@ -521,10 +521,10 @@ def attach(tabs: gr.Tabs, language_switch: gr.Radio, button: gr.Button, box: gr.
             loaded.then(_only_on(view_id, fn, len(outs), scope), [restored, tracker, *inputs], outs,
                         api_visibility="private")  # fmt: skip
 
-    def url_of_view(base: str, tab: str, lang_choice: str | None, *values) -> str:
+    def url_of_view(base: str, tab: str, lang: str | None, *values) -> str:
         # the values of this tab's links only: several tabs link a `view` and a `preset` of their own
         current = {lk.key: v for lk, v in zip(links, values) if _applies(lk, tab)}
-        query = build_query(tab, LANGUAGES.get(lang_choice or ""), current, links)
+        query = build_query(tab, lang, current, links)
         return f"{base}?{query}" if isinstance(base, str) and base.startswith("http") else f"?{query}"
 
     def view_url(*args):

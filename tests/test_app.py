@@ -86,7 +86,7 @@ def test_resnet_classify_endpoint(client):
     from demos.resnet import example_images
 
     cat = next(p for p in example_images() if p.endswith("chelsea.png"))
-    label, overlay, notice = client.predict(handle_file(cat), "resnet20.cifar10", "English", api_name="/resnet_classify")
+    label, overlay, notice = client.predict(handle_file(cat), "resnet20.cifar10", "en", api_name="/resnet_classify")
     assert label["label"] in {"cat", "dog"} and len(label["confidences"]) == 5
     assert "resnet20.cifar10" in notice
 
@@ -98,32 +98,32 @@ def test_resnet_classify_refuses_a_text_file_clearly(client, tmp_path):
     bad = tmp_path / "notes.txt"
     bad.write_text("not an image")
     with pytest.raises(AppError, match="not an image that can be read"):
-        client.predict(handle_file(str(bad)), "resnet20.cifar10", "English", api_name="/resnet_classify")
+        client.predict(handle_file(str(bad)), "resnet20.cifar10", "en", api_name="/resnet_classify")
     # The server keeps answering.
     assert client.predict(api_name="/resnet_table3")["data"][0][0] == "plain-34"
 
 
 def test_resnet_figures_endpoints(client):
-    fig, md = client.predict("English", api_name="/resnet_curves")
+    fig, md = client.predict("en", api_name="/resnet_curves")
     assert is_figure(fig) and "Final errors" in md
-    fig, md = client.predict("中文", api_name="/resnet_live_cached")
+    fig, md = client.predict("zh", api_name="/resnet_live_cached")
     assert is_figure(fig) and "默认设置下记录的运行" in md
-    fig, md = client.predict("English", api_name="/resnet_responses")
+    fig, md = client.predict("en", api_name="/resnet_responses")
     assert is_figure(fig) and "Fig. 7" in md
-    assert is_figure(client.predict(8, 0, "English", api_name="/resnet_grad_norms"))
+    assert is_figure(client.predict(8, 0, "en", api_name="/resnet_grad_norms"))
 
 
 def test_resnet_live_endpoint_and_bad_values(client):
     from gradio_client.exceptions import AppError
 
-    fig, status = client.predict(14, 20, "English", api_name="/resnet_live")
+    fig, status = client.predict(14, 20, "en", api_name="/resnet_live")
     assert is_figure(fig) and "Finished: 14 layers, 20 steps" in status
     with pytest.raises(AppError, match="greater than maximum value 1000"):  # gradio checks the slider
-        client.predict(14, 10**6, "English", api_name="/resnet_live")
+        client.predict(14, 10**6, "en", api_name="/resnet_live")
 
 
 def test_resnet_architecture_and_paper_check_endpoints(client):
-    stages, md, diagram = client.predict("resnet18", "English", api_name="/resnet_architecture")
+    stages, md, diagram = client.predict("resnet18", "en", api_name="/resnet_architecture")
     assert stages["data"][1] == ["conv2_x", "56×56", 2, 64] and "11.69 M parameters" in md and is_figure(diagram)
-    rows = client.predict("English", api_name="/resnet_paper_check")["data"]
+    rows = client.predict("en", api_name="/resnet_paper_check")["data"]
     assert [r[0] for r in rows][:2] == ["resnet18 (Table 1)", "resnet34 (Table 1)"]

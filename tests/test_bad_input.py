@@ -46,7 +46,7 @@ def files(tmp_path_factory):
 def _classify(client, path):
     from gradio_client import handle_file
 
-    return client.predict(handle_file(str(path)), R20, "English", api_name="/resnet_classify")
+    return client.predict(handle_file(str(path)), R20, "en", api_name="/resnet_classify")
 
 
 # (name, api_name, args, expected message regex) -- a message the person can act on
@@ -55,32 +55,32 @@ REFUSED = [
     ("empty file", "/resnet_classify", "empty.jpg", "not an image that can be read"),
     ("decompression bomb header", "/resnet_classify", "bomb.png", "too large|not an image"),
     ("a pickle", "/resnet_classify", "model.pkl", "not an image that can be read"),
-    ("depth not 6n+2", "/resnet_live", (7, 50, "English"), "Depth must be one of|not in the list"),
-    ("a million live steps", "/resnet_live", (14, 10**6, "English"), "greater than maximum|Steps must be"),
-    ("negative gradient steps", "/resnet_grad_norms", (8, -5, "English"), "less than minimum|Steps must be"),
-    ("unknown architecture", "/resnet_architecture", ("resnet9999", "English"), "Unknown network|not in the list"),
-    ("negative seed", "/gan_samples", (DCGAN, -3, 16, "English"), "Seeds must be whole numbers|less than"),
-    ("5,000-digit grid", "/gan_samples", (DCGAN, 0, 5000, "English"), "greater than maximum value 100"),
-    ("path as generator name", "/gan_samples", ("../../etc/passwd", 0, 16, "English"), "Unknown generator|not in the list|Value"),
-    ("a million interpolation steps", "/gan_interpolate", (DCGAN, 1, 2, 10**6, "paths", "English"), "greater than maximum|Steps must be"),
-    ("learning rate 5", "/gan_game_1d", (1, 5.0, 1e-3, "non-saturating", 100, "English"), "Learning rates must be|greater than"),
-    ("a billion 2-D steps", "/gan_game_2d", (1, 1e-3, 1e-3, "non-saturating", 0.05, 10**9, "English"), "greater than maximum|Steps must be"),
-    ("empty sentence to translate", "/transformer_translate", ("", T_W, 4, "English"), "Please type an English sentence"),
-    ("whitespace to translate", "/transformer_translate", ("   \n\t ", T_W, 4, "English"), "Please type an English sentence"),
-    ("beam of a million", "/transformer_translate", ("A dog.", T_W, 10**6, "English"), "greater than maximum|beam size"),
-    ("beam of zero", "/transformer_translate", ("A dog.", T_W, 0, "English"), "less than minimum|beam size"),
-    ("path as translation weights", "/transformer_translate", ("A dog.", "../../etc/passwd", 4, "English"), "Unknown weights|not in the list|Value"),
-    ("fill-mask without [MASK]", "/bert_fill_mask", ("Nothing is hidden here.", 5, BERT, "English"), "no \\[MASK\\]"),
-    ("fill-mask empty", "/bert_fill_mask", ("", 5, BERT, "English"), "type a sentence"),
-    ("fill-mask emoji only", "/bert_fill_mask", ("😀😀😀", 5, BERT, "English"), "no \\[MASK\\]"),
-    ("fill-mask over the token limit", "/bert_fill_mask", ("word " * 600 + "[MASK]", 5, BERT, "English"), "at most 128"),
-    ("fill-mask 20,001 characters", "/bert_fill_mask", ("x" * 20_001, 5, BERT, "English"), "limit is 20,000"),
-    ("top-k 500", "/bert_fill_mask", ("The [MASK] sat.", 500, BERT, "English"), "greater than maximum|Top-k must be"),
-    ("NSP without sentence B", "/bert_nsp", ("Only one.", "", BERT, "English"), "sentence B too"),
-    ("anatomy of unknown characters only", "/bert_anatomy", ("😀😀", "☃☃", BERT, "English"), "every piece became \\[UNK\\]"),
-    ("head 99", "/bert_head_view", ("a b", "", 1, "99", "all", BERT, "English"), "head must be"),
-    ("layer 40", "/bert_enlarge", ("a b", "", 40, "mean", BERT, "English"), "greater than maximum|layer must be"),
-    ("masking seed -1", "/bert_masking", ("The cat sat on the mat.", -1, BERT, "English"), "less than minimum|seed must be"),
+    ("depth not 6n+2", "/resnet_live", (7, 50, "en"), "Depth must be one of|not in the list"),
+    ("a million live steps", "/resnet_live", (14, 10**6, "en"), "greater than maximum|Steps must be"),
+    ("negative gradient steps", "/resnet_grad_norms", (8, -5, "en"), "less than minimum|Steps must be"),
+    ("unknown architecture", "/resnet_architecture", ("resnet9999", "en"), "Unknown network|not in the list"),
+    ("negative seed", "/gan_samples", (DCGAN, -3, 16, "en"), "Seeds must be whole numbers|less than"),
+    ("5,000-digit grid", "/gan_samples", (DCGAN, 0, 5000, "en"), "greater than maximum value 100"),
+    ("path as generator name", "/gan_samples", ("../../etc/passwd", 0, 16, "en"), "Unknown generator|not in the list|Value"),
+    ("a million interpolation steps", "/gan_interpolate", (DCGAN, 1, 2, 10**6, "paths", "en"), "greater than maximum|Steps must be"),
+    ("learning rate 5", "/gan_game_1d", (1, 5.0, 1e-3, "non-saturating", 100, "en"), "Learning rates must be|greater than"),
+    ("a billion 2-D steps", "/gan_game_2d", (1, 1e-3, 1e-3, "non-saturating", 0.05, 10**9, "en"), "greater than maximum|Steps must be"),
+    ("empty sentence to translate", "/transformer_translate", ("", T_W, 4, "en"), "Please type an English sentence"),
+    ("whitespace to translate", "/transformer_translate", ("   \n\t ", T_W, 4, "en"), "Please type an English sentence"),
+    ("beam of a million", "/transformer_translate", ("A dog.", T_W, 10**6, "en"), "greater than maximum|beam size"),
+    ("beam of zero", "/transformer_translate", ("A dog.", T_W, 0, "en"), "less than minimum|beam size"),
+    ("path as translation weights", "/transformer_translate", ("A dog.", "../../etc/passwd", 4, "en"), "Unknown weights|not in the list|Value"),
+    ("fill-mask without [MASK]", "/bert_fill_mask", ("Nothing is hidden here.", 5, BERT, "en"), "no \\[MASK\\]"),
+    ("fill-mask empty", "/bert_fill_mask", ("", 5, BERT, "en"), "type a sentence"),
+    ("fill-mask emoji only", "/bert_fill_mask", ("😀😀😀", 5, BERT, "en"), "no \\[MASK\\]"),
+    ("fill-mask over the token limit", "/bert_fill_mask", ("word " * 600 + "[MASK]", 5, BERT, "en"), "at most 128"),
+    ("fill-mask 20,001 characters", "/bert_fill_mask", ("x" * 20_001, 5, BERT, "en"), "limit is 20,000"),
+    ("top-k 500", "/bert_fill_mask", ("The [MASK] sat.", 500, BERT, "en"), "greater than maximum|Top-k must be"),
+    ("NSP without sentence B", "/bert_nsp", ("Only one.", "", BERT, "en"), "sentence B too"),
+    ("anatomy of unknown characters only", "/bert_anatomy", ("😀😀", "☃☃", BERT, "en"), "every piece became \\[UNK\\]"),
+    ("head 99", "/bert_head_view", ("a b", "", 1, "99", "all", BERT, "en"), "head must be"),
+    ("layer 40", "/bert_enlarge", ("a b", "", 40, "mean", BERT, "en"), "greater than maximum|layer must be"),
+    ("masking seed -1", "/bert_masking", ("The cat sat on the mat.", -1, BERT, "en"), "less than minimum|seed must be"),
 ]
 
 # (name, api_name, args, check on the result) -- odd but answerable: a correct, bounded result
@@ -90,12 +90,12 @@ ANSWERED = [
     ("16-bit greyscale", "/resnet_classify", "deep16.png", lambda r: len(r[0]["confidences"]) == 5),
     ("animated GIF (first frame)", "/resnet_classify", "anim.gif", lambda r: len(r[0]["confidences"]) == 5),
     ("CMYK JPEG", "/resnet_classify", "cmyk.jpg", lambda r: len(r[0]["confidences"]) == 5),
-    ("CJK, emoji and Hebrew to translate", "/transformer_translate", ("🙂 我 שלום", T_W, 2, "English"), lambda r: isinstance(r[0], str)),
-    ("right-to-left text only", "/transformer_translate", ("שלום עולם", T_W, 1, "English"), lambda r: isinstance(r[0], str)),
-    ("fractional seed (the number box rounds it)", "/gan_samples", (DCGAN, 1.5, 16, "English"), lambda r: "seeds **" in r[1]),
-    ("ten [MASK]s", "/bert_fill_mask", ("[MASK] " * 10, 2, BERT, "English"), lambda r: len(r[2]) == 10),
-    ("emoji around a [MASK]", "/bert_fill_mask", ("😀 the [MASK] ☃ was here", 3, BERT, "English"), lambda r: len(r[2]) == 1),
-    ("lower-case [mask]", "/bert_fill_mask", ("the [mask] was bright", 3, BERT, "English"), lambda r: len(r[2]) == 1),
+    ("CJK, emoji and Hebrew to translate", "/transformer_translate", ("🙂 我 שלום", T_W, 2, "en"), lambda r: isinstance(r[0], str)),
+    ("right-to-left text only", "/transformer_translate", ("שלום עולם", T_W, 1, "en"), lambda r: isinstance(r[0], str)),
+    ("fractional seed (the number box rounds it)", "/gan_samples", (DCGAN, 1.5, 16, "en"), lambda r: "seeds **" in r[1]),
+    ("ten [MASK]s", "/bert_fill_mask", ("[MASK] " * 10, 2, BERT, "en"), lambda r: len(r[2]) == 10),
+    ("emoji around a [MASK]", "/bert_fill_mask", ("😀 the [MASK] ☃ was here", 3, BERT, "en"), lambda r: len(r[2]) == 1),
+    ("lower-case [mask]", "/bert_fill_mask", ("the [mask] was bright", 3, BERT, "en"), lambda r: len(r[2]) == 1),
 ]
 
 
@@ -143,7 +143,7 @@ def test_other_users_are_served_while_bad_input_arrives(client, files, app_serve
 
     th = threading.Thread(target=attacker)
     th.start()
-    answers = [other.predict("The [MASK] sat.", 3, BERT, "English", api_name="/bert_fill_mask") for _ in range(5)]
+    answers = [other.predict("The [MASK] sat.", 3, BERT, "en", api_name="/bert_fill_mask") for _ in range(5)]
     th.join(120)
     assert not errors
     assert all(len(a[2]) == 1 for a in answers)

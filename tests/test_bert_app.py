@@ -31,7 +31,7 @@ def direct():
 def test_fill_mask_endpoint_matches_the_model(client, direct):
     model, tok = direct
     sentence = "She opened the [MASK] and walked into the [MASK]."
-    html, md, preds = client.predict(sentence, 5, W, "English", api_name="/bert_fill_mask")
+    html, md, preds = client.predict(sentence, 5, W, "en", api_name="/bert_fill_mask")
     ref = B.fill_mask(model, tok, sentence, top_k=5)
     assert [p["position"] for p in preds] == [p.position for p in ref.predictions]
     for got, want in zip(preds, ref.predictions):
@@ -40,18 +40,18 @@ def test_fill_mask_endpoint_matches_the_model(client, direct):
     assert "2 mask(s)" in md and "independently" in md and "shipped with the app" in md
     assert html.count("<table") == 2 and ref.predictions[0].tokens[0] in html
     # [mask] spelt in lower case counts too; Chinese UI strings
-    _, md, preds = client.predict("the [mask] was bright", 3, W, "中文", api_name="/bert_fill_mask")
+    _, md, preds = client.predict("the [mask] was bright", 3, W, "zh", api_name="/bert_fill_mask")
     assert len(preds) == 1 and len(preds[0]["candidates"]) == 3 and "共 1 个掩码" in md
 
 
 def test_ten_masks_give_ten_answers(client):
-    _, md, preds = client.predict("[MASK] " * 10, 2, W, "English", api_name="/bert_fill_mask")
+    _, md, preds = client.predict("[MASK] " * 10, 2, W, "en", api_name="/bert_fill_mask")
     assert len(preds) == 10 and [p["position"] for p in preds] == list(range(1, 11))
 
 
 def test_anatomy_endpoint_draws_fig2_from_the_real_input(client, direct):
     _, tok = direct
-    html, table, md = client.predict("The cat sat.", "It purred.", W, "English", api_name="/bert_anatomy")
+    html, table, md = client.predict("The cat sat.", "It purred.", W, "en", api_name="/bert_anatomy")
     enc = tok.encode("The cat sat.", "It purred.")
     rows = table["data"]
     assert [r[1] for r in rows] == enc.tokens and [r[2] for r in rows] == enc.ids
@@ -63,7 +63,7 @@ def test_anatomy_endpoint_draws_fig2_from_the_real_input(client, direct):
 def test_masking_endpoint_corrupts_15_percent_and_scores_recovery(client, direct):
     model, tok = direct
     sentence = "The old man walked slowly down the long road towards the village church on a cold morning."
-    html, table, md = client.predict(sentence, 7, W, "English", api_name="/bert_masking")
+    html, table, md = client.predict(sentence, 7, W, "en", api_name="/bert_masking")
     enc = tok.encode(sentence)
     n_real = len(enc.ids) - 2
     rows = table["data"]
@@ -75,13 +75,13 @@ def test_masking_endpoint_corrupts_15_percent_and_scores_recovery(client, direct
     right = sum(r[5] == "✓" for r in rows)
     assert f"{len(rows)} of {n_real} tokens chosen" in md and f"**{right} of {len(rows)}**" in md
     # the same seed draws the same corruption
-    assert client.predict(sentence, 7, W, "English", api_name="/bert_masking")[1]["data"] == rows
+    assert client.predict(sentence, 7, W, "en", api_name="/bert_masking")[1]["data"] == rows
 
 
 def test_nsp_endpoint_matches_the_model(client, direct):
     model, tok = direct
     a, b = "The ship left the harbour at dawn.", "By noon the coast was out of sight."
-    label, md = client.predict(a, b, W, "English", api_name="/bert_nsp")
+    label, md = client.predict(a, b, W, "en", api_name="/bert_nsp")
     enc = tok.encode(a, b)
     with torch.no_grad():
         p = model(torch.tensor([enc.ids]), torch.tensor([enc.type_ids])).nsp_logits[0].softmax(-1)[0].item()
@@ -98,22 +98,22 @@ def test_attention_endpoints(client, direct):
     with torch.no_grad():
         maps = model(torch.tensor([enc.ids]), torch.tensor([enc.type_ids]), return_attention=True).attentions
     # head view: one line per (query, key) above 0.03, each with a tooltip holding its weight
-    svg, md = client.predict(a, b, 2, "1", "all", W, "English", api_name="/bert_head_view")
+    svg, md = client.predict(a, b, 2, "1", "all", W, "en", api_name="/bert_head_view")
     w = maps[1][0, 0]
     assert svg.count("<line") == int((w >= 0.03).sum())
     assert svg.count("<text") == 2 * T and "Layer 2 of 4, 4 heads" in md
     # pick a token: only its lines, and the top keys named
-    svg, md = client.predict(a, b, 2, "1", f"3: {enc.tokens[3]}", W, "English", api_name="/bert_head_view")
+    svg, md = client.predict(a, b, 2, "1", f"3: {enc.tokens[3]}", W, "en", api_name="/bert_head_view")
     assert svg.count("<line") == int((w[3] >= 0.03).sum())
     top = int(w[3].argmax())
     assert f"`{enc.tokens[top]}` ({top}) {100 * w[3, top]:.0f}%" in md
     # model view: L x A thumbnails in one PNG, and the [CLS]/[SEP] share reported
-    image, md, png = client.predict(a, b, W, "English", api_name="/bert_model_view")
+    image, md, png = client.predict(a, b, W, "en", api_name="/bert_model_view")
     with PIL.Image.open(png) as im:
         assert im.format == "PNG" and im.width > 300
     assert f"4 layers × 4 heads over {T} tokens" in md and re.search(r"\*\*\d+ of 16 heads\*\*", md)
     # enlarged head: a T x T table, rows = queries, values on hover
-    html, png, _ = client.predict(a, b, 3, "2", W, "English", api_name="/bert_enlarge")
+    html, png, _ = client.predict(a, b, 3, "2", W, "en", api_name="/bert_enlarge")
     assert html.count("<td title=") == T * T
     q, k = 1, 4
     assert f"title='{enc.tokens[q]} → {enc.tokens[k]}: {maps[2][0, 1, q, k]:.3f}'" in html
@@ -122,7 +122,7 @@ def test_attention_endpoints(client, direct):
 
 
 def test_paper_check_endpoint(client):
-    rows, md = client.predict(W, "English", api_name="/bert_paper_check")
+    rows, md = client.predict(W, "en", api_name="/bert_paper_check")
     data = rows["data"]
     assert data[0][1] == "109,482,240" and data[1][1] == "335,141,888"
     assert data[0][3] == "110 M" and data[1][3] == "340 M"
@@ -148,24 +148,24 @@ def test_fill_mask_bad_input_is_a_clear_message(client, args, message):
     from gradio_client.exceptions import AppError
 
     with pytest.raises(AppError, match=message):
-        client.predict(*args, W, "English", api_name="/bert_fill_mask")
+        client.predict(*args, W, "en", api_name="/bert_fill_mask")
 
 
 def test_odd_input_gives_a_correct_result_and_the_server_keeps_serving(client):
     from gradio_client.exceptions import AppError
 
     # emoji and unknown characters become [UNK], the mask is still answered
-    _, md, preds = client.predict("😀 the [MASK] ☃ was here", 3, W, "English", api_name="/bert_fill_mask")
+    _, md, preds = client.predict("😀 the [MASK] ☃ was here", 3, W, "en", api_name="/bert_fill_mask")
     assert len(preds) == 1
     with pytest.raises(AppError, match="every piece became \\[UNK\\]"):
-        client.predict("😀😀", "☃☃", W, "English", api_name="/bert_anatomy")
+        client.predict("😀😀", "☃☃", W, "en", api_name="/bert_anatomy")
     with pytest.raises(AppError, match="sentence B too"):
-        client.predict("Only one.", "", W, "English", api_name="/bert_nsp")
+        client.predict("Only one.", "", W, "en", api_name="/bert_nsp")
     with pytest.raises(AppError, match="head must be"):
-        client.predict("a b", "", 1, "99", "all", W, "English", api_name="/bert_head_view")
+        client.predict("a b", "", 1, "99", "all", W, "en", api_name="/bert_head_view")
     with pytest.raises(AppError, match="Unknown weights|not in the list of choices|Value"):
-        client.predict("a [MASK]", 3, "../../etc/passwd", "English", api_name="/bert_fill_mask")
-    _, _, preds = client.predict("the [MASK] sat", 1, W, "English", api_name="/bert_fill_mask")
+        client.predict("a [MASK]", 3, "../../etc/passwd", "en", api_name="/bert_fill_mask")
+    _, _, preds = client.predict("the [MASK] sat", 1, W, "en", api_name="/bert_fill_mask")
     assert len(preds[0]["candidates"]) == 1
 
 

@@ -75,7 +75,7 @@ def _draws(rng: np.random.Generator, games) -> list:
 
     def smoothing() -> list:  # a cached callback with new arguments, and its SVG (the callback replayed)
         k = u()
-        fig = transformer.smoothing(round(0.001 * (k % 900), 3), 2 + k % 48, "English")[0]
+        fig = transformer.smoothing(round(0.001 * (k % 900), 3), 2 + k % 48, "en")[0]
         return [fig, plots.svg_of(fig)]
 
     def pe() -> list:
@@ -102,7 +102,7 @@ def _draws(rng: np.random.Generator, games) -> list:
                            "test-block", dpi=60)],  # fmt: skip
         # Transformer: two cached callbacks with new arguments, the other figures from values (their
         # callbacks compute for longer than they draw)
-        lambda: [transformer.schedule(16 + u(), 100 + u(), 20_000 + u(), "English")[0]],
+        lambda: [transformer.schedule(16 + u(), 100 + u(), 20_000 + u(), "en")[0]],
         smoothing,
         lambda: [plots.png(transformer.fig_scaling(d_ks, {f"{k}_{n}": list(rng.uniform(0.01, 1, 11))
                                                           for k in ("max_p", "grad") for n in ("scaled", "raw")},
@@ -112,7 +112,7 @@ def _draws(rng: np.random.Generator, games) -> list:
                                                                           "recurrent": _log_values(rng, 4)}, 64),
                            "test-complexity", dpi=60)],  # fmt: skip
         # GAN: an interpolation (the tab's callback), both games' frames, the digit histogram
-        lambda: [gan.interpolate("dcgan.mnist", u(), u(), 4, ["paths", "walk"][u() % 2], "English")[3]],
+        lambda: [gan.interpolate("dcgan.mnist", u(), u(), 4, ["paths", "walk"][u() % 2], "en")[3]],
         lambda: [plots.png(gan.fig_game_1d(one, f"step {u()}"), "test-1d", dpi=60)],
         lambda: [plots.png(gan.fig_game_2d(two, f"step {u()}"), "test-2d", dpi=60)],
         lambda: [plots.png(gan.fig_histogram({"a": list(rng.dirichlet(np.ones(10))), "b": list(rng.dirichlet(np.ones(10)))},

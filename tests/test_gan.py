@@ -273,7 +273,7 @@ def test_bad_input_is_refused_with_a_message(call, msg):
 
 def test_messages_follow_the_page_language():
     with pytest.raises(gr.Error, match="种子必须是"):
-        tab.sample_grid(seed=-5, lang_choice="中文")
+        tab.sample_grid(seed=-5, lang="zh")
 
 
 def test_a_1d_run_does_not_depend_on_how_often_it_is_drawn():

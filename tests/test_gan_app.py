@@ -45,10 +45,10 @@ def test_2d_game_opens_on_its_presets_recorded_frame(monkeypatch):
     monkeypatch.setitem(tab._recorded_2d, "cover", short)
     cover = L.GAME2D_PRESETS["cover"]
     fig, status = tab.game_2d_open(cover["k"], cover["lr_d"], cover["lr_g"], "non-saturating", cover["std"],
-                                   tab.GAME2D_PRESET_STEPS["cover"], "English")  # fmt: skip
+                                   tab.GAME2D_PRESET_STEPS["cover"], "en")  # fmt: skip
     assert is_figure(fig) and status.startswith("Recorded run with these settings, step 20:")
-    assert tab.game_2d_recorded("cover", "中文")[1].startswith("按这些设置记录的运行，第 20 步")
-    other = tab.game_2d_open(cover["k"], cover["lr_d"], cover["lr_g"], "non-saturating", cover["std"], 500, "English")
+    assert tab.game_2d_recorded("cover", "zh")[1].startswith("按这些设置记录的运行，第 20 步")
+    other = tab.game_2d_open(cover["k"], cover["lr_d"], cover["lr_g"], "non-saturating", cover["std"], 500, "en")
     assert other == (gr.skip(), gr.skip())  # other settings: the view stays as it is
     assert {fn for fn, _ in tab.WARM} >= {tab.default_1d_final, tab.preset_2d_final}  # warmed at start-up
 
@@ -56,16 +56,16 @@ def test_2d_game_opens_on_its_presets_recorded_frame(monkeypatch):
 def test_gan_samples_endpoint(client):
     from demos.gan import CELL, GRID_SCALE
 
-    image, md = client.predict("dcgan.mnist", 7, 64, "English", api_name="/gan_samples")
+    image, md = client.predict("dcgan.mnist", 7, 64, "en", api_name="/gan_samples")
     with PIL.Image.open(image) as im:
         assert im.size == (8 * CELL * GRID_SCALE + 2 * GRID_SCALE,) * 2
     assert "seeds **7–70**" in md and "dcgan.mnist" in md and "shipped with the app" in md
-    _, md = client.predict("gan_mlp.mnist", 0, 4, "中文", api_name="/gan_samples")
+    _, md = client.predict("gan_mlp.mnist", 0, 4, "zh", api_name="/gan_samples")
     assert "来自种子 **0–3**" in md
 
 
 def test_gan_interpolate_endpoint_returns_a_gif(client):
-    strip, gif, gif_file, fig, md = client.predict("dcgan.mnist", 3, 11, 16, "paths", "English",
+    strip, gif, gif_file, fig, md = client.predict("dcgan.mnist", 3, 11, 16, "paths", "en",
                                                    api_name="/gan_interpolate")  # fmt: skip
     with PIL.Image.open(gif_file) as im:
         assert im.format == "GIF" and im.n_frames == 30
@@ -78,17 +78,17 @@ def test_gan_interpolate_endpoint_returns_a_gif(client):
 
 
 def test_gan_live_games_endpoints(client):
-    fig, status, check = client.predict(3, 3e-3, 3e-3, "non-saturating", 100, "English", api_name="/gan_game_1d")
+    fig, status, check = client.predict(3, 3e-3, 3e-3, "non-saturating", 100, "en", api_name="/gan_game_1d")
     assert is_figure(fig) and "Step 100 of 100" in status
     assert check["data"][0][1] == -1.386
-    fig, status = client.predict(1, 1e-3, 1e-3, "non-saturating", 0.05, 200, "English", api_name="/gan_game_2d")
+    fig, status = client.predict(1, 1e-3, 1e-3, "non-saturating", 0.05, 200, "en", api_name="/gan_game_2d")
     assert is_figure(fig) and "Step 200 of 200" in status
 
 
 def test_gan_quality_and_paper_check_endpoints(client):
-    fig, md = client.predict("English", api_name="/gan_quality")
+    fig, md = client.predict("en", api_name="/gan_quality")
     assert is_figure(fig) and "Parzen" in md and "225 ± 2" in md
-    rows = client.predict("English", api_name="/gan_paper_check")["data"]
+    rows = client.predict("en", api_name="/gan_paper_check")["data"]
     assert rows[0][1] == "225 ± 2" and any(r[1] == "-1.386" for r in rows)
 
 
@@ -96,15 +96,15 @@ def test_gan_bad_input_through_the_api(client):
     from gradio_client.exceptions import AppError
 
     with pytest.raises(AppError, match="Seeds must be whole numbers|less than|greater than"):
-        client.predict("dcgan.mnist", -3, 16, "English", api_name="/gan_samples")
+        client.predict("dcgan.mnist", -3, 16, "en", api_name="/gan_samples")
     with pytest.raises(AppError, match="greater than maximum value 100"):  # gradio checks the slider
-        client.predict("dcgan.mnist", 0, 5000, "English", api_name="/gan_samples")
+        client.predict("dcgan.mnist", 0, 5000, "en", api_name="/gan_samples")
     with pytest.raises(AppError, match="Learning rates must be|greater than"):
-        client.predict(1, 5.0, 1e-3, "non-saturating", 100, "English", api_name="/gan_game_1d")
+        client.predict(1, 5.0, 1e-3, "non-saturating", 100, "en", api_name="/gan_game_1d")
     with pytest.raises(AppError, match="Unknown generator|not in the list of choices|Value"):
-        client.predict("../../etc/passwd", 0, 16, "English", api_name="/gan_samples")
+        client.predict("../../etc/passwd", 0, 16, "en", api_name="/gan_samples")
     # The server keeps answering.
-    _, md = client.predict("dcgan.mnist", 0, 1, "English", api_name="/gan_samples")
+    _, md = client.predict("dcgan.mnist", 0, 1, "en", api_name="/gan_samples")
     assert "seeds **0–0**" in md
 
 

@@ -163,7 +163,7 @@ def ui_strings() -> list[tuple[str, str]]:
     """(where, string) of every string the UI can show: both string tables, and every string
     literal in app.py and demos/ (the rest of what a callback composes)."""
     out = [(f"EN[{k}]", v) for k, v in EN.items()] + [(f"ZH[{k}]", v) for k, v in ZH.items()]
-    for path in [ROOT / "app.py", *sorted((ROOT / "demos").glob("*.py"))]:
+    for path in [ROOT / "app.py", *sorted((ROOT / "demos").rglob("*.py"))]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 out.append((f"{path.name}:{node.lineno}", node.value))

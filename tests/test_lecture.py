@@ -109,7 +109,7 @@ def test_the_gan_tab_links_its_state():
     from demos import gan
 
     with gr.Blocks() as demo:
-        switch = gr.Radio(["English", "中文"])
+        switch = gr.Radio([("English", "en"), ("中文", "zh")])
         with gr.Tabs():
             with gr.Tab("GAN", id="gan") as tab:
                 gan.build_tab(switch, tab)

@@ -14,7 +14,7 @@ def test_cached_figure_is_drawn_once_and_redrawn_when_its_file_is_gone():
     calls = []
 
     @plots.cached
-    def fig(n: int, lang: str = "English"):
+    def fig(n: int, lang: str = "en"):
         calls.append(n)
         with plots.drawing:
             f = plots.figure((4, 3))
@@ -22,7 +22,7 @@ def test_cached_figure_is_drawn_once_and_redrawn_when_its_file_is_gone():
             return plots.png(f, "test"), f"{n} points"
 
     a = fig(5)
-    assert fig(5) == a and fig(5, "English") is not None and len(calls) == 2  # the same file, no matplotlib work
+    assert fig(5) == a and fig(5, "en") is not None and len(calls) == 2  # the same file, no matplotlib work
     b = fig(6)
     assert b[0] != a[0] and len(calls) == 3
     with PIL.Image.open(a[0]) as im:  # slide resolution: 4 in x 150 dpi
@@ -157,11 +157,11 @@ def test_figures_in_the_chinese_page_have_no_missing_glyphs():
 
     from demos import gan, resnet, transformer
 
-    calls = [(resnet.recorded_curves, ("中文",)), (resnet.grad_norms, (20, 0, "中文")),
-             (resnet.layer_responses, ("中文",)), (resnet.architecture, ("resnet50", "中文")),
-             (resnet.live_cached, ("中文",)), (transformer.positional, (64, 50, "4, 5", 5, "中文")),
-             (transformer.scaling, (16, "中文")), (transformer.schedule, (512, 4000, 100_000, "中文")),
-             (transformer.smoothing, (0.1, 10, "中文")), (gan.quality, ("中文",))]  # fmt: skip
+    calls = [(resnet.recorded_curves, ("zh",)), (resnet.grad_norms, (20, 0, "zh")),
+             (resnet.layer_responses, ("zh",)), (resnet.architecture, ("resnet50", "zh")),
+             (resnet.live_cached, ("zh",)), (transformer.positional, (64, 50, "4, 5", 5, "zh")),
+             (transformer.scaling, (16, "zh")), (transformer.schedule, (512, 4000, 100_000, "zh")),
+             (transformer.smoothing, (0.1, 10, "zh")), (gan.quality, ("zh",))]  # fmt: skip
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for fn, args in calls:

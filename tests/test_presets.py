@@ -175,7 +175,7 @@ def test_copy_link_takes_the_open_tabs_own_keys(app_demo):
         mine = {("resnet", "view"): "resnet-arch", ("resnet", "preset"): "table1", ("bert", "view"): "bert-nsp",
                 ("bert", "preset"): "fig1_nsp", ("gan", "preset"): "fig3"}  # fmt: skip
         values.append(mine.get((lk.scope, lk.key)))
-    url = fn.fn("http://127.0.0.1:7860/", "resnet", "English", *values)
+    url = fn.fn("http://127.0.0.1:7860/", "resnet", "en", *values)
     assert (url["value"] if isinstance(url, dict) else url.value) == (
         "http://127.0.0.1:7860/?tab=resnet&lang=en&preset=table1&view=resnet-arch")
 
@@ -183,23 +183,23 @@ def test_copy_link_takes_the_open_tabs_own_keys(app_demo):
 def test_bert_paper_check_has_table6():
     from demos import bert
 
-    rows, _ = bert.paper_check("bert_small.eltec", "English")
+    rows, _ = bert.paper_check("bert_small.eltec", "en")
     table6 = {r[0]: r for r in rows if r[0].startswith("Table 6")}
     assert list(table6) == [f"Table 6: L={L}, H={H}, A={A}" for L, H, A, _ in bert.TABLE6]
     assert table6["Table 6: L=3, H=768, A=12"][1:4] == ["45,691,392", "44,674,560", "—"]
     assert table6["Table 6: L=12, H=768, A=12"][1] == rows[0][1] == "109,482,240"  # = BERT-BASE
     assert table6["Table 6: L=24, H=1024, A=16"][3:5] == ["340 M", "-1.4%"]
-    zh, _ = bert.paper_check("bert_small.eltec", "中文")
+    zh, _ = bert.paper_check("bert_small.eltec", "zh")
     assert "表 6：L=6, H=768, A=3" in [r[0] for r in zh]
 
 
 def test_transformer_controls_keep_a_linked_layer_and_head():
     from demos import transformer as tf
 
-    layer, head, _, _ = tf.controls(tf.DEFAULT_TEXT, tf.DEFAULT_WEIGHTS, 4, "English", 2, "3")
+    layer, head, _, _ = tf.controls(tf.DEFAULT_TEXT, tf.DEFAULT_WEIGHTS, 4, "en", 2, "3")
     assert (layer["value"] if isinstance(layer, dict) else layer.value) == 2
     assert (head["value"] if isinstance(head, dict) else head.value) == "3"
-    layer, head, _, _ = tf.controls(tf.DEFAULT_TEXT, tf.DEFAULT_WEIGHTS, 4, "English", 9, "x")
+    layer, head, _, _ = tf.controls(tf.DEFAULT_TEXT, tf.DEFAULT_WEIGHTS, 4, "en", 9, "x")
     assert (layer["value"] if isinstance(layer, dict) else layer.value) == 3  # the small model's last layer
     assert (head["value"] if isinstance(head, dict) else head.value) == tf.HEADS_MEAN
 

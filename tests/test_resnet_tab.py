@@ -189,7 +189,7 @@ def test_missing_image_and_unknown_weights():
 
 def test_messages_follow_the_page_language():
     with pytest.raises(gr.Error, match="请先上传"):
-        tab.classify(None, lang_choice="中文")
+        tab.classify(None, lang="zh")
 
 
 # --- the other sub-tabs ----------------------------------------------------------------------------

@@ -27,14 +27,14 @@ def test_examples_are_answered_at_start_up_and_served_without_the_model(monkeypa
 
     monkeypatch.setattr(B, "fill_mask", no_model)
     monkeypatch.setattr(T, "translate", no_model)
-    html, md, preds = bert.fill_mask(bert.EXAMPLES[3], 5, bert.DEFAULT_WEIGHTS, "English")
+    html, md, preds = bert.fill_mask(bert.EXAMPLES[3], 5, bert.DEFAULT_WEIGHTS, "en")
     assert preds and preds[0]["candidates"][0]["token"] and "**" in md  # the answer, from memory
-    _, md_zh, _ = bert.fill_mask(bert.EXAMPLES[3], 5, bert.DEFAULT_WEIGHTS, "中文")
+    _, md_zh, _ = bert.fill_mask(bert.EXAMPLES[3], 5, bert.DEFAULT_WEIGHTS, "zh")
     assert md_zh != md  # each language its own answer text
-    german, tokens_md, _ = transformer.translate(transformer.EXAMPLES[1], transformer.DEFAULT_WEIGHTS, 4, "English")
+    german, tokens_md, _ = transformer.translate(transformer.EXAMPLES[1], transformer.DEFAULT_WEIGHTS, 4, "en")
     assert german.strip() and "Hunde" in german
     with pytest.raises(AssertionError, match="the model ran"):  # a new sentence does run the model
-        bert.fill_mask("A [MASK] sentence nobody has asked before.", 5, bert.DEFAULT_WEIGHTS, "English")
+        bert.fill_mask("A [MASK] sentence nobody has asked before.", 5, bert.DEFAULT_WEIGHTS, "en")
 
 
 def test_app_queue_settings_come_from_the_environment(monkeypatch):
@@ -69,7 +69,7 @@ def test_a_full_queue_refuses_at_once_and_the_server_keeps_serving(tmp_path):
         def live(c):
             t0 = time.monotonic()
             try:
-                c.predict(14, 60, "English", api_name="/resnet_live")
+                c.predict(14, 60, "en", api_name="/resnet_live")
                 return "done", time.monotonic() - t0
             except Exception as e:  # noqa: BLE001 - what the user is told
                 return str(e), time.monotonic() - t0
@@ -82,7 +82,7 @@ def test_a_full_queue_refuses_at_once_and_the_server_keeps_serving(tmp_path):
         assert 1 <= len(done) <= 5 and refused, results
         # refused at once, not after waiting: before any run finished, whatever the machine's load
         assert max(s for _, s in refused) < min(s for r, s in results if r == "done"), results
-        rows = clients[0].predict("English", api_name="/resnet_paper_check")
+        rows = clients[0].predict("en", api_name="/resnet_paper_check")
         assert rows["data"]  # the server still answers
     finally:
         stop_app(app)

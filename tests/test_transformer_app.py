@@ -147,7 +147,7 @@ def test_translate_view_inside_an_event_keeps_the_layer_and_head(fresh):
 
     token = LocalContext.in_event_listener.set(True)
     try:
-        out = tab.translate_view(tab.EXAMPLES[1], tab.DEFAULT_WEIGHTS, 4, "cross", 2, "3", "English")
+        out = tab.translate_view(tab.EXAMPLES[1], tab.DEFAULT_WEIGHTS, 4, "cross", 2, "3", "en")
     finally:
         LocalContext.in_event_listener.reset(token)
     german, heat, caption = out[0], out[7], out[9]
@@ -223,7 +223,7 @@ def test_empty_text_is_refused(source):
 
 def test_messages_follow_the_page_language():
     with pytest.raises(gr.Error, match="请输入要翻译的英语句子"):
-        tab.translate("  ", lang_choice="中文")
+        tab.translate("  ", lang="zh")
 
 
 def test_five_thousand_words_are_cut_with_a_notice(fresh):
@@ -384,50 +384,50 @@ def test_opus_mt_offline_without_cache_falls_back_with_a_notice(fresh, monkeypat
 
 
 def test_translate_and_views_endpoints(client):
-    text, tokens_md, notice = client.predict(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, "English",
+    text, tokens_md, notice = client.predict(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, "en",
                                              api_name="/transformer_translate")  # fmt: skip
     assert text == "Ein Mann in einem blauen Hemd fährt auf einem Fahrrad die Straße entlang."
     assert "`▁Mann`<sub>175</sub>" in tokens_md and "shipped with the app" in notice
-    markup, png, caption = client.predict(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, "cross", 3, "mean", "English",
+    markup, png, caption = client.predict(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, "cross", 3, "mean", "en",
                                           api_name="/transformer_attention")  # fmt: skip
     table = Table(markup)
     assert table.keys[:3] == ["▁A", "▁man", "▁in"] and table.queries[:3] == ["<s>", "▁Ein", "▁Mann"]
     assert open(png, "rb").read(4) == b"\x89PNG" and "Encoder-decoder (cross) attention" in caption
-    html = client.predict(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, 1, 3, "mean", "English",
+    html = client.predict(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, 1, 3, "mean", "en",
                           api_name="/transformer_alignment")  # fmt: skip
     assert "<b>▁Mann</b>" in html and "<b>▁man</b>" in html
     steps = client.predict(
-        tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, 2, "中文", api_name="/transformer_steps"
+        tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, 2, "zh", api_name="/transformer_steps"
     )
     assert "因果掩码" in steps and "右移一位" in steps
 
 
 def test_explorer_and_check_endpoints(client):
     heat, curves, md = client.predict(
-        64, 50, "0, 1", 3, "English", api_name="/transformer_positional"
+        64, 50, "0, 1", 3, "en", api_name="/transformer_positional"
     )
     assert (
         is_figure(heat)
         and is_figure(curves)
         and float(re.search(r"= ([0-9.e+-]+)\*\*", md).group(1)) < 1e-5
     )
-    fig, md = client.predict(16, "English", api_name="/transformer_scaling")
+    fig, md = client.predict(16, "en", api_name="/transformer_scaling")
     assert is_figure(fig) and "d_k = 1024" in md
-    fig, md = client.predict(512, 4000, 100000, "English", api_name="/transformer_schedule")
+    fig, md = client.predict(512, 4000, 100000, "en", api_name="/transformer_schedule")
     assert is_figure(fig) and "6.988e-04" in md
-    fig, md = client.predict(0.1, 10, "English", api_name="/transformer_smoothing")
+    fig, md = client.predict(0.1, 10, "en", api_name="/transformer_smoothing")
     assert is_figure(fig) and "0.9100" in md
-    table1, fig, rows, md = client.predict(128, 64, "English", api_name="/transformer_complexity")
+    table1, fig, rows, md = client.predict(128, 64, "en", api_name="/transformer_complexity")
     assert (
         table1["data"][1][0] == "Recurrent"
         and [r[0] for r in rows["data"]] == [16, 32, 64, 128]
         and is_figure(fig)
     )
     # the tab opens on the first timing of its settings (then reused, with when it was measured)
-    first = client.predict(128, 64, "English", api_name="/transformer_complexity_first")
-    again = client.predict(128, 64, "English", api_name="/transformer_complexity_first")
+    first = client.predict(128, 64, "en", api_name="/transformer_complexity_first")
+    again = client.predict(128, 64, "en", api_name="/transformer_complexity_first")
     assert first[2] == again[2] and "measured at" in first[3] and [r[0] for r in first[2]["data"]] == [16, 32, 64, 128]
-    rows = client.predict("English", api_name="/transformer_paper_check")["data"]
+    rows = client.predict("en", api_name="/transformer_paper_check")["data"]
     assert rows[0][2] == "63,082,496"
 
 
@@ -435,27 +435,27 @@ def test_bad_input_through_the_api(client):
     from gradio_client.exceptions import AppError
 
     with pytest.raises(AppError, match="Please type an English sentence"):
-        client.predict("   ", tab.DEFAULT_WEIGHTS, 4, "English", api_name="/transformer_translate")
+        client.predict("   ", tab.DEFAULT_WEIGHTS, 4, "en", api_name="/transformer_translate")
     with pytest.raises(AppError, match="greater than maximum value 8|beam size"):
         client.predict(
-            "A dog.", tab.DEFAULT_WEIGHTS, 10**6, "English", api_name="/transformer_translate"
+            "A dog.", tab.DEFAULT_WEIGHTS, 10**6, "en", api_name="/transformer_translate"
         )
     with pytest.raises(AppError, match="Unknown weights|not in the list of choices|Value"):
         client.predict(
-            "A dog.", "../../etc/passwd", 4, "English", api_name="/transformer_translate"
+            "A dog.", "../../etc/passwd", 4, "en", api_name="/transformer_translate"
         )
     long = " ".join(["A cat sleeps on the warm sofa."] * 720)  # 5,040 words
     text, _, notice = client.predict(
-        long, tab.DEFAULT_WEIGHTS, 4, "English", api_name="/transformer_translate"
+        long, tab.DEFAULT_WEIGHTS, 4, "en", api_name="/transformer_translate"
     )
     assert "only the first 99 were translated" in notice and len(text) < 2000
     text, _, notice = client.predict(
-        "🙂 我 שלום", tab.DEFAULT_WEIGHTS, 2, "English", api_name="/transformer_translate"
+        "🙂 我 שלום", tab.DEFAULT_WEIGHTS, 2, "en", api_name="/transformer_translate"
     )
     assert "<unk>" in notice
     # The server keeps answering.
     assert (
-        client.predict("English", api_name="/transformer_paper_check")["data"][1][2]
+        client.predict("en", api_name="/transformer_paper_check")["data"][1][2]
         == "214,245,376"
     )
 
