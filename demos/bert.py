@@ -8,7 +8,6 @@ Transformers for Language Understanding", arXiv:1810.04805.
 from __future__ import annotations
 
 import functools
-import html
 import json
 import re
 import tempfile
@@ -18,7 +17,7 @@ import gradio as gr
 import numpy as np
 import torch
 
-from demos import lecture, quiz
+from demos import html, lecture, quiz
 from demos.checks import fresh_file, load_weights, whole_number
 from demos.i18n import columns, register, t, text, with_columns
 from demos.plots import (OKABE_ITO, _font, colormap, colour_table, drawing, figure, remember_svg, save_heatmap,
@@ -104,10 +103,6 @@ def encode(tok, model: B.Bert, a: str, b: str | None, lang: str):
     return enc
 
 
-def _piece(token: str) -> str:
-    return html.escape(token)
-
-
 # ---------------------------------------------------------------------------------------------
 # Fill-mask
 # ---------------------------------------------------------------------------------------------
@@ -147,21 +142,7 @@ def _fill_mask(sentence, top_k=5, weights=DEFAULT_WEIGHTS, lang="en"):
     md = text("bert_fill_md", lang).format(filled=words, n=len(preds))
     if len(preds) > 1:
         md += "\n\n" + text("bert_fill_independent", lang)
-    return _fill_html(preds, lang), f"{md}\n\n{notice}", preds
-
-
-def _fill_html(preds: list[dict], lang: str) -> str:
-    blocks = []
-    for p in preds:
-        rows = "".join(
-            f"<tr><td class='pg-tok'>{_piece(c['token'])}</td><td style='width:60%'>"
-            f"<div title='{c['prob']:.4f}' style='background:{OKABE_ITO[0]};height:14px;"
-            f"width:{max(1, round(100 * c['prob']))}%'></div></td><td>{100 * c['prob']:.1f}%</td></tr>"
-            for c in p["candidates"]
-        )
-        head = text("bert_mask_n", lang).format(n=p["mask"], pos=p["position"])
-        blocks.append(f"<div style='min-width:260px;flex:1'><b>{head}</b><table style='width:100%'>{rows}</table></div>")
-    return f"<div class='pg-fill' style='display:flex;flex-wrap:wrap;gap:16px'>{''.join(blocks)}</div>"
+    return html.fill_bars(preds, lang), f"{md}\n\n{notice}", preds
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,35 +157,12 @@ def anatomy(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang="en"):
     model, tok, notice = load(weights, lang)
     enc = encode(tok, model, a, b, lang)
     rows = [[i, s, n, seg] for i, (s, n, seg) in enumerate(zip(enc.tokens, enc.ids, enc.type_ids))]
-    return _fig2_html(enc.tokens, enc.type_ids, lang), rows, notice
-
-
-def _fig2_html(tokens: list[str], segments: list[int], lang: str) -> str:
-    seg_color = ["#cfe3f3", "#f6dfb8"]
-    cell = "border:1px solid #888;border-radius:4px;padding:2px 4px;text-align:center;white-space:nowrap"
-    cols = []
-    for i, (tk, sg) in enumerate(zip(tokens, segments)):
-        special = tk in B.SPECIAL_TOKENS
-        style = f"{cell};background:{'#eee' if special else '#fff'}"
-        cols.append(
-            f"<td><div style='{style};font-weight:600'>{_piece(tk)}</div>"
-            f"<div style='{cell};background:#fde8d9'>E<sub>{_piece(tk)}</sub></div>"
-            f"<div style='{cell};background:{seg_color[sg]}'>E<sub>{'AB'[sg]}</sub></div>"
-            f"<div style='{cell};background:#e4f2e4'>E<sub>{i}</sub></div></td>"
-        )
-    labels = "".join(f"<div style='{cell};border-color:transparent;text-align:right'>{text(k, lang)}</div>"
-                     for k in ("bert_row_input", "bert_row_token", "bert_row_segment", "bert_row_position"))  # fmt: skip
-    return (f"<div class='pg-fig2' style='overflow-x:auto'><table style='border-collapse:separate;border-spacing:3px'>"
-            f"<tr><td>{labels}</td>{''.join(cols)}</tr></table>"
-            f"<p>{text('bert_fig2_caption', lang)}</p></div>")  # fmt: skip
+    return html.input_anatomy(enc.tokens, enc.type_ids, B.SPECIAL_TOKENS, lang), rows, notice
 
 
 # ---------------------------------------------------------------------------------------------
 # Masking demo: the 15% / 80-10-10 procedure on a sentence, and what the model recovers
 # ---------------------------------------------------------------------------------------------
-
-KIND_COLORS = {1: OKABE_ITO[3], 2: OKABE_ITO[4], 3: OKABE_ITO[2]}
-
 
 def masking_demo(sentence, seed=0, weights=DEFAULT_WEIGHTS, lang="en"):
     """Corrupt one sentence as in pre-training, then ask the model for the chosen tokens."""
@@ -217,22 +175,17 @@ def masking_demo(sentence, seed=0, weights=DEFAULT_WEIGHTS, lang="en"):
     with torch.no_grad():
         logits = model(m.input_ids).mlm_logits[0]  # (T, V)
     guess = logits.argmax(-1)
-    cells, right, rows = [], 0, []
+    pieces, right, rows = [], 0, []
     for i, (orig, kind) in enumerate(zip(enc.ids, m.kind[0].tolist())):
         shown = tok.id_to_token(int(m.input_ids[0, i]))
+        pieces.append((shown, tok.id_to_token(orig), kind))
         if kind == 0:
-            cells.append(f"<span style='padding:1px 3px'>{_piece(shown)}</span>")
             continue
         ok = int(guess[i]) == orig
         right += ok
         g = tok.id_to_token(int(guess[i]))
         rows.append([i, tok.id_to_token(orig), text(f"bert_kind_{kind}", lang), shown, g, "✓" if ok else "✗"])
-        cells.append(f"<span title='{html.escape(text(f'bert_kind_{kind}', lang))}: "
-                     f"{_piece(tok.id_to_token(orig))}' style='padding:1px 3px;border-radius:3px;"
-                     f"border:2px solid {KIND_COLORS[kind]}'>{_piece(shown)}</span>")  # fmt: skip
-    legend = " ".join(f"<span style='border:2px solid {c};padding:0 4px;border-radius:3px'>"
-                      f"{text(f'bert_kind_{k}', lang)}</span>" for k, c in KIND_COLORS.items())  # fmt: skip
-    html_out = f"<div class='pg-masked' style='line-height:2'>{' '.join(cells)}</div><p>{legend}</p>"
+    html_out = html.masked_sentence(pieces, lang)
     n_real = sum(1 for i in enc.ids if i not in (model.config.cls_id, model.config.sep_id))
     md = text("bert_masking_md", lang).format(n=len(rows), real=n_real, right=right)
     return html_out, rows, f"{md}\n\n{notice}"
@@ -336,7 +289,7 @@ def head_view(sentence_a, sentence_b="", layer=1, head="all", token="all", weigh
         if not 0 <= q < T:
             raise gr.Error(text("bert_err_token", lang).format(T=T - 1))
     shown = min(T, MAX_HEAD_VIEW)
-    svg = _head_svg(tokens[:shown], maps[li, :, :shown, :shown], h, q if q is None or q < shown else None)
+    svg = html.head_view(tokens[:shown], maps[li, :, :shown, :shown], h, q if q is None or q < shown else None)
     s = BL.soak(tokens, maps)[li]  # (A, 2)
     md = text("bert_head_md", lang).format(layer=li + 1, L=L, A=A)
     if shown < T:
@@ -351,48 +304,6 @@ def head_view(sentence_a, sentence_b="", layer=1, head="all", token="all", weigh
     if flagged:
         md += "\n\n" + text("bert_soak_layer", lang).format(heads=", ".join(flagged), pct=round(100 * SOAK))
     return svg, f"{md}\n\n{notice}"
-
-
-def _head_colors(A: int) -> list[str]:
-    cmap = colormap("tab20" if A > 10 else "tab10")
-    return ["#%02x%02x%02x" % tuple(int(255 * c) for c in cmap(i % cmap.N)[:3]) for i in range(A)]
-
-
-def _head_svg(tokens: list[str], maps: np.ndarray, head, q: int | None) -> str:
-    """maps (A, T, T) -> a self-contained SVG (no script): lines with <title> tooltips."""
-    A, T, _ = maps.shape
-    row, x0, x1, width = 18, 150, 330, 480
-    height = row * T + 20
-    colors = _head_colors(A)
-    heads = range(A) if head == "all" else [None] if head == "mean" else [head - 1]
-    lines = []
-    for hh in heads:
-        w = maps.mean(0) if hh is None else maps[hh]
-        color = OKABE_ITO[0] if hh is None else colors[hh]
-        scale = 1.0 if len(heads) == 1 else 0.6
-        for i in range(T) if q is None else [q]:
-            for j in range(T):
-                if w[i, j] < 0.03:
-                    continue
-                y1, y2 = 14 + row * i, 14 + row * j
-                label = f"{tokens[i]} → {tokens[j]}" + (f" (head {hh + 1})" if hh is not None else "")
-                lines.append(
-                    f"<line x1='{x0}' y1='{y1}' x2='{x1}' y2='{y2}' stroke='{color}' "
-                    f"stroke-opacity='{scale * float(w[i, j]):.3f}' stroke-width='{1 + 3 * float(w[i, j]):.2f}'>"
-                    f"<title>{html.escape(label)}: {float(w[i, j]):.3f}</title></line>"
-                )
-    words = []
-    for i, tk in enumerate(tokens):
-        y = 18 + row * i
-        bold = " font-weight='bold'" if q == i else ""
-        words.append(f"<text x='{x0 - 6}' y='{y}' text-anchor='end'{bold}>{html.escape(tk)}</text>"
-                     f"<text x='{x1 + 6}' y='{y}'>{html.escape(tk)}</text>")  # fmt: skip
-    legend = ""
-    if head == "all":
-        legend = "".join(f"<span style='color:{colors[i]};margin-right:6px'>■ {i + 1}</span>" for i in range(A))
-    return (f"<div class='pg-headview'><div>{legend}</div><svg xmlns='http://www.w3.org/2000/svg' "
-            f"width='{width}' height='{height}' font-family='monospace' font-size='13'>"
-            f"{''.join(lines)}{''.join(words)}</svg></div>")  # fmt: skip
 
 
 def attention_views(sentence_a, sentence_b="", layer=1, head="all", en_layer=1, en_head="mean",
@@ -501,24 +412,8 @@ def enlarge(sentence_a, sentence_b="", layer=1, head="mean", weights=DEFAULT_WEI
     name = text("bert_mean_heads", lang) if h == "mean" else f"{text('bert_head', lang)} {h}"
     title = f"{text('bert_layer', lang)} {li + 1}, {name}"
     png_title = f"layer {li + 1}, " + ("mean of heads" if h == "mean" else f"head {h}")  # figures stay in English
-    return _heatmap_html(tokens, w, title, lang), _heatmap_png(tokens, w, png_title), notice
-
-
-def _heatmap_html(tokens: list[str], w: np.ndarray, title: str, lang: str) -> str:
-    T = len(tokens)
-    scale = max(1e-6, float(w.max()))  # colour relative to the strongest weight; the value on hover
-    head = "".join(f"<th style='writing-mode:vertical-rl;font-weight:normal'>{_piece(tk)}</th>" for tk in tokens)
-    body = []
-    for i in range(T):
-        cells = "".join(
-            f"<td title='{html.escape(tokens[i])} → {html.escape(tokens[j])}: {w[i, j]:.3f}' "
-            f"style='width:14px;height:14px;background:rgba(0,114,178,{w[i, j] / scale:.3f})'></td>"
-            for j in range(T)
-        )
-        body.append(f"<tr><th style='text-align:right;font-weight:normal'>{_piece(tokens[i])}</th>{cells}</tr>")
-    return (f"<div class='pg-heatmap' style='overflow:auto'><b>{html.escape(title)}</b>"
-            f"<p>{text('bert_heat_axes', lang)}</p>"
-            f"<table style='border-collapse:collapse;font-size:12px'><tr><th></th>{head}</tr>{''.join(body)}</table></div>")  # fmt: skip
+    table = html.heatmap(w, tokens, tokens, vmax=float(w.max()))  # colour relative to the strongest weight
+    return html.titled(title, text("bert_heat_axes", lang), table), _heatmap_png(tokens, w, png_title), notice
 
 
 def _heatmap_png(tokens: list[str], w: np.ndarray, title: str) -> str:

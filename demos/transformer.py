@@ -8,7 +8,6 @@ strings and `build_tab()`. Paper: Vaswani et al., "Attention Is All You Need", a
 from __future__ import annotations
 
 import functools
-import html
 import math
 import re
 import tempfile
@@ -21,7 +20,7 @@ import gradio as gr
 import numpy as np
 import torch
 
-from demos import lecture, plots, quiz
+from demos import html, lecture, plots, quiz
 from demos.checks import fresh_file, load_weights, number, whole_number
 from demos.i18n import columns, register, t, text, with_columns
 from demos.plots import OKABE_ITO, figure
@@ -222,7 +221,8 @@ def attention(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, beam: 
     png = attention_png(m, rows, cols, title)
     caption = text(f"tf_axes_{kind}", lang).format(rows=len(rows), cols=len(cols))
     return (
-        heatmap_html(m, rows, cols, masked=kind == "decoder", lang=lang),
+        html.heatmap(m, rows, cols, masked=kind == "decoder", masked_label=text("tf_masked", lang),
+                     corner=text("tf_corner", lang)),
         png,
         f"**{title}.** {caption}",
     )
@@ -239,18 +239,10 @@ def alignment(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, beam: 
     m, layer, head = _pick(r, "cross", layer, head, lang)
     row = m[j]  # (S,) weights over the source, summing to 1
     best = int(row.argmax())
-    chips = "".join(
-        f'<span class="tf-chip" title="{html.escape(tok)}: {w:.3f}" data-weight="{w:.4f}" '
-        f'style="display:inline-block;margin:2px;padding:4px 6px;border-radius:6px;'
-        f'background:{_color(w)};color:{_ink(w)};border:1px solid #bbb">{html.escape(tok)}'
-        f"<br><small>{w:.2f}</small></span>"
-        for tok, w in zip(r.tr.src_tokens, row.tolist())
-    )
-    head_md = text("tf_align_md", lang).format(
-        tok=html.escape(targets[j]), j=j + 1, best=html.escape(r.tr.src_tokens[best]), w=float(row[best]),
+    caption = text("tf_align_md", lang).format(
+        tok=html.esc(targets[j]), j=j + 1, best=html.esc(r.tr.src_tokens[best]), w=float(row[best]),
         layer=layer, head=head)  # fmt: skip
-    head_md = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", head_md)  # the string is shared with Markdown
-    return f'<div class="tf-align" data-target="{j}"><p>{head_md}</p><div>{chips}</div></div>'
+    return html.alignment(r.tr.src_tokens, row, j, caption)
 
 
 def decoding_steps(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, beam: int = 4,
@@ -262,48 +254,15 @@ def decoding_steps(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, b
     tok = r.tokenizer
     dec_in = [r.bos] + list(r.tr.tgt_tokens)
     dec_out = list(r.tr.tgt_tokens) + ["</s>"]
-    esc = html.escape
-    cells = "".join(f"<td>{esc(a)}</td>" for a in dec_in)
-    outs = "".join(f"<td>{esc(b)}</td>" for b in dec_out)
-    pos = "".join(f"<th>{i}</th>" for i in range(len(dec_in)))
-    parts = [f"<h4>{text('tf_shift_title', lang)}</h4><p>{text('tf_shift_md', lang)}</p>",
-             f'<table class="tf-shift" border="1" style="border-collapse:collapse">'
-             f"<tr><th>t</th>{pos}</tr><tr><th>{text('tf_dec_in', lang)}</th>{cells}</tr>"
-             f"<tr><th>{text('tf_dec_out', lang)}</th>{outs}</tr></table>"]  # fmt: skip
-    n = min(len(dec_in), MAX_STEPS_SHOWN)
-    mask = T.causal_mask(n)[0, 0].tolist()
-    head = "".join(f'<th style="writing-mode:vertical-rl">{esc(a)}</th>' for a in dec_in[:n])
-    body = "".join(
-        f"<tr><th>{esc(a)}</th>" + "".join(
-            f'<td title="{esc(a)} → {esc(b)}: {"visible" if ok else "masked"}" '
-            f'style="background:{"#0072B2" if ok else "#eeeeee"};width:16px;height:16px"></td>'
-            for b, ok in zip(dec_in[:n], mask[i])) + "</tr>"
-        for i, a in enumerate(dec_in[:n]))  # fmt: skip
-    parts.append(f"<h4>{text('tf_mask_title', lang)}</h4><p>{text('tf_mask_md', lang)}</p>"
-                 f'<table class="tf-mask" style="border-collapse:collapse"><tr><th></th>{head}</tr>{body}</table>')  # fmt: skip
-    rows = []
+    mask = T.causal_mask(min(len(dec_in), MAX_STEPS_SHOWN))[0, 0].tolist()
+    steps = []
     for t_, step in enumerate((r.tr.steps or [])[:MAX_STEPS_SHOWN]):
-        for b, ((prefix, score), cands, chosen) in enumerate(
-            zip(step.beams, step.candidates, step.chosen)
-        ):
+        for b, ((prefix, score), cands, chosen) in enumerate(zip(step.beams, step.candidates, step.chosen)):
             words = " ".join(tok.id_to_token(i) for i in prefix) or "∅"
-            cand = " · ".join(
-                ("<b>✓ " if c.token == chosen else "") + f"{esc(tok.id_to_token(c.token))} {math.exp(c.logprob):.2f}"
-                + ("</b>" if c.token == chosen else "") for c in cands[:k])  # fmt: skip
-            kept = "" if chosen != -1 else f" <i>({text('tf_dropped', lang)})</i>"
-            rows.append(f"<tr><td>{t_ + 1 if b == 0 else ''}</td><td>{b + 1}</td><td>{esc(words)}</td>"
-                        f"<td>{score:.2f}</td><td>{cand}{kept}</td></tr>")  # fmt: skip
+            top = [(tok.id_to_token(c.token), math.exp(c.logprob), c.token == chosen) for c in cands[:k]]
+            steps.append((t_, b, words, score, top, chosen == -1))
     more = len(r.tr.steps or []) - MAX_STEPS_SHOWN
-    parts.append(
-        f"<h4>{text('tf_steps_title', lang).format(beam=beam, k=k)}</h4><p>{text('tf_steps_md', lang)}</p>"
-        f'<table class="tf-steps" border="1" style="border-collapse:collapse">'
-        f"<tr><th>{text('tf_col_step', lang)}</th><th>{text('tf_col_beam', lang)}</th>"
-        f"<th>{text('tf_col_prefix', lang)}</th><th>log P</th><th>{text('tf_col_next', lang)}</th></tr>"
-        + "".join(rows) + "</table>"
-        + (f"<p>{text('tf_steps_more', lang).format(n=more)}</p>" if more > 0 else "")
-        + f"<p>{text('tf_steps_result', lang).format(text=esc(r.tr.text), score=r.tr.score)}</p>"
-    )  # fmt: skip
-    return f'<div class="tf-decoding">{"".join(parts)}</div>'
+    return html.decoding(dec_in, dec_out, mask, steps, more, beam, k, r.tr.text, r.tr.score, lang)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -483,52 +442,8 @@ def _embedded_config() -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
-# Drawing: the HTML heat map (values on hover, no script) and the figures
+# Drawing: the attention map as a PNG, and the figures
 # ---------------------------------------------------------------------------------------------
-
-
-@functools.cache
-def _cmap():
-    return plots.colormap("Blues")
-
-
-def _color(w: float) -> str:
-    r, g, b, _ = _cmap()(0.05 + 0.95 * min(max(w, 0.0), 1.0))
-    return f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
-
-
-def _ink(w: float) -> str:
-    return "#ffffff" if w > 0.55 else "#111111"
-
-
-def heatmap_html(
-    m: np.ndarray, rows: list[str], cols: list[str], masked: bool = False, lang: str = "en"
-) -> str:
-    """A (rows x cols) matrix as an HTML table: row headers = queries, column headers = keys;
-    each cell's value is in its tooltip (and printed when the map is small)."""
-    esc = html.escape
-    show = len(cols) <= 16
-    head = "".join(f'<th class="tf-key" title="key {j}: {esc(c)}" style="writing-mode:vertical-rl;'
-                   f'transform:rotate(180deg);padding:2px;font-weight:normal">{esc(c)}</th>'
-                   for j, c in enumerate(cols))  # fmt: skip
-    body = []
-    for i, q in enumerate(rows):
-        cells = []
-        for j, c in enumerate(cols):
-            w = float(m[i, j])
-            if masked and j > i:  # the causal mask: a query never sees a later key
-                cells.append(f'<td title="{esc(q)} → {esc(c)}: {text("tf_masked", lang)}" '
-                             f'style="background:repeating-linear-gradient(45deg,#eee,#eee 3px,#ddd 3px,#ddd 6px)"></td>')  # fmt: skip
-                continue
-            label = f"{w:.2f}".lstrip("0") if show else ""
-            cells.append(f'<td title="{esc(q)} → {esc(c)}: {w:.4f}" style="background:{_color(w)};color:{_ink(w)};'
-                         f'min-width:26px;height:24px;text-align:center;font-size:11px">{label}</td>')  # fmt: skip
-        body.append(f'<tr><th class="tf-query" style="text-align:right;padding-right:6px;font-weight:normal">'
-                    f'{esc(q)}</th>{"".join(cells)}</tr>')  # fmt: skip
-    corner = text("tf_corner", lang)
-    return (f'<div class="tf-heat" style="overflow:auto;max-height:640px">'
-            f'<table data-rows="{len(rows)}" data-cols="{len(cols)}" style="border-collapse:collapse">'
-            f'<tr><th style="font-size:11px;font-weight:normal">{corner}</th>{head}</tr>{"".join(body)}</table></div>')  # fmt: skip
 
 
 def _png_path() -> str:

@@ -116,7 +116,7 @@ def test_attention_endpoints(client, direct):
     html, png, _ = client.predict(a, b, 3, "2", W, "en", api_name="/bert_enlarge")
     assert html.count("<td title=") == T * T
     q, k = 1, 4
-    assert f"title='{enc.tokens[q]} → {enc.tokens[k]}: {maps[2][0, 1, q, k]:.3f}'" in html
+    assert f'title="{enc.tokens[q]} → {enc.tokens[k]}: {maps[2][0, 1, q, k]:.4f}"' in html  # demos/html.heatmap
     with PIL.Image.open(png) as im:
         assert im.format == "PNG"
 

@@ -52,7 +52,7 @@ class Table(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "th" and a.get("class") in ("tf-key", "tf-query"):
+        if tag == "th" and a.get("class") in ("pg-key", "pg-query"):
             self._where = a["class"]
         elif tag == "tr" and self.queries is not None:
             self.cells.append([])
@@ -60,9 +60,9 @@ class Table(HTMLParser):
             self.cells[-1].append(a.get("title", ""))
 
     def handle_data(self, data):
-        if self._where == "tf-key":
+        if self._where == "pg-key":
             self.keys.append(data)
-        elif self._where == "tf-query":
+        elif self._where == "pg-query":
             self.queries.append(data)
         self._where = None
 
@@ -481,7 +481,7 @@ def test_transformer_tab_in_the_browser(app_server, browser):
     assert "Schnee" in page.locator("#transformer-output textarea").input_value()
     heat = page.locator("#transformer-heatmap table")
     heat.wait_for()
-    page.locator("#transformer-heatmap th.tf-key", has_text="▁snow").wait_for()
+    page.locator("#transformer-heatmap th.pg-key", has_text="▁snow").wait_for()
     page.locator("#transformer-alignment").get_by_text(
         "was predicted while attending most to"
     ).wait_for()
