@@ -12,6 +12,7 @@ import json
 import re
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import gradio as gr
 import numpy as np
@@ -20,8 +21,8 @@ import torch
 from demos import html, lecture, quiz
 from demos.checks import fresh_file, load_weights, whole_number
 from demos.i18n import columns, register, t, text, with_columns
-from demos.plots import (OKABE_ITO, _font, colormap, colour_table, drawing, figure, remember_svg, save_heatmap,
-                         svg_export)
+from demos.plots import bert as figures
+from demos.plots import remember_svg, save_heatmap, svg_export
 from demos.strings import bert as strings
 from lab import bert as BL
 from models import bert as B
@@ -34,8 +35,6 @@ DEFAULT_WEIGHTS = "bert_small.eltec"
 MAX_CHARS = 20_000  # longer text is refused before tokenizing
 MAX_TOP_K = 20
 MAX_HEAD_VIEW = 64  # tokens drawn in the head view (the model view shows them all)
-MV_BOX = (0.11, 0.01, 0.99, 0.93)  # model-view thumbnails' area in the figure: left, bottom, right, top
-MV_DPI = 200  # model-view pixels per inch: slide resolution
 SOAK = 0.5  # a head is flagged when more than half its attention goes to [CLS]/[SEP]
 PNG_DIR = Path(tempfile.gettempdir()) / "paper-gallery-bert"
 MASK_SPELLINGS = re.compile(r"\[\s*mask\s*\]|<mask>", re.IGNORECASE)
@@ -322,7 +321,7 @@ def model_view(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang="en"):
     L, A, T, _ = maps.shape
     s = BL.soak(tokens, maps)
     png = fresh_file(PNG_DIR, "bert-model-view-", ".png")
-    _mosaic(maps, s.sum(-1) > SOAK).save(png)
+    figures.model_view_image(maps, s.sum(-1) > SOAK).save(png)
     remember_svg(png, lambda: _model_view_figure(sentence_a, sentence_b, weights, lang))  # its SVG: drawn again
     flagged = int((s.sum(-1) > SOAK).sum())
     cls_share, sep_share = float(s[..., 0].mean()), float(s[..., 1].mean())
@@ -331,74 +330,9 @@ def model_view(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang="en"):
     return png, f"{md}\n\n{notice}", png
 
 
-def _mv_geometry(L: int, A: int) -> tuple[int, int, float, float, float, float]:
-    """The model view's pixel layout: image width and height, the thumbnails' area origin (x0, y0)
-    and one cell's width and height. `model_view_click` inverts it."""
-    size = 1.1 if A <= 8 else 0.8  # inches per thumbnail, at MV_DPI
-    W, H = round((size * A + 0.6) * MV_DPI), round((size * L + 0.6) * MV_DPI)
-    left, bottom, right, top = MV_BOX
-    return W, H, left * W, (1 - top) * H, (right - left) * W / A, (top - bottom) * H / L
-
-
-def _mosaic(maps: np.ndarray, flagged: np.ndarray):
-    """(L, A, T, T) attention -> one PIL image: rows = layers, columns = heads, each map coloured
-    by its own maximum (Blues); heads in `flagged` (L, A) framed. Drawn with numpy and PIL: a
-    bert-base model view is 144 thumbnails, too many for a fast matplotlib figure."""
-    import PIL.Image
-    import PIL.ImageDraw
-
-    L, A = maps.shape[:2]
-    W, H, x0, y0, cw, ch = _mv_geometry(L, A)
-    side = int(min(cw, ch) * 0.92)
-    lut = colour_table("Blues")
-    img = PIL.Image.new("RGB", (W, H), "white")
-    draw = PIL.ImageDraw.Draw(img)
-    font = _font(max(14, round(0.11 * MV_DPI)))
-    for li in range(L):
-        for hi in range(A):
-            m = maps[li, hi]
-            v = (m / max(float(m.max()), 1e-9) * 255).astype(np.uint8)
-            thumb = PIL.Image.fromarray(lut[v]).resize((side, side), PIL.Image.Resampling.NEAREST)
-            x, y = round(x0 + hi * cw + (cw - side) / 2), round(y0 + li * ch + (ch - side) / 2)
-            img.paste(thumb, (x, y))
-            framed = bool(flagged[li, hi])
-            draw.rectangle((x - 2, y - 2, x + side + 1, y + side + 1), outline=OKABE_ITO[3] if framed else "#888888",
-                           width=5 if framed else 1)  # fmt: skip
-            if li == 0:  # figures stay in English (fonts)
-                draw.text((x + side / 2, y0 / 2), f"head {hi + 1}" if A <= 8 else str(hi + 1), fill="black",
-                          font=font, anchor="mm")  # fmt: skip
-        draw.text((x0 - 8, y0 + li * ch + ch / 2), f"layer {li + 1}", fill="black", font=font, anchor="rm")
-    return img
-
-
 def _model_view_figure(sentence_a, sentence_b, weights, lang):
     tokens, maps, _ = _attention_input(sentence_a, sentence_b, weights, lang)
-    return _mosaic_figure(maps, BL.soak(tokens, maps).sum(-1) > SOAK)
-
-
-@drawing
-def _mosaic_figure(maps: np.ndarray, flagged: np.ndarray):
-    """`_mosaic` as a matplotlib figure, for the SVG export (labels as text, maps as images)."""
-    L, A = maps.shape[:2]
-    size = 1.1 if A <= 8 else 0.8
-    fig = figure((size * A + 0.6, size * L + 0.6))
-    axes = np.atleast_2d(fig.subplots(L, A, squeeze=False))
-    for li in range(L):
-        for hi in range(A):
-            ax = axes[li, hi]
-            m = maps[li, hi].astype(np.float32)
-            ax.imshow(m, cmap="Blues", vmin=0, vmax=max(float(m.max()), 1e-9), interpolation="nearest")
-            ax.set_xticks([])
-            ax.set_yticks([])
-            for spine in ax.spines.values():
-                spine.set_color(OKABE_ITO[3] if flagged[li, hi] else "#888888")
-                spine.set_linewidth(3 if flagged[li, hi] else 0.5)
-            if li == 0:
-                ax.set_title(f"head {hi + 1}" if A <= 8 else str(hi + 1), fontsize=9)
-            if hi == 0:
-                ax.set_ylabel(f"layer {li + 1}", fontsize=9)
-    fig.subplots_adjust(*MV_BOX[:2], *MV_BOX[2:], wspace=0.08, hspace=0.08)
-    return fig
+    return figures.model_view_figure(maps, BL.soak(tokens, maps).sum(-1) > SOAK)
 
 
 def enlarge(sentence_a, sentence_b="", layer=1, head="mean", weights=DEFAULT_WEIGHTS, lang="en"):
@@ -433,7 +367,7 @@ def model_view_click(evt: gr.SelectData, weights=DEFAULT_WEIGHTS):
 
 def mv_cell(L: int, A: int, x: float, y: float):
     """A pixel of the model view -> (layer, head) under it, or no change outside the thumbnails."""
-    _, _, x0, y0, cw, ch = _mv_geometry(L, A)
+    _, _, x0, y0, cw, ch = figures.model_view_geometry(L, A)
     col, row = (x - x0) / cw, (y - y0) / ch
     if not (0 <= col < A and 0 <= row < L):
         return gr.update(), gr.update()
@@ -567,129 +501,155 @@ CHECK_COLS = ["bert_col_model", "bert_col_ours", "bert_col_formula", "bert_col_p
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("bert_claim"))
     quiz.block(QUESTION, lang)  # predict, then reveal (#8)
-    figures = lecture.picker(FIGURES)
+    figures_picker = lecture.picker(FIGURES)
     weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("bert_weights"), elem_id="bert-weights")
     with gr.Tabs() as views:
-        with gr.Tab(t("bert_sub_fill"), id="bert-fill"):
-            gr.Markdown(t("bert_fill_intro"))
-            with gr.Row():
-                sentence = gr.Textbox(EXAMPLES[0], label=t("bert_sentence"), max_length=MAX_CHARS,
-                                      elem_id="bert-fill-text", scale=4)  # fmt: skip
-                top_k = gr.Slider(1, MAX_TOP_K, value=5, step=1, label=t("bert_topk"), scale=1)
-            go = gr.Button(t("bert_fill_go"), variant="primary")
-            fill_out = gr.HTML(elem_id="bert-fill-out")
-            fill_md = gr.Markdown(elem_id="bert-fill-md")
-            with gr.Accordion(t("bert_predictions"), open=False):
-                fill_json = gr.JSON()
-            examples = gr.Examples([[e] for e in EXAMPLES], inputs=[sentence], label=t("bert_examples"))
-        with gr.Tab(t("bert_sub_anatomy"), id="bert-anatomy"):
-            gr.Markdown(t("bert_anatomy_intro"))
-            with gr.Row():
-                an_a = gr.Textbox(ANATOMY_EXAMPLE[0], label=t("bert_sentence_a"), max_length=MAX_CHARS)
-                an_b = gr.Textbox(ANATOMY_EXAMPLE[1], label=t("bert_sentence_b"), max_length=MAX_CHARS)
-            an_go = gr.Button(t("bert_anatomy_go"), variant="primary")
-            fig2 = gr.HTML(elem_id="bert-fig2")
-            an_table = gr.Dataframe(headers=columns(ANATOMY_COLS), label=t("bert_anatomy_table"),
-                                    interactive=False)  # fmt: skip
-            an_md = gr.Markdown()
-        with gr.Tab(t("bert_sub_masking"), id="bert-masking"):
-            gr.Markdown(t("bert_masking_intro"))
-            with gr.Row():
-                mk_text = gr.Textbox(MASKING_EXAMPLE, label=t("bert_sentence"), max_length=MAX_CHARS, scale=4)
-                mk_seed = gr.Number(0, label=t("bert_seed"), precision=0, minimum=0, scale=1)
-            mk_go = gr.Button(t("bert_masking_go"), variant="primary")
-            mk_html = gr.HTML(elem_id="bert-masked")
-            mk_table = gr.Dataframe(headers=columns(MASKING_COLS),
-                                    label=t("bert_masking_table"), interactive=False)  # fmt: skip
-            mk_md = gr.Markdown()
-        with gr.Tab(t("bert_sub_nsp"), id="bert-nsp"):
-            gr.Markdown(t("bert_nsp_intro"))
-            pairs = gr.Dropdown([_pair_label(i) for i in range(len(NSP_EXAMPLES))], value=None,
-                                label=t("bert_nsp_examples"))  # fmt: skip
-            with gr.Row():
-                nsp_a = gr.Textbox(NSP_EXAMPLES[0][0], label=t("bert_sentence_a"), max_length=MAX_CHARS)
-                nsp_b = gr.Textbox(NSP_EXAMPLES[0][1], label=t("bert_sentence_b_nsp"), max_length=MAX_CHARS)
-            nsp_go = gr.Button(t("bert_nsp_go"), variant="primary")
-            nsp_label = gr.Label(label=t("bert_nsp_result"), elem_id="bert-nsp-label")
-            nsp_md = gr.Markdown()
-        with gr.Tab(t("bert_sub_attention"), id="bert-attention"):
-            gr.Markdown(t("bert_attention_intro"))
-            with gr.Row():
-                at_a = gr.Textbox(ATTN_EXAMPLE[0], label=t("bert_sentence_a"), max_length=MAX_CHARS)
-                at_b = gr.Textbox(ATTN_EXAMPLE[1], label=t("bert_sentence_b"), max_length=MAX_CHARS)
-            at_go = gr.Button(t("bert_attention_go"), variant="primary")
-            with gr.Row():
-                with gr.Column():
-                    with gr.Row():
-                        at_layer = gr.Slider(1, B.PRESETS["small"].L, value=1, step=1, label=t("bert_layer"))
-                        at_head = gr.Dropdown(["all", "mean", *map(str, range(1, 5))], value="all",
-                                              label=t("bert_heads"), allow_custom_value=True)  # fmt: skip
-                        at_token = gr.Dropdown(["all"], value="all", label=t("bert_pick_token"), allow_custom_value=True)
-                    head_svg = gr.HTML(label=t("bert_head_view"), elem_id="bert-head-view")
-                    head_md = gr.Markdown()
-                with gr.Column():
-                    mv_image = gr.Image(label=t("bert_model_view"), interactive=False, type="filepath",
-                                        elem_id="bert-model-view")  # fmt: skip
-                    mv_md = gr.Markdown()
-                    mv_png = gr.File(label=t("bert_png_model"), interactive=False)
-                    svg_export(mv_image)
-            with gr.Row():
-                en_layer = gr.Slider(1, B.PRESETS["small"].L, value=1, step=1, label=t("bert_layer"))
-                en_head = gr.Dropdown(["mean", *map(str, range(1, 5))], value="mean", label=t("bert_head"),
-                                  allow_custom_value=True)
-            en_html = gr.HTML(label=t("bert_enlarged"), elem_id="bert-enlarged")
-            en_png = gr.File(label=t("bert_png_head"), interactive=False)
-            svg_export(en_png)
-            en_md = gr.Markdown()
-        with gr.Tab(t("bert_sub_check"), id="bert-check") as check_tab:
-            gr.Markdown(t("bert_check_intro"))
-            check = gr.Dataframe(headers=columns(CHECK_COLS),
-                                 interactive=False, wrap=True)  # fmt: skip
-            check_md = gr.Markdown(elem_id="bert-check-md")
+        fill = _fill_tab(lang, weights)
+        anatomy_ = _anatomy_tab(lang, weights)
+        masking = _masking_tab(lang, weights)
+        nsp = _nsp_tab(lang, weights)
+        attn = _attention_tab(lang, weights)
+        _check_tab(lang, weights)
 
     # Deep links (demos/lecture.py): ?tab=bert&fill=The [MASK] is red., ?tab=bert&preset=fig2, ...
-    for key, component in [("view", views), ("fill", sentence), ("anat_a", an_a), ("anat_b", an_b),
-                           ("mask_text", mk_text), ("mask_seed", mk_seed), ("nsp_a", nsp_a), ("nsp_b", nsp_b),
-                           ("attn_a", at_a), ("attn_b", at_b)]:  # fmt: skip
+    for key, component in [("view", views), ("fill", fill.sentence), ("anat_a", anatomy_.a), ("anat_b", anatomy_.b),
+                           ("mask_text", masking.text), ("mask_seed", masking.seed), ("nsp_a", nsp.a), ("nsp_b", nsp.b),
+                           ("attn_a", attn.a), ("attn_b", attn.b)]:  # fmt: skip
         lecture.link(key, component)
-    lecture.presets(figures, FIGURES)
+    lecture.presets(figures_picker, FIGURES)
     # The views draw on a click; after a preset or a link, the one that is open draws (the paper check
     # draws when its sub-tab opens)
-    lecture.redraw(views, {
-        "bert-fill": (fill_mask, [sentence, top_k, weights, lang], [fill_out, fill_md, fill_json]),
-        "bert-anatomy": (with_columns(anatomy, {1: ANATOMY_COLS}), [an_a, an_b, weights, lang], [fig2, an_table, an_md]),
-        "bert-masking": (with_columns(masking_demo, {1: MASKING_COLS}), [mk_text, mk_seed, weights, lang],
-                         [mk_html, mk_table, mk_md]),
-        "bert-nsp": (next_sentence, [nsp_a, nsp_b, weights, lang], [nsp_label, nsp_md]),
-        "bert-attention": (attention_views, [at_a, at_b, at_layer, at_head, en_layer, en_head, weights, lang],
-                           [at_token, head_svg, head_md, mv_image, mv_md, mv_png, en_html, en_png, en_md]),
-    })  # fmt: skip
+    lecture.redraw(views, {"bert-fill": fill.redraw, "bert-anatomy": anatomy_.redraw, "bert-masking": masking.redraw,
+                           "bert-nsp": nsp.redraw, "bert-attention": attn.redraw})  # fmt: skip
 
-    go.click(fill_mask, [sentence, top_k, weights, lang], [fill_out, fill_md, fill_json], api_name="bert_fill_mask")
+
+def _fill_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
+    """Fill-mask: the top-k pieces for every [MASK]."""
+    with gr.Tab(t("bert_sub_fill"), id="bert-fill"):
+        gr.Markdown(t("bert_fill_intro"))
+        with gr.Row():
+            sentence = gr.Textbox(EXAMPLES[0], label=t("bert_sentence"), max_length=MAX_CHARS,
+                                  elem_id="bert-fill-text", scale=4)  # fmt: skip
+            top_k = gr.Slider(1, MAX_TOP_K, value=5, step=1, label=t("bert_topk"), scale=1)
+        go = gr.Button(t("bert_fill_go"), variant="primary")
+        out = gr.HTML(elem_id="bert-fill-out")
+        md = gr.Markdown(elem_id="bert-fill-md")
+        with gr.Accordion(t("bert_predictions"), open=False):
+            preds = gr.JSON()
+        examples = gr.Examples([[e] for e in EXAMPLES], inputs=[sentence], label=t("bert_examples"))
+    inputs, outputs = [sentence, top_k, weights, lang], [out, md, preds]
+    go.click(fill_mask, inputs, outputs, api_name="bert_fill_mask")
     # A click on an example answers it at once (answered at start-up: WARM)
-    examples.load_input_event.then(fill_mask, [sentence, top_k, weights, lang], [fill_out, fill_md, fill_json],
-                                   api_visibility="private")  # fmt: skip
-    sentence.submit(fill_mask, [sentence, top_k, weights, lang], [fill_out, fill_md, fill_json],
-                    api_visibility="private")  # fmt: skip
-    an_go.click(with_columns(anatomy, {1: ANATOMY_COLS}), [an_a, an_b, weights, lang], [fig2, an_table, an_md],
-                api_name="bert_anatomy")  # fmt: skip
-    mk_go.click(with_columns(masking_demo, {1: MASKING_COLS}), [mk_text, mk_seed, weights, lang],
-                [mk_html, mk_table, mk_md], api_name="bert_masking")  # fmt: skip
-    pairs.change(nsp_example, pairs, [nsp_a, nsp_b], api_visibility="private")
-    nsp_go.click(next_sentence, [nsp_a, nsp_b, weights, lang], [nsp_label, nsp_md], api_name="bert_nsp")
-    weights.change(layer_choices, weights, [at_layer, at_head, en_layer, en_head], api_visibility="private")
-    hv_inputs = [at_a, at_b, at_layer, at_head, at_token, weights, lang]
-    at_go.click(token_choices, [at_a, at_b, weights, lang], at_token, api_visibility="private")
-    at_go.click(head_view, hv_inputs, [head_svg, head_md], api_name="bert_head_view")
-    at_go.click(model_view, [at_a, at_b, weights, lang], [mv_image, mv_md, mv_png], api_name="bert_model_view")
-    at_go.click(enlarge, [at_a, at_b, en_layer, en_head, weights, lang], [en_html, en_png, en_md],
-                api_name="bert_enlarge")  # fmt: skip
-    for c in (at_layer, at_head, at_token):
-        c.change(head_view, hv_inputs, [head_svg, head_md], api_visibility="private")
-    for c in (en_layer, en_head):
-        c.change(enlarge, [at_a, at_b, en_layer, en_head, weights, lang], [en_html, en_png, en_md],
-                 api_visibility="private")  # fmt: skip
-    mv_image.select(model_view_click, weights, [en_layer, en_head], api_visibility="private")
-    check_tab.select(with_columns(paper_check, {0: CHECK_COLS}), [weights, lang], [check, check_md],
-                     api_name="bert_paper_check")  # fmt: skip
+    examples.load_input_event.then(fill_mask, inputs, outputs, api_visibility="private")
+    sentence.submit(fill_mask, inputs, outputs, api_visibility="private")
+    return SimpleNamespace(sentence=sentence, redraw=(fill_mask, inputs, outputs))
 
+
+def _anatomy_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
+    """Input anatomy: the paper's Fig. 2 drawn from the real input."""
+    with gr.Tab(t("bert_sub_anatomy"), id="bert-anatomy"):
+        gr.Markdown(t("bert_anatomy_intro"))
+        with gr.Row():
+            a = gr.Textbox(ANATOMY_EXAMPLE[0], label=t("bert_sentence_a"), max_length=MAX_CHARS)
+            b = gr.Textbox(ANATOMY_EXAMPLE[1], label=t("bert_sentence_b"), max_length=MAX_CHARS)
+        go = gr.Button(t("bert_anatomy_go"), variant="primary")
+        fig2 = gr.HTML(elem_id="bert-fig2")
+        table = gr.Dataframe(headers=columns(ANATOMY_COLS), label=t("bert_anatomy_table"), interactive=False)
+        md = gr.Markdown()
+    fn, inputs, outputs = with_columns(anatomy, {1: ANATOMY_COLS}), [a, b, weights, lang], [fig2, table, md]
+    go.click(fn, inputs, outputs, api_name="bert_anatomy")
+    return SimpleNamespace(a=a, b=b, redraw=(fn, inputs, outputs))
+
+
+def _masking_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
+    """Masking: the 15% / 80-10-10 procedure on a sentence, and what the model recovers."""
+    with gr.Tab(t("bert_sub_masking"), id="bert-masking"):
+        gr.Markdown(t("bert_masking_intro"))
+        with gr.Row():
+            text_ = gr.Textbox(MASKING_EXAMPLE, label=t("bert_sentence"), max_length=MAX_CHARS, scale=4)
+            seed = gr.Number(0, label=t("bert_seed"), precision=0, minimum=0, scale=1)
+        go = gr.Button(t("bert_masking_go"), variant="primary")
+        out = gr.HTML(elem_id="bert-masked")
+        table = gr.Dataframe(headers=columns(MASKING_COLS), label=t("bert_masking_table"), interactive=False)
+        md = gr.Markdown()
+    fn, inputs, outputs = with_columns(masking_demo, {1: MASKING_COLS}), [text_, seed, weights, lang], [out, table, md]
+    go.click(fn, inputs, outputs, api_name="bert_masking")
+    return SimpleNamespace(text=text_, seed=seed, redraw=(fn, inputs, outputs))
+
+
+def _nsp_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
+    """Next-sentence prediction: P(IsNext) for a pair."""
+    with gr.Tab(t("bert_sub_nsp"), id="bert-nsp"):
+        gr.Markdown(t("bert_nsp_intro"))
+        pairs = gr.Dropdown([_pair_label(i) for i in range(len(NSP_EXAMPLES))], value=None,
+                            label=t("bert_nsp_examples"))  # fmt: skip
+        with gr.Row():
+            a = gr.Textbox(NSP_EXAMPLES[0][0], label=t("bert_sentence_a"), max_length=MAX_CHARS)
+            b = gr.Textbox(NSP_EXAMPLES[0][1], label=t("bert_sentence_b_nsp"), max_length=MAX_CHARS)
+        go = gr.Button(t("bert_nsp_go"), variant="primary")
+        label = gr.Label(label=t("bert_nsp_result"), elem_id="bert-nsp-label")
+        md = gr.Markdown()
+    inputs, outputs = [a, b, weights, lang], [label, md]
+    pairs.change(nsp_example, pairs, [a, b], api_visibility="private")
+    go.click(next_sentence, inputs, outputs, api_name="bert_nsp")
+    return SimpleNamespace(a=a, b=b, redraw=(next_sentence, inputs, outputs))
+
+
+def _attention_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
+    """Attention: the head view (one layer), the model view (layers x heads), one head enlarged."""
+    L = B.PRESETS["small"].L
+    with gr.Tab(t("bert_sub_attention"), id="bert-attention"):
+        gr.Markdown(t("bert_attention_intro"))
+        with gr.Row():
+            a = gr.Textbox(ATTN_EXAMPLE[0], label=t("bert_sentence_a"), max_length=MAX_CHARS)
+            b = gr.Textbox(ATTN_EXAMPLE[1], label=t("bert_sentence_b"), max_length=MAX_CHARS)
+        go = gr.Button(t("bert_attention_go"), variant="primary")
+        with gr.Row():
+            with gr.Column():
+                with gr.Row():
+                    layer = gr.Slider(1, L, value=1, step=1, label=t("bert_layer"))
+                    head = gr.Dropdown(["all", "mean", *map(str, range(1, 5))], value="all",
+                                       label=t("bert_heads"), allow_custom_value=True)  # fmt: skip
+                    token = gr.Dropdown(["all"], value="all", label=t("bert_pick_token"), allow_custom_value=True)
+                head_svg = gr.HTML(label=t("bert_head_view"), elem_id="bert-head-view")
+                head_md = gr.Markdown()
+            with gr.Column():
+                mv_image = gr.Image(label=t("bert_model_view"), interactive=False, type="filepath",
+                                    elem_id="bert-model-view")  # fmt: skip
+                mv_md = gr.Markdown()
+                mv_png = gr.File(label=t("bert_png_model"), interactive=False)
+                svg_export(mv_image)
+        with gr.Row():
+            en_layer = gr.Slider(1, L, value=1, step=1, label=t("bert_layer"))
+            en_head = gr.Dropdown(["mean", *map(str, range(1, 5))], value="mean", label=t("bert_head"),
+                                  allow_custom_value=True)  # fmt: skip
+        en_html = gr.HTML(label=t("bert_enlarged"), elem_id="bert-enlarged")
+        en_png = gr.File(label=t("bert_png_head"), interactive=False)
+        svg_export(en_png)
+        en_md = gr.Markdown()
+    private = dict(api_visibility="private")
+    weights.change(layer_choices, weights, [layer, head, en_layer, en_head], **private)
+    hv_inputs = [a, b, layer, head, token, weights, lang]
+    en_inputs = [a, b, en_layer, en_head, weights, lang]
+    go.click(token_choices, [a, b, weights, lang], token, **private)
+    go.click(head_view, hv_inputs, [head_svg, head_md], api_name="bert_head_view")
+    go.click(model_view, [a, b, weights, lang], [mv_image, mv_md, mv_png], api_name="bert_model_view")
+    go.click(enlarge, en_inputs, [en_html, en_png, en_md], api_name="bert_enlarge")
+    for c in (layer, head, token):
+        c.change(head_view, hv_inputs, [head_svg, head_md], **private)
+    for c in (en_layer, en_head):
+        c.change(enlarge, en_inputs, [en_html, en_png, en_md], **private)
+    mv_image.select(model_view_click, weights, [en_layer, en_head], **private)
+    outputs = [token, head_svg, head_md, mv_image, mv_md, mv_png, en_html, en_png, en_md]
+    return SimpleNamespace(a=a, b=b, redraw=(attention_views, [a, b, layer, head, en_layer, en_head, weights, lang],
+                                             outputs))  # fmt: skip
+
+
+def _check_tab(lang: gr.Radio, weights: gr.Dropdown) -> None:
+    """Paper check: parameter counts, masking rates, the embedded model's pre-training scores."""
+    with gr.Tab(t("bert_sub_check"), id="bert-check") as check_tab:
+        gr.Markdown(t("bert_check_intro"))
+        check = gr.Dataframe(headers=columns(CHECK_COLS), interactive=False, wrap=True)
+        md = gr.Markdown(elem_id="bert-check-md")
+    check_tab.select(with_columns(paper_check, {0: CHECK_COLS}), [weights, lang], [check, md],
+                     api_name="bert_paper_check")  # fmt: skip

@@ -11,17 +11,15 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import gradio as gr
 import numpy as np
-import PIL.Image
-import PIL.ImageDraw
-import torch
 
 from demos import lecture, plots, quiz
 from demos.checks import fresh_file, load_weights, number, whole_number
 from demos.i18n import columns, register, t, text, with_columns
-from demos.plots import OKABE_ITO, figure
+from demos.plots import gan as figures
 from demos.runtime import stepwise, torch_threads
 from demos.strings import gan as strings
 from lab import gan as L
@@ -75,21 +73,6 @@ def _generator(weights: str, lang: str) -> hub.Loaded:
 # ---------------------------------------------------------------------------------------------
 
 
-def image_grid(images: torch.Tensor, ncols: int, pad: int = 2, scale: int = 1) -> np.ndarray:
-    """(N, H, W) in [0, 1] -> a uint8 mosaic (rows x ncols cells, `pad` px gaps, upscaled)."""
-    n, h, w = images.shape
-    nrows = math.ceil(n / ncols)
-    cell_h, cell_w = h + pad, w + pad
-    grid = np.full((nrows * cell_h + pad, ncols * cell_w + pad), 255, np.uint8)
-    pix = (images.clamp(0, 1) * 255).round().to(torch.uint8).numpy()
-    for i in range(n):
-        r, c = divmod(i, ncols)
-        grid[pad + r * cell_h : pad + r * cell_h + h, pad + c * cell_w : pad + c * cell_w + w] = 255 - pix[i]
-    if scale > 1:
-        grid = grid.repeat(scale, 0).repeat(scale, 1)
-    return grid
-
-
 def grid_cols(n: int) -> int:
     return math.ceil(math.sqrt(n))
 
@@ -103,7 +86,7 @@ def sample_grid(weights: str = DEFAULT_WEIGHTS, seed: int = 0, n: int = 64, lang
     z = M.latents(range(seed, seed + n), z_dim)  # (n, z_dim)
     with torch_threads(1):  # small batches: one thread is 5x faster on a busy 2-core machine (bench/gan.py)
         images = M.generate(loaded.model, z)
-    grid = image_grid(images, grid_cols(n), scale=GRID_SCALE)
+    grid = figures.image_grid(images, grid_cols(n), scale=GRID_SCALE)
     norms = z.norm(dim=1)
     md = text("gan_samples_md", lang).format(
         first=seed, last=seed + n - 1, mean=norms.mean().item(), lo=norms.min().item(),
@@ -164,9 +147,9 @@ def interpolate(weights: str = DEFAULT_WEIGHTS, seed_a: int = SEED_A, seed_b: in
         images = {k: M.generate(loaded.model, z) for k, z in paths.items()}  # (steps, 28, 28) each
     norms = {k: z.norm(dim=1).numpy() for k, z in paths.items()}
     cols = steps if mode == "paths" else min(steps, 16)
-    strip = np.concatenate([image_grid(images[k], cols, scale=2) for k in kinds], axis=0)
-    gif = write_gif(images, kinds)
-    fig = plots.png(fig_norms(norms, z_dim), "gan-norms", dpi=100)
+    strip = np.concatenate([figures.image_grid(images[k], cols, scale=2) for k in kinds], axis=0)
+    gif = figures.path_gif(images, kinds, _gif_path())
+    fig = plots.png(figures.latent_norms(norms, z_dim), "gan-norms", dpi=100)
     if mode == "paths":
         mid = steps // 2
         md = text("gan_interp_md", lang).format(
@@ -176,26 +159,6 @@ def interpolate(weights: str = DEFAULT_WEIGHTS, seed_a: int = SEED_A, seed_b: in
     else:
         md = text("gan_walk_md", lang).format(a=seed_a, steps=steps, lo=norms["walk"].min(), hi=norms["walk"].max())
     return strip, gif, gif, fig, f"{md}\n\n{loaded.notice}"
-
-
-def write_gif(images: dict[str, torch.Tensor], kinds: list[str], scale: int = 4) -> str:
-    """Frames side by side (one per path), labelled, played forward then back; -> file path."""
-    steps = len(images[kinds[0]])
-    size, gap, top = 28 * scale, 8, 18
-    frames = []
-    for i in list(range(steps)) + list(range(steps - 2, 0, -1)):  # ping-pong: a smooth loop
-        canvas = PIL.Image.new("L", (len(kinds) * (size + gap) + gap, size + top + gap), 255)
-        draw = PIL.ImageDraw.Draw(canvas)
-        for j, k in enumerate(kinds):
-            pix = (255 - images[k][i].clamp(0, 1).numpy() * 255).round().astype(np.uint8)
-            tile = PIL.Image.fromarray(pix).resize((size, size), PIL.Image.NEAREST)
-            x0 = gap + j * (size + gap)
-            canvas.paste(tile, (x0, top))
-            draw.text((x0, 3), f"{k} {i + 1}/{steps}", fill=0)
-        frames.append(canvas.convert("P"))
-    path = _gif_path()
-    frames[0].save(path, save_all=True, append_images=frames[1:], duration=90, loop=0, optimize=False)
-    return path
 
 
 # ---------------------------------------------------------------------------------------------
@@ -237,7 +200,7 @@ def game_1d(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str = "non
             step=s.step, steps=args["steps"], d_data=s.d_data, d_fake=s.d_fake, c=s.c_g,
             seconds=time.perf_counter() - t0,
         )  # fmt: skip
-        yield plots.png(fig_game_1d(s, f"step {s.step}"), "gan-1d", dpi=100), status, check_rows(s, lang)
+        yield plots.png(figures.game_1d(s, f"step {s.step}"), "gan-1d", dpi=100), status, check_rows(s, lang)
 
 
 def game_1d_open(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str = "non-saturating",
@@ -250,7 +213,7 @@ def game_1d_open(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str =
         return
     s = default_1d_final()
     status = text("gan_1d_cached", lang).format(steps=s.step, d_data=s.d_data, d_fake=s.d_fake, c=s.c_g)
-    yield plots.png(fig_game_1d(s, f"step {s.step}"), "gan-1d", dpi=100), status, check_rows(s, lang)
+    yield plots.png(figures.game_1d(s, f"step {s.step}"), "gan-1d", dpi=100), status, check_rows(s, lang)
 
 
 _default_run: dict[str, L.Game1DState] = {}
@@ -302,7 +265,7 @@ def game_2d(k: int = 1, lr_d: float = 1e-3, lr_g: float = 1e-3, loss: str = "non
             hq=s.high_quality * 100, seconds=time.perf_counter() - t0,
         )  # fmt: skip
         title = f"step {s.step}: {s.modes_covered}/{len(s.modes)} modes covered"
-        yield plots.png(fig_game_2d(s, title), "gan-2d", dpi=100), status
+        yield plots.png(figures.game_2d(s, title), "gan-2d", dpi=100), status
 
 
 _recorded_2d: dict[str, L.Game2DState] = {}
@@ -326,7 +289,7 @@ def game_2d_recorded(name: str = "collapse", lang: str = "en"):
     status = text("gan_2d_cached", lang).format(step=s.step, covered=s.modes_covered, n=len(s.modes),
                                                 hq=s.high_quality * 100)  # fmt: skip
     title = f"step {s.step}: {s.modes_covered}/{len(s.modes)} modes covered"
-    return plots.png(fig_game_2d(s, title), "gan-2d", dpi=100), status
+    return plots.png(figures.game_2d(s, title), "gan-2d", dpi=100), status
 
 
 def game_2d_open(k: int = 5, lr_d: float = 1e-2, lr_g: float = 1e-3, loss: str = "non-saturating",
@@ -362,7 +325,7 @@ def quality(lang: str = "en"):
     paper_ll, paper_se = M.PAPER_PARZEN_MNIST
     md = text("gan_quality_md", lang).format(rows=rows, paper=f"{paper_ll:.0f} ± {paper_se:.0f}")
     hists = {n: m["class_histogram"] for n, m in measured.items()}
-    return plots.png(fig_histogram(hists, "Which digits the generators draw (10,000 samples each)"), "gan-digits"), md
+    return plots.png(figures.digit_histogram(hists, "Which digits the generators draw (10,000 samples each)"), "gan-digits"), md
 
 
 def paper_check(lang: str = "en") -> list[list]:
@@ -388,103 +351,6 @@ def paper_check(lang: str = "en") -> list[list]:
 # ---------------------------------------------------------------------------------------------
 # Figures (numpy -> matplotlib; GAN-specific, so they live here and not in demos/plots.py)
 # ---------------------------------------------------------------------------------------------
-
-
-def _figure(figsize: tuple[float, float]):
-    """A bare Figure (no pyplot state: nothing to close, cheap enough to stream ~10 a second)."""
-    return figure(figsize)
-
-
-@plots.drawing
-def fig_game_1d(s: L.Game1DState, title: str):
-    """The paper's Fig. 1: data (black, dotted), p_g (green), D (blue, dashed), D* (orange), and
-    the lower lines: z sampled uniformly, mapped up to x = G(z)."""
-    from matplotlib.collections import LineCollection
-
-    fig = _figure((9, 4.4))
-    ax = fig.add_subplot()
-    fig.subplots_adjust(left=0.05, right=0.98, top=0.92, bottom=0.07)
-    ax.plot(s.x, s.p_data, ":", color="black", lw=2.2, label="p_data")
-    ax.plot(s.x, s.p_g, "-", color=OKABE_ITO[2], lw=2.2, label="p_g")
-    ax.plot(s.x, s.d, "--", color=OKABE_ITO[0], lw=2.2, label="D(x)")
-    ax.plot(s.x, s.d_star, "-.", color=OKABE_ITO[1], lw=1.6, label="D* = p_data / (p_data + p_g)")
-    ax.axhline(0.5, color="grey", lw=0.8, alpha=0.6)
-    # the mapping x = G(z): z on [-1, 1] drawn stretched to [-3, 3] on the lower line
-    z_y, x_y = -0.42, -0.12
-    lo, hi = L.GAME1D_RANGE
-    ax.plot([lo, hi], [x_y, x_y], color="black", lw=1)
-    ax.plot([-3, 3], [z_y, z_y], color="black", lw=1)
-    x_end = np.clip(s.x_lines, lo, hi)
-    ax.add_collection(LineCollection([[(3 * z, z_y), (x, x_y)] for z, x in zip(s.z_lines, x_end)],
-                                     colors="#555", linewidths=0.8))  # fmt: skip
-    ax.plot(x_end, np.full_like(x_end, x_y), "^", color="#555", ms=4)
-    ax.text(3.15, z_y, "z", va="center")
-    ax.text(hi - 0.2, x_y + 0.04, "x", va="bottom")
-    ax.set_xlim(lo, hi)
-    ax.set_ylim(-0.5, 1.6)
-    ax.set_yticks([0, 0.5, 1.0, 1.5])
-    ax.set_title(title)
-    ax.legend(loc="upper left", ncols=2, fontsize=9)
-    ax.grid(alpha=0.25)
-    return fig
-
-
-@plots.drawing
-def fig_game_2d(s: L.Game2DState, title: str):
-    """D's surface as the background (data-like = dark green), data points black, G's points on top."""
-    fig = _figure((6.2, 5.6))
-    ax = fig.add_subplot()
-    lim = float(s.grid[-1])
-    im = ax.imshow(s.d, origin="lower", extent=(-lim, lim, -lim, lim), cmap="PRGn", vmin=0, vmax=1, alpha=0.85)
-    ax.scatter(s.real[:, 0], s.real[:, 1], s=4, c="black", alpha=0.35, label="data")
-    ax.scatter(s.fake[:, 0], s.fake[:, 1], s=5, c=OKABE_ITO[1], alpha=0.8, label="G(z)")
-    ax.scatter(s.modes[:, 0], s.modes[:, 1], s=60, facecolors="none", edgecolors="black", lw=1)
-    ax.set_xlim(-lim, lim)
-    ax.set_ylim(-lim, lim)
-    ax.set_aspect("equal")
-    ax.set_title(title)
-    ax.legend(loc="upper right", fontsize=9)
-    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="D(x)")
-    fig.subplots_adjust(left=0.08, right=0.86, top=0.93, bottom=0.06)
-    return fig
-
-
-@plots.drawing
-def fig_norms(norms: dict[str, np.ndarray], z_dim: int):
-    """|z| along each latent path, with sqrt(z_dim), where N(0, I) puts its mass."""
-    fig = _figure((6, 3))
-    ax = fig.add_subplot()
-    for color, (name, v) in zip(OKABE_ITO, norms.items()):
-        ax.plot(np.arange(1, len(v) + 1), v, "o-", ms=3, color=color, lw=2, label=name)
-    ax.axhline(math.sqrt(z_dim), color="grey", ls="--", lw=1, label=f"√{z_dim}")
-    ax.set_xlabel("step")
-    ax.set_ylabel("‖z‖")
-    ax.set_ylim(0, max(math.sqrt(z_dim) * 1.4, max(v.max() for v in norms.values()) * 1.1))
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=9)
-    fig.tight_layout()
-    return fig
-
-
-@plots.drawing
-def fig_histogram(hists: dict[str, list[float]], title: str):
-    """Share of each digit among 10,000 samples, per generator; uniform = 10%, target >= 5%."""
-    fig = _figure((8, 3.6))
-    ax = fig.add_subplot()
-    width = 0.8 / max(1, len(hists))
-    for i, (name, h) in enumerate(hists.items()):
-        ax.bar(np.arange(10) + (i - (len(hists) - 1) / 2) * width, np.asarray(h) * 100, width,
-               color=OKABE_ITO[i], label=name)  # fmt: skip
-    ax.axhline(10, color="grey", ls="--", lw=1, label="10% (uniform)")
-    ax.axhline(5, color=OKABE_ITO[3], ls=":", lw=1.5, label="5% (target)")
-    ax.set_xticks(range(10))
-    ax.set_xlabel("digit (by the project's MNIST classifier)")
-    ax.set_ylabel("% of samples")
-    ax.set_title(title)
-    ax.legend(fontsize=9, ncols=2)
-    ax.grid(alpha=0.3, axis="y")
-    fig.tight_layout()
-    return fig
 
 
 # ---------------------------------------------------------------------------------------------
@@ -532,90 +398,54 @@ WARM = [(default_1d_final, ())] + [(preset_2d_final, (name,)) for name in L.GAME
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("gan_claim"))
     quiz.block(QUESTION, lang)  # predict, then reveal (#8)
-    figures = lecture.picker(FIGURES)
+    figures_picker = lecture.picker(FIGURES)
     with gr.Tabs() as views:
-        with gr.Tab(t("gan_sub_samples"), id="gan-samples"):
-            with gr.Row():
-                with gr.Column(scale=5):
-                    with gr.Row():
-                        weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("gan_weights"))
-                        seed = gr.Number(0, precision=0, minimum=0, maximum=MAX_SEED - MAX_GRID, label=t("gan_seed"))
-                        n = gr.Slider(1, MAX_GRID, value=64, step=1, label=t("gan_n"))
-                    with gr.Row():
-                        go = gr.Button(t("gan_sample"), variant="primary")
-                        which = gr.Radio(["A", "B"], value="A", label=t("gan_next_pick"))
-                    grid = gr.Image(label=t("gan_grid"), format="png", interactive=False, height=520,
-                                    elem_id="gan-grid")  # fmt: skip
-                    samples_md = gr.Markdown(elem_id="gan-samples-md")
-                with gr.Column(scale=5):
-                    gr.Markdown(t("gan_interp_intro"))
-                    with gr.Row():
-                        seed_a = gr.Number(SEED_A, precision=0, minimum=0, maximum=MAX_SEED, label=t("gan_seed_a"))
-                        seed_b = gr.Number(SEED_B, precision=0, minimum=0, maximum=MAX_SEED, label=t("gan_seed_b"))
-                        steps = gr.Slider(MIN_STEPS, MAX_STEPS, value=INTERP_STEPS, step=1, label=t("gan_steps"))
-                    with gr.Row():
-                        mode = gr.Radio([("lerp | slerp", "paths"), (t("gan_mode_walk"), "walk")],
-                                        value="paths", label=t("gan_mode"))  # fmt: skip
-                        interp = gr.Button(t("gan_interpolate"), variant="primary")
-                    strip = gr.Image(label=t("gan_strip"), format="png", interactive=False, elem_id="gan-strip")
-                    with gr.Row():
-                        gif = gr.Image(label=t("gan_gif"), type="filepath", interactive=False, elem_id="gan-gif")
-                        gif_file = gr.File(label=t("gan_gif_file"), interactive=False, elem_id="gan-gif-file")
-                    norms_plot = plots.view(elem_id="gan-norms")
-                    interp_md = gr.Markdown(elem_id="gan-interp-md")
-        with gr.Tab(t("gan_sub_1d"), id="gan-1d") as tab_1d:
-            gr.Markdown(t("gan_1d_md"))
-            with gr.Row():
-                k1 = gr.Slider(1, MAX_K, value=GAME1D_DEFAULT["k"], step=1, label=t("gan_k"))
-                lr_d1 = gr.Number(GAME1D_DEFAULT["lr_d"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_d"))
-                lr_g1 = gr.Number(GAME1D_DEFAULT["lr_g"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_g"))
-                loss1 = gr.Radio([("−log D(G(z))", "non-saturating"), ("log(1 − D(G(z)))", "saturating")],
-                                 value="non-saturating", label=t("gan_loss"))  # fmt: skip
-                steps1 = gr.Slider(*GAME1D_STEPS, value=GAME1D_DEFAULT["steps"], step=50, label=t("gan_game_steps"))
-            with gr.Row():
-                run1 = gr.Button(t("gan_run"), variant="primary")
-                stop1 = gr.Button(t("gan_stop"), variant="stop")
-            status1 = gr.Markdown(elem_id="gan-1d-status")
-            with gr.Row():
-                with gr.Column(scale=3):
-                    plot1 = plots.view()
-                with gr.Column(scale=2):
-                    check1 = gr.Dataframe(headers=columns(CHECK_HEADERS), label=t("gan_check_title"), interactive=False,
-                                          wrap=True, column_widths=["58%", "14%", "14%", "14%"])  # fmt: skip
-        with gr.Tab(t("gan_sub_2d"), id="gan-2d") as tab_2d:
-            gr.Markdown(t("gan_2d_md"))
-            with gr.Row():
-                preset = gr.Radio([(t("gan_preset_collapse"), "collapse"), (t("gan_preset_cover"), "cover")],
-                                  value="collapse", label=t("gan_preset"))  # fmt: skip
-                p = L.GAME2D_PRESETS["collapse"]
-                k2 = gr.Slider(1, MAX_K, value=p["k"], step=1, label=t("gan_k"))
-                lr_d2 = gr.Number(p["lr_d"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_d"))
-                lr_g2 = gr.Number(p["lr_g"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_g"))
-            with gr.Row():
-                loss2 = gr.Radio([("−log D(G(z))", "non-saturating"), ("log(1 − D(G(z)))", "saturating")],
-                                 value="non-saturating", label=t("gan_loss"))  # fmt: skip
-                std2 = gr.Slider(*STD_RANGE, value=p["std"], step=0.01, label=t("gan_std"))
-                steps2 = gr.Slider(*GAME2D_STEPS, value=GAME2D_PRESET_STEPS["collapse"], step=100,
-                                   label=t("gan_game_steps"))  # fmt: skip
-            with gr.Row():
-                run2 = gr.Button(t("gan_run"), variant="primary")
-                stop2 = gr.Button(t("gan_stop"), variant="stop")
-            status2 = gr.Markdown(elem_id="gan-2d-status")
-            plot2 = plots.view(elem_id="gan-2d-plot")
-        with gr.Tab(t("gan_sub_quality"), id="gan-quality") as tab_quality:
-            quality_plot = plots.view()
-            quality_md = gr.Markdown()
-        with gr.Tab(t("gan_sub_check"), id="gan-check") as tab_check:
-            gr.Markdown(t("gan_check_md"))
-            check = gr.Dataframe(headers=columns(PAPER_CHECK_COLS), interactive=False,
-                                 wrap=True, column_widths=["60%", "14%", "14%", "12%"])  # fmt: skip
+        samples = _samples_tab(lang, tab)
+        game1 = _game_1d_tab(lang)
+        game2 = _game_2d_tab(lang)
+        _quality_tab(lang)
+        _check_tab(lang)
 
     # Deep links (demos/lecture.py): ?tab=gan&seed=7, ?tab=gan&view=gan-2d&game2d=cover, ?tab=gan&preset=fig3
-    for key, component in [("view", views), ("generator", weights), ("seed", seed), ("grid", n),
-                           ("seed_a", seed_a), ("seed_b", seed_b), ("frames", steps), ("path", mode),
-                           ("loss_1d", loss1), ("game2d", preset)]:  # fmt: skip
+    for key, component in [("view", views), ("generator", samples.weights), ("seed", samples.seed), ("grid", samples.n),
+                           ("seed_a", samples.seed_a), ("seed_b", samples.seed_b), ("frames", samples.steps),
+                           ("path", samples.mode), ("loss_1d", game1.loss), ("game2d", game2.preset)]:  # fmt: skip
         lecture.link(key, component)
-    lecture.presets(figures, FIGURES)  # ?tab=gan&preset=fig3
+    lecture.presets(figures_picker, FIGURES)  # ?tab=gan&preset=fig3
+    # After a preset or a link: Fig. 1, and Figs. 2 and 3 (their sub-tab may be open already)
+    lecture.redraw(views, {"gan-1d": game1.redraw, "gan-samples": samples.redraw, "gan-2d": game2.redraw})
+
+
+def _samples_tab(lang: gr.Radio, tab: gr.Tab) -> SimpleNamespace:
+    """Samples: a grid of digits (one seed each), and the paths between two seeds' z."""
+    with gr.Tab(t("gan_sub_samples"), id="gan-samples"):
+        with gr.Row():
+            with gr.Column(scale=5):
+                with gr.Row():
+                    weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("gan_weights"))
+                    seed = gr.Number(0, precision=0, minimum=0, maximum=MAX_SEED - MAX_GRID, label=t("gan_seed"))
+                    n = gr.Slider(1, MAX_GRID, value=64, step=1, label=t("gan_n"))
+                with gr.Row():
+                    go = gr.Button(t("gan_sample"), variant="primary")
+                    which = gr.Radio(["A", "B"], value="A", label=t("gan_next_pick"))
+                grid = gr.Image(label=t("gan_grid"), format="png", interactive=False, height=520, elem_id="gan-grid")
+                samples_md = gr.Markdown(elem_id="gan-samples-md")
+            with gr.Column(scale=5):
+                gr.Markdown(t("gan_interp_intro"))
+                with gr.Row():
+                    seed_a = gr.Number(SEED_A, precision=0, minimum=0, maximum=MAX_SEED, label=t("gan_seed_a"))
+                    seed_b = gr.Number(SEED_B, precision=0, minimum=0, maximum=MAX_SEED, label=t("gan_seed_b"))
+                    steps = gr.Slider(MIN_STEPS, MAX_STEPS, value=INTERP_STEPS, step=1, label=t("gan_steps"))
+                with gr.Row():
+                    mode = gr.Radio([("lerp | slerp", "paths"), (t("gan_mode_walk"), "walk")],
+                                    value="paths", label=t("gan_mode"))  # fmt: skip
+                    interp = gr.Button(t("gan_interpolate"), variant="primary")
+                strip = gr.Image(label=t("gan_strip"), format="png", interactive=False, elem_id="gan-strip")
+                with gr.Row():
+                    gif = gr.Image(label=t("gan_gif"), type="filepath", interactive=False, elem_id="gan-gif")
+                    gif_file = gr.File(label=t("gan_gif_file"), interactive=False, elem_id="gan-gif-file")
+                norms_plot = plots.view(elem_id="gan-norms")
+                interp_md = gr.Markdown(elem_id="gan-interp-md")
 
     # Samples render when the tab opens; everything else when its sub-tab opens or on a click.
     sample_io = dict(fn=sample_grid, inputs=[weights, seed, n, lang], outputs=[grid, samples_md])
@@ -624,36 +454,94 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     grid.select(pick, [seed, n, which, seed_a, seed_b], [seed_a, seed_b, which], api_visibility="private")
     # The interpolation opens with the grid, on its default seeds, and follows the generator and
     # the path (lerp | slerp or the walk): no pane of the view waits for a click
-    interp_io = dict(fn=interpolate, inputs=[weights, seed_a, seed_b, steps, mode, lang],
-                     outputs=[strip, gif, gif_file, norms_plot, interp_md])
+    interp_out = [strip, gif, gif_file, norms_plot, interp_md]
+    interp_io = dict(fn=interpolate, inputs=[weights, seed_a, seed_b, steps, mode, lang], outputs=interp_out)
     interp.click(**interp_io, api_name="gan_interpolate")
     gr.on([tab.select, weights.change, mode.input], **interp_io, api_visibility="private")
+    redraw = (samples_view, [weights, seed, n, seed_a, seed_b, steps, mode, lang], [grid, samples_md, *interp_out])
+    return SimpleNamespace(weights=weights, seed=seed, n=n, seed_a=seed_a, seed_b=seed_b, steps=steps, mode=mode,
+                           redraw=redraw)  # fmt: skip
+
+
+def _game_1d_tab(lang: gr.Radio) -> SimpleNamespace:
+    """Fig. 1, live: the 1-D game, and the paper check computed from it."""
+    with gr.Tab(t("gan_sub_1d"), id="gan-1d") as tab_1d:
+        gr.Markdown(t("gan_1d_md"))
+        with gr.Row():
+            k = gr.Slider(1, MAX_K, value=GAME1D_DEFAULT["k"], step=1, label=t("gan_k"))
+            lr_d = gr.Number(GAME1D_DEFAULT["lr_d"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_d"))
+            lr_g = gr.Number(GAME1D_DEFAULT["lr_g"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_g"))
+            loss = gr.Radio([("−log D(G(z))", "non-saturating"), ("log(1 − D(G(z)))", "saturating")],
+                            value="non-saturating", label=t("gan_loss"))  # fmt: skip
+            steps = gr.Slider(*GAME1D_STEPS, value=GAME1D_DEFAULT["steps"], step=50, label=t("gan_game_steps"))
+        with gr.Row():
+            run = gr.Button(t("gan_run"), variant="primary")
+            stop = gr.Button(t("gan_stop"), variant="stop")
+        status = gr.Markdown(elem_id="gan-1d-status")
+        with gr.Row():
+            with gr.Column(scale=3):
+                plot = plots.view()
+            with gr.Column(scale=2):
+                check = gr.Dataframe(headers=columns(CHECK_HEADERS), label=t("gan_check_title"), interactive=False,
+                                     wrap=True, column_widths=["58%", "14%", "14%", "14%"])  # fmt: skip
     live = dict(concurrency_limit=1, concurrency_id="live-training")
-    game_in, game_out = [k1, lr_d1, lr_g1, loss1, steps1, lang], [plot1, status1, check1]
-    ev1 = run1.click(with_columns(game_1d, {2: CHECK_HEADERS}), game_in, game_out, api_name="gan_game_1d",
-                     show_progress_on=status1, **live)  # fmt: skip
+    game_in, game_out = [k, lr_d, lr_g, loss, steps, lang], [plot, status, check]
+    ev = run.click(with_columns(game_1d, {2: CHECK_HEADERS}), game_in, game_out, api_name="gan_game_1d",
+                   show_progress_on=status, **live)  # fmt: skip
     # not queued behind a live training: the recorded frame is instant (other settings train live)
-    ev1_open = tab_1d.select(with_columns(game_1d_open, {2: CHECK_HEADERS}), game_in, game_out,
-                             api_visibility="private", show_progress_on=status1,
-                             concurrency_limit=1, concurrency_id="gan-1d-open")  # fmt: skip
-    stop1.click(None, cancels=[ev1, ev1_open])
-    # After a preset or a link: Fig. 1, and Figs. 2 and 3 (their sub-tab may be open already)
-    lecture.redraw(views, {
-        "gan-1d": (with_columns(game_1d_open, {2: CHECK_HEADERS}), game_in, game_out),
-        "gan-samples": (samples_view, [weights, seed, n, seed_a, seed_b, steps, mode, lang],
-                        [grid, samples_md, strip, gif, gif_file, norms_plot, interp_md]),
-        "gan-2d": (game_2d_recorded, [preset, lang], [plot2, status2]),
-    })  # fmt: skip
-    game2d_in = [k2, lr_d2, lr_g2, loss2, std2, steps2, lang]
-    ev2 = run2.click(game_2d, game2d_in, [plot2, status2], api_name="gan_game_2d", show_progress_on=status2,
-                     **live)  # fmt: skip
-    stop2.click(None, cancels=[ev2])
+    opened = with_columns(game_1d_open, {2: CHECK_HEADERS})
+    ev_open = tab_1d.select(opened, game_in, game_out, api_visibility="private", show_progress_on=status,
+                            concurrency_limit=1, concurrency_id="gan-1d-open")  # fmt: skip
+    stop.click(None, cancels=[ev, ev_open])
+    return SimpleNamespace(loss=loss, redraw=(opened, game_in, game_out))
+
+
+def _game_2d_tab(lang: gr.Radio) -> SimpleNamespace:
+    """The 2-D game: a ring of Gaussians, the discriminator's surface, mode collapse or not."""
+    p = L.GAME2D_PRESETS["collapse"]
+    with gr.Tab(t("gan_sub_2d"), id="gan-2d") as tab_2d:
+        gr.Markdown(t("gan_2d_md"))
+        with gr.Row():
+            preset = gr.Radio([(t("gan_preset_collapse"), "collapse"), (t("gan_preset_cover"), "cover")],
+                              value="collapse", label=t("gan_preset"))  # fmt: skip
+            k = gr.Slider(1, MAX_K, value=p["k"], step=1, label=t("gan_k"))
+            lr_d = gr.Number(p["lr_d"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_d"))
+            lr_g = gr.Number(p["lr_g"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_g"))
+        with gr.Row():
+            loss = gr.Radio([("−log D(G(z))", "non-saturating"), ("log(1 − D(G(z)))", "saturating")],
+                            value="non-saturating", label=t("gan_loss"))  # fmt: skip
+            std = gr.Slider(*STD_RANGE, value=p["std"], step=0.01, label=t("gan_std"))
+            steps = gr.Slider(*GAME2D_STEPS, value=GAME2D_PRESET_STEPS["collapse"], step=100, label=t("gan_game_steps"))
+        with gr.Row():
+            run = gr.Button(t("gan_run"), variant="primary")
+            stop = gr.Button(t("gan_stop"), variant="stop")
+        status = gr.Markdown(elem_id="gan-2d-status")
+        plot = plots.view(elem_id="gan-2d-plot")
+    game_in = [k, lr_d, lr_g, loss, std, steps, lang]
+    ev = run.click(game_2d, game_in, [plot, status], api_name="gan_game_2d", show_progress_on=status,
+                   concurrency_limit=1, concurrency_id="live-training")  # fmt: skip
+    stop.click(None, cancels=[ev])
     # The 2-D game opens on its preset's recorded last frame (warmed at start-up); picking a preset
     # sets its controls and shows its recorded frame (a live run of the old settings stops)
-    recorded = dict(outputs=[plot2, status2], api_visibility="private", show_progress_on=status2)
-    tab_2d.select(game_2d_open, game2d_in, **recorded)
-    preset.change(preset_2d, preset, [k2, lr_d2, lr_g2, loss2, std2, steps2], api_visibility="private",
-                  cancels=[ev2]).then(game_2d_recorded, [preset, lang], **recorded)  # fmt: skip
-    tab_quality.select(quality, lang, [quality_plot, quality_md], api_name="gan_quality")
-    tab_check.select(with_columns(paper_check, {None: PAPER_CHECK_COLS}), lang, check,
-                     api_name="gan_paper_check")  # fmt: skip
+    recorded = dict(outputs=[plot, status], api_visibility="private", show_progress_on=status)
+    tab_2d.select(game_2d_open, game_in, **recorded)
+    preset.change(preset_2d, preset, [k, lr_d, lr_g, loss, std, steps], api_visibility="private",
+                  cancels=[ev]).then(game_2d_recorded, [preset, lang], **recorded)  # fmt: skip
+    return SimpleNamespace(preset=preset, redraw=(game_2d_recorded, [preset, lang], [plot, status]))
+
+
+def _quality_tab(lang: gr.Radio) -> None:
+    """Sample quality: the digits each generator draws, Parzen beside Table 1."""
+    with gr.Tab(t("gan_sub_quality"), id="gan-quality") as tab_quality:
+        plot = plots.view()
+        md = gr.Markdown()
+    tab_quality.select(quality, lang, [plot, md], api_name="gan_quality")
+
+
+def _check_tab(lang: gr.Radio) -> None:
+    """Paper check: Prop. 1, Thm. 1 and Table 1 beside what we measure."""
+    with gr.Tab(t("gan_sub_check"), id="gan-check") as tab_check:
+        gr.Markdown(t("gan_check_md"))
+        check = gr.Dataframe(headers=columns(PAPER_CHECK_COLS), interactive=False,
+                             wrap=True, column_widths=["60%", "14%", "14%", "12%"])  # fmt: skip
+    tab_check.select(with_columns(paper_check, {None: PAPER_CHECK_COLS}), lang, check, api_name="gan_paper_check")

@@ -10,6 +10,7 @@ import functools
 import json
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import gradio as gr
 import numpy as np
@@ -19,6 +20,7 @@ import torch
 from demos import lecture, plots, quiz
 from demos.checks import load_weights
 from demos.i18n import columns, register, t, text, with_columns
+from demos.plots import resnet as figures
 from demos.runtime import stepwise
 from demos.strings import resnet as strings
 from lab import resnet as RL
@@ -100,7 +102,7 @@ def classify(path: str | None, weights: str = DEFAULT_WEIGHTS, lang: str = "en")
     crop_big = np.asarray(PIL.Image.fromarray(crop).resize((size, size), PIL.Image.BILINEAR))
     cam_big = np.asarray(PIL.Image.fromarray((pred.cam.numpy() * 255).astype(np.uint8)).resize(
         (size, size), PIL.Image.BILINEAR), dtype=np.float32) / 255  # fmt: skip
-    overlay = plots.cam_overlay(crop_big, cam_big)
+    overlay = figures.cam_overlay(crop_big, cam_big)
     seen = text("rn_seen", lang).format(w=image.width, h=image.height, s=cfg.image_size)
     return labels, overlay, f"{loaded.notice}\n\n{seen}"
 
@@ -122,7 +124,7 @@ def recorded_curves(lang: str = "en"):
         return None, text("rn_curves_missing", lang)
     data = _read_json(CURVES)
     curves = data["runs"]
-    fig = plots.png(plots.fig6_curves(curves, note=text("rn_reduced", "en")), "resnet-fig6")  # figures: English (fonts)
+    fig = plots.png(figures.fig6_curves(curves, note=text("rn_reduced", "en")), "resnet-fig6")  # figures: English (fonts)
     final = {n: (c["train_error"][-1], c["test_error"][-1]) for n, c in curves.items()}
     rows = "\n".join(f"| {n} | {tr:.1f} | {te:.1f} |" for n, (tr, te) in sorted(final.items()))
     checks = degradation_checks(curves)
@@ -142,7 +144,7 @@ def degradation_checks(curves: dict) -> dict[str, bool | None]:
 
 
 def _live_figure(history: dict, depth: int, steps: int) -> str:
-    fig = plots.live_curves(history["step"], history["loss"], depth, steps)
+    fig = figures.live_curves(history["step"], history["loss"], depth, steps)
     return plots.png(fig, "resnet-live", dpi=100)  # streamed: a smaller frame, sent faster
 
 
@@ -201,7 +203,7 @@ def grad_norms(depth: int, steps: int, lang: str = "en"):
         raise gr.Error(text("rn_err_gsteps", lang))
     norms = RL.gradient_norms(depth, steps)
     title = text("rn_grad_title", "en").format(depth=depth, steps=steps)  # figures stay in English (fonts)
-    return plots.png(plots.gradient_norms(norms, title), "resnet-grads")
+    return plots.png(figures.gradient_norms(norms, title), "resnet-grads")
 
 
 @plots.cached
@@ -210,7 +212,7 @@ def layer_responses(lang: str = "en"):
     if not RESPONSES.exists():
         return None, text("rn_resp_missing", lang)
     data = _read_json(RESPONSES)
-    return plots.png(plots.layer_responses(data["std"]), "resnet-fig7"), text("rn_resp_md", lang).format(source=data["source"])
+    return plots.png(figures.layer_responses(data["std"]), "resnet-fig7"), text("rn_resp_md", lang).format(source=data["source"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,7 +234,7 @@ def architecture(name: str, lang: str = "en"):
         name=name, depth=cfg.depth, block=cfg.block, shortcut=cfg.shortcut if cfg.residual else "-",
         params=params / 1e6, gflops=flops / 1e9, size=cfg.image_size,
     )
-    fig = plots.png(plots.block_diagram(cfg.block, cfg.residual, cfg.widths[0]), "resnet-block")
+    fig = plots.png(figures.block_diagram(cfg.block, cfg.residual, cfg.widths[0]), "resnet-block")
     return rows, md, fig
 
 
@@ -357,88 +359,111 @@ TABLE3_COLS = ["col_model", "col_top1", "col_top5"]
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("rn_claim"))
     quiz.block(QUESTION, lang)  # predict, then reveal (#8)
-    figures = lecture.picker(FIGURES)
+    figures_picker = lecture.picker(FIGURES)
     with gr.Tabs() as views:
-        with gr.Tab(t("rn_sub_curves"), id="resnet-curves") as curves_tab:
-            curves_plot = plots.view()
-            curves_md = gr.Markdown()
-        with gr.Tab(t("rn_sub_live"), id="resnet-live") as live_tab:
-            gr.Markdown(t("rn_live_md"))
-            with gr.Row():
-                depth = gr.Dropdown(DEPTHS, value=RL.LIVE_DEFAULT["depth"], label=t("rn_depth"))
-                steps = gr.Slider(10, MAX_LIVE_STEPS, value=RL.LIVE_DEFAULT["steps"], step=10,
-                                  label=t("rn_steps"))  # fmt: skip
-                run = gr.Button(t("rn_run"), variant="primary")
-                stop = gr.Button(t("rn_stop"), variant="stop")
-            live_status = gr.Markdown(label=t("rn_live_status"), elem_id="resnet-live-status")
-            live_plot = plots.view()
-        with gr.Tab(t("rn_sub_why"), id="resnet-why") as why_tab:
-            gr.Markdown(t("rn_grad_md"))
-            with gr.Row():
-                g_depth = gr.Dropdown(DEPTHS, value=56, label=t("rn_depth"))
-                g_steps = gr.Slider(0, 200, value=0, step=10, label=t("rn_grad_steps"))
-                g_run = gr.Button(t("rn_grad_run"), variant="primary")
-            g_plot = plots.view()
-            resp_plot = plots.view()
-            resp_md = gr.Markdown()
-        with gr.Tab(t("rn_sub_classify"), id="resnet-classify"):
-            gr.Markdown(t("rn_classify_md"))
-            with gr.Row():
-                with gr.Column():
-                    image = with_clear_errors(gr.Image(
-                        type="filepath", sources=["upload", "webcam", "clipboard"], label=t("rn_image"),
-                        height=300, elem_id="resnet-image"))  # fmt: skip
-                    weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("rn_weights"))
-                    go = gr.Button(t("rn_classify"), variant="primary")
-                with gr.Column():
-                    top5 = gr.Label(num_top_classes=5, label=t("rn_top5"))
-                    cam = gr.Image(label=t("rn_cam"), height=240, interactive=False)
-                    notice = gr.Markdown(elem_id="resnet-weights-notice")
-            examples = gr.Examples([[p] for p in example_images()], inputs=[image], label=t("rn_examples"))
-        with gr.Tab(t("rn_sub_arch"), id="resnet-arch") as arch_tab:
-            arch = gr.Dropdown(ARCHS, value="resnet50", label=t("rn_arch"))
-            with gr.Row():
-                with gr.Column(scale=3):
-                    arch_md = gr.Markdown()
-                    stages = gr.Dataframe(headers=columns(STAGE_COLS),
-                                          label=t("rn_stage_table"), interactive=False)  # fmt: skip
-                    gr.Markdown(t("rn_table3_md"))
-                    t3 = gr.Dataframe(headers=columns(TABLE3_COLS), interactive=False)
-                with gr.Column(scale=2):
-                    diagram = plots.view()
-        with gr.Tab(t("rn_sub_check"), id="resnet-check") as check_tab:
-            gr.Markdown(t("rn_check_md"))
-            check = gr.Dataframe(headers=columns(CHECK_COLS),
-                                 interactive=False, wrap=True,
-                                 column_widths=["15%", "9%", "7%", "7%", "7%", "55%"])  # fmt: skip
+        _curves_tab(lang, tab)
+        live = _live_tab(lang)
+        why = _why_tab(lang)
+        _classify_tab(lang)
+        arch = _architecture_tab(lang)
+        _check_tab(lang)
 
     # Deep links (demos/lecture.py): ?tab=resnet&view=resnet-live&depth=20, ?tab=resnet&preset=fig6, ...
-    for key, component in [("view", views), ("depth", depth), ("steps", steps), ("grad_depth", g_depth),
-                           ("grad_steps", g_steps), ("arch", arch)]:  # fmt: skip
+    for key, component in [("view", views), ("depth", live.depth), ("steps", live.steps), ("grad_depth", why.depth),
+                           ("grad_steps", why.steps), ("arch", arch)]:  # fmt: skip
         lecture.link(key, component)
-    lecture.presets(figures, FIGURES)
+    lecture.presets(figures_picker, FIGURES)
     # After a preset or a link: the live view (a live run may be on screen) and the gradient norms.
-    lecture.redraw(views, {"resnet-live": (live_cached, [lang], [live_plot, live_status]),
-                           "resnet-why": (grad_norms, [g_depth, g_steps, lang], [g_plot])})  # fmt: skip
+    lecture.redraw(views, {"resnet-live": live.redraw, "resnet-why": why.redraw})
 
-    # Heavy plots render when their sub-tab opens, so the page itself loads fast.
-    gr.on([tab.select, curves_tab.select], recorded_curves, lang, [curves_plot, curves_md],
-          api_name="resnet_curves")  # fmt: skip
-    live_tab.select(live_cached, lang, [live_plot, live_status], api_name="resnet_live_cached")
-    live_event = run.click(live_run, [depth, steps, lang], [live_plot, live_status], api_name="resnet_live",
-                           concurrency_limit=1, concurrency_id="live-training",
-                           show_progress_on=live_status)  # fmt: skip
-    stop.click(None, cancels=[live_event])
+
+def _curves_tab(lang: gr.Radio, tab: gr.Tab) -> None:
+    """Degradation (Fig. 6): the recorded training curves; drawn when the tab opens."""
+    with gr.Tab(t("rn_sub_curves"), id="resnet-curves") as curves_tab:
+        plot = plots.view()
+        md = gr.Markdown()
+    gr.on([tab.select, curves_tab.select], recorded_curves, lang, [plot, md], api_name="resnet_curves")
+
+
+def _live_tab(lang: gr.Radio) -> SimpleNamespace:
+    """Run it yourself (Fig. 4): plain and residual nets trained side by side."""
+    with gr.Tab(t("rn_sub_live"), id="resnet-live") as live_tab:
+        gr.Markdown(t("rn_live_md"))
+        with gr.Row():
+            depth = gr.Dropdown(DEPTHS, value=RL.LIVE_DEFAULT["depth"], label=t("rn_depth"))
+            steps = gr.Slider(10, MAX_LIVE_STEPS, value=RL.LIVE_DEFAULT["steps"], step=10, label=t("rn_steps"))
+            run = gr.Button(t("rn_run"), variant="primary")
+            stop = gr.Button(t("rn_stop"), variant="stop")
+        status = gr.Markdown(label=t("rn_live_status"), elem_id="resnet-live-status")
+        plot = plots.view()
+    live_tab.select(live_cached, lang, [plot, status], api_name="resnet_live_cached")
+    event = run.click(live_run, [depth, steps, lang], [plot, status], api_name="resnet_live", concurrency_limit=1,
+                      concurrency_id="live-training", show_progress_on=status)  # fmt: skip
+    stop.click(None, cancels=[event])
+    return SimpleNamespace(depth=depth, steps=steps, redraw=(live_cached, [lang], [plot, status]))
+
+
+def _why_tab(lang: gr.Radio) -> SimpleNamespace:
+    """Why it works: gradient norms through depth, and Fig. 7's layer responses."""
+    with gr.Tab(t("rn_sub_why"), id="resnet-why") as why_tab:
+        gr.Markdown(t("rn_grad_md"))
+        with gr.Row():
+            depth = gr.Dropdown(DEPTHS, value=56, label=t("rn_depth"))
+            steps = gr.Slider(0, 200, value=0, step=10, label=t("rn_grad_steps"))
+            run = gr.Button(t("rn_grad_run"), variant="primary")
+        grad_plot = plots.view()
+        resp_plot = plots.view()
+        resp_md = gr.Markdown()
     why_tab.select(layer_responses, lang, [resp_plot, resp_md], api_name="resnet_responses")
-    g_run.click(grad_norms, [g_depth, g_steps, lang], g_plot, api_name="resnet_grad_norms",
-                concurrency_limit=2)  # fmt: skip
-    go.click(classify, [image, weights, lang], [top5, cam, notice], api_name="resnet_classify")
-    image.upload(classify, [image, weights, lang], [top5, cam, notice], api_visibility="private")
-    examples.load_input_event.then(classify, [image, weights, lang], [top5, cam, notice], api_visibility="private")
-    arch_inputs = dict(fn=with_columns(architecture, {0: STAGE_COLS}), inputs=[arch, lang],
-                       outputs=[stages, arch_md, diagram])  # fmt: skip
-    arch.change(**arch_inputs, api_name="resnet_architecture")
-    arch_tab.select(**arch_inputs, api_visibility="private")
+    run.click(grad_norms, [depth, steps, lang], grad_plot, api_name="resnet_grad_norms", concurrency_limit=2)
+    return SimpleNamespace(depth=depth, steps=steps, redraw=(grad_norms, [depth, steps, lang], [grad_plot]))
+
+
+def _classify_tab(lang: gr.Radio) -> None:
+    """Classify: upload / webcam / paste -> top-5 and Grad-CAM."""
+    with gr.Tab(t("rn_sub_classify"), id="resnet-classify"):
+        gr.Markdown(t("rn_classify_md"))
+        with gr.Row():
+            with gr.Column():
+                image = with_clear_errors(gr.Image(
+                    type="filepath", sources=["upload", "webcam", "clipboard"], label=t("rn_image"),
+                    height=300, elem_id="resnet-image"))  # fmt: skip
+                weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("rn_weights"))
+                go = gr.Button(t("rn_classify"), variant="primary")
+            with gr.Column():
+                top5 = gr.Label(num_top_classes=5, label=t("rn_top5"))
+                cam = gr.Image(label=t("rn_cam"), height=240, interactive=False)
+                notice = gr.Markdown(elem_id="resnet-weights-notice")
+        examples = gr.Examples([[p] for p in example_images()], inputs=[image], label=t("rn_examples"))
+    inputs, outputs = [image, weights, lang], [top5, cam, notice]
+    go.click(classify, inputs, outputs, api_name="resnet_classify")
+    image.upload(classify, inputs, outputs, api_visibility="private")
+    examples.load_input_event.then(classify, inputs, outputs, api_visibility="private")
+
+
+def _architecture_tab(lang: gr.Radio) -> gr.Dropdown:
+    """Architecture: Table 1 for any depth, the block diagram, and Table 3."""
+    with gr.Tab(t("rn_sub_arch"), id="resnet-arch") as arch_tab:
+        arch = gr.Dropdown(ARCHS, value="resnet50", label=t("rn_arch"))
+        with gr.Row():
+            with gr.Column(scale=3):
+                md = gr.Markdown()
+                stages = gr.Dataframe(headers=columns(STAGE_COLS), label=t("rn_stage_table"), interactive=False)
+                gr.Markdown(t("rn_table3_md"))
+                t3 = gr.Dataframe(headers=columns(TABLE3_COLS), interactive=False)
+            with gr.Column(scale=2):
+                diagram = plots.view()
+    io = dict(fn=with_columns(architecture, {0: STAGE_COLS}), inputs=[arch, lang], outputs=[stages, md, diagram])
+    arch.change(**io, api_name="resnet_architecture")
+    arch_tab.select(**io, api_visibility="private")
     arch_tab.select(with_columns(table3, {None: TABLE3_COLS}), lang, t3, api_name="resnet_table3")
-    check_tab.select(with_columns(paper_check, {None: CHECK_COLS}), lang, check,
-                     api_name="resnet_paper_check")  # fmt: skip
+    return arch
+
+
+def _check_tab(lang: gr.Radio) -> None:
+    """Paper check: parameters, FLOPs and errors beside the paper's tables."""
+    with gr.Tab(t("rn_sub_check"), id="resnet-check") as check_tab:
+        gr.Markdown(t("rn_check_md"))
+        check = gr.Dataframe(headers=columns(CHECK_COLS), interactive=False, wrap=True,
+                             column_widths=["15%", "9%", "7%", "7%", "7%", "55%"])  # fmt: skip
+    check_tab.select(with_columns(paper_check, {None: CHECK_COLS}), lang, check, api_name="resnet_paper_check")

@@ -14,6 +14,7 @@ import tempfile
 import time
 import unicodedata
 from pathlib import Path
+from types import SimpleNamespace
 from typing import NamedTuple
 
 import gradio as gr
@@ -23,7 +24,7 @@ import torch
 from demos import html, lecture, plots, quiz
 from demos.checks import fresh_file, load_weights, number, whole_number
 from demos.i18n import columns, register, t, text, with_columns
-from demos.plots import OKABE_ITO, figure
+from demos.plots import transformer as figures
 from demos.runtime import torch_threads
 from demos.strings import transformer as strings
 from lab import transformer as TL
@@ -296,7 +297,7 @@ def positional(d_model: int = 128, max_pos: int = 100, dims: str = "4, 5, 20, 60
     block = M[:2, :2].tolist()
     md = text("tf_pe_md", lang).format(k=k, d=d_model, n=max_pos - k, err=err, a=block[0][0], b=block[0][1],
                                        c=block[1][0], e=block[1][1], wl=2 * math.pi * 10000 ** ((d_model - 2) / d_model))  # fmt: skip
-    return plots.png(fig_pe_heatmap(pe), "pe-table"), plots.png(fig_pe_curves(pe, chosen), "pe-curves"), md
+    return plots.png(figures.pe_table(pe), "pe-table"), plots.png(figures.pe_curves(pe, chosen), "pe-curves"), md
 
 
 @plots.cached
@@ -311,7 +312,7 @@ def scaling(n_keys: int = 16, lang: str = "en"):
         g64r=s["grad_raw"][i64], p1ks=s["max_p_scaled"][i1k], p1kr=s["max_p_raw"][i1k],
         g1ks=s["grad_scaled"][i1k], g1kr=s["grad_raw"][i1k], sd=s["std_raw"][i64], uni=1 / n_keys,
     )  # fmt: skip
-    return plots.png(fig_scaling(d_ks, s, n_keys), "scaling"), md
+    return plots.png(figures.scaling(d_ks, s, n_keys), "scaling"), md
 
 
 @plots.cached
@@ -328,7 +329,7 @@ def schedule(
     peak = T.lr_rate(warmup, d_model, warmup)
     md = text("tf_lr_md", lang).format(d=d_model, w=warmup, peak=peak, end=T.lr_rate(steps, d_model, warmup),
                                        steps=steps, half=4 * warmup)  # fmt: skip
-    return plots.png(fig_schedule(xs, ys, base, d_model, warmup), "schedule"), md
+    return plots.png(figures.schedule(xs, ys, base, d_model, warmup), "schedule"), md
 
 
 @plots.cached
@@ -341,7 +342,7 @@ def smoothing(epsilon: float = 0.1, vocab: int = 10, lang: str = "en"):
     q37k = TL.smoothed_target(37000, eps, 0).numpy()
     md = text("tf_ls_md", lang).format(eps=eps, V=vocab, true=q[vocab // 2], other=q[0], h=ent(q),
                                        h37=ent(q37k), ppl=math.exp(ent(q37k)))  # fmt: skip
-    return plots.png(fig_smoothing(q, vocab // 2, eps), "smoothing"), md
+    return plots.png(figures.smoothing(q, vocab // 2, eps), "smoothing"), md
 
 
 TABLE1 = [  # Table 1: per-layer complexity, sequential operations, maximum path length
@@ -371,7 +372,7 @@ def complexity(max_n: int = 1024, d_model: int = 256, lang: str = "en"):
         if n != ns[-1]:
             yield TABLE1, gr.update(), rows, text("tf_cx_running", lang).format(n=n, d=d_model)
     md = text("tf_cx_md", lang).format(d=d_model, s=time.perf_counter() - t0)
-    yield TABLE1, plots.png(fig_complexity(ns, ms, d_model), "complexity"), rows, md
+    yield TABLE1, plots.png(figures.complexity(ns, ms, d_model), "complexity"), rows, md
 
 
 @plots.cached
@@ -456,107 +457,6 @@ def attention_png(m: np.ndarray, rows: list[str], cols: list[str], title: str) -
     return plots.save_heatmap(_png_path(), m, rows, cols, title, vmax=1.0)
 
 
-@plots.drawing
-def fig_pe_heatmap(pe: np.ndarray):
-    fig = figure((8, 4))
-    ax = fig.subplots()
-    im = ax.imshow(pe.T, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto", origin="lower")
-    ax.set_xlabel("position pos")
-    ax.set_ylabel("dimension (even: sin, odd: cos)")
-    ax.set_title("PE(pos, ·), §3.5")
-    fig.colorbar(im, ax=ax, fraction=0.04)
-    fig.tight_layout()
-    return fig
-
-
-@plots.drawing
-def fig_pe_curves(pe: np.ndarray, dims: list[int]):
-    fig = figure((8, 3.6))
-    ax = fig.subplots()
-    for color, i in zip(OKABE_ITO, dims):
-        ax.plot(pe[:, i], color=color, lw=2, label=f"dim {i} ({'sin' if i % 2 == 0 else 'cos'})")
-    ax.set_xlabel("position pos")
-    ax.set_ylabel("PE")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", ncol=2)
-    fig.tight_layout()
-    return fig
-
-
-@plots.drawing
-def fig_scaling(d_ks: list[int], s: dict, n_keys: int):
-    fig = figure((11, 3.8))
-    axes = fig.subplots(1, 2)
-    for name, color, style in (("scaled", OKABE_ITO[0], "-"), ("raw", OKABE_ITO[3], "--")):
-        label = "softmax(q·k/√d_k)" if name == "scaled" else "softmax(q·k)"
-        axes[0].plot(d_ks, s[f"max_p_{name}"], style, color=color, lw=2.4, marker="o", label=label)
-        axes[1].plot(d_ks, s[f"grad_{name}"], style, color=color, lw=2.4, marker="o", label=label)
-    axes[0].axhline(1 / n_keys, color="grey", lw=1, ls=":", label=f"uniform 1/{n_keys}")
-    axes[0].set_ylabel("mean largest attention weight")
-    axes[1].set_ylabel("‖∂softmax/∂logits‖ (mean)")
-    for ax in axes:
-        ax.set_xscale("log", base=2)
-        ax.set_xlabel("d_k")
-        ax.grid(alpha=0.3, which="both")
-        ax.legend()
-    fig.tight_layout()
-    return fig
-
-
-@plots.drawing
-def fig_schedule(xs, ys, base, d_model: int, warmup: int):
-    fig = figure((8, 3.8))
-    ax = fig.subplots()
-    ax.plot(xs, ys, color=OKABE_ITO[0], lw=2.4, label=f"d_model={d_model}, warmup={warmup}")
-    ax.plot(xs, base, "--", color=OKABE_ITO[1], lw=1.6, label="paper: d_model=512, warmup=4000")
-    ax.axvline(warmup, color="grey", lw=1, ls=":")
-    ax.set_xlabel("training step")
-    ax.set_ylabel("learning rate")
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    return fig
-
-
-@plots.drawing
-def fig_smoothing(q: np.ndarray, true: int, eps: float):
-    fig = figure((8, 3.4))
-    ax = fig.subplots()
-    x = np.arange(len(q))
-    onehot = np.zeros_like(q)
-    onehot[true] = 1
-    ax.bar(x - 0.2, onehot, width=0.4, color=OKABE_ITO[1], label="one-hot")
-    ax.bar(x + 0.2, q, width=0.4, color=OKABE_ITO[0], label=f"smoothed, ε_ls={eps:g}")
-    ax.set_xticks(x)
-    ax.set_xlabel("token id (the true token in the middle)")
-    ax.set_ylabel("target probability")
-    ax.grid(alpha=0.3, axis="y")
-    ax.legend()
-    fig.tight_layout()
-    return fig
-
-
-@plots.drawing
-def fig_complexity(ns: list[int], ms: dict, d_model: int):
-    fig = figure((8, 3.8))
-    ax = fig.subplots()
-    ax.plot(
-        ns, ms["self_attention"], "-o", color=OKABE_ITO[0], lw=2.4, label="self-attention layer"
-    )
-    ax.plot(
-        ns, ms["recurrent"], "--o", color=OKABE_ITO[3], lw=2.4, label="recurrent layer (tanh RNN)"
-    )
-    ax.axvline(d_model, color="grey", lw=1, ls=":", label=f"n = d = {d_model}")
-    ax.set_xscale("log", base=2)
-    ax.set_yscale("log")
-    ax.set_xlabel("sequence length n")
-    ax.set_ylabel("ms (best of 3, 1 thread)")
-    ax.grid(alpha=0.3, which="both")
-    ax.legend()
-    fig.tight_layout()
-    return fig
-
-
 # ---------------------------------------------------------------------------------------------
 # Predict, then reveal (#8): the tab's question, its answer measured
 # ---------------------------------------------------------------------------------------------
@@ -623,116 +523,69 @@ CHECK_COLS = ["col_quantity", "col_paper", "col_ours", "col_why"]
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("tf_claim"))
     quiz.block(QUESTION, lang)  # predict, then reveal (#8)
-    figures = lecture.picker(FIGURES)
+    figures_picker = lecture.picker(FIGURES)
     with gr.Tabs() as views:
-        with gr.Tab(t("tf_sub_translate"), id="transformer-translate"):
-            gr.Markdown(t("tf_translate_md"))
-            with gr.Row():
-                with gr.Column(scale=3):
-                    source = gr.Textbox(DEFAULT_TEXT, lines=2, max_lines=6, label=t("tf_source"),
-                                        elem_id="transformer-source")  # fmt: skip
-                    with gr.Row():
-                        weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("tf_weights"))
-                        beam = gr.Slider(1, MAX_BEAM, value=4, step=1, label=t("tf_beam"))
-                        go = gr.Button(t("tf_translate"), variant="primary")
-                    examples = gr.Examples([[e] for e in EXAMPLES], inputs=[source], label=t("tf_examples"))
-                with gr.Column(scale=3):
-                    output = gr.Textbox(
-                        label=t("tf_output"), interactive=False, elem_id="transformer-output"
-                    )
-                    tokens_md = gr.Markdown(elem_id="transformer-tokens")
-                    notice = gr.Markdown(elem_id="transformer-notice")
-            gr.Markdown(t("tf_attn_md"))
-            with gr.Row():
-                kind = gr.Radio(KIND_CHOICES, value="cross", label=t("tf_kind"))
-                # Choices follow the loaded model (controls); the callbacks check API values themselves.
-                layer = gr.Dropdown(
-                    [1, 2, 3], value=3, label=t("tf_layer"), allow_custom_value=True
-                )
-                head = gr.Dropdown([HEADS_MEAN, "1", "2", "3", "4"], value=HEADS_MEAN, label=t("tf_head"),
-                                   allow_custom_value=True)  # fmt: skip
-                with gr.Column(min_width=160):
-                    png = gr.File(label=t("tf_png"), interactive=False, height=80)
-                    plots.svg_export(png)
-            caption = gr.Markdown(elem_id="transformer-attention-caption")
-            heat = gr.HTML(elem_id="transformer-heatmap")
-            target = gr.Radio([], label=t("tf_target"), elem_id="transformer-target")
-            target_index = gr.Number(0, precision=0, visible=False)  # the API's way to pick a token
-            align = gr.HTML(elem_id="transformer-alignment")
-        with gr.Tab(t("tf_sub_steps"), id="transformer-steps") as steps_tab:
-            gr.Markdown(t("tf_steps_intro"))
-            with gr.Row():
-                top_k = gr.Slider(1, TOP_K, value=3, step=1, label=t("tf_topk"))
-                show = gr.Button(t("tf_show"), variant="primary")
-            steps_html = gr.HTML(elem_id="transformer-steps")
-        with gr.Tab(t("tf_sub_pe"), id="transformer-pe") as pe_tab:
-            gr.Markdown(t("tf_pe_intro"))
-            with gr.Row():
-                pe_d = gr.Slider(8, 1024, value=128, step=8, label=t("tf_pe_d"))
-                pe_max = gr.Slider(10, 1000, value=100, step=10, label=t("tf_pe_max"))
-                pe_dims = gr.Textbox("4, 5, 20, 60", label=t("tf_pe_dims"))
-                pe_k = gr.Slider(1, 50, value=5, step=1, label=t("tf_pe_k"))
-            pe_md = gr.Markdown(elem_id="transformer-pe-md")
-            with gr.Row():
-                pe_heat = plots.view()
-                pe_curves = plots.view()
-        with gr.Tab(t("tf_sub_scale"), id="transformer-scale") as scale_tab:
-            gr.Markdown(t("tf_scale_intro"))
-            n_keys = gr.Slider(2, 256, value=16, step=1, label=t("tf_keys"))
-            scale_md = gr.Markdown()
-            scale_plot = plots.view()
-        with gr.Tab(t("tf_sub_lr"), id="transformer-lr") as lr_tab:
-            gr.Markdown(t("tf_lr_intro"))
-            with gr.Row():
-                lr_d = gr.Slider(64, 2048, value=512, step=64, label=t("tf_lr_d"))
-                lr_w = gr.Slider(100, 20_000, value=4000, step=100, label=t("tf_lr_w"))
-                lr_steps = gr.Slider(
-                    1000, 300_000, value=100_000, step=1000, label=t("tf_lr_steps")
-                )
-            lr_md = gr.Markdown()
-            lr_plot = plots.view()
-        with gr.Tab(t("tf_sub_ls"), id="transformer-ls") as ls_tab:
-            gr.Markdown(t("tf_ls_intro"))
-            with gr.Row():
-                ls_eps = gr.Slider(0.0, 0.9, value=0.1, step=0.01, label=t("tf_ls_eps"))
-                ls_v = gr.Slider(2, 50, value=10, step=1, label=t("tf_ls_v"))
-            ls_md = gr.Markdown()
-            ls_plot = plots.view()
-        with gr.Tab(t("tf_sub_cx"), id="transformer-cx") as cx_tab:
-            gr.Markdown(t("tf_cx_intro"))
-            table1 = gr.Dataframe(TABLE1, headers=columns(TABLE1_COLS), interactive=False)
-            with gr.Row():
-                cx_n = gr.Slider(16, 2048, value=1024, step=16, label=t("tf_cx_maxn"))
-                cx_d = gr.Slider(64, 512, value=256, step=64, label=t("tf_cx_d"))
-                measure = gr.Button(t("tf_measure"), variant="primary")
-            cx_md = gr.Markdown()
-            with gr.Row():
-                cx_plot = plots.view()
-                cx_rows = gr.Dataframe(headers=columns(TIMING_COLS), interactive=False)
-        with gr.Tab(t("tf_sub_check"), id="transformer-check") as check_tab:
-            gr.Markdown(t("tf_check_md"))
-            check = gr.Dataframe(headers=columns(CHECK_COLS), interactive=False, wrap=True,
-                                 column_widths=["24%", "14%", "16%", "46%"])  # fmt: skip
+        tr = _translate_tab(lang, tab)
+        _steps_tab(lang, tr)
+        pe = _positional_tab(lang)
+        _scaling_tab(lang)
+        _schedule_tab(lang)
+        _smoothing_tab(lang)
+        _complexity_tab(lang)
+        _check_tab(lang)
 
     # Deep links (demos/lecture.py): ?tab=transformer&text=...&kind=encoder&layer=2, ?tab=transformer&preset=pe
-    for key, component in [("view", views), ("text", source), ("weights", weights), ("beam", beam), ("kind", kind),
-                           ("layer", layer), ("head", head), ("pe_d", pe_d), ("pe_max", pe_max), ("pe_dims", pe_dims),
-                           ("pe_k", pe_k)]:  # fmt: skip
+    for key, component in [("view", views), ("text", tr.source), ("weights", tr.weights), ("beam", tr.beam),
+                           ("kind", tr.kind), ("layer", tr.layer), ("head", tr.head), ("pe_d", pe.d),
+                           ("pe_max", pe.max_pos), ("pe_dims", pe.dims), ("pe_k", pe.k)]:  # fmt: skip
         lecture.link(key, component)
-    lecture.presets(figures, FIGURES)
+    lecture.presets(figures_picker, FIGURES)
     # After a preset or a link: the translation and its attention maps (the sub-tab may be open
     # already), the positional encoding (its sliders may have moved)
     lecture.redraw(views, {
-        "transformer-translate": (translate_view, [source, weights, beam, kind, layer, head, lang],
-                                  [output, tokens_md, notice, layer, head, target, target_index, heat, png, caption,
-                                   align]),
-        "transformer-pe": (positional, [pe_d, pe_max, pe_dims, pe_k, lang], [pe_heat, pe_curves, pe_md]),
+        "transformer-translate": (translate_view, [*tr.view_inputs, lang], tr.view_outputs),
+        "transformer-pe": (positional, [*pe.inputs, lang], pe.outputs),
     })  # fmt: skip
+
+
+def _translate_tab(lang: gr.Radio, tab: gr.Tab) -> SimpleNamespace:
+    """Translate & attention: the sentence, its translation, every attention map, the alignment."""
+    with gr.Tab(t("tf_sub_translate"), id="transformer-translate"):
+        gr.Markdown(t("tf_translate_md"))
+        with gr.Row():
+            with gr.Column(scale=3):
+                source = gr.Textbox(DEFAULT_TEXT, lines=2, max_lines=6, label=t("tf_source"),
+                                    elem_id="transformer-source")  # fmt: skip
+                with gr.Row():
+                    weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("tf_weights"))
+                    beam = gr.Slider(1, MAX_BEAM, value=4, step=1, label=t("tf_beam"))
+                    go = gr.Button(t("tf_translate"), variant="primary")
+                examples = gr.Examples([[e] for e in EXAMPLES], inputs=[source], label=t("tf_examples"))
+            with gr.Column(scale=3):
+                output = gr.Textbox(label=t("tf_output"), interactive=False, elem_id="transformer-output")
+                tokens_md = gr.Markdown(elem_id="transformer-tokens")
+                notice = gr.Markdown(elem_id="transformer-notice")
+        gr.Markdown(t("tf_attn_md"))
+        with gr.Row():
+            kind = gr.Radio(KIND_CHOICES, value="cross", label=t("tf_kind"))
+            # Choices follow the loaded model (controls); the callbacks check API values themselves.
+            layer = gr.Dropdown([1, 2, 3], value=3, label=t("tf_layer"), allow_custom_value=True)
+            head = gr.Dropdown([HEADS_MEAN, "1", "2", "3", "4"], value=HEADS_MEAN, label=t("tf_head"),
+                               allow_custom_value=True)  # fmt: skip
+            with gr.Column(min_width=160):
+                png = gr.File(label=t("tf_png"), interactive=False, height=80)
+                plots.svg_export(png)
+        caption = gr.Markdown(elem_id="transformer-attention-caption")
+        heat = gr.HTML(elem_id="transformer-heatmap")
+        target = gr.Radio([], label=t("tf_target"), elem_id="transformer-target")
+        target_index = gr.Number(0, precision=0, visible=False)  # the API's way to pick a token
+        align = gr.HTML(elem_id="transformer-alignment")
 
     # Translate (on the button, Enter, or when the tab opens), then fill the attention views.
     tr_in = [source, weights, beam, lang]
     attn_in = [source, weights, beam, kind, layer, head, lang]
     align_in = [source, weights, beam, target_index, layer, head, lang]
+    view_outputs = [output, tokens_md, notice, layer, head, target, target_index, heat, png, caption, align]
     private = dict(api_visibility="private")
     # "always_last": a click while the tab's first translation is still drawing its maps must not be
     # dropped (gradio's default "once" ignores a trigger while the same step is pending)
@@ -743,30 +596,109 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
      .success(attention, attn_in, [heat, png, caption], **private, **last)
      .success(alignment, align_in, align, **private, **last))  # fmt: skip
     # A click on an example translates it and draws its maps at once (translated at start-up: WARM)
-    examples.load_input_event.then(translate_view, [source, weights, beam, kind, layer, head, lang],
-                                   [output, tokens_md, notice, layer, head, target, target_index, heat, png, caption,
-                                    align], **private)  # fmt: skip
+    examples.load_input_event.then(translate_view, [source, weights, beam, kind, layer, head, lang], view_outputs,
+                                   **private)  # fmt: skip
     gr.on([kind.input, layer.input, head.input], attention, attn_in, [heat, png, caption],
           api_name="transformer_attention")  # fmt: skip
     target.input(lambda j: j, target, target_index, **private)
     gr.on([target_index.change, layer.input, head.input], alignment, align_in, align,
           api_name="transformer_alignment")  # fmt: skip
-    gr.on([steps_tab.select, show.click], decoding_steps, [source, weights, beam, top_k, lang], steps_html,
+    return SimpleNamespace(source=source, weights=weights, beam=beam, kind=kind, layer=layer, head=head,
+                           view_inputs=[source, weights, beam, kind, layer, head], view_outputs=view_outputs)
+
+
+def _steps_tab(lang: gr.Radio, tr: SimpleNamespace) -> None:
+    """Decoding step by step: the shifted input, the causal mask, the beam's candidates."""
+    with gr.Tab(t("tf_sub_steps"), id="transformer-steps") as steps_tab:
+        gr.Markdown(t("tf_steps_intro"))
+        with gr.Row():
+            top_k = gr.Slider(1, TOP_K, value=3, step=1, label=t("tf_topk"))
+            show = gr.Button(t("tf_show"), variant="primary")
+        steps_html = gr.HTML(elem_id="transformer-steps")
+    gr.on([steps_tab.select, show.click], decoding_steps, [tr.source, tr.weights, tr.beam, top_k, lang], steps_html,
           api_name="transformer_steps")  # fmt: skip
-    pe_in = [pe_d, pe_max, pe_dims, pe_k, lang]
-    gr.on([pe_tab.select, pe_d.release, pe_max.release, pe_dims.submit, pe_k.release], positional, pe_in,
-          [pe_heat, pe_curves, pe_md], api_name="transformer_positional")  # fmt: skip
-    gr.on([scale_tab.select, n_keys.release], scaling, [n_keys, lang], [scale_plot, scale_md],
-          api_name="transformer_scaling")  # fmt: skip
-    gr.on([lr_tab.select, lr_d.release, lr_w.release, lr_steps.release], schedule, [lr_d, lr_w, lr_steps, lang],
-          [lr_plot, lr_md], api_name="transformer_schedule")  # fmt: skip
-    gr.on([ls_tab.select, ls_eps.release, ls_v.release], smoothing, [ls_eps, ls_v, lang], [ls_plot, ls_md],
+
+
+def _positional_tab(lang: gr.Radio) -> SimpleNamespace:
+    """Positional encoding (§3.5): the table, chosen dimensions, the offset check."""
+    with gr.Tab(t("tf_sub_pe"), id="transformer-pe") as pe_tab:
+        gr.Markdown(t("tf_pe_intro"))
+        with gr.Row():
+            d = gr.Slider(8, 1024, value=128, step=8, label=t("tf_pe_d"))
+            max_pos = gr.Slider(10, 1000, value=100, step=10, label=t("tf_pe_max"))
+            dims = gr.Textbox("4, 5, 20, 60", label=t("tf_pe_dims"))
+            k = gr.Slider(1, 50, value=5, step=1, label=t("tf_pe_k"))
+        md = gr.Markdown(elem_id="transformer-pe-md")
+        with gr.Row():
+            heat = plots.view()
+            curves = plots.view()
+    inputs, outputs = [d, max_pos, dims, k], [heat, curves, md]
+    gr.on([pe_tab.select, d.release, max_pos.release, dims.submit, k.release], positional, [*inputs, lang], outputs,
+          api_name="transformer_positional")  # fmt: skip
+    return SimpleNamespace(d=d, max_pos=max_pos, dims=dims, k=k, inputs=inputs, outputs=outputs)
+
+
+def _scaling_tab(lang: gr.Radio) -> None:
+    """Why √d_k (§3.2.1): softmax saturation with and without the scale."""
+    with gr.Tab(t("tf_sub_scale"), id="transformer-scale") as scale_tab:
+        gr.Markdown(t("tf_scale_intro"))
+        n_keys = gr.Slider(2, 256, value=16, step=1, label=t("tf_keys"))
+        md = gr.Markdown()
+        plot = plots.view()
+    gr.on([scale_tab.select, n_keys.release], scaling, [n_keys, lang], [plot, md], api_name="transformer_scaling")
+
+
+def _schedule_tab(lang: gr.Radio) -> None:
+    """The warm-up schedule (§5.3, Eq. 3)."""
+    with gr.Tab(t("tf_sub_lr"), id="transformer-lr") as lr_tab:
+        gr.Markdown(t("tf_lr_intro"))
+        with gr.Row():
+            d = gr.Slider(64, 2048, value=512, step=64, label=t("tf_lr_d"))
+            warmup = gr.Slider(100, 20_000, value=4000, step=100, label=t("tf_lr_w"))
+            steps = gr.Slider(1000, 300_000, value=100_000, step=1000, label=t("tf_lr_steps"))
+        md = gr.Markdown()
+        plot = plots.view()
+    gr.on([lr_tab.select, d.release, warmup.release, steps.release], schedule, [d, warmup, steps, lang], [plot, md],
+          api_name="transformer_schedule")  # fmt: skip
+
+
+def _smoothing_tab(lang: gr.Radio) -> None:
+    """Label smoothing (§5.4): the target, and the loss it leaves."""
+    with gr.Tab(t("tf_sub_ls"), id="transformer-ls") as ls_tab:
+        gr.Markdown(t("tf_ls_intro"))
+        with gr.Row():
+            eps = gr.Slider(0.0, 0.9, value=0.1, step=0.01, label=t("tf_ls_eps"))
+            vocab = gr.Slider(2, 50, value=10, step=1, label=t("tf_ls_v"))
+        md = gr.Markdown()
+        plot = plots.view()
+    gr.on([ls_tab.select, eps.release, vocab.release], smoothing, [eps, vocab, lang], [plot, md],
           api_name="transformer_smoothing")  # fmt: skip
-    cx_io = dict(inputs=[cx_n, cx_d, lang], outputs=[table1, cx_plot, cx_rows, cx_md], concurrency_limit=1,
-                 concurrency_id="transformer-timing")  # one timing at a time: they would disturb each other
-    cx_headers = {0: TABLE1_COLS, 2: TIMING_COLS}  # Table 1 and the timings, in the page's language
-    cx_tab.select(with_columns(complexity_first, cx_headers), **cx_io, api_name="transformer_complexity_first")
-    measure.click(with_columns(complexity, cx_headers), **cx_io, api_name="transformer_complexity",
-                  show_progress_on=cx_md)  # fmt: skip
-    check_tab.select(with_columns(paper_check, {None: CHECK_COLS}), lang, check,
-                     api_name="transformer_paper_check")  # fmt: skip
+
+
+def _complexity_tab(lang: gr.Radio) -> None:
+    """Table 1, and one self-attention layer against one recurrent layer, timed live."""
+    with gr.Tab(t("tf_sub_cx"), id="transformer-cx") as cx_tab:
+        gr.Markdown(t("tf_cx_intro"))
+        table1 = gr.Dataframe(TABLE1, headers=columns(TABLE1_COLS), interactive=False)
+        with gr.Row():
+            max_n = gr.Slider(16, 2048, value=1024, step=16, label=t("tf_cx_maxn"))
+            d = gr.Slider(64, 512, value=256, step=64, label=t("tf_cx_d"))
+            measure = gr.Button(t("tf_measure"), variant="primary")
+        md = gr.Markdown()
+        with gr.Row():
+            plot = plots.view()
+            rows = gr.Dataframe(headers=columns(TIMING_COLS), interactive=False)
+    io = dict(inputs=[max_n, d, lang], outputs=[table1, plot, rows, md], concurrency_limit=1,
+              concurrency_id="transformer-timing")  # one timing at a time: they would disturb each other
+    headers = {0: TABLE1_COLS, 2: TIMING_COLS}  # Table 1 and the timings, in the page's language
+    cx_tab.select(with_columns(complexity_first, headers), **io, api_name="transformer_complexity_first")
+    measure.click(with_columns(complexity, headers), **io, api_name="transformer_complexity", show_progress_on=md)
+
+
+def _check_tab(lang: gr.Radio) -> None:
+    """Paper check: the paper's numbers beside ours, each with why they agree or differ."""
+    with gr.Tab(t("tf_sub_check"), id="transformer-check") as check_tab:
+        gr.Markdown(t("tf_check_md"))
+        check = gr.Dataframe(headers=columns(CHECK_COLS), interactive=False, wrap=True,
+                             column_widths=["24%", "14%", "16%", "46%"])  # fmt: skip
+    check_tab.select(with_columns(paper_check, {None: CHECK_COLS}), lang, check, api_name="transformer_paper_check")

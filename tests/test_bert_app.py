@@ -199,19 +199,20 @@ def test_bert_tab_in_the_browser(app_server, browser):
 def test_model_view_click_finds_the_thumbnail_under_the_pointer():
     import numpy as np
 
-    from demos.bert import _mosaic, _mv_geometry, mv_cell
+    from demos.bert import mv_cell
+    from demos.plots.bert import model_view_geometry, model_view_image
     from demos.plots import OKABE_ITO
 
     for L, A in ((4, 4), (12, 12)):  # the embedded model and bert-base
-        W, H, x0, y0, cw, ch = _mv_geometry(L, A)
+        W, H, x0, y0, cw, ch = model_view_geometry(L, A)
         for li, hi in ((0, 0), (L - 1, A - 1), (1, 2)):
             assert mv_cell(L, A, x0 + (hi + 0.5) * cw, y0 + (li + 0.5) * ch) == (li + 1, str(hi + 1))
         assert mv_cell(L, A, x0 / 2, y0 / 2)[0] == gr.update()  # the margin: nothing changes
     maps = np.random.default_rng(0).dirichlet(np.ones(5), size=(2, 3, 5))  # (L, A, T, T)
     flagged = np.zeros((2, 3), bool)
     flagged[1, 2] = True
-    img = np.asarray(_mosaic(maps, flagged))
-    W, H, x0, y0, cw, ch = _mv_geometry(2, 3)
+    img = np.asarray(model_view_image(maps, flagged))
+    W, H, x0, y0, cw, ch = model_view_geometry(2, 3)
     red = tuple(int(OKABE_ITO[3][i : i + 2], 16) for i in (1, 3, 5))
     side = int(min(cw, ch) * 0.92)
 

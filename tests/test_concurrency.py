@@ -19,6 +19,10 @@ import PIL.Image
 import pytest
 
 from demos import plots
+from demos.plots import bert as bplots
+from demos.plots import gan as gplots
+from demos.plots import resnet as rplots
+from demos.plots import transformer as tplots
 
 THREADS, SHARE = 8, 8  # 8 threads at once, each drawing 8 of the 16 kinds of figure
 _unique = itertools.count(1)  # every call gets arguments no earlier call had: no cache hit
@@ -44,7 +48,7 @@ def games():
     figure drawn first, alone: matplotlib imported (test_matplotlib_first_used_by_8_threads_at_once)."""
     from lab import gan as L
 
-    plots.png(plots.gradient_norms({"a": [1.0, 10.0]}, "first"), "test-first", dpi=40)
+    plots.png(rplots.gradient_norms({"a": [1.0, 10.0]}, "first"), "test-first", dpi=40)
 
     *_, one = L.game_1d(k=1, lr_d=3e-3, lr_g=3e-3, saturating=False, steps=20, every=20)
     *_, two = L.game_2d(k=1, lr_d=1e-3, lr_g=1e-3, saturating=False, std=0.05, steps=20, every=20)
@@ -54,7 +58,7 @@ def games():
 def _draws(rng: np.random.Generator, games) -> list:
     """Every figure of every tab, as calls that draw it now (not from a cache) and return the files
     written: new arguments for each call."""
-    from demos import bert, gan, resnet, transformer
+    from demos import gan, resnet, transformer
 
     one, two = games
 
@@ -71,7 +75,7 @@ def _draws(rng: np.random.Generator, games) -> list:
     def fig6() -> list:
         curves = {f"{f}{d}": {"epoch": [1, 2, 3], "train_error": list(rng.uniform(5, 60, 3)),
                               "test_error": list(rng.uniform(5, 60, 3))} for f in ("plain", "resnet") for d in (20, 56)}  # fmt: skip
-        return [plots.png(plots.fig6_curves(curves, note=f"call {u()}"), "test-fig6", dpi=60)]
+        return [plots.png(rplots.fig6_curves(curves, note=f"call {u()}"), "test-fig6", dpi=60)]
 
     def smoothing() -> list:  # a cached callback with new arguments, and its SVG (the callback replayed)
         k = u()
@@ -80,8 +84,8 @@ def _draws(rng: np.random.Generator, games) -> list:
 
     def pe() -> list:
         table = np.sin(np.outer(np.arange(20 + u() % 80), rng.uniform(0.01, 1, 16)))  # (positions, d_model)
-        return [plots.png(transformer.fig_pe_heatmap(table), "test-pe", dpi=60),
-                plots.png(transformer.fig_pe_curves(table, [0, 1, 3]), "test-pe", dpi=60)]  # fmt: skip
+        return [plots.png(tplots.pe_table(table), "test-pe", dpi=60),
+                plots.png(tplots.pe_curves(table, [0, 1, 3]), "test-pe", dpi=60)]  # fmt: skip
 
     def heat() -> list:  # a heat map (PIL) and its SVG (matplotlib)
         path = os.path.join(str(plots.FIG_DIR), f"test-heat-{u()}.png")
@@ -93,32 +97,32 @@ def _draws(rng: np.random.Generator, games) -> list:
     return [
         # ResNet: the live frame (first: see the test), gradient norms, Fig. 6, Fig. 7, a block
         live,
-        lambda: [plots.png(plots.gradient_norms({"plain": _log_values(rng, 19), "resnet": _log_values(rng, 19)},
+        lambda: [plots.png(rplots.gradient_norms({"plain": _log_values(rng, 19), "resnet": _log_values(rng, 19)},
                                                 f"call {u()}"), "test-grads", dpi=60)],  # fmt: skip
         fig6,
-        lambda: [plots.png(plots.layer_responses({"plain": rng.uniform(0, 3, 18), "resnet": rng.uniform(0, 3, 18)}),
+        lambda: [plots.png(rplots.layer_responses({"plain": rng.uniform(0, 3, 18), "resnet": rng.uniform(0, 3, 18)}),
                            "test-fig7", dpi=60)],  # fmt: skip
-        lambda: [plots.png(plots.block_diagram(str(rng.choice(["basic", "bottleneck"])), bool(u() % 2), 16 + u()),
+        lambda: [plots.png(rplots.block_diagram(str(rng.choice(["basic", "bottleneck"])), bool(u() % 2), 16 + u()),
                            "test-block", dpi=60)],  # fmt: skip
         # Transformer: two cached callbacks with new arguments, the other figures from values (their
         # callbacks compute for longer than they draw)
         lambda: [transformer.schedule(16 + u(), 100 + u(), 20_000 + u(), "en")[0]],
         smoothing,
-        lambda: [plots.png(transformer.fig_scaling(d_ks, {f"{k}_{n}": list(rng.uniform(0.01, 1, 11))
+        lambda: [plots.png(tplots.scaling(d_ks, {f"{k}_{n}": list(rng.uniform(0.01, 1, 11))
                                                           for k in ("max_p", "grad") for n in ("scaled", "raw")},
                                                    2 + u() % 250), "test-scaling", dpi=60)],  # fmt: skip
         pe,
-        lambda: [plots.png(transformer.fig_complexity([16, 32, 64, 128], {"self_attention": _log_values(rng, 4),
+        lambda: [plots.png(tplots.complexity([16, 32, 64, 128], {"self_attention": _log_values(rng, 4),
                                                                           "recurrent": _log_values(rng, 4)}, 64),
                            "test-complexity", dpi=60)],  # fmt: skip
         # GAN: an interpolation (the tab's callback), both games' frames, the digit histogram
         lambda: [gan.interpolate("dcgan.mnist", u(), u(), 4, ["paths", "walk"][u() % 2], "en")[3]],
-        lambda: [plots.png(gan.fig_game_1d(one, f"step {u()}"), "test-1d", dpi=60)],
-        lambda: [plots.png(gan.fig_game_2d(two, f"step {u()}"), "test-2d", dpi=60)],
-        lambda: [plots.png(gan.fig_histogram({"a": list(rng.dirichlet(np.ones(10))), "b": list(rng.dirichlet(np.ones(10)))},
+        lambda: [plots.png(gplots.game_1d(one, f"step {u()}"), "test-1d", dpi=60)],
+        lambda: [plots.png(gplots.game_2d(two, f"step {u()}"), "test-2d", dpi=60)],
+        lambda: [plots.png(gplots.digit_histogram({"a": list(rng.dirichlet(np.ones(10))), "b": list(rng.dirichlet(np.ones(10)))},
                                              f"call {u()}"), "test-digits", dpi=60)],  # fmt: skip
         # BERT: the model view's SVG twin, and a heat map's SVG
-        lambda: [plots.png(bert._mosaic_figure(maps, maps[..., 0].sum(-1) > 1), "test-mosaic", dpi=60)],
+        lambda: [plots.png(bplots.model_view_figure(maps, maps[..., 0].sum(-1) > 1), "test-mosaic", dpi=60)],
         heat,
     ]
 
@@ -159,16 +163,17 @@ import sys, threading, traceback
 sys.path.insert(0, sys.argv[1])
 import numpy as np
 from demos import plots
+from demos.plots import resnet as rplots
 assert "matplotlib" not in sys.modules  # imported by the first figure, colour table or font
 start, errors = threading.Barrier(8), []
 curves = {"plain20": {"epoch": [1, 2], "train_error": [50, 40], "test_error": [55, 45]}}
 first_calls = [  # the server's first requests (the start-up warm-up beside the first users)
     lambda: plots.colour_table("Blues"), lambda: plots._font(12),
-    lambda: plots.png(plots.block_diagram("basic"), "test-first", dpi=40),
-    lambda: plots.cam_overlay(np.zeros((4, 4, 3), np.uint8), np.zeros((4, 4))),
-    lambda: plots.png(plots.gradient_norms({"a": [1.0, 10.0, 100.0]}, "t"), "test-first", dpi=40),
+    lambda: plots.png(rplots.block_diagram("basic"), "test-first", dpi=40),
+    lambda: rplots.cam_overlay(np.zeros((4, 4, 3), np.uint8), np.zeros((4, 4))),
+    lambda: plots.png(rplots.gradient_norms({"a": [1.0, 10.0, 100.0]}, "t"), "test-first", dpi=40),
     lambda: plots.heatmap_image(np.eye(3), list("abc"), list("abc"), "t"),
-    lambda: plots.png(plots.fig6_curves(curves), "test-first", dpi=40), lambda: plots.colour_table("Reds"),
+    lambda: plots.png(rplots.fig6_curves(curves), "test-first", dpi=40), lambda: plots.colour_table("Reds"),
 ]
 
 def first(i):

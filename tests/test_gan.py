@@ -12,6 +12,7 @@ import pytest
 import torch
 
 from demos import gan as tab
+from demos.plots import gan as figures
 from demos.runtime import stepwise
 from lab import gan as L
 from models import gan as M
@@ -222,7 +223,7 @@ def test_sample_grid_cells_are_the_seeds_digits():
     assert tab.seed_at(x, y, 100, 10) == 106
     assert tab.seed_at(3 * cell + 5, 2 * cell + 5, 100, 10) is None  # past the last digit
     G = hub.get("dcgan.mnist").model
-    alone = tab.image_grid(M.generate(G, M.latent(106)[None]), 1, scale=tab.GRID_SCALE)
+    alone = figures.image_grid(M.generate(G, M.latent(106)[None]), 1, scale=tab.GRID_SCALE)
     p = 2 * tab.GRID_SCALE
     r0, c0 = cell, 2 * cell
     assert np.array_equal(grid[r0 + p : r0 + p + 28 * 3, c0 + p : c0 + p + 28 * 3], alone[p:-p, p:-p])
@@ -233,7 +234,7 @@ def test_sample_grid_cells_are_the_seeds_digits():
 def test_interpolation_ends_are_the_two_seeds_and_the_gif_plays(tmp_path):
     strip, gif, gif_file, fig, md = tab.interpolate("dcgan.mnist", 3, 11, 8, "paths")
     G = hub.get("dcgan.mnist").model
-    ends = tab.image_grid(M.generate(G, M.latents([3, 11])), 2, scale=2)
+    ends = figures.image_grid(M.generate(G, M.latents([3, 11])), 2, scale=2)
     cell = 30 * 2
     row = strip[: ends.shape[0]]  # the lerp row
     assert np.array_equal(row[:, :cell], ends[:, :cell])  # first lerp frame = seed 3
@@ -309,7 +310,7 @@ def test_quality_and_paper_check():
     assert f"{cat['dcgan.mnist'].meta['parzen_ll']:.1f}" in md and "225 ± 2" in md
     assert is_figure(fig) and tab.quality() == (fig, md)  # drawn once, then the same file
     hists = {n: cat[n].meta["class_histogram"] for n in tab.WEIGHTS}
-    assert len(tab.fig_histogram(hists, "t").axes[0].patches) == 20  # 10 digits x 2 generators
+    assert len(figures.digit_histogram(hists, "t").axes[0].patches) == 20  # 10 digits x 2 generators
     rows = tab.paper_check()
     assert rows[0][1] == "225 ± 2" and any("−log 4" in r[0] for r in rows)
     theory = {r[0].split(" [")[0]: r for r in rows}

@@ -8,6 +8,7 @@ import numpy as np
 import PIL.Image
 
 from demos import plots
+from demos.plots import resnet as rplots
 
 
 def test_cached_figure_is_drawn_once_and_redrawn_when_its_file_is_gone():
@@ -38,7 +39,7 @@ def test_figures_do_not_pile_up_in_pyplot():
 
     before = len(plt.get_fignums())
     for _ in range(3):
-        plots.png(plots.fig6_curves({"plain20": {"epoch": [1, 2], "train_error": [50, 40], "test_error": [55, 45]}}))
+        plots.png(rplots.fig6_curves({"plain20": {"epoch": [1, 2], "train_error": [50, 40], "test_error": [55, 45]}}))
     assert len(plt.get_fignums()) == before
 
 
