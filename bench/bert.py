@@ -2,12 +2,13 @@
 
     .venv/bin/python bench/bert.py [--iters 30] [--threads 2]
 
-1. The tab's own callback `demos.bert.fill_mask` (tokenize, forward, softmax, top-5 per [MASK],
-   HTML) on a 14-word sentence with one [MASK], for each weights:
+1. What the tab's fill-mask runs, `models.bert.fill_mask` (tokenize, forward, softmax, top-5 per
+   [MASK]; the tab adds its input checks and the HTML), on a 14-word sentence with one [MASK], for
+   each weights:
    - `bert_small.eltec`, the embedded model;
    - `bert_base.uncased` when it is in the local HF cache; offline without it, a stand-in with
      bert-base-uncased's shapes (L=12, H=768, A=12, 30,522 pieces) and random weights, run
-     through the same code path (`models.bert.fill_mask`) with the embedded tokenizer's ids.
+     through the same code path with the embedded tokenizer's ids.
 2. The bare forward (MLM logits at every position, one 128-token sequence and a batch of 8),
    ours vs transformers' BertForMaskedLM, on the same bert-base-sized random weights (converted
    with training/convert_bert.py), both in eval mode, fp32, same threads, calls interleaved (one
@@ -30,7 +31,6 @@ from bench.common import pct, ratio_text, timed  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from demos import bert as tab  # noqa: E402
 from models import bert as B  # noqa: E402
 from models import hub  # noqa: E402
 
@@ -62,13 +62,17 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}, {args.threads} thread(s), fp32, eval mode")
 
-    # 1. the tab's callback
-    print(line("fill-mask, tab callback, bert_small.eltec (embedded)",
-               timed(lambda: tab.fill_mask(SENTENCE, 5, "bert_small.eltec"), args.iters)))  # fmt: skip
+    # 1. what the tab's fill-mask runs
+    def fill(name: str):
+        loaded = hub.get(name)
+        tok = B.load_tokenizer(loaded.folder)
+        return lambda: B.fill_mask(loaded.model, tok, SENTENCE, top_k=5)
+
+    print(line("fill-mask, models.bert.fill_mask, bert_small.eltec (embedded)",
+               timed(fill("bert_small.eltec"), args.iters)))  # fmt: skip
     try:
-        hub.get("bert_base.uncased")
-        print(line("fill-mask, tab callback, bert_base.uncased (HF cache)",
-                   timed(lambda: tab.fill_mask(SENTENCE, 5, "bert_base.uncased"), args.iters)))  # fmt: skip
+        print(line("fill-mask, models.bert.fill_mask, bert_base.uncased (HF cache)",
+                   timed(fill("bert_base.uncased"), args.iters)))  # fmt: skip
         have_base = True
     except hub.WeightsError as e:
         print(f"bert_base.uncased not available here ({str(e)[:90]}...): a random stand-in of its size")
