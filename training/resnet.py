@@ -36,7 +36,6 @@ run where it stopped, step for step (tests/test_resume.py).
 import io
 import json
 import math
-import os
 import platform
 import sys
 import time
@@ -51,6 +50,7 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 from training import resume  # noqa: E402
 from training.common import config_from_args, stop_requested  # noqa: E402
+from training.data import DATA_DIR, cifar10  # noqa: E402
 from training.distributed import setup, state_sha256  # noqa: E402
 from models.resnet import PAPER_CIFAR_TEST_ERROR, PRESETS, ResNet, count_params
 
@@ -83,7 +83,7 @@ class TrainConfig:
     limit_train: int = 0  # >0: use only the first N training images (smoke runs)
     limit_eval: int = 0  # >0: only N test images, spread over the classes (smoke runs)
     ddp_check: bool = False  # print each rank's first loss and final weights' sha256 (a test)
-    data_dir: str = "/work/shared/data/cifar10"
+    data_dir: str = str(DATA_DIR / "cifar10")
     out_dir: str = "weights/resnet20_cifar10"
 
 
@@ -109,11 +109,6 @@ if master:
 
 # -----------------------------------------------------------------------------
 # 2) data: uint8 NCHW tensors in memory; augmentation is done per batch in torch
-def load(name: str) -> tuple[torch.Tensor, torch.Tensor]:
-    with np.load(os.path.join(cfg.data_dir, name)) as z:
-        return torch.from_numpy(z["x"]).permute(0, 3, 1, 2).contiguous(), torch.from_numpy(z["y"])
-
-
 def jpeg(x: torch.Tensor, quality: int) -> torch.Tensor:
     """Re-encode (N, 3, 32, 32) uint8 images as JPEG (PIL defaults: 4:2:0 chroma subsampling)."""
     out = torch.empty_like(x)
@@ -124,11 +119,11 @@ def jpeg(x: torch.Tensor, quality: int) -> torch.Tensor:
     return out
 
 
-x_train, y_train = load("cifar10_train.npz")  # (50000, 3, 32, 32) uint8, lossless
+x_train, y_train = cifar10("train", cfg.data_dir)  # (50000, 3, 32, 32) uint8, lossless
 if cfg.limit_train:
     x_train, y_train = x_train[: cfg.limit_train], y_train[: cfg.limit_train]
-x_test, y_test = load("cifar10_test.npz")  # (10000, 3, 32, 32), JPEG q75, sorted by class
-x_test1k, y_test1k = load("cifar10_test_lossless1k.npz")  # (1000, 3, 32, 32), lossless
+x_test, y_test = cifar10("test", cfg.data_dir)  # (10000, 3, 32, 32), JPEG q75, sorted by class
+x_test1k, y_test1k = cifar10("test_lossless1k", cfg.data_dir)  # (1000, 3, 32, 32), lossless
 if cfg.limit_eval:
     every = max(1, len(x_test) // cfg.limit_eval)  # the 10k set is sorted by class
     x_test, y_test = x_test[::every][: cfg.limit_eval], y_test[::every][: cfg.limit_eval]

@@ -49,6 +49,7 @@ import torch.nn.functional as F
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 from training import resume  # noqa: E402
 from training.common import config_from_args, stop_requested  # noqa: E402
+from training.data import DATA_DIR, cifar10  # noqa: E402
 from training.distributed import setup  # noqa: E402
 from models.resnet import PRESETS, ResNet, count_flops, count_params
 
@@ -80,7 +81,7 @@ class CurvesConfig:
     channels_last: bool = True
     threads: int = 1
     seed: int = 1337
-    data_dir: str = "/work/shared/data/cifar10"
+    data_dir: str = str(DATA_DIR / "cifar10")
     out_dir: str = "weights/resnet_curves"
 
 
@@ -102,20 +103,15 @@ memory_format = torch.channels_last if cfg.channels_last else torch.contiguous_f
 
 # -----------------------------------------------------------------------------
 # 2) data: the same subsets for every net
-def load(name: str) -> tuple[torch.Tensor, torch.Tensor]:
-    with np.load(os.path.join(cfg.data_dir, name)) as z:
-        return torch.from_numpy(z["x"]).permute(0, 3, 1, 2).contiguous(), torch.from_numpy(z["y"])
-
-
 data_rng = np.random.default_rng(cfg.seed)
-x_all, y_all = load("cifar10_train.npz")
+x_all, y_all = cifar10("train", cfg.data_dir)
 per_class = cfg.train_subset // 10
 train_idx = np.sort(np.concatenate(
     [data_rng.permutation(np.flatnonzero(y_all.numpy() == c))[:per_class] for c in range(10)]
 ))  # fmt: skip
 x_train, y_train = x_all[train_idx], y_all[train_idx]  # (train_subset, 3, 32, 32) uint8
 del x_all, y_all
-x_test, y_test = load("cifar10_test.npz")
+x_test, y_test = cifar10("test", cfg.data_dir)
 test_idx = data_rng.permutation(len(x_test))[: cfg.test_subset]
 x_test, y_test = x_test[test_idx], y_test[test_idx]  # (test_subset, 3, 32, 32), JPEG q75
 

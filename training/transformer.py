@@ -44,7 +44,6 @@ rank runs the per-epoch validation (same weights, same result) and rank 0 alone 
 and writes the checkpoint.
 """
 
-import gzip
 import json
 import math
 import platform
@@ -62,6 +61,7 @@ from safetensors.torch import load_file, save_file
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 from training import resume  # noqa: E402
 from training.common import config_from_args, fp16_roundtrip, save_fp16, stop_requested  # noqa: E402
+from training.data import DATA_DIR, multi30k  # noqa: E402
 from training.distributed import setup  # noqa: E402
 from models.transformer import (
     BOS,
@@ -108,7 +108,7 @@ class TrainConfig:
     selected: str = ""  # eval_only: which checkpoint out_dir holds, for the card
     limit_train: int = 0  # > 0: only the first N training pairs (smoke runs)
     limit_eval: int = 0  # > 0: only the first N val/test pairs (smoke runs)
-    data_dir: str = "/work/shared/data/multi30k"
+    data_dir: str = str(DATA_DIR / "multi30k")
     out_dir: str = "weights/transformer_multi30k"
 
 
@@ -155,11 +155,6 @@ class Snapshots:
         for path in self.folder.glob("epoch_*.safetensors") if self.folder else []:
             if int(path.stem.split("_")[1]) not in epochs:
                 path.unlink()
-
-
-def read_lines(data_dir: str, split: str, lang: str) -> list[str]:
-    with gzip.open(Path(data_dir) / f"{split}.{lang}.gz", "rt", encoding="utf-8") as f:
-        return f.read().split("\n")[:-1]
 
 
 def make_batches(
@@ -272,8 +267,8 @@ def main() -> None:
 
     # 1) data and the joint BPE vocabulary, learnt on the training split of both languages
     train_en, train_de = (
-        read_lines(cfg.data_dir, "train", "en"),
-        read_lines(cfg.data_dir, "train", "de"),
+        multi30k("train", "en", cfg.data_dir),
+        multi30k("train", "de", cfg.data_dir),
     )
     if cfg.limit_train:
         train_en, train_de = train_en[: cfg.limit_train], train_de[: cfg.limit_train]
@@ -293,7 +288,7 @@ def main() -> None:
         tokenizer = Tokenizer.from_str(ddp.from_master(tokenizer.to_str() if master else None))
     evalsets = {}
     for split in dict.fromkeys(["val", *cfg.eval_splits.split(",")]):  # other data: other names
-        en, de = read_lines(cfg.data_dir, split, "en"), read_lines(cfg.data_dir, split, "de")
+        en, de = multi30k(split, "en", cfg.data_dir), multi30k(split, "de", cfg.data_dir)
         n = cfg.limit_eval or len(en)
         evalsets[split] = (en[:n], de[:n])
 
@@ -508,7 +503,7 @@ def evaluate_only(cfg: TrainConfig) -> None:
     model = Transformer.from_pretrained(str(out_dir.resolve()), strict=True).eval()
     log = json.loads((out_dir / "training_log.json").read_text())["epochs"]
     n = cfg.limit_eval or None
-    evalsets = {s: (read_lines(cfg.data_dir, s, "en")[:n], read_lines(cfg.data_dir, s, "de")[:n])
+    evalsets = {s: (multi30k(s, "en", cfg.data_dir)[:n], multi30k(s, "de", cfg.data_dir)[:n])
                 for s in cfg.eval_splits.split(",")}  # fmt: skip
     scores = {"selected": cfg.selected or "see training_log.json"}
     scores.update(score_splits(model, tokenizer, evalsets, cfg))
