@@ -212,6 +212,7 @@ def test_best_available_is_fast_once_verified(fake, monkeypatch):
     """Page loads: after the first check (hashes), deciding all eight defaults costs stat calls."""
     cache, cat, _ = fake
     monkeypatch.setenv("HF_HUB_CACHE", str(cache))
+    (cache / hub.VERDICTS_FILE).unlink(missing_ok=True)  # earlier tests kept their verdicts there
     t0 = time.perf_counter()
     for paper, lang in EXPECTED:
         hub.best_available(paper, lang, catalogue=cat)
