@@ -60,6 +60,7 @@ from models.bert import (  # noqa: E402
 class TrainConfig:
     arch: str = "small"  # a key of models.bert.PRESETS, or "LxHxA" (d_ff = 4H) for a quick run
     vocab_size: int = 8192  # WordPiece vocabulary incl. 5 specials
+    tokenizer: str = ""  # a tokenizer.json to use instead of training one (runs to compare)
     seq_len: int = 128  # tokens per sequence, [CLS] + A + [SEP] + B + [SEP]
     batch_size: int = 8  # sequences per step (small: more updates per CPU-hour)
     lr: float = 5e-4  # peak learning rate
@@ -248,14 +249,14 @@ def main() -> None:
     state_file = Path(cfg.resume) if cfg.resume else None
     resuming = state_file is not None and state_file.exists()
     assert not cfg.resume or cfg.steps > 0, "--resume needs a budget in steps (--steps)"
-    if resuming:  # the run's own vocabulary, not a new one
+    if resuming or cfg.tokenizer:  # the run's own vocabulary, or the given one, not a new one
         from tokenizers import Tokenizer
 
-        saved = json.loads(resume.header(state_file)["meta"]["tokenizer"])
-        tokenizer = Tokenizer.from_str(json.dumps(saved))
-    elif master:
+        tokenizer = (Tokenizer.from_str(resume.header(state_file)["meta"]["tokenizer"]) if resuming
+                     else Tokenizer.from_file(cfg.tokenizer))  # fmt: skip
+    elif master:  # trained twice on the same text it can differ (huggingface/tokenizers#1794)
         tokenizer = train_tokenizer((p for d in train_docs for p in d), cfg.vocab_size)
-    if ddp.ddp and not resuming:  # rank 0's vocabulary on every rank (training it twice can give two vocabularies)
+    if ddp.ddp and not (resuming or cfg.tokenizer):  # rank 0's vocabulary on every rank (training it twice can give two vocabularies)
         from tokenizers import Tokenizer
 
         tokenizer = Tokenizer.from_str(ddp.from_master(tokenizer.to_str() if master else None))

@@ -12,7 +12,7 @@ its state is committed to git, so it must be small and safe to load:
 
 What it holds: named modules, named optimizers, named random number generators (Python
 `random.Random`, `torch.Generator`, numpy `Generator`, or the string "torch" for torch's global
-generator) and a JSON-able `meta` dict (step counters, the config, the evaluation log...).
+generators: the CPU's and every GPU's) and a JSON-able `meta` dict (step counters, the config, the evaluation log...).
 """
 
 from __future__ import annotations
@@ -31,8 +31,10 @@ MAX_BYTES = 30 * 2**20  # a file committed between pieces stays small
 
 
 def _rng_tensors_and_meta(name: str, rng) -> tuple[dict, object]:
-    if rng == "torch":
-        return {f"rng/{name}": torch.get_rng_state()}, None
+    if rng == "torch":  # the CPU's global generator, and each GPU's where there are GPUs
+        gpus = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []
+        return {f"rng/{name}": torch.get_rng_state(),
+                **{f"rng/{name}/cuda{i}": g for i, g in enumerate(gpus)}}, None  # fmt: skip
     if isinstance(rng, torch.Generator):
         return {f"rng/{name}": rng.get_state()}, None
     if isinstance(rng, random.Random):
@@ -46,6 +48,9 @@ def _rng_tensors_and_meta(name: str, rng) -> tuple[dict, object]:
 def _restore_rng(name: str, rng, tensors: dict, meta) -> None:
     if rng == "torch":
         torch.set_rng_state(tensors[f"rng/{name}"])
+        gpus = [tensors[k] for k in sorted(tensors) if k.startswith(f"rng/{name}/cuda")]
+        if gpus and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(gpus)
     elif isinstance(rng, torch.Generator):
         rng.set_state(tensors[f"rng/{name}"])
     elif isinstance(rng, random.Random):
