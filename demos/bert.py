@@ -9,35 +9,23 @@ from __future__ import annotations
 
 import functools
 import json
-import re
-import tempfile
-from pathlib import Path
 from types import SimpleNamespace
 
 import gradio as gr
-import numpy as np
 import torch
 
+from demos import bert_attention as attention
 from demos import html, lecture, quiz
-from demos.checks import fresh_file, load_weights, whole_number
-from demos.i18n import columns, register, t, text, with_columns
-from demos.plots import bert as figures
-from demos.plots import remember_svg, save_heatmap, svg_export
-from demos.strings import bert as strings
+from demos.bert_inputs import DEFAULT_WEIGHTS, MAX_CHARS, WEIGHTS, clean, encode, load
+from demos.checks import whole_number
+from demos.i18n import columns, t, text, with_columns
+from demos.strings import bert as strings  # noqa: F401 (registers the tab's strings)
 from lab import bert as BL
 from models import bert as B
 from models import hub
 
-register(strings.EN, strings.ZH)
 
-WEIGHTS = ["bert_small.eltec", "bert_base.uncased"]
-DEFAULT_WEIGHTS = "bert_small.eltec"
-MAX_CHARS = 20_000  # longer text is refused before tokenizing
 MAX_TOP_K = 20
-MAX_HEAD_VIEW = 64  # tokens drawn in the head view (the model view shows them all)
-SOAK = 0.5  # a head is flagged when more than half its attention goes to [CLS]/[SEP]
-PNG_DIR = Path(tempfile.gettempdir()) / "paper-gallery-bert"
-MASK_SPELLINGS = re.compile(r"\[\s*mask\s*\]|<mask>", re.IGNORECASE)
 EXAMPLES = [
     "She opened the [MASK] and walked into the room.",
     "The [MASK] was shining brightly in the sky.",
@@ -51,55 +39,11 @@ NSP_EXAMPLES = [
     ("The ship left the harbour at dawn.", "By noon the coast was out of sight."),
     ("The ship left the harbour at dawn.", "He had never liked the taste of tea."),
 ]
-ATTN_EXAMPLE = ("The cat sat on the mat.", "It was very happy.")
 ANATOMY_EXAMPLE = ("The cat sat on the mat.", "It was unbelievably comfortable.")
 MASKING_EXAMPLE = "The old man walked slowly down the long road towards the village church."
 # Table 6 (model-size ablation): (L, H, A) and the paper's #params where §3 gives them (BASE, LARGE)
 TABLE6 = [(3, 768, 12, None), (6, 768, 3, None), (6, 768, 12, None), (12, 768, 12, 110e6), (12, 1024, 16, None),
           (24, 1024, 16, 340e6)]  # fmt: skip
-
-
-# ---------------------------------------------------------------------------------------------
-# Weights, tokenizer, and checking what came in
-# ---------------------------------------------------------------------------------------------
-
-
-@functools.cache
-def _tokenizer(folder: str):
-    return B.load_tokenizer(folder)
-
-
-def load(weights: str, lang: str):
-    """(model, tokenizer, notice) for `weights`, falling back to the embedded model."""
-    loaded = load_weights(weights, WEIGHTS, DEFAULT_WEIGHTS, "bert_err_weights", lang)
-    return loaded.model, _tokenizer(str(loaded.folder)), loaded.notice
-
-
-def clean(value, lang: str, key: str = "bert_err_empty", optional: bool = False) -> str:
-    """Text from the UI or the API: a string, not blank, not absurdly long; [mask] spellings
-    normalized to [MASK]."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise gr.Error(text("bert_err_type", lang))
-    value = value.strip()
-    if not value and not optional:
-        raise gr.Error(text(key, lang))
-    if len(value) > MAX_CHARS:
-        raise gr.Error(text("bert_err_chars", lang).format(n=len(value), max=MAX_CHARS))
-    return MASK_SPELLINGS.sub("[MASK]", value)
-
-
-def encode(tok, model: B.Bert, a: str, b: str | None, lang: str):
-    """Tokenize "[CLS] A [SEP] (B [SEP])" and refuse what the model cannot read."""
-    enc = tok.encode(a, b) if b else tok.encode(a)
-    limit = model.config.max_position
-    if len(enc.ids) > limit:
-        raise gr.Error(text("bert_err_long", lang).format(n=len(enc.ids), max=limit))
-    real = [i for i in enc.ids if i not in (model.config.cls_id, model.config.sep_id)]
-    if real and all(i == model.config.unk_id for i in real):
-        raise gr.Error(text("bert_err_allunk", lang))
-    return enc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,170 +164,6 @@ def nsp_example(choice: str | None):
 def _pair_label(i: int) -> str:
     a, b = NSP_EXAMPLES[i]
     return f"{a} / {b}"
-
-
-# ---------------------------------------------------------------------------------------------
-# Attention: head view (one layer, lines between tokens) and model view (layers x heads)
-# ---------------------------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=16)
-def _attention(weights: str, a: str, b: str | None):
-    """(tokens, maps (L, A, T, T) numpy) for one input; cached across the views."""
-    model, tok, _ = load(weights, "en")
-    enc = tok.encode(a, b) if b else tok.encode(a)
-    with torch.no_grad():
-        out = model(torch.tensor([enc.ids]), torch.tensor([enc.type_ids]), return_attention=True)
-    maps = torch.stack([m[0] for m in out.attentions]).numpy()  # (L, A, T, T)
-    return list(enc.tokens), maps
-
-
-def _attention_input(sentence_a, sentence_b, weights, lang):
-    a = clean(sentence_a, lang)
-    b = clean(sentence_b, lang, optional=True) or None
-    model, tok, notice = load(weights, lang)
-    encode(tok, model, a, b, lang)  # the checks, with messages
-    tokens, maps = _attention(weights, a, b)
-    return tokens, maps, notice
-
-
-def _head_choice(head, A: int, lang: str, allow_all: bool = True) -> int | str:
-    h = str(head).strip().lower() if head is not None else "all"
-    if h in ("all", "mean") and (allow_all or h == "mean"):
-        return h
-    if h == "all":
-        return "mean"
-    try:
-        v = int(h)
-    except ValueError:
-        v = -1
-    if not 1 <= v <= A:
-        raise gr.Error(text("bert_err_head", lang).format(A=A))
-    return v
-
-
-def token_choices(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang="en"):
-    """The tokens of the input as choices for "pick a token" (private)."""
-    try:
-        tokens, _, _ = _attention_input(sentence_a, sentence_b, weights, lang)
-    except gr.Error:
-        return gr.update(choices=["all"], value="all")
-    return gr.update(choices=["all"] + [f"{i}: {tk}" for i, tk in enumerate(tokens)], value="all")
-
-
-def head_view(sentence_a, sentence_b="", layer=1, head="all", token="all", weights=DEFAULT_WEIGHTS,
-              lang="en"):  # fmt: skip
-    """One layer: lines from each token (left, the query) to the tokens it attends to (right, the
-    keys), weighted by attention; all heads in their colours, one head, or their mean."""
-    tokens, maps, notice = _attention_input(sentence_a, sentence_b, weights, lang)
-    L, A, T, _ = maps.shape
-    li = whole_number(layer, 1, L, "bert_err_layer", lang) - 1
-    h = _head_choice(head, A, lang)
-    q = None
-    if token not in (None, "", "all"):
-        try:
-            q = int(str(token).split(":")[0])
-        except ValueError:
-            q = -1
-        if not 0 <= q < T:
-            raise gr.Error(text("bert_err_token", lang).format(T=T - 1))
-    shown = min(T, MAX_HEAD_VIEW)
-    svg = html.head_view(tokens[:shown], maps[li, :, :shown, :shown], h, q if q is None or q < shown else None)
-    s = BL.soak(tokens, maps)[li]  # (A, 2)
-    md = text("bert_head_md", lang).format(layer=li + 1, L=L, A=A)
-    if shown < T:
-        md += " " + text("bert_head_truncated", lang).format(n=shown, T=T)
-    if q is not None:
-        w = maps[li, :, q, :].mean(0) if h in ("all", "mean") else maps[li, h - 1, q, :]
-        top = np.argsort(-w)[:5]
-        md += "\n\n" + text("bert_token_md", lang).format(
-            tok=tokens[q], head=h if h not in ("all", "mean") else text("bert_mean_heads", lang),
-            top=", ".join(f"`{tokens[j]}` ({j}) {100 * w[j]:.0f}%" for j in top))  # fmt: skip
-    flagged = [f"{i + 1}" for i in range(A) if s[i].sum() > SOAK]
-    if flagged:
-        md += "\n\n" + text("bert_soak_layer", lang).format(heads=", ".join(flagged), pct=round(100 * SOAK))
-    return svg, f"{md}\n\n{notice}"
-
-
-def attention_views(sentence_a, sentence_b="", layer=1, head="all", en_layer=1, en_head="mean",
-                    weights=DEFAULT_WEIGHTS, lang="en"):  # fmt: skip
-    """Everything the attention sub-tab shows, at once: when a preset or a link opens it (private)."""
-    return (token_choices(sentence_a, sentence_b, weights, lang),
-            *head_view(sentence_a, sentence_b, layer, head, "all", weights, lang),
-            *model_view(sentence_a, sentence_b, weights, lang),
-            *enlarge(sentence_a, sentence_b, en_layer, en_head, weights, lang))  # fmt: skip
-
-
-def model_view(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang="en"):
-    """All layers x heads as thumbnails (rows = layers, columns = heads); heads that soak up most
-    of their attention on [CLS]/[SEP] are framed. Returns the image, a summary and a PNG file."""
-    tokens, maps, notice = _attention_input(sentence_a, sentence_b, weights, lang)
-    L, A, T, _ = maps.shape
-    s = BL.soak(tokens, maps)
-    png = fresh_file(PNG_DIR, "bert-model-view-", ".png")
-    figures.model_view_image(maps, s.sum(-1) > SOAK).save(png)
-    remember_svg(png, lambda: _model_view_figure(sentence_a, sentence_b, weights, lang))  # its SVG: drawn again
-    flagged = int((s.sum(-1) > SOAK).sum())
-    cls_share, sep_share = float(s[..., 0].mean()), float(s[..., 1].mean())
-    md = text("bert_model_md", lang).format(L=L, A=A, T=T, flagged=flagged, total=L * A, pct=round(100 * SOAK),
-                                            cls=100 * cls_share, sep=100 * sep_share)  # fmt: skip
-    return png, f"{md}\n\n{notice}", png
-
-
-def _model_view_figure(sentence_a, sentence_b, weights, lang):
-    tokens, maps, _ = _attention_input(sentence_a, sentence_b, weights, lang)
-    return figures.model_view_figure(maps, BL.soak(tokens, maps).sum(-1) > SOAK)
-
-
-def enlarge(sentence_a, sentence_b="", layer=1, head="mean", weights=DEFAULT_WEIGHTS, lang="en"):
-    """One head (or the layer's mean) as a heatmap table: rows = queries, columns = keys, value
-    on hover; plus the same map as a PNG with the tokens on both axes."""
-    tokens, maps, notice = _attention_input(sentence_a, sentence_b, weights, lang)
-    L, A, T, _ = maps.shape
-    li = whole_number(layer, 1, L, "bert_err_layer", lang) - 1
-    h = _head_choice(head, A, lang, allow_all=False)
-    w = maps[li].mean(0) if h == "mean" else maps[li, h - 1]
-    name = text("bert_mean_heads", lang) if h == "mean" else f"{text('bert_head', lang)} {h}"
-    title = f"{text('bert_layer', lang)} {li + 1}, {name}"
-    png_title = f"layer {li + 1}, " + ("mean of heads" if h == "mean" else f"head {h}")  # figures stay in English
-    table = html.heatmap(w, tokens, tokens, vmax=float(w.max()))  # colour relative to the strongest weight
-    return html.titled(title, text("bert_heat_axes", lang), table), _heatmap_png(tokens, w, png_title), notice
-
-
-def _heatmap_png(tokens: list[str], w: np.ndarray, title: str) -> str:
-    png = fresh_file(PNG_DIR, "bert-head-", ".png")
-    return save_heatmap(png, w, tokens, tokens, title, xlabel="keys (attended to)", ylabel="queries (attending)")
-
-
-def model_view_click(evt: gr.SelectData, weights=DEFAULT_WEIGHTS):
-    """A click on the model view -> the layer and head under the pointer (private)."""
-    try:
-        model, _, _ = load(weights, "en")
-    except gr.Error:
-        return gr.update(), gr.update()
-    x, y = evt.index if isinstance(evt.index, (list, tuple)) else (-1, -1)
-    return mv_cell(model.config.L, model.config.A, x, y)
-
-
-def mv_cell(L: int, A: int, x: float, y: float):
-    """A pixel of the model view -> (layer, head) under it, or no change outside the thumbnails."""
-    _, _, x0, y0, cw, ch = figures.model_view_geometry(L, A)
-    col, row = (x - x0) / cw, (y - y0) / ch
-    if not (0 <= col < A and 0 <= row < L):
-        return gr.update(), gr.update()
-    return int(row) + 1, str(int(col) + 1)
-
-
-def layer_choices(weights=DEFAULT_WEIGHTS):
-    """Layer slider and head choices for the chosen weights (private)."""
-    try:
-        model, _, _ = load(weights, "en")
-    except gr.Error:
-        return gr.update(), gr.update(), gr.update(), gr.update()
-    L, A = model.config.L, model.config.A
-    heads = [str(i) for i in range(1, A + 1)]
-    return (gr.update(maximum=L, value=1), gr.update(choices=["all", "mean", *heads], value="all"),
-            gr.update(maximum=L, value=1), gr.update(choices=["mean", *heads], value="mean"))  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -508,7 +288,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
         anatomy_ = _anatomy_tab(lang, weights)
         masking = _masking_tab(lang, weights)
         nsp = _nsp_tab(lang, weights)
-        attn = _attention_tab(lang, weights)
+        attn = attention.attention_tab(lang, weights)
         _check_tab(lang, weights)
 
     # Deep links (demos/lecture.py): ?tab=bert&fill=The [MASK] is red., ?tab=bert&preset=fig2, ...
@@ -593,56 +373,6 @@ def _nsp_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
     pairs.change(nsp_example, pairs, [a, b], api_visibility="private")
     go.click(next_sentence, inputs, outputs, api_name="bert_nsp")
     return SimpleNamespace(a=a, b=b, redraw=(next_sentence, inputs, outputs))
-
-
-def _attention_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
-    """Attention: the head view (one layer), the model view (layers x heads), one head enlarged."""
-    L = B.PRESETS["small"].L
-    with gr.Tab(t("bert_sub_attention"), id="bert-attention"):
-        gr.Markdown(t("bert_attention_intro"))
-        with gr.Row():
-            a = gr.Textbox(ATTN_EXAMPLE[0], label=t("bert_sentence_a"), max_length=MAX_CHARS)
-            b = gr.Textbox(ATTN_EXAMPLE[1], label=t("bert_sentence_b"), max_length=MAX_CHARS)
-        go = gr.Button(t("bert_attention_go"), variant="primary")
-        with gr.Row():
-            with gr.Column():
-                with gr.Row():
-                    layer = gr.Slider(1, L, value=1, step=1, label=t("bert_layer"))
-                    head = gr.Dropdown(["all", "mean", *map(str, range(1, 5))], value="all",
-                                       label=t("bert_heads"), allow_custom_value=True)  # fmt: skip
-                    token = gr.Dropdown(["all"], value="all", label=t("bert_pick_token"), allow_custom_value=True)
-                head_svg = gr.HTML(label=t("bert_head_view"), elem_id="bert-head-view")
-                head_md = gr.Markdown()
-            with gr.Column():
-                mv_image = gr.Image(label=t("bert_model_view"), interactive=False, type="filepath",
-                                    elem_id="bert-model-view")  # fmt: skip
-                mv_md = gr.Markdown()
-                mv_png = gr.File(label=t("bert_png_model"), interactive=False)
-                svg_export(mv_image)
-        with gr.Row():
-            en_layer = gr.Slider(1, L, value=1, step=1, label=t("bert_layer"))
-            en_head = gr.Dropdown(["mean", *map(str, range(1, 5))], value="mean", label=t("bert_head"),
-                                  allow_custom_value=True)  # fmt: skip
-        en_html = gr.HTML(label=t("bert_enlarged"), elem_id="bert-enlarged")
-        en_png = gr.File(label=t("bert_png_head"), interactive=False)
-        svg_export(en_png)
-        en_md = gr.Markdown()
-    private = dict(api_visibility="private")
-    weights.change(layer_choices, weights, [layer, head, en_layer, en_head], **private)
-    hv_inputs = [a, b, layer, head, token, weights, lang]
-    en_inputs = [a, b, en_layer, en_head, weights, lang]
-    go.click(token_choices, [a, b, weights, lang], token, **private)
-    go.click(head_view, hv_inputs, [head_svg, head_md], api_name="bert_head_view")
-    go.click(model_view, [a, b, weights, lang], [mv_image, mv_md, mv_png], api_name="bert_model_view")
-    go.click(enlarge, en_inputs, [en_html, en_png, en_md], api_name="bert_enlarge")
-    for c in (layer, head, token):
-        c.change(head_view, hv_inputs, [head_svg, head_md], **private)
-    for c in (en_layer, en_head):
-        c.change(enlarge, en_inputs, [en_html, en_png, en_md], **private)
-    mv_image.select(model_view_click, weights, [en_layer, en_head], **private)
-    outputs = [token, head_svg, head_md, mv_image, mv_md, mv_png, en_html, en_png, en_md]
-    return SimpleNamespace(a=a, b=b, redraw=(attention_views, [a, b, layer, head, en_layer, en_head, weights, lang],
-                                             outputs))  # fmt: skip
 
 
 def _check_tab(lang: gr.Radio, weights: gr.Dropdown) -> None:

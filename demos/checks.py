@@ -36,6 +36,14 @@ def number(value, lo: float, hi: float, key: str, lang: str, **fmt) -> float:
     return v
 
 
+def one_of(value, choices: list[str], key: str, lang: str):
+    """`value` if it is one of `choices`, else gr.Error with the tab's message `key` (given the value
+    and the names)."""
+    if value not in choices:
+        raise gr.Error(text(key, lang).format(value=value, names=", ".join(choices)))
+    return value
+
+
 def load_weights(name, allowed: list[str], fallback: str | None, key: str, lang: str) -> hub.Loaded:
     """The shared model of the weights `name`, one of the tab's `allowed` names (else gr.Error with
     the tab's message `key`, given the names). When they cannot be loaded, `fallback` is, with a

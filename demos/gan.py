@@ -8,39 +8,30 @@ from __future__ import annotations
 
 import math
 import tempfile
-import threading
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import gradio as gr
 import numpy as np
 
+from demos import gan_games as games
 from demos import lecture, plots, quiz
-from demos.checks import fresh_file, load_weights, number, whole_number
-from demos.i18n import columns, register, t, text, with_columns
+from demos.gan_games import check_rows, default_1d_final, preset_2d_final
+from demos.checks import fresh_file, load_weights, one_of, whole_number
+from demos.i18n import columns, t, text, with_columns
 from demos.plots import gan as figures
-from demos.runtime import stepwise, torch_threads
-from demos.strings import gan as strings
+from demos.runtime import torch_threads
+from demos.strings import gan as strings  # noqa: F401 (registers the tab's strings)
 from lab import gan as L
 from models import gan as M
 from models import hub
 
-register(strings.EN, strings.ZH)
 
 WEIGHTS = ["dcgan.mnist", "gan_mlp.mnist"]
 DEFAULT_WEIGHTS = "dcgan.mnist"
 MAX_SEED = 2**31 - 1
 MAX_GRID = 100
 MIN_STEPS, MAX_STEPS = 2, 64  # interpolation frames
-LR_RANGE = (1e-5, 1e-1)
-MAX_K = 10
-GAME1D_DEFAULT = dict(k=3, lr_d=3e-3, lr_g=3e-3, loss="non-saturating", steps=1000)
-GAME1D_STEPS = (50, 5000)
-GAME2D_STEPS = (100, 10000)
-GAME2D_PRESET_STEPS = {"collapse": 1000, "cover": 2000}  # collapse shows by ~250 steps
-STD_RANGE = (0.01, 0.5)
-LOSSES = ["non-saturating", "saturating"]
 MODES = ["paths", "walk"]
 # The interpolation the Samples view opens on (and Fig. 3's preset): two seeds whose digits differ as
 # judged by the project's MNIST classifier (dcgan.mnist: seed 11 draws a 0, seed 21 a 7; gan_mlp.mnist:
@@ -54,12 +45,6 @@ GRID_SCALE = 3
 # ---------------------------------------------------------------------------------------------
 # Checking what came through the API: refused with a message that says what is allowed
 # ---------------------------------------------------------------------------------------------
-
-
-def _choice(value, choices: list[str], lang: str) -> str:
-    if value not in choices:
-        raise gr.Error(text("gan_err_choice", lang).format(value=value, names=", ".join(choices)))
-    return value
 
 
 def _generator(weights: str, lang: str) -> hub.Loaded:
@@ -138,7 +123,7 @@ def interpolate(weights: str = DEFAULT_WEIGHTS, seed_a: int = SEED_A, seed_b: in
     seed_a = whole_number(seed_a, 0, MAX_SEED, "gan_err_seed", lang)
     seed_b = whole_number(seed_b, 0, MAX_SEED, "gan_err_seed", lang)
     steps = whole_number(steps, MIN_STEPS, MAX_STEPS, "gan_err_steps", lang)
-    mode = _choice(mode, MODES, lang)
+    mode = one_of(mode, MODES, "gan_err_choice", lang)
     loaded = _generator(weights, lang)
     z_dim = loaded.model.config.z_dim
     kinds = ["lerp", "slerp"] if mode == "paths" else ["walk"]
@@ -159,149 +144,6 @@ def interpolate(weights: str = DEFAULT_WEIGHTS, seed_a: int = SEED_A, seed_b: in
     else:
         md = text("gan_walk_md", lang).format(a=seed_a, steps=steps, lo=norms["walk"].min(), hi=norms["walk"].max())
     return strip, gif, gif, fig, f"{md}\n\n{loaded.notice}"
-
-
-# ---------------------------------------------------------------------------------------------
-# Fig. 1, live: the 1-D game, and the paper check computed from it
-# ---------------------------------------------------------------------------------------------
-
-
-def _game_args(k, lr_d, lr_g, loss, steps, step_range, lang) -> dict:
-    return dict(
-        k=whole_number(k, 1, MAX_K, "gan_err_k", lang),
-        lr_d=number(lr_d, *LR_RANGE, "gan_err_lr", lang),
-        lr_g=number(lr_g, *LR_RANGE, "gan_err_lr", lang),
-        saturating=_choice(loss, LOSSES, lang) == "saturating",
-        steps=whole_number(steps, *step_range, "gan_err_steps", lang),
-    )
-
-
-def check_rows(s: L.Game1DState, lang: str) -> list[list]:
-    """Theory (Prop. 1, Thm. 1) beside the numbers measured on a 1-D run's state."""
-    half = 0.5
-    return [
-        [text("gan_chk_c", lang), round(-M.LOG4, 3), round(s.c_g, 3), round(s.c_g + M.LOG4, 3)],
-        [text("gan_chk_v", lang), round(-M.LOG4, 3), round(s.v_measured, 3), round(s.v_measured + M.LOG4, 3)],
-        [text("gan_chk_dstar", lang), half, round(s.d_star_data, 3), round(s.d_star_data - half, 3)],
-        [text("gan_chk_ddata", lang), half, round(s.d_data, 3), round(s.d_data - half, 3)],
-        [text("gan_chk_dfake", lang), half, round(s.d_fake, 3), round(s.d_fake - half, 3)],
-    ]
-
-
-def game_1d(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str = "non-saturating",
-            steps: int = 1000, lang: str = "en", progress=gr.Progress()):  # fmt: skip
-    """Stream Fig. 1: p_data, p_g, D, D* and the z -> x map, with the paper check beside it."""
-    args = _game_args(k, lr_d, lr_g, loss, steps, GAME1D_STEPS, lang)
-    every = max(10, args["steps"] // 30)  # about 30 frames whatever the length
-    t0 = time.perf_counter()
-    for s in stepwise(L.game_1d(**args, every=every)):
-        progress(s.step / args["steps"], desc=text("gan_training", lang))
-        status = text("gan_1d_status", lang).format(
-            step=s.step, steps=args["steps"], d_data=s.d_data, d_fake=s.d_fake, c=s.c_g,
-            seconds=time.perf_counter() - t0,
-        )  # fmt: skip
-        yield plots.png(figures.game_1d(s, f"step {s.step}"), "gan-1d", dpi=100), status, check_rows(s, lang)
-
-
-def game_1d_open(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str = "non-saturating",
-                 steps: int = 1000, lang: str = "en"):  # fmt: skip
-    """What the sub-tab opens on: at the default settings, the last frame of the default run
-    (computed once per process, warmed at start-up); otherwise the live run. **Run** always trains."""
-    args = _game_args(k, lr_d, lr_g, loss, steps, GAME1D_STEPS, lang)
-    if args != _game_args(**GAME1D_DEFAULT, step_range=GAME1D_STEPS, lang=lang):
-        yield from game_1d(k, lr_d, lr_g, loss, steps, lang)
-        return
-    s = default_1d_final()
-    status = text("gan_1d_cached", lang).format(steps=s.step, d_data=s.d_data, d_fake=s.d_fake, c=s.c_g)
-    yield plots.png(figures.game_1d(s, f"step {s.step}"), "gan-1d", dpi=100), status, check_rows(s, lang)
-
-
-_default_run: dict[str, L.Game1DState] = {}
-_default_lock = threading.Lock()
-
-
-def default_1d_final() -> L.Game1DState:
-    """The last state of the 1-D game at the default settings (computed once per process, ~10 s
-    on two quiet cores; deterministic: the game has a fixed seed)."""
-    with _default_lock:
-        if "final" not in _default_run:
-            args = {k: v for k, v in GAME1D_DEFAULT.items() if k != "loss"}
-            *_, last = stepwise(L.game_1d(**args, saturating=False, every=GAME1D_DEFAULT["steps"]))
-            _default_run["final"] = last
-    return _default_run["final"]
-
-
-def prewarm() -> None:
-    """When the tab opens, start computing the recorded runs its sub-tabs open on (the paper
-    check's 1-D run, the 2-D presets) in the background, if start-up has not done it yet."""
-    todo = [(default_1d_final, ())] if "final" not in _default_run else []
-    todo += [(preset_2d_final, (name,)) for name in L.GAME2D_PRESETS if name not in _recorded_2d]
-    if todo:
-        threading.Thread(target=lambda: [fn(*args) for fn, args in todo], daemon=True).start()
-
-
-# ---------------------------------------------------------------------------------------------
-# The 2-D game: a ring of Gaussians, the discriminator's surface, mode collapse or not
-# ---------------------------------------------------------------------------------------------
-
-
-def preset_2d(name: str):
-    """The controls of a 2-D preset: k, lr_D, lr_G, loss, std, steps."""
-    p = L.GAME2D_PRESETS.get(name, L.GAME2D_PRESETS["cover"])
-    loss = "saturating" if p["saturating"] else "non-saturating"
-    return p["k"], p["lr_d"], p["lr_g"], loss, p["std"], GAME2D_PRESET_STEPS[name]
-
-
-def game_2d(k: int = 1, lr_d: float = 1e-3, lr_g: float = 1e-3, loss: str = "non-saturating",
-            std: float = 0.05, steps: int = 2000, lang: str = "en", progress=gr.Progress()):  # fmt: skip
-    args = _game_args(k, lr_d, lr_g, loss, steps, GAME2D_STEPS, lang)
-    args["std"] = number(std, *STD_RANGE, "gan_err_std", lang)
-    every = max(20, args["steps"] // 40)
-    t0 = time.perf_counter()
-    for s in stepwise(L.game_2d(**args, every=every)):
-        progress(s.step / args["steps"], desc=text("gan_training", lang))
-        status = text("gan_2d_status", lang).format(
-            step=s.step, steps=args["steps"], covered=s.modes_covered, n=len(s.modes),
-            hq=s.high_quality * 100, seconds=time.perf_counter() - t0,
-        )  # fmt: skip
-        title = f"step {s.step}: {s.modes_covered}/{len(s.modes)} modes covered"
-        yield plots.png(figures.game_2d(s, title), "gan-2d", dpi=100), status
-
-
-_recorded_2d: dict[str, L.Game2DState] = {}
-_recorded_2d_lock = threading.Lock()
-
-
-def preset_2d_final(name: str) -> L.Game2DState:
-    """The last frame of a 2-D preset's run at its steps (computed once per process, 5-15 s on two
-    busy cores; deterministic: the game has a fixed seed)."""
-    with _recorded_2d_lock:
-        if name not in _recorded_2d:
-            steps = GAME2D_PRESET_STEPS[name]
-            *_, last = stepwise(L.game_2d(**L.GAME2D_PRESETS[name], steps=steps, every=steps))
-            _recorded_2d[name] = last
-    return _recorded_2d[name]
-
-
-def game_2d_recorded(name: str = "collapse", lang: str = "en"):
-    """What the sub-tab shows for a preset: the last frame of its recorded run (Run trains live)."""
-    s = preset_2d_final(_choice(name, list(L.GAME2D_PRESETS), lang))
-    status = text("gan_2d_cached", lang).format(step=s.step, covered=s.modes_covered, n=len(s.modes),
-                                                hq=s.high_quality * 100)  # fmt: skip
-    title = f"step {s.step}: {s.modes_covered}/{len(s.modes)} modes covered"
-    return plots.png(figures.game_2d(s, title), "gan-2d", dpi=100), status
-
-
-def game_2d_open(k: int = 5, lr_d: float = 1e-2, lr_g: float = 1e-3, loss: str = "non-saturating",
-                 std: float = 0.05, steps: int = 1000, lang: str = "en"):  # fmt: skip
-    """What the sub-tab opens on: at a preset's settings, its recorded last frame; at other
-    settings (changed by hand, then the sub-tab left and opened again) the view stays as it is."""
-    args = _game_args(k, lr_d, lr_g, loss, steps, GAME2D_STEPS, lang)
-    args["std"] = number(std, *STD_RANGE, "gan_err_std", lang)
-    for name, p in L.GAME2D_PRESETS.items():
-        if args == {**p, "steps": GAME2D_PRESET_STEPS[name]}:
-            return game_2d_recorded(name, lang)
-    return gr.skip(), gr.skip()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -349,11 +191,6 @@ def paper_check(lang: str = "en") -> list[list]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Figures (numpy -> matplotlib; GAN-specific, so they live here and not in demos/plots.py)
-# ---------------------------------------------------------------------------------------------
-
-
-# ---------------------------------------------------------------------------------------------
 # Predict, then reveal (#8): the tab's question, its answer measured
 # ---------------------------------------------------------------------------------------------
 
@@ -380,7 +217,6 @@ QUESTION = quiz.Question("gan", "quiz_gan_q", (("quiz_gan_0", "0"), ("quiz_gan_h
 # The tab
 # ---------------------------------------------------------------------------------------------
 
-CHECK_HEADERS = ["col_quantity", "col_theory", "col_measured", "col_gap"]  # Fig. 1's check (string keys)
 PAPER_CHECK_COLS = ["col_quantity", "col_paper_theory", "col_ours", "col_agrees"]
 
 # Lecture mode: the paper's figures, one click (or ?tab=gan&preset=fig3) each
@@ -401,8 +237,8 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     figures_picker = lecture.picker(FIGURES)
     with gr.Tabs() as views:
         samples = _samples_tab(lang, tab)
-        game1 = _game_1d_tab(lang)
-        game2 = _game_2d_tab(lang)
+        game1 = games.game_1d_tab(lang)
+        game2 = games.game_2d_tab(lang)
         _quality_tab(lang)
         _check_tab(lang)
 
@@ -450,7 +286,7 @@ def _samples_tab(lang: gr.Radio, tab: gr.Tab) -> SimpleNamespace:
     # Samples render when the tab opens; everything else when its sub-tab opens or on a click.
     sample_io = dict(fn=sample_grid, inputs=[weights, seed, n, lang], outputs=[grid, samples_md])
     gr.on([tab.select, go.click, weights.change], **sample_io, api_name="gan_samples")
-    tab.select(prewarm, None, None, api_visibility="private")
+    tab.select(games.prewarm, None, None, api_visibility="private")
     grid.select(pick, [seed, n, which, seed_a, seed_b], [seed_a, seed_b, which], api_visibility="private")
     # The interpolation opens with the grid, on its default seeds, and follows the generator and
     # the path (lerp | slerp or the walk): no pane of the view waits for a click
@@ -461,73 +297,6 @@ def _samples_tab(lang: gr.Radio, tab: gr.Tab) -> SimpleNamespace:
     redraw = (samples_view, [weights, seed, n, seed_a, seed_b, steps, mode, lang], [grid, samples_md, *interp_out])
     return SimpleNamespace(weights=weights, seed=seed, n=n, seed_a=seed_a, seed_b=seed_b, steps=steps, mode=mode,
                            redraw=redraw)  # fmt: skip
-
-
-def _game_1d_tab(lang: gr.Radio) -> SimpleNamespace:
-    """Fig. 1, live: the 1-D game, and the paper check computed from it."""
-    with gr.Tab(t("gan_sub_1d"), id="gan-1d") as tab_1d:
-        gr.Markdown(t("gan_1d_md"))
-        with gr.Row():
-            k = gr.Slider(1, MAX_K, value=GAME1D_DEFAULT["k"], step=1, label=t("gan_k"))
-            lr_d = gr.Number(GAME1D_DEFAULT["lr_d"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_d"))
-            lr_g = gr.Number(GAME1D_DEFAULT["lr_g"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_g"))
-            loss = gr.Radio([("−log D(G(z))", "non-saturating"), ("log(1 − D(G(z)))", "saturating")],
-                            value="non-saturating", label=t("gan_loss"))  # fmt: skip
-            steps = gr.Slider(*GAME1D_STEPS, value=GAME1D_DEFAULT["steps"], step=50, label=t("gan_game_steps"))
-        with gr.Row():
-            run = gr.Button(t("gan_run"), variant="primary")
-            stop = gr.Button(t("gan_stop"), variant="stop")
-        status = gr.Markdown(elem_id="gan-1d-status")
-        with gr.Row():
-            with gr.Column(scale=3):
-                plot = plots.view()
-            with gr.Column(scale=2):
-                check = gr.Dataframe(headers=columns(CHECK_HEADERS), label=t("gan_check_title"), interactive=False,
-                                     wrap=True, column_widths=["58%", "14%", "14%", "14%"])  # fmt: skip
-    live = dict(concurrency_limit=1, concurrency_id="live-training")
-    game_in, game_out = [k, lr_d, lr_g, loss, steps, lang], [plot, status, check]
-    ev = run.click(with_columns(game_1d, {2: CHECK_HEADERS}), game_in, game_out, api_name="gan_game_1d",
-                   show_progress_on=status, **live)  # fmt: skip
-    # not queued behind a live training: the recorded frame is instant (other settings train live)
-    opened = with_columns(game_1d_open, {2: CHECK_HEADERS})
-    ev_open = tab_1d.select(opened, game_in, game_out, api_visibility="private", show_progress_on=status,
-                            concurrency_limit=1, concurrency_id="gan-1d-open")  # fmt: skip
-    stop.click(None, cancels=[ev, ev_open])
-    return SimpleNamespace(loss=loss, redraw=(opened, game_in, game_out))
-
-
-def _game_2d_tab(lang: gr.Radio) -> SimpleNamespace:
-    """The 2-D game: a ring of Gaussians, the discriminator's surface, mode collapse or not."""
-    p = L.GAME2D_PRESETS["collapse"]
-    with gr.Tab(t("gan_sub_2d"), id="gan-2d") as tab_2d:
-        gr.Markdown(t("gan_2d_md"))
-        with gr.Row():
-            preset = gr.Radio([(t("gan_preset_collapse"), "collapse"), (t("gan_preset_cover"), "cover")],
-                              value="collapse", label=t("gan_preset"))  # fmt: skip
-            k = gr.Slider(1, MAX_K, value=p["k"], step=1, label=t("gan_k"))
-            lr_d = gr.Number(p["lr_d"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_d"))
-            lr_g = gr.Number(p["lr_g"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_g"))
-        with gr.Row():
-            loss = gr.Radio([("−log D(G(z))", "non-saturating"), ("log(1 − D(G(z)))", "saturating")],
-                            value="non-saturating", label=t("gan_loss"))  # fmt: skip
-            std = gr.Slider(*STD_RANGE, value=p["std"], step=0.01, label=t("gan_std"))
-            steps = gr.Slider(*GAME2D_STEPS, value=GAME2D_PRESET_STEPS["collapse"], step=100, label=t("gan_game_steps"))
-        with gr.Row():
-            run = gr.Button(t("gan_run"), variant="primary")
-            stop = gr.Button(t("gan_stop"), variant="stop")
-        status = gr.Markdown(elem_id="gan-2d-status")
-        plot = plots.view(elem_id="gan-2d-plot")
-    game_in = [k, lr_d, lr_g, loss, std, steps, lang]
-    ev = run.click(game_2d, game_in, [plot, status], api_name="gan_game_2d", show_progress_on=status,
-                   concurrency_limit=1, concurrency_id="live-training")  # fmt: skip
-    stop.click(None, cancels=[ev])
-    # The 2-D game opens on its preset's recorded last frame (warmed at start-up); picking a preset
-    # sets its controls and shows its recorded frame (a live run of the old settings stops)
-    recorded = dict(outputs=[plot, status], api_visibility="private", show_progress_on=status)
-    tab_2d.select(game_2d_open, game_in, **recorded)
-    preset.change(preset_2d, preset, [k, lr_d, lr_g, loss, std, steps], api_visibility="private",
-                  cancels=[ev]).then(game_2d_recorded, [preset, lang], **recorded)  # fmt: skip
-    return SimpleNamespace(preset=preset, redraw=(game_2d_recorded, [preset, lang], [plot, status]))
 
 
 def _quality_tab(lang: gr.Radio) -> None:

@@ -19,24 +19,14 @@ import torch
 
 from demos import lecture, plots, quiz
 from demos.checks import load_weights
-from demos.i18n import columns, register, t, text, with_columns
+from demos.i18n import columns, t, text, with_columns
 from demos.plots import resnet as figures
 from demos.runtime import stepwise
-from demos.strings import resnet as strings
+from demos.strings import resnet as strings  # noqa: F401 (registers the tab's strings)
 from lab import resnet as RL
 from models import hub
 from models import resnet as R
 
-
-def _with_measured(table: dict[str, str]) -> dict[str, str]:
-    """The strings, with the embedded models' measured test errors (JPEG 10k test copy) from their
-    catalogue rows filled into `rn_classify_md`."""
-    error = {name: e.meta.get("test_error_jpeg10k") for name, e in hub.read_catalogue().items()}
-    md = table["rn_classify_md"].format(e56=f"{error['resnet56.cifar10']:.2f}", e20=f"{error['resnet20.cifar10']:.2f}")
-    return {**table, "rn_classify_md": md}
-
-
-register(_with_measured(strings.EN), _with_measured(strings.ZH))
 
 WEIGHTS = ["resnet56.cifar10", "resnet20.cifar10", "resnet18.tv_in1k", "resnet50.tv_in1k"]
 DEFAULT_WEIGHTS = "resnet56.cifar10"

@@ -199,7 +199,7 @@ def test_bert_tab_in_the_browser(app_server, browser):
 def test_model_view_click_finds_the_thumbnail_under_the_pointer():
     import numpy as np
 
-    from demos.bert import mv_cell
+    from demos.bert_attention import mv_cell
     from demos.plots.bert import model_view_geometry, model_view_image
     from demos.plots import OKABE_ITO
 

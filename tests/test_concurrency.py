@@ -58,7 +58,7 @@ def games():
 def _draws(rng: np.random.Generator, games) -> list:
     """Every figure of every tab, as calls that draw it now (not from a cache) and return the files
     written: new arguments for each call."""
-    from demos import gan, resnet, transformer
+    from demos import gan, resnet, transformer_explorers
 
     one, two = games
 
@@ -79,7 +79,7 @@ def _draws(rng: np.random.Generator, games) -> list:
 
     def smoothing() -> list:  # a cached callback with new arguments, and its SVG (the callback replayed)
         k = u()
-        fig = transformer.smoothing(round(0.001 * (k % 900), 3), 2 + k % 48, "en")[0]
+        fig = transformer_explorers.smoothing(round(0.001 * (k % 900), 3), 2 + k % 48, "en")[0]
         return [fig, plots.svg_of(fig)]
 
     def pe() -> list:
@@ -106,7 +106,7 @@ def _draws(rng: np.random.Generator, games) -> list:
                            "test-block", dpi=60)],  # fmt: skip
         # Transformer: two cached callbacks with new arguments, the other figures from values (their
         # callbacks compute for longer than they draw)
-        lambda: [transformer.schedule(16 + u(), 100 + u(), 20_000 + u(), "en")[0]],
+        lambda: [transformer_explorers.schedule(16 + u(), 100 + u(), 20_000 + u(), "en")[0]],
         smoothing,
         lambda: [plots.png(tplots.scaling(d_ks, {f"{k}_{n}": list(rng.uniform(0.01, 1, 11))
                                                           for k in ("max_p", "grad") for n in ("scaled", "raw")},

@@ -14,17 +14,17 @@ from tests.conftest import ARTIFACTS
 
 def test_attention_figures_export_as_svg_with_their_tokens():
     """The PIL-drawn maps (Transformer attention, BERT head and model view) have SVG versions."""
-    from demos import bert, plots, transformer
+    from demos import bert_attention, plots, transformer
 
     png = transformer.attention_png([[0.7, 0.3], [0.2, 0.8]], ["Ein", "Hund"], ["A", "dog"], "cross, layer 3")
     svg = open(plots.svg_of(png), encoding="utf-8").read()
     assert all(s in svg for s in ("Ein", "Hund", "dog", "cross, layer 3"))
 
-    _, png, _ = bert.enlarge("the cat sat on the mat .", "", 1, "2")
+    _, png, _ = bert_attention.enlarge("the cat sat on the mat .", "", 1, "2")
     svg = open(plots.svg_of(png), encoding="utf-8").read()
     assert "layer 1, head 2" in svg and ">cat<" in svg
 
-    shown, _, _ = bert.model_view("the cat sat on the mat .")
+    shown, _, _ = bert_attention.model_view("the cat sat on the mat .")
     fig = plots._maker(shown.rsplit("/", 1)[-1])()
     L, A = 4, 4  # the embedded small BERT: layers x heads thumbnails
     assert len(fig.axes) == L * A

@@ -12,6 +12,7 @@ import pytest
 import torch
 
 from demos import gan as tab
+from demos import gan_games as games
 from demos.plots import gan as figures
 from demos.runtime import stepwise
 from lab import gan as L
@@ -107,7 +108,7 @@ def test_virtual_training_criterion_is_minus_log4_at_the_optimum():
 def test_game_1d_reaches_d_one_half():
     """Fig. 1 (d): with the tab's defaults the live run ends with D close to 1/2 on both sides."""
     s = tab.default_1d_final()  # L.game_1d with the defaults (shared with the paper check)
-    assert s.step == tab.GAME1D_DEFAULT["steps"]
+    assert s.step == games.GAME1D_DEFAULT["steps"]
     assert abs(s.d_data - 0.5) < 0.07 and abs(s.d_fake - 0.5) < 0.07, (s.d_data, s.d_fake)
     # measured over seeds 0-3: C(G) + log 4 = 0.017 .. 0.122 (the 1-D game keeps oscillating a little)
     assert abs(s.c_g + math.log(4)) < 0.15, s.c_g
@@ -259,13 +260,13 @@ def test_interpolation_ends_are_the_two_seeds_and_the_gif_plays(tmp_path):
     (lambda: tab.interpolate(steps=1), "Steps must be whole numbers from 2 to 64"),
     (lambda: tab.interpolate(steps=10**6), "Steps must be"),
     (lambda: tab.interpolate(mode="spiral"), "Unknown option 'spiral'"),
-    (lambda: next(tab.game_1d(lr_d=0, progress=None)), "Learning rates must be between 1e-05 and 0.1"),
-    (lambda: next(tab.game_1d(lr_g=float("nan"), progress=None)), "Learning rates must be"),
-    (lambda: next(tab.game_1d(k=0, progress=None)), "k \\(D steps per G step\\)"),
-    (lambda: next(tab.game_1d(steps=10**7, progress=None)), "Steps must be whole numbers from 50 to 5000"),
-    (lambda: next(tab.game_1d(loss="wasserstein", progress=None)), "Unknown option"),
-    (lambda: next(tab.game_2d(std=5, progress=None)), "std of each Gaussian"),
-    (lambda: next(tab.game_2d(steps=1, progress=None)), "Steps must be whole numbers from 100"),
+    (lambda: next(games.game_1d(lr_d=0, progress=None)), "Learning rates must be between 1e-05 and 0.1"),
+    (lambda: next(games.game_1d(lr_g=float("nan"), progress=None)), "Learning rates must be"),
+    (lambda: next(games.game_1d(k=0, progress=None)), "k \\(D steps per G step\\)"),
+    (lambda: next(games.game_1d(steps=10**7, progress=None)), "Steps must be whole numbers from 50 to 5000"),
+    (lambda: next(games.game_1d(loss="wasserstein", progress=None)), "Unknown option"),
+    (lambda: next(games.game_2d(std=5, progress=None)), "std of each Gaussian"),
+    (lambda: next(games.game_2d(steps=1, progress=None)), "Steps must be whole numbers from 100"),
 ])  # fmt: skip
 def test_bad_input_is_refused_with_a_message(call, msg):
     with pytest.raises(gr.Error, match=msg):
@@ -284,12 +285,12 @@ def test_a_1d_run_does_not_depend_on_how_often_it_is_drawn():
 
 
 def test_live_games_stream_frames_and_the_check():
-    outs = list(tab.game_1d(steps=100, progress=lambda *a, **k: None))
+    outs = list(games.game_1d(steps=100, progress=lambda *a, **k: None))
     assert len(outs) == 11  # step 0, then every 10 steps (at least 10 steps a frame)
     fig, status, rows = outs[-1]
     assert "Step 100 of 100" in status and rows[0][1] == -1.386
     assert is_figure(fig) and outs[0][0] != fig  # a new PNG per frame
-    outs = list(tab.game_2d(steps=200, progress=lambda *a, **k: None))
+    outs = list(games.game_2d(steps=200, progress=lambda *a, **k: None))
     assert "Step 200 of 200" in outs[-1][1] and "modes" in outs[-1][1]
 
 

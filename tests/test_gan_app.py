@@ -39,16 +39,17 @@ def test_2d_game_opens_on_its_presets_recorded_frame(monkeypatch):
     import gradio as gr
 
     from demos import gan as tab
+    from demos import gan_games as games
     from lab import gan as L
 
     *_, short = L.game_2d(**L.GAME2D_PRESETS["cover"], steps=20, every=20)  # stands in for the 2,000-step run
-    monkeypatch.setitem(tab._recorded_2d, "cover", short)
+    monkeypatch.setitem(games._recorded_2d, "cover", short)
     cover = L.GAME2D_PRESETS["cover"]
-    fig, status = tab.game_2d_open(cover["k"], cover["lr_d"], cover["lr_g"], "non-saturating", cover["std"],
-                                   tab.GAME2D_PRESET_STEPS["cover"], "en")  # fmt: skip
+    fig, status = games.game_2d_open(cover["k"], cover["lr_d"], cover["lr_g"], "non-saturating", cover["std"],
+                                   games.GAME2D_PRESET_STEPS["cover"], "en")  # fmt: skip
     assert is_figure(fig) and status.startswith("Recorded run with these settings, step 20:")
-    assert tab.game_2d_recorded("cover", "zh")[1].startswith("按这些设置记录的运行，第 20 步")
-    other = tab.game_2d_open(cover["k"], cover["lr_d"], cover["lr_g"], "non-saturating", cover["std"], 500, "en")
+    assert games.game_2d_recorded("cover", "zh")[1].startswith("按这些设置记录的运行，第 20 步")
+    other = games.game_2d_open(cover["k"], cover["lr_d"], cover["lr_g"], "non-saturating", cover["std"], 500, "en")
     assert other == (gr.skip(), gr.skip())  # other settings: the view stays as it is
     assert {fn for fn, _ in tab.WARM} >= {tab.default_1d_final, tab.preset_2d_final}  # warmed at start-up
 

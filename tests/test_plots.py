@@ -156,13 +156,13 @@ def test_figures_in_the_chinese_page_have_no_missing_glyphs():
     """Figure text stays English (matplotlib's DejaVu Sans has no CJK glyphs: they would be boxes)."""
     import warnings
 
-    from demos import gan, resnet, transformer
+    from demos import gan, resnet, transformer_explorers
 
     calls = [(resnet.recorded_curves, ("zh",)), (resnet.grad_norms, (20, 0, "zh")),
              (resnet.layer_responses, ("zh",)), (resnet.architecture, ("resnet50", "zh")),
-             (resnet.live_cached, ("zh",)), (transformer.positional, (64, 50, "4, 5", 5, "zh")),
-             (transformer.scaling, (16, "zh")), (transformer.schedule, (512, 4000, 100_000, "zh")),
-             (transformer.smoothing, (0.1, 10, "zh")), (gan.quality, ("zh",))]  # fmt: skip
+             (resnet.live_cached, ("zh",)), (transformer_explorers.positional, (64, 50, "4, 5", 5, "zh")),
+             (transformer_explorers.scaling, (16, "zh")), (transformer_explorers.schedule, (512, 4000, 100_000, "zh")),
+             (transformer_explorers.smoothing, (0.1, 10, "zh")), (gan.quality, ("zh",))]  # fmt: skip
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for fn, args in calls:

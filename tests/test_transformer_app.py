@@ -12,6 +12,7 @@ import pytest
 import torch
 
 from demos import transformer as tab
+from demos import transformer_explorers as explorers
 from models import hub
 from lab import transformer as TL
 from models import transformer as T
@@ -175,34 +176,34 @@ def test_decoding_steps_show_shift_mask_and_beam(fresh):
 
 
 def test_positional_encoding_explorer_and_offset_error():
-    heat, curves, md = tab.positional(128, 100, "4, 5, 20", 7)
+    heat, curves, md = explorers.positional(128, 100, "4, 5, 20", 7)
     err = float(re.search(r"= ([0-9.e+-]+)\*\* \(float64\)", md).group(1))
     assert err < 1e-5 and "PE(pos+7) = M_7" in md and "93 positions" in md
     M = TL.pe_shift_matrix(7, 128)
     torch.testing.assert_close(M @ M.T, torch.eye(128, dtype=torch.float64))
     with pytest.raises(gr.Error, match="Dimensions"):
-        tab.positional(128, 100, "4, 500", 7)
+        explorers.positional(128, 100, "4, 500", 7)
 
 
 def test_scaling_schedule_smoothing_complexity():
-    _, md = tab.scaling(16)
+    _, md = explorers.scaling(16)
     s = TL.softmax_saturation([64, 1024], n_keys=16)
     assert s["max_p_raw"][1] > 0.9 > 0.3 > s["max_p_scaled"][1]  # unscaled saturates
     assert s["grad_raw"][1] < s["grad_scaled"][1] / 3  # and passes back little gradient
     assert "d_k = 64" in md
-    _, md = tab.schedule(512, 4000, 100_000)
+    _, md = explorers.schedule(512, 4000, 100_000)
     assert "lrate = 6.988e-04" in md
-    _, md = tab.smoothing(0.1, 10)
+    _, md = explorers.smoothing(0.1, 10)
     assert "**0.9100**" in md and "**0.0100**" in md
-    frames = [(len(f[2]), f[1]) for f in tab.complexity(256, 128)]  # streamed: one row per length
+    frames = [(len(f[2]), f[1]) for f in explorers.complexity(256, 128)]  # streamed: one row per length
     assert [n for n, _ in frames] == [1, 2, 3, 4, 5] and all(isinstance(f, dict) for _, f in frames[:-1])
-    table1, png, rows, md = list(tab.complexity(256, 128))[-1]
+    table1, png, rows, md = list(explorers.complexity(256, 128))[-1]
     assert table1[0][1] == "O(n²·d)" and [r[0] for r in rows] == [16, 32, 64, 128, 256]
     assert all(r[1] > 0 and r[2] > 0 for r in rows) and png.endswith(".png") and "Measured now" in md
 
 
 def test_paper_check_counts():
-    rows = {r[0]: r for r in tab.paper_check()}
+    rows = {r[0]: r for r in explorers.paper_check()}
     base = rows["Transformer base, parameters (Table 3)"]
     assert base[2] == "63,082,496" and "-3.0%" in base[3] and "40,745" in base[3]
     assert TL.param_breakdown(T.PRESETS["base"])["total"] == 63_082_496  # the model's own count

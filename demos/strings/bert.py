@@ -1,4 +1,6 @@
-"""The BERT tab's strings (English, Chinese): demos/bert.py registers them."""
+"""The BERT tab's strings (English, Chinese), registered when this module is imported."""
+
+from demos.i18n import register
 
 EN = {
     "bert_claim": (
@@ -352,3 +354,5 @@ ZH = {
     ),
     "quiz_bert_why_context": "模型跟随了上下文：句子暗示的词排在第一。",
 }
+
+register(EN, ZH)

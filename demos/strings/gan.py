@@ -1,4 +1,6 @@
-"""The GAN tab's strings (English, Chinese): demos/gan.py registers them."""
+"""The GAN tab's strings (English, Chinese), registered when this module is imported."""
+
+from demos.i18n import register
 
 EN = {
     "gan_claim": (
@@ -271,3 +273,5 @@ ZH = {
         "训练出的 D 对真实样本给出 {d_data:.3f}，对生成样本给出 {d_fake:.3f}；C(G) = {c:.3f}（−log 4 = −1.386）。"
     ),
 }
+
+register(EN, ZH)

@@ -1,4 +1,6 @@
-"""The Transformer tab's strings (English, Chinese): demos/transformer.py registers them."""
+"""The Transformer tab's strings (English, Chinese), registered when this module is imported."""
+
+from demos.i18n import register
 
 EN = {
     "tf_claim": (
@@ -417,3 +419,5 @@ ZH = {
         "（缩放后：{g_scaled:.3f}）：这就是 §3.2.1 除以 √d_k 的原因。"
     ),
 }
+
+register(EN, ZH)
