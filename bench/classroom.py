@@ -116,7 +116,7 @@ async def student(i: int, http, url: str, code: str, window: float, t_start: flo
                 log["twin"].append(getattr(r, "status_code", None))
             continue
         await asyncio.sleep(min(1.8 + rng.random() * 0.6, max(0.0, vote_at - now) if not voted else 9))
-        r = await req("state", "GET", "/join/api/state", params={"room": code, "token": token, "v": state["v"]})
+        r = await req("state", "POST", "/join/api/state", json={"room": code, "token": token, "v": state["v"]})
         if r is None or r.status_code != 200:
             log["errors"].append(f"state: {getattr(r, 'status_code', '-')}")
             continue

@@ -13,7 +13,7 @@ Two sides:
       GET  /join                      the page (its strings in both languages; ?lang=en|zh, else the
                                       language chosen last in this browser, else the browser's)
       POST /join/api/enter            {room, token} -> the room's state, or 404 / 429 (too many bad codes)
-      GET  /join/api/state?room&token&v   the state, or {"same": true} when version v is current
+      POST /join/api/state            {room, token, v} -> the state, or {"same": true} when version v is current
       POST /join/api/vote             {room, token, pos, choice} -> the state, or 409 (one vote each)
 
   `token` is a random number the page keeps in localStorage: the server checks one vote per token and
@@ -29,6 +29,7 @@ import json
 import os
 import sqlite3
 import threading
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import gradio as gr
@@ -36,15 +37,17 @@ from gradio.context import get_blocks_context
 
 from demos import classroom_questions as CQ
 from demos import rooms
-from demos.classroom_strings import EN as _EN
-from demos.classroom_strings import STUDENT_KEYS
 from demos.i18n import register, t, text
+from demos.strings import classroom as strings
+
+register(strings.EN, strings.ZH)
 
 STORAGE_KEY = "paper-gallery-classroom"  # localStorage: the room this browser presents
 TICK = 1.0  # seconds between two refreshes of the presenter's histogram
 JOIN_PATH = "/join"
 API = "/join/api/"
 MAX_BODY = 4096  # bytes of a student's request
+PAGE = Path(__file__).with_name("classroom_page.html")  # the students' page; __STRINGS__: its strings
 
 _store: rooms.Store | None = None
 _store_lock = threading.Lock()
@@ -157,7 +160,7 @@ def histogram(room: rooms.Room, counts: dict[str, int], lang: str) -> str:
 
 def _message(code: str, lang: str, **info) -> str:
     key = f"cls_err_{code}"
-    return text(key if key in _EN else "cls_err_gone", lang).format(**info)
+    return text(key if key in strings.EN else "cls_err_gone", lang).format(**info)
 
 
 def guarded(fn):
@@ -476,13 +479,9 @@ class ClassroomMiddleware:
         try:
             if path == JOIN_PATH and request.method in ("GET", "HEAD"):
                 response = HTMLResponse(student_page(), headers={"Cache-Control": "no-store"})
-            elif path == API + "state" and request.method == "GET":
-                p = request.query_params
-                v = p.get("v")
-                out = await run_in_threadpool(api_state, p.get("room", ""), p.get("token", ""),
-                                              int(v) if v and v.isdigit() else None)  # fmt: skip
-                response = JSONResponse(out)
-            elif path in (API + "enter", API + "vote") and request.method == "POST":
+            elif path in (API + "enter", API + "state", API + "vote") and request.method == "POST":
+                if int(request.headers.get("content-length") or 0) > MAX_BODY:
+                    raise ValueError("too large")
                 body = await request.body()
                 if len(body) > MAX_BODY:
                     raise ValueError("too large")
@@ -503,6 +502,9 @@ class ClassroomMiddleware:
                         if e.code == "unknown":
                             LIMITER.failed(key)
                         raise
+                elif path == API + "state":
+                    v = data.get("v")
+                    out = await run_in_threadpool(api_state, code, token, v if isinstance(v, int) else None)
                 else:
                     pos = data.get("pos")
                     if not isinstance(pos, int):
@@ -521,7 +523,7 @@ class ClassroomMiddleware:
 
 
 def strings_for_page() -> dict:
-    return {lang: {k: text(k, lang) for k in STUDENT_KEYS} for lang in ("en", "zh")}
+    return {lang: {k: text(k, lang) for k in strings.STUDENT_KEYS} for lang in ("en", "zh")}
 
 
 _page: str | None = None
@@ -531,173 +533,9 @@ def student_page() -> str:
     global _page
     if _page is None:
         strings = json.dumps(strings_for_page(), ensure_ascii=False).replace("</", "<\\/")
-        _page = STUDENT_HTML.replace("__STRINGS__", strings)
+        _page = PAGE.read_text(encoding="utf-8").replace("__STRINGS__", strings)
     return _page
 
-
-STUDENT_HTML = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Paper Gallery</title>
-<style>
- body { font-family: system-ui, "Noto Sans CJK SC", "DejaVu Sans", sans-serif; margin: 0; background: #f6f7f9;
-   color: #111; }
- main { max-width: 30rem; margin: 0 auto; padding: 1rem 1rem 3rem; }
- header { display: flex; justify-content: space-between; align-items: center; gap: .5rem; }
- h1 { font-size: 1.1rem; margin: .3rem 0; }
- .langs button { border: 1px solid #999; background: #fff; padding: .3rem .6rem; border-radius: 6px; font-size: .95rem; }
- .langs button[aria-pressed=true] { background: #111; color: #fff; border-color: #111; }
- #question { font-size: 1.25rem; font-weight: 600; margin: 1rem 0; line-height: 1.35; }
- #progress { opacity: .7; font-size: .9rem; margin-top: 1rem; }
- .choice { display: block; width: 100%; text-align: left; font-size: 1.1rem; padding: .9rem 1rem; margin: .5rem 0;
-   border: 2px solid #0072B2; background: #fff; border-radius: 10px; color: #111; }
- .choice:disabled { opacity: .55; }
- .choice.mine { background: #dbeafe; opacity: 1; }
- .choice.right { border-color: #009E73; background: #d1fae5; opacity: 1; }
- #status { margin: .8rem 0; font-size: 1.05rem; }
- #answer { font-size: 1.15rem; font-weight: 700; margin-top: 1rem; }
- #why { margin: .4rem 0; line-height: 1.4; }
- .error { color: #b91c1c; font-weight: 600; }
- form { display: flex; gap: .5rem; margin: 1rem 0; }
- form input { flex: 1; font-size: 1.3rem; padding: .5rem; text-transform: uppercase; letter-spacing: .15em;
-   font-family: monospace; min-width: 0; }
- form button { font-size: 1.1rem; padding: .5rem 1rem; }
- footer { font-size: .8rem; opacity: .65; margin-top: 2rem; }
-</style></head>
-<body><main>
-<header><h1 id="title"></h1><div class="langs"><button id="lang-en" type="button">English</button>
-<button id="lang-zh" type="button">中文</button></div></header>
-<form id="join-form"><input id="code" name="room" autocomplete="off" maxlength="12" aria-label="code">
-<button id="join" type="submit"></button></form>
-<div id="error" class="error" role="alert"></div>
-<div id="progress"></div>
-<div id="question"></div>
-<div id="choices"></div>
-<div id="status" role="status"></div>
-<div id="answer"></div>
-<div id="why"></div>
-<footer id="privacy"></footer>
-</main>
-<script>
-(() => {
-  const S = __STRINGS__;
-  const ok = (l) => l === "en" || l === "zh";
-  const params = new URLSearchParams(location.search);
-  let lang = params.get("lang");
-  try { if (ok(lang)) localStorage.setItem("paper-gallery-lang", lang); else lang = localStorage.getItem("paper-gallery-lang"); } catch (e) {}
-  if (!ok(lang)) lang = /^zh/i.test(navigator.language || "") ? "zh" : "en";
-  let token = null;
-  try { token = localStorage.getItem("paper-gallery-classroom-token"); } catch (e) {}
-  if (!token || !/^[0-9a-f]{32}$/.test(token)) {
-    const b = new Uint8Array(16); crypto.getRandomValues(b);
-    token = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-    try { localStorage.setItem("paper-gallery-classroom-token", token); } catch (e) {}
-  }
-  let room = (params.get("room") || "").toUpperCase().replace(/[\\s-]/g, "");
-  let state = null, error = null, errorArgs = {}, note = null, noteArgs = {}, timer = null, polling = false, full = false;
-  const $ = (id) => document.getElementById(id);
-  const fmt = (key, args) => S[lang][key].replace(/\\{(\\w+)\\}/g, (m, k) => (k in args ? String(args[k]) : m));
-  const label = (value) => { const c = state && state.choices.find((c) => c.value === value); return c ? c[lang] : value; };
-
-  function render() {
-    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
-    $("title").textContent = S[lang].st_title;
-    $("join").textContent = S[lang].st_join;
-    $("code").placeholder = S[lang].st_code_label;
-    $("privacy").textContent = S[lang].st_privacy;
-    $("lang-en").setAttribute("aria-pressed", lang === "en"); $("lang-zh").setAttribute("aria-pressed", lang === "zh");
-    $("error").textContent = error ? fmt(error, errorArgs) : "";
-    $("join-form").style.display = state ? "none" : "";
-    $("progress").textContent = state ? fmt("st_progress", {i: state.pos + 1, n: state.n}) : "";
-    $("question").textContent = state ? state.q[lang] : "";
-    const box = $("choices"); box.textContent = "";
-    if (state) for (const c of state.choices) {
-      const b = document.createElement("button");
-      b.type = "button"; b.className = "choice"; b.textContent = c[lang]; b.dataset.value = c.value;
-      if (state.voted === c.value) b.classList.add("mine");
-      if (state.revealed && state.answer === c.value) b.classList.add("right");
-      b.disabled = !!state.voted || state.revealed;
-      b.addEventListener("click", () => vote(c.value));
-      box.appendChild(b);
-    }
-    let status = note ? fmt(note, noteArgs) : "";
-    if (state && !status && state.voted && !state.revealed) status = fmt("st_voted", {choice: label(state.voted)});
-    $("status").textContent = status;
-    if (state && state.revealed) {
-      $("answer").textContent = fmt("st_answer", {answer: label(state.answer)}) + "  " +
-        (state.voted ? (state.voted === state.answer ? S[lang].st_right : fmt("st_wrong", {choice: label(state.voted)})) : S[lang].st_no_vote);
-      $("why").textContent = state.why[lang];
-    } else { $("answer").textContent = ""; $("why").textContent = ""; }
-  }
-
-  function setLang(l) {
-    lang = l;
-    try { localStorage.setItem("paper-gallery-lang", l); } catch (e) {}
-    const p = new URLSearchParams(location.search); p.set("lang", l);
-    history.replaceState(null, "", location.pathname + "?" + p.toString());
-    render();
-  }
-  $("lang-en").addEventListener("click", () => setLang("en"));
-  $("lang-zh").addEventListener("click", () => setLang("zh"));
-
-  async function call(path, body) {
-    const r = await fetch("/join/api/" + path, body === undefined ? {cache: "no-store"} :
-      {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
-    let data = {};
-    try { data = await r.json(); } catch (e) {}
-    return [r.status, data];
-  }
-  function failed(status, data) {
-    if (status === 503) { error = "st_err_net"; errorArgs = {}; if (state) schedule(); else setTimeout(enter, 3000); }
-    else if (status === 429) { error = "st_err_slow"; errorArgs = {s: data.wait || 60}; }
-    else if (status === 404) { error = state ? "st_err_ended" : "st_err_unknown"; errorArgs = {code: room}; state = null; stop(); }
-    else { error = "st_err_bad"; errorArgs = {}; }
-  }
-  function stop() { if (timer) clearTimeout(timer); timer = null; }
-  function schedule() { stop(); timer = setTimeout(poll, 1800 + Math.random() * 600); }
-
-  async function enter() {
-    error = null; note = null;
-    if (!room) { render(); return; }
-    try {
-      const [status, data] = await call("enter", {room, token});
-      if (status === 200) { state = data; const p = new URLSearchParams(location.search); p.set("room", state.room);
-        history.replaceState(null, "", location.pathname + "?" + p.toString()); schedule(); }
-      else failed(status, data);
-    } catch (e) { error = "st_err_net"; errorArgs = {}; setTimeout(enter, 3000); }
-    render();
-  }
-  async function poll() {
-    if (!state || polling) return;
-    polling = true;
-    try {
-      const q = {room: state.room, token}; if (!full) q.v = state.v;  // full: this browser's vote too
-      const [status, data] = await call("state?" + new URLSearchParams(q));
-      if (status === 200) { if (!data.same) { full = false; if (data.pos !== state.pos) note = null; state = data; } error = null; schedule(); }
-      else failed(status, data);
-    } catch (e) { error = "st_err_net"; errorArgs = {}; schedule(); }
-    polling = false;
-    render();
-  }
-  async function vote(value) {
-    if (!state || state.voted || state.revealed) return;
-    note = null;
-    try {
-      const [status, data] = await call("vote", {room: state.room, token, pos: state.pos, choice: value});
-      if (status === 200) { state = data; error = null; }
-      else if (status === 409) { note = data.error === "voted" ? "st_err_voted" : "st_err_closed"; noteArgs = {}; full = true; schedule(); }
-      else failed(status, data);
-    } catch (e) { error = "st_err_net"; errorArgs = {}; }
-    render();
-  }
-  $("join-form").addEventListener("submit", (ev) => {
-    ev.preventDefault(); room = $("code").value.toUpperCase().replace(/[\\s-]/g, ""); enter();
-  });
-  $("code").value = room;
-  render();
-  enter();
-})();
-</script></body></html>"""
 
 
 def app_kwargs(kwargs: dict) -> dict:

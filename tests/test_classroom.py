@@ -280,7 +280,7 @@ def test_the_students_calls(web):
     assert st["room"] == code and st["pos"] == 0 and st["n"] == 2 and st["voted"] is None
     assert "plain-56" in st["q"]["en"] and "plain-56" in st["q"]["zh"] and [c["value"] for c in st["choices"]] == [
         "plain20", "plain56", "same"]  # fmt: skip
-    assert client.get("/join/api/state", params={"room": code, "token": tok, "v": st["v"]}).json() == {
+    assert client.post("/join/api/state", json={"room": code, "token": tok, "v": st["v"]}).json() == {
         "same": True, "v": st["v"]}  # fmt: skip
 
     vote = {"room": code, "token": tok, "pos": 0, "choice": "plain56"}
@@ -293,7 +293,7 @@ def test_the_students_calls(web):
 
     _, payload = C.reveal_payload("resnet", "en")
     C.store().set_reveal(code, key, 0, payload)
-    st2 = client.get("/join/api/state", params={"room": code, "token": tok, "v": st["v"]}).json()
+    st2 = client.post("/join/api/state", json={"room": code, "token": tok, "v": st["v"]}).json()
     assert st2["revealed"] and st2["answer"] == payload["answer"] and st2["why"]["zh"] and st2["voted"] == "plain56"
 
     for bad in ({"room": code}, [1, 2], {"room": code, "token": tok, "pos": "0", "choice": "x"}):
@@ -301,6 +301,7 @@ def test_the_students_calls(web):
     assert client.post("/join/api/enter", content=b"{not json").status_code == 400
     assert client.post("/join/api/enter", content=b"x" * 10_000).status_code == 400
     assert client.put("/join/api/enter").status_code == 405
+    assert client.get("/join/api/state", params={"room": code, "token": tok}).status_code == 405  # never in a URL
 
 
 def test_bad_codes_are_refused_then_slowed_down(web):

@@ -18,7 +18,7 @@ from demos.i18n import EN, LANGUAGES, ZH
 from tests._timing import within
 from tests.conftest import ARTIFACTS, ROOT
 
-TOP = ["tab_home", "tab_resnet", "tab_transformer", "tab_gan", "tab_bert"]
+TOP = ["tab_home", "tab_resnet", "tab_transformer", "tab_gan", "tab_bert", "tab_classroom"]
 SUB = {"tab_resnet": "rn_sub_", "tab_transformer": "tf_sub_", "tab_gan": "gan_sub_", "tab_bert": "bert_sub_"}
 LETTERS = re.compile(r"[A-Za-z]{2,}")
 CJK = re.compile(r"[\u3400-\u9fff]")
