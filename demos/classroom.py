@@ -38,9 +38,8 @@ from gradio.context import get_blocks_context
 from demos import classroom_questions as CQ
 from demos import rooms
 from demos.i18n import register, t, text
-from demos.strings import classroom as strings
+from demos.strings import classroom as strings  # registers them
 
-register(strings.EN, strings.ZH)
 
 STORAGE_KEY = "paper-gallery-classroom"  # localStorage: the room this browser presents
 TICK = 1.0  # seconds between two refreshes of the presenter's histogram

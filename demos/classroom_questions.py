@@ -14,10 +14,9 @@ import functools
 import gradio as gr
 
 from demos import quiz
-from demos.i18n import register, text
-from demos.strings import classroom as strings
+from demos.i18n import text
+from demos.strings import classroom as strings  # registers them
 
-register(strings.QUESTIONS_EN, strings.QUESTIONS_ZH)
 
 TIE_POINTS = 1.0  # points of training error under which two nets count as "about the same"
 TIE_CONF = 0.03  # difference of mean classifier confidence under which two morphs count as "the same"

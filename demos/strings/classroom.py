@@ -1,6 +1,8 @@
-"""Classroom mode's strings (English, Chinese): the presenter's tab and the students' page (`EN`, `ZH`,
-registered by demos/classroom.py) and the figure questions with their one-line whys (`QUESTIONS_EN`,
-`QUESTIONS_ZH`, registered by demos/classroom_questions.py)."""
+"""Classroom mode's strings (English, Chinese): the presenter's tab and the students' page (`EN`, `ZH`)
+and the figure questions with their one-line whys (`QUESTIONS_EN`, `QUESTIONS_ZH`); registered when
+imported."""
+
+from demos.i18n import register
 
 EN = {
     "tab_classroom": "Classroom",
@@ -266,3 +268,6 @@ QUESTIONS_ZH = {
     "cls_why_bert_window": "模型跟随了上下文：句子暗示的词排在第一。",
     "cls_why_bert": "这个只在 CPU 上短暂训练的小 BERT，把最常见的词片排在最前。",
 }
+
+register(EN, ZH)
+register(QUESTIONS_EN, QUESTIONS_ZH)
