@@ -43,9 +43,9 @@ sys.path.insert(0, str(ROOT))
 from bench.common import pct  # noqa: E402
 
 OTHER_TABS = [
-    ("/bert_fill_mask", ("She opened the [MASK] and walked into the room.", 5, "bert_small.eltec", "English")),
-    ("/resnet_architecture", ("resnet50", "English")),
-    ("/gan_samples", ("dcgan.mnist", 0, 16, "English")),
+    ("/bert_fill_mask", ("She opened the [MASK] and walked into the room.", 5, "bert_small.eltec", "en")),
+    ("/resnet_architecture", ("resnet50", "en")),
+    ("/gan_samples", ("dcgan.mnist", 0, 16, "en")),
 ]
 CHOICES = ["plain20", "plain56", "same"]  # the first question in lecture order (ResNet, Fig. 6)
 
@@ -71,6 +71,7 @@ def other_tabs(url: str, stop: threading.Event, out: list, errors: list) -> None
             out.append((t0, 1000 * (time.time() - t0), name))
         except Exception as e:  # noqa: BLE001 - counted and reported
             errors.append(f"{name}: {type(e).__name__}: {e}"[:200])
+            time.sleep(0.5)  # a refusal comes back at once: do not hammer the server with it
 
 
 async def student(i: int, http, url: str, code: str, window: float, t_start: float, log: dict, twin: bool) -> None:
