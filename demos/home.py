@@ -13,7 +13,7 @@ HEADER_KEYS = [f"col_{c}" for c in COLUMNS]
 HEADERS = columns(HEADER_KEYS)  # the table's headers (English; Chinese on a Chinese page)
 
 
-def weights_status(lang: str = "en") -> list[list[str]]:
+def weights_status(lang: str | None = None) -> list[list[str]]:
     """One row per catalogue entry: where its weights come from right now (nothing is loaded)."""
     rows = hub.status()
     return [[row[c] for c in COLUMNS] for row in rows] or [["(none yet)", "", "", ""]]

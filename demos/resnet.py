@@ -252,7 +252,7 @@ def paper_check(lang: str = "en") -> list[list]:
     return rows
 
 
-def table3(lang: str = "en") -> list[list]:
+def table3(lang: str | None = None) -> list[list]:
     """Table 3: ImageNet validation error of plain-34 and the shortcut options A/B/C (the language:
     for the headers, see `with_columns`)."""
     return [[k, v[0], v[1]] for k, v in R.PAPER_TABLE3.items()]
