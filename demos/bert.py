@@ -1,8 +1,10 @@
 """BERT tab: masked language modelling, next-sentence prediction, and the attention inside.
 
-Pure callbacks first (plain data in, plain data, HTML or figures out), then the strings and
-`build_tab()`. Paper: Devlin, Chang, Lee, Toutanova, "BERT: Pre-training of Deep Bidirectional
-Transformers for Language Understanding", arXiv:1810.04805.
+Callbacks first (plain data in, plain data or HTML out): fill-mask, input anatomy, masking, next
+sentence, the paper check; then the tab's question and `build_tab()` with one builder per sub-tab.
+The attention sub-tab is in `demos/bert_attention.py`, what every view starts from (weights, text
+checks, encoding) in `demos/bert_inputs.py`. Paper: Devlin, Chang, Lee, Toutanova, "BERT:
+Pre-training of Deep Bidirectional Transformers for Language Understanding", arXiv:1810.04805.
 """
 
 from __future__ import annotations

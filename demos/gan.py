@@ -1,7 +1,9 @@
 """GAN tab: the adversarial game, live, and a latent space to walk through.
 
-Pure callbacks first (plain data in, plain data or figures out), then the figures, the strings and
-`build_tab()`. Paper: Goodfellow et al., "Generative Adversarial Nets", arXiv:1406.2661.
+Callbacks first (plain data in, plain data or figures out): the samples and the latent space,
+quality and the paper check; then the tab's question and `build_tab()` with one builder per
+sub-tab. The 1-D and 2-D games are in `demos/gan_games.py`. Paper: Goodfellow et al., "Generative
+Adversarial Nets", arXiv:1406.2661.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """ResNet tab: the degradation problem, residual learning you can watch, check and use.
 
-Pure callbacks first (plain data in, plain data or figures out), then `build_tab()`.
+Callbacks first (plain data in, plain data or figures out), then the tab's question and
+`build_tab()` with one builder per sub-tab.
 Paper: He, Zhang, Ren, Sun, "Deep Residual Learning for Image Recognition", arXiv:1512.03385.
 """
 
