@@ -38,14 +38,13 @@ def test_multi30k_pairs_line_up():
 
 
 @needs_data
-def test_the_bert_corpora_read_as_the_training_script_reads_them():
-    """The same documents as training/bert.py's own readers (which still read the files themselves)."""
-    from training import bert
-
+def test_the_bert_corpora():
+    """ELTeC as 99 novels of paragraphs, WikiText-2 as articles with its tokenized splits joined."""
     novels = data.eltec()
-    assert novels == bert.read_novels(str(data.DATA_DIR)) and len(novels) == 99
+    assert len(novels) == 99 and all(novels.values())
+    assert data.eltec(data.DATA_DIR / "eltec-eng") == novels  # a folder given, as training/bert.py does
     wiki = data.wikitext()
-    assert wiki == bert.read_wikitext(str(data.DATA_DIR)) and all(wiki)
+    assert all(wiki) and len(wiki) == 60
     raw = gzip.open(data.DATA_DIR / "wikitext-2" / "valid.txt.gz", "rt", encoding="utf-8").read()
     assert " @-@ " in raw and not any(" @-@ " in p for a in wiki for p in a)
 

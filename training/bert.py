@@ -31,7 +31,6 @@ rank 0 trains the tokenizer and hands it to the others; every rank draws the sam
 stop for every rank; rank 0 evaluates and writes the files.
 """
 
-import gzip
 import json
 import math
 import platform
@@ -48,7 +47,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
-from training import resume  # noqa: E402
+from training import data, resume  # noqa: E402
 from training.common import config_from_args, fp16_roundtrip, save_fp16, stop_requested  # noqa: E402
 from training.distributed import setup  # noqa: E402
 from models.bert import (  # noqa: E402
@@ -108,27 +107,6 @@ SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z])")
 def split_sentences(paragraph: str) -> list[str]:
     """A simple rule-based splitter: after . ! ? (and closing quotes), before a capital."""
     return [s for s in SENTENCE_END.split(paragraph.strip()) if s]
-
-
-def read_novels(data_dir: str) -> dict[str, list[str]]:
-    """novel id -> its paragraphs (one line each in the gzipped text)."""
-    files = sorted(Path(data_dir, "eltec-eng").glob("*.txt.gz"))
-    return {p.name[: -len(".txt.gz")]: gzip.open(p, "rt", encoding="utf-8").read().split("\n")[:-1]
-            for p in files}  # fmt: skip
-
-
-def read_wikitext(data_dir: str) -> list[list[str]]:
-    """WikiText-2 validation -> articles (split at ' = Title = ' lines) of paragraphs, with the
-    tokenized text's ' @-@ ', ' @,@ ', ' @.@ ' joined back and <unk> mapped to [UNK]."""
-    text = gzip.open(Path(data_dir, "wikitext-2", "valid.txt.gz"), "rt", encoding="utf-8").read()
-    articles: list[list[str]] = []
-    for line in text.split("\n"):
-        if re.fullmatch(r" = [^=].* = ", line):
-            articles.append([])
-        elif line.strip() and not line.startswith(" = ") and articles:
-            line = line.replace(" @-@ ", "-").replace(" @,@ ", ",").replace(" @.@ ", ".")
-            articles[-1].append(line.replace("<unk>", "[UNK]").strip())
-    return [a for a in articles if a]
 
 
 class Corpus:
@@ -241,7 +219,7 @@ def main() -> None:
     t0 = time.time()
 
     # 1. Data: held-out novels never reach the tokenizer or the model
-    novels = read_novels(cfg.data_dir)
+    novels = data.eltec(Path(cfg.data_dir, "eltec-eng"))
     names = sorted(novels)
     held = {names[int(i)] for i in cfg.heldout.split(",")}
     train_docs = [novels[k] for k in names if k not in held]
@@ -264,7 +242,7 @@ def main() -> None:
                    max_position=cfg.seq_len, pre_ln=cfg.pre_ln, dropout=cfg.dropout,
                    attention_dropout=cfg.dropout)  # fmt: skip
     train, heldout = Corpus(tokenizer, train_docs), Corpus(tokenizer, held_docs)
-    wiki = Corpus(tokenizer, read_wikitext(cfg.data_dir))
+    wiki = Corpus(tokenizer, data.wikitext(Path(cfg.data_dir, "wikitext-2")))
     if master:
         print(f"data: {len(train.docs)} train novels ({train.n_tokens:,} tokens), held out "
               f"{sorted(held)} ({heldout.n_tokens:,}), WikiText-2 valid {len(wiki.docs)} articles "
