@@ -28,8 +28,14 @@ from demos.i18n import I18N, app_kwargs, build_language_switch, t  # noqa: E402
 QUEUE_SIZE = int(os.environ.get("PAPER_GALLERY_QUEUE_SIZE", "100"))
 CONCURRENCY = int(os.environ.get("PAPER_GALLERY_CONCURRENCY", "4"))
 
-TABS = [("tab_home", home), ("tab_resnet", resnet), ("tab_transformer", transformer),
-        ("tab_gan", gan), ("tab_bert", bert), ("tab_classroom", classroom)]  # fmt: skip
+TABS = [
+    ("tab_home", home),
+    ("tab_resnet", resnet),
+    ("tab_transformer", transformer),
+    ("tab_gan", gan),
+    ("tab_bert", bert),
+    ("tab_classroom", classroom),
+]
 
 
 def build_app() -> gr.Blocks:

@@ -81,11 +81,20 @@ def start_app(tmp: Path) -> tuple[subprocess.Popen, str, float]:
 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GRADIO_", "HF_"))}
-    env.update(GRADIO_SERVER_PORT=str(port), HF_HUB_OFFLINE="1", HF_HOME=str(tmp / "hf-home"),
-               OMP_NUM_THREADS="2")  # fmt: skip
+    env.update(
+        GRADIO_SERVER_PORT=str(port),
+        HF_HUB_OFFLINE="1",
+        HF_HOME=str(tmp / "hf-home"),
+        OMP_NUM_THREADS="2",
+    )
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                            stdout=open(tmp / "app.log", "w"), stderr=subprocess.STDOUT)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=open(tmp / "app.log", "w"),
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     while True:
         try:
@@ -106,7 +115,11 @@ def endpoints(client) -> dict[str, list[dict]]:
 
 def call(client, name: str, params: list[dict], stream_first: bool = False) -> float:
     """One call with the UI's defaults (plus OVERRIDES); ms to the result or to the first frame."""
-    kwargs = {p["parameter_name"]: p["parameter_default"] for p in params if p.get("parameter_has_default")}
+    kwargs = {
+        p["parameter_name"]: p["parameter_default"]
+        for p in params
+        if p.get("parameter_has_default")
+    }
     kwargs.update({p["parameter_name"]: "en" for p in params if p["parameter_name"] == "lang"})
     kwargs.update(OVERRIDES.get(name, dict)())
     t0 = time.perf_counter()
@@ -129,19 +142,36 @@ def call(client, name: str, params: list[dict], stream_first: bool = False) -> f
 def ratios() -> list[dict]:
     """Run the three module-vs-reference benchmarks; keep the ratio lines they print."""
     rows = []
-    for script, args in (("bench/resnet.py", ["--no-live"]), ("bench/transformer.py", ["--marian"]), ("bench/bert.py", [])):
-        out = subprocess.run([sys.executable, script, *args], cwd=ROOT, capture_output=True, text=True,
-                             env={**os.environ, "HF_HUB_OFFLINE": "1"})  # fmt: skip
+    for script, args in (
+        ("bench/resnet.py", ["--no-live"]),
+        ("bench/transformer.py", ["--marian"]),
+        ("bench/bert.py", []),
+    ):
+        out = subprocess.run(
+            [sys.executable, script, *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        )
         found = False
         for line in out.stdout.splitlines():
             m = re.search(r"(\d+\.\d+)\s*x", line)
             if m and ("ours" in line.lower() or "ratio" in line.lower()):
                 ci = re.search(r"95% interval (\d+\.\d+)-(\d+\.\d+)", line)
-                rows.append({"bench": script, "line": line.strip(), "ratio": float(m[1]),
-                             "interval": [float(ci[1]), float(ci[2])] if ci else None})  # fmt: skip
+                rows.append(
+                    {
+                        "bench": script,
+                        "line": line.strip(),
+                        "ratio": float(m[1]),
+                        "interval": [float(ci[1]), float(ci[2])] if ci else None,
+                    }
+                )
                 found = True
         if not found:
-            rows.append({"bench": script, "line": (out.stdout + out.stderr).strip()[-300:], "ratio": None})
+            rows.append(
+                {"bench": script, "line": (out.stdout + out.stderr).strip()[-300:], "ratio": None}
+            )
     return rows
 
 
@@ -164,17 +194,33 @@ def main() -> None:
             for tab, name in MODEL_CALLS.items():
                 loads[tab] = call(client, name, eps[name]) / 1000
             all_loaded = first_page + (time.perf_counter() - t0)
-            result["cold_start"] = {"first_page_s": round(first_page, 2), "all_models_loaded_s": round(all_loaded, 2),
-                                    "first_call_per_tab_s": {k: round(v, 2) for k, v in loads.items()}}  # fmt: skip
-            result["memory"] = {"rss_embedded_mb": round(rss_mb(proc.pid)), "rss_hub_models_mb": None}
+            result["cold_start"] = {
+                "first_page_s": round(first_page, 2),
+                "all_models_loaded_s": round(all_loaded, 2),
+                "first_call_per_tab_s": {k: round(v, 2) for k, v in loads.items()},
+            }
+            result["memory"] = {
+                "rss_embedded_mb": round(rss_mb(proc.pid)),
+                "rss_hub_models_mb": None,
+            }
             lat = {}
             for name, params in sorted(eps.items()):
                 live = name in LIVE
                 try:
-                    first = call(client, name, params, stream_first=live)  # caches, fonts: reported apart
-                    xs = [call(client, name, params, stream_first=live) for _ in range(args.iters if not live else 3)]
-                    lat[name] = {"p50_ms": round(pct(xs, 50), 1), "p95_ms": round(pct(xs, 95), 1), "n": len(xs),
-                                 "first_ms": round(first, 1), "kind": "first frame" if live else "result"}  # fmt: skip
+                    first = call(
+                        client, name, params, stream_first=live
+                    )  # caches, fonts: reported apart
+                    xs = [
+                        call(client, name, params, stream_first=live)
+                        for _ in range(args.iters if not live else 3)
+                    ]
+                    lat[name] = {
+                        "p50_ms": round(pct(xs, 50), 1),
+                        "p95_ms": round(pct(xs, 95), 1),
+                        "n": len(xs),
+                        "first_ms": round(first, 1),
+                        "kind": "first frame" if live else "result",
+                    }
                 except Exception as e:  # an endpoint that needs an input the defaults lack
                     lat[name] = {"error": f"{type(e).__name__}: {str(e)[:120]}"}
             result["latency"] = lat
@@ -185,7 +231,9 @@ def main() -> None:
     hub = hub_sized_rss()
     result["memory"]["hub_sized_models"] = hub
     if "total_mb" in hub:  # an estimate: the server after the latency runs + the Hub-sized modules
-        result["memory"]["rss_hub_models_mb"] = result["memory"]["rss_after_latency_mb"] + hub["total_mb"]
+        result["memory"]["rss_hub_models_mb"] = (
+            result["memory"]["rss_after_latency_mb"] + hub["total_mb"]
+        )
     if not args.skip_ratios:
         result["ratios"] = ratios()
     args.json.write_text(json.dumps(result, indent=1))
@@ -228,10 +276,18 @@ def hub_sized_rss() -> dict:
     """The Hub base models cannot be downloaded here: the RSS that modules of their sizes add (our
     modules with random weights: ResNet-50 and -18, OPUS-MT en-de, bert-base-uncased), measured
     in a fresh process; the server's RSS plus this total estimates the RSS with them loaded."""
-    out = subprocess.run([sys.executable, "-c", HUB_SIZED], cwd=ROOT, capture_output=True, text=True,
-                         timeout=300, env=dict(os.environ, OMP_NUM_THREADS="2"))  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", HUB_SIZED],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ, OMP_NUM_THREADS="2"),
+    )
     if out.returncode:
-        return {"error": out.stderr.strip().splitlines()[-1][:200] if out.stderr.strip() else "failed"}
+        return {
+            "error": out.stderr.strip().splitlines()[-1][:200] if out.stderr.strip() else "failed"
+        }
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -239,26 +295,40 @@ def report(r: dict) -> None:
     ok = {True: "ok", False: "MISSED"}
     c, m = r["cold_start"], r["memory"]
     print(f"{'measure':<44} {'value':>12}  {'target':>10}  verdict")
-    print(f"{'cold start: first page':<44} {c['first_page_s']:>10.2f} s  {'<= 8 s':>10}  {ok[c['first_page_s'] <= 8]}")
+    print(
+        f"{'cold start: first page':<44} {c['first_page_s']:>10.2f} s  {'<= 8 s':>10}  {ok[c['first_page_s'] <= 8]}"
+    )
     print(f"{'cold start: every tab model loaded':<44} {c['all_models_loaded_s']:>10.2f} s")
-    print(f"{'RSS, embedded models loaded':<44} {m['rss_embedded_mb']:>9} MB  {'<= 1536 MB':>10}  "
-          f"{ok[m['rss_embedded_mb'] <= 1536]}")  # fmt: skip
+    print(
+        f"{'RSS, embedded models loaded':<44} {m['rss_embedded_mb']:>9} MB  {'<= 1536 MB':>10}  "
+        f"{ok[m['rss_embedded_mb'] <= 1536]}"
+    )
     print(f"{'RSS after the latency runs':<44} {m['rss_after_latency_mb']:>9} MB")
     hub = m.get("hub_sized_models", {})
     if m.get("rss_hub_models_mb"):
-        parts = ", ".join(f"{k} {v['params_m']} M params +{v['rss_mb']} MB" for k, v in hub.items() if isinstance(v, dict))
-        print(f"{'RSS with the Hub base models (estimate)':<44} {m['rss_hub_models_mb']:>9} MB  "
-              f"(server + {hub['total_mb']} MB for random weights of their sizes: {parts})")  # fmt: skip
+        parts = ", ".join(
+            f"{k} {v['params_m']} M params +{v['rss_mb']} MB"
+            for k, v in hub.items()
+            if isinstance(v, dict)
+        )
+        print(
+            f"{'RSS with the Hub base models (estimate)':<44} {m['rss_hub_models_mb']:>9} MB  "
+            f"(server + {hub['total_mb']} MB for random weights of their sizes: {parts})"
+        )
     else:
-        print(f"{'RSS with the Hub base models':<44} {'n/a':>12}  ({hub.get('error', 'no Hub here')})")
+        print(
+            f"{'RSS with the Hub base models':<44} {'n/a':>12}  ({hub.get('error', 'no Hub here')})"
+        )
     for name, v in r["latency"].items():
         if "error" in v:
             print(f"{name:<44} {'error':>12}  {v['error']}")
             continue
         target = 2000 if v["kind"] == "first frame" else 500
-        print(f"{name + (' (first frame)' if v['kind'] == 'first frame' else ''):<44} "
-              f"p50 {v['p50_ms']:>7.1f} p95 {v['p95_ms']:>7.1f} ms  {'<= ' + str(target) + ' ms':>10}  "
-              f"{ok[v['p95_ms'] <= target]:<7} first call {v['first_ms']:>8.1f} ms")  # fmt: skip
+        print(
+            f"{name + (' (first frame)' if v['kind'] == 'first frame' else ''):<44} "
+            f"p50 {v['p50_ms']:>7.1f} p95 {v['p95_ms']:>7.1f} ms  {'<= ' + str(target) + ' ms':>10}  "
+            f"{ok[v['p95_ms'] <= target]:<7} first call {v['first_ms']:>8.1f} ms"
+        )
     for row in r.get("ratios", []):
         verdict = "n/a" if row["ratio"] is None else ok[row["ratio"] <= 1.0]
         if verdict == "MISSED" and (row.get("interval") or [9])[0] <= 1.0:

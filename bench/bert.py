@@ -48,8 +48,12 @@ def base_random(folder: Path):
     from training.convert_bert import from_hf
 
     torch.manual_seed(0)
-    transformers.BertForPreTraining(transformers.BertConfig()).save_pretrained(folder)  # base shapes
-    hf = transformers.BertForMaskedLM.from_pretrained(folder).eval()  # the same tensors, no NSP head
+    transformers.BertForPreTraining(transformers.BertConfig()).save_pretrained(
+        folder
+    )  # base shapes
+    hf = transformers.BertForMaskedLM.from_pretrained(
+        folder
+    ).eval()  # the same tensors, no NSP head
     ours = from_hf(folder).eval()
     return hf, ours
 
@@ -68,14 +72,24 @@ def main() -> None:
         tok = B.load_tokenizer(loaded.folder)
         return lambda: B.fill_mask(loaded.model, tok, SENTENCE, top_k=5)
 
-    print(line("fill-mask, models.bert.fill_mask, bert_small.eltec (embedded)",
-               timed(fill("bert_small.eltec"), args.iters)))  # fmt: skip
+    print(
+        line(
+            "fill-mask, models.bert.fill_mask, bert_small.eltec (embedded)",
+            timed(fill("bert_small.eltec"), args.iters),
+        )
+    )
     try:
-        print(line("fill-mask, models.bert.fill_mask, bert_base.uncased (HF cache)",
-                   timed(fill("bert_base.uncased"), args.iters)))  # fmt: skip
+        print(
+            line(
+                "fill-mask, models.bert.fill_mask, bert_base.uncased (HF cache)",
+                timed(fill("bert_base.uncased"), args.iters),
+            )
+        )
         have_base = True
     except hub.WeightsError as e:
-        print(f"bert_base.uncased not available here ({str(e)[:90]}...): a random stand-in of its size")
+        print(
+            f"bert_base.uncased not available here ({str(e)[:90]}...): a random stand-in of its size"
+        )
         have_base = False
 
     with tempfile.TemporaryDirectory() as d:
@@ -83,8 +97,12 @@ def main() -> None:
         loaded = hub.get("bert_small.eltec")
         tok = B.load_tokenizer(loaded.folder)
         if not have_base:
-            print(line("fill-mask, models.bert.fill_mask, bert-base-sized random weights",
-                       timed(lambda: B.fill_mask(ours, tok, SENTENCE, top_k=5), args.iters)))  # fmt: skip
+            print(
+                line(
+                    "fill-mask, models.bert.fill_mask, bert-base-sized random weights",
+                    timed(lambda: B.fill_mask(ours, tok, SENTENCE, top_k=5), args.iters),
+                )
+            )
 
         # 2. bare forward, ours vs transformers, the same weights
         g = torch.Generator().manual_seed(0)
@@ -97,12 +115,20 @@ def main() -> None:
                 b = hf(input_ids=ids, token_type_ids=types, attention_mask=mask).logits
                 diff = (a - b).abs().max().item()
                 t_ours, t_hf = [], []
-                for _ in range(args.iters):  # interleaved, so that load from other jobs hits both alike
+                for _ in range(
+                    args.iters
+                ):  # interleaved, so that load from other jobs hits both alike
                     t_ours += timed(lambda: ours(ids, types, mask), 1, warmup=1)
-                    t_hf += timed(lambda: hf(input_ids=ids, token_type_ids=types, attention_mask=mask), 1, warmup=1)
+                    t_hf += timed(
+                        lambda: hf(input_ids=ids, token_type_ids=types, attention_mask=mask),
+                        1,
+                        warmup=1,
+                    )
             print(line(f"forward {batch}x{T}, ours (models.bert.Bert)", t_ours))
             print(line(f"forward {batch}x{T}, transformers BertForMaskedLM", t_hf))
-            print(f"    ours / transformers at p50: {ratio_text(t_ours, t_hf)}   (max |logit diff| {diff:.1e})")
+            print(
+                f"    ours / transformers at p50: {ratio_text(t_ours, t_hf)}   (max |logit diff| {diff:.1e})"
+            )
 
 
 if __name__ == "__main__":

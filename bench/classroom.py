@@ -43,7 +43,10 @@ sys.path.insert(0, str(ROOT))
 from bench.common import pct  # noqa: E402
 
 OTHER_TABS = [
-    ("/bert_fill_mask", ("She opened the [MASK] and walked into the room.", 5, "bert_small.eltec", "en")),
+    (
+        "/bert_fill_mask",
+        ("She opened the [MASK] and walked into the room.", 5, "bert_small.eltec", "en"),
+    ),
     ("/resnet_architecture", ("resnet50", "en")),
     ("/gan_samples", ("dcgan.mnist", 0, 16, "en")),
 ]
@@ -74,7 +77,9 @@ def other_tabs(url: str, stop: threading.Event, out: list, errors: list) -> None
             time.sleep(0.5)  # a refusal comes back at once: do not hammer the server with it
 
 
-async def student(i: int, http, url: str, code: str, window: float, t_start: float, log: dict, twin: bool) -> None:
+async def student(
+    i: int, http, url: str, code: str, window: float, t_start: float, log: dict, twin: bool
+) -> None:
     """One phone: page, join, polls, one vote (and, for `twin`, a refused second one), then polls
     until the reveal is seen or the bench ends."""
     token = secrets.token_hex(16)
@@ -105,19 +110,32 @@ async def student(i: int, http, url: str, code: str, window: float, t_start: flo
     while not log["done"]:
         now = time.time()
         if not voted and now >= vote_at:
-            r = await req("vote", "POST", "/join/api/vote", json={"room": code, "token": token, "pos": 0, "choice": choice})
+            r = await req(
+                "vote",
+                "POST",
+                "/join/api/vote",
+                json={"room": code, "token": token, "pos": 0, "choice": choice},
+            )
             if r is None or r.status_code != 200:
                 log["errors"].append(f"vote: {getattr(r, 'status_code', '-')}")
             else:
                 log["accepted"].append(time.time())
             voted = True
             if twin:  # the same browser again: must be refused
-                r = await req("vote", "POST", "/join/api/vote", json={"room": code, "token": token, "pos": 0,
-                                                                      "choice": choice})  # fmt: skip
+                r = await req(
+                    "vote",
+                    "POST",
+                    "/join/api/vote",
+                    json={"room": code, "token": token, "pos": 0, "choice": choice},
+                )
                 log["twin"].append(getattr(r, "status_code", None))
             continue
-        await asyncio.sleep(min(1.8 + rng.random() * 0.6, max(0.0, vote_at - now) if not voted else 9))
-        r = await req("state", "POST", "/join/api/state", json={"room": code, "token": token, "v": state["v"]})
+        await asyncio.sleep(
+            min(1.8 + rng.random() * 0.6, max(0.0, vote_at - now) if not voted else 9)
+        )
+        r = await req(
+            "state", "POST", "/join/api/state", json={"room": code, "token": token, "v": state["v"]}
+        )
         if r is None or r.status_code != 200:
             log["errors"].append(f"state: {getattr(r, 'status_code', '-')}")
             continue
@@ -135,7 +153,12 @@ async def hall(url: str, code: str, n: int, window: float, log: dict) -> None:
     async with httpx.AsyncClient(limits=limits) as http:
         t_start = time.time() + 0.2
         log["t_start"] = t_start
-        await asyncio.gather(*(student(i, http, url, code, window, t_start, log, twin=(i == n // 3)) for i in range(n)))
+        await asyncio.gather(
+            *(
+                student(i, http, url, code, window, t_start, log, twin=(i == n // 3))
+                for i in range(n)
+            )
+        )
 
 
 def main() -> None:
@@ -163,8 +186,10 @@ def main() -> None:
     other_lat, other_err = [], []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                        args=["--headless", "--no-sandbox", "--disable-gpu"])  # fmt: skip
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--headless", "--no-sandbox", "--disable-gpu"],
+            )
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(120_000)
             page.goto(f"{url}/?tab=classroom&lang=en")
@@ -181,12 +206,16 @@ def main() -> None:
 
             # the other tabs alone first (baseline), then during the hall
             stop = threading.Event()
-            th = threading.Thread(target=other_tabs, args=(url, stop, other_lat, other_err), daemon=True)
+            th = threading.Thread(
+                target=other_tabs, args=(url, stop, other_lat, other_err), daemon=True
+            )
             th.start()
             time.sleep(15)
             t_hall = time.time()
             cpu0 = cpu_seconds(proc.pid) if proc else None
-            runner = threading.Thread(target=lambda: asyncio.run(hall(url, code, args.students, args.seconds, log)))
+            runner = threading.Thread(
+                target=lambda: asyncio.run(hall(url, code, args.students, args.seconds, log))
+            )
             runner.start()
             time.sleep(args.seconds + 3.5)  # the window, then the last votes' ticks
             t_hall_end = time.time()
@@ -232,22 +261,50 @@ def main() -> None:
         "error_kinds": sorted(set(log["errors"]))[:10],
         "second_vote_status": log["twin"],
         "presenter_final_count": final_n,
-        "histogram_lag_s": {"p50": round(pct(lags, 50), 2), "p95": round(pct(lags, 95), 2), "max": round(max(lags), 2)}
-        if lags else None,
+        "histogram_lag_s": {
+            "p50": round(pct(lags, 50), 2),
+            "p95": round(pct(lags, 95), 2),
+            "max": round(max(lags), 2),
+        }
+        if lags
+        else None,
         "reveal_measure_s": round(t_revealed_presenter - t_click, 2),
         "reveal_on_all_phones_s": round(max(reveal_lag), 2) if reveal_lag else None,
         "phones_saw_reveal": len(log["saw_reveal"]),
-        "student_requests": {k: {"n": len(v), "p50_ms": round(pct(v, 50)), "p95_ms": round(pct(v, 95)),
-                                 "max_ms": round(max(v))} for k, v in log["lat"].items()},  # fmt: skip
-        "other_tabs": {"before": {"n": len(before), "p50_ms": round(pct(before, 50)) if before else None,
-                                  "max_ms": round(max(before)) if before else None},
-                       "during": {"n": len(during), "p50_ms": round(pct(during, 50)) if during else None,
-                                  "max_ms": round(max(during)) if during else None},
-                       "errors": other_err[:5]},  # fmt: skip
+        "student_requests": {
+            k: {
+                "n": len(v),
+                "p50_ms": round(pct(v, 50)),
+                "p95_ms": round(pct(v, 95)),
+                "max_ms": round(max(v)),
+            }
+            for k, v in log["lat"].items()
+        },
+        "other_tabs": {
+            "before": {
+                "n": len(before),
+                "p50_ms": round(pct(before, 50)) if before else None,
+                "max_ms": round(max(before)) if before else None,
+            },
+            "during": {
+                "n": len(during),
+                "p50_ms": round(pct(during, 50)) if during else None,
+                "max_ms": round(max(during)) if during else None,
+            },
+            "errors": other_err[:5],
+        },
     }
     print(json.dumps(result, indent=1, ensure_ascii=False))
-    ok = (result["errors"] == 0 and len(accepted) == args.students and final_n == args.students
-          and lags and max(lags) <= 2.0 and log["twin"] == [409] and not other_err and during)  # fmt: skip
+    ok = (
+        result["errors"] == 0
+        and len(accepted) == args.students
+        and final_n == args.students
+        and lags
+        and max(lags) <= 2.0
+        and log["twin"] == [409]
+        and not other_err
+        and during
+    )
     print("targets met" if ok else "TARGETS MISSED")
     if args.json:
         args.json.write_text(json.dumps(result, indent=1, ensure_ascii=False))

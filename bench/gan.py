@@ -23,6 +23,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import pct, timed  # noqa: E402
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from lab import gan as L  # noqa: E402
@@ -54,25 +55,40 @@ def main() -> None:
         G = hub.get(name).model
         z = M.latents(range(64))
         fwd = timed(lambda: M.generate(G, z), args.iters)
-        grid = timed(lambda: one_thread(lambda: M.generate(G, M.latents(range(64), G.config.z_dim))), args.iters)
+        grid = timed(
+            lambda: one_thread(lambda: M.generate(G, M.latents(range(64), G.config.z_dim))),
+            args.iters,
+        )
 
         def interp():
             paths = [L.latent_path(kind, 3, 11, 16, G.config.z_dim) for kind in ("lerp", "slerp")]
             return one_thread(lambda: [M.generate(G, p) for p in paths])
 
         gif = timed(interp, max(10, args.iters // 2))
-        rows.append({"generator": name, "forward64_p50": pct(fwd, 50), "forward64_p95": pct(fwd, 95),
-                     "grid64_p50": pct(grid, 50), "grid64_p95": pct(grid, 95),
-                     "gif16_p50": pct(gif, 50), "gif16_p95": pct(gif, 95)})  # fmt: skip
+        rows.append(
+            {
+                "generator": name,
+                "forward64_p50": pct(fwd, 50),
+                "forward64_p95": pct(fwd, 95),
+                "grid64_p50": pct(grid, 50),
+                "grid64_p95": pct(grid, 95),
+                "gif16_p50": pct(gif, 50),
+                "gif16_p95": pct(gif, 95),
+            }
+        )
     load = os.getloadavg()[0]
-    print(f"torch {torch.__version__}, {args.threads} threads, fp32, {args.iters} iterations, "
-          f"load average {load:.1f} on {os.cpu_count()} cores")  # fmt: skip
+    print(
+        f"torch {torch.__version__}, {args.threads} threads, fp32, {args.iters} iterations, "
+        f"load average {load:.1f} on {os.cpu_count()} cores"
+    )
     head = f"{'generator':16} {'G(64 z) p50/p95':>18} {'64-grid p50/p95':>18} {'16-step paths p50/p95':>21}"
     print(head)
     print("-" * len(head))
     for r in rows:
-        print(f"{r['generator']:16} {r['forward64_p50']:8.1f} / {r['forward64_p95']:<7.1f} "
-              f"{r['grid64_p50']:8.1f} / {r['grid64_p95']:<7.1f} {r['gif16_p50']:10.1f} / {r['gif16_p95']:<8.1f}")  # fmt: skip
+        print(
+            f"{r['generator']:16} {r['forward64_p50']:8.1f} / {r['forward64_p95']:<7.1f} "
+            f"{r['grid64_p50']:8.1f} / {r['grid64_p95']:<7.1f} {r['gif16_p50']:10.1f} / {r['gif16_p95']:<8.1f}"
+        )
     print("targets: 64-grid <= 100 ms, 16-step interpolation <= 500 ms")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import hashlib
 import io
 import json
 import os
@@ -37,14 +36,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-NAMES = ["bert_base.uncased", "bert_base.chinese", "transformer_base.opus_mt_ende",
-         "transformer_base.opus_mt_enzh", "resnet50.tv_in1k"]  # fmt: skip
-EN = ["A man in a blue shirt is riding a bike down the street.", "Two dogs are playing in the snow.",
-      "The girl is reading a book in the park.", "People are walking along the river."]  # fmt: skip
-ZH = ["一个穿蓝色衬衫的男人在街上骑自行车。", "两只狗在雪地里玩。", "女孩在公园里读书。", "人们沿着河边散步。"]
+NAMES = [
+    "bert_base.uncased",
+    "bert_base.chinese",
+    "transformer_base.opus_mt_ende",
+    "transformer_base.opus_mt_enzh",
+    "resnet50.tv_in1k",
+]
+EN = [
+    "A man in a blue shirt is riding a bike down the street.",
+    "Two dogs are playing in the snow.",
+    "The girl is reading a book in the park.",
+    "People are walking along the river.",
+]
+ZH = [
+    "一个穿蓝色衬衫的男人在街上骑自行车。",
+    "两只狗在雪地里玩。",
+    "女孩在公园里读书。",
+    "人们沿着河边散步。",
+]
 SENTENCE = "A man in a blue shirt is riding a bike down the street with his dog."
-WORDS = ("the a man in blue shirt is riding bike down street two dogs are playing snow girl reading "
-         "book park people walking along river went to store buy milk of and . , ! ?").split()
+WORDS = (
+    "the a man in blue shirt is riding bike down street two dogs are playing snow girl reading "
+    "book park people walking along river went to store buy milk of and . , ! ?"
+).split()
 
 
 def rss_mb() -> float:
@@ -68,9 +83,15 @@ def _spm(sentences: list[str], vocab_size: int) -> bytes:
     import sentencepiece as spm
 
     buf = io.BytesIO()
-    spm.SentencePieceTrainer.train(sentence_iterator=iter(sentences * 2), model_writer=buf, vocab_size=vocab_size,
-                                   model_type="unigram", minloglevel=2, character_coverage=1.0,
-                                   hard_vocab_limit=False)  # fmt: skip
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(sentences * 2),
+        model_writer=buf,
+        vocab_size=vocab_size,
+        model_type="unigram",
+        minloglevel=2,
+        character_coverage=1.0,
+        hard_vocab_limit=False,
+    )
     return buf.getvalue()
 
 
@@ -110,15 +131,21 @@ def make(out: Path) -> None:
     transformers.BertForPreTraining(cfg).save_pretrained(d, safe_serialization=True)
     (d / "vocab.txt").write_text("\n".join(_bert_vocab(21128, chinese=True)) + "\n")
     # OPUS-MT: Marian transformer-base, pytorch_model.bin (as the pinned revisions hold them)
-    for name, V, tgt_sents, lang_tokens in (("transformer_base.opus_mt_ende", 58101, EN, []),
-                                            ("transformer_base.opus_mt_enzh", 65001, ZH, [">>cmn_Hans<<"])):  # fmt: skip
+    for name, V, tgt_sents, lang_tokens in (
+        ("transformer_base.opus_mt_ende", 58101, EN, []),
+        ("transformer_base.opus_mt_enzh", 65001, ZH, [">>cmn_Hans<<"]),
+    ):
         import sentencepiece as spm
 
         d = out / name
         d.mkdir(exist_ok=True)
         # SentencePiece on the README's English and the bench's sentences: common words are one
         # piece or two, as with OPUS-MT's 32k models (the 14-word source below: 21 pieces + </s>)
-        english = [ln for ln in (ROOT / "README.md").read_text().splitlines() if ln.strip()] + EN * 20 + [SENTENCE] * 20
+        english = (
+            [ln for ln in (ROOT / "README.md").read_text().splitlines() if ln.strip()]
+            + EN * 20
+            + [SENTENCE] * 20
+        )
         src, tgt = _spm(english, 1000), _spm(tgt_sents, 50)
         (d / "source.spm").write_bytes(src)
         (d / "target.spm").write_bytes(tgt)
@@ -135,11 +162,22 @@ def make(out: Path) -> None:
         vocab["<pad>"] = V - 1
         (d / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
         cfg = transformers.MarianConfig(
-            vocab_size=V, d_model=512, encoder_layers=6, decoder_layers=6, encoder_attention_heads=8,
-            decoder_attention_heads=8, encoder_ffn_dim=2048, decoder_ffn_dim=2048, max_position_embeddings=512,
-            activation_function="swish", scale_embedding=True, pad_token_id=V - 1, decoder_start_token_id=V - 1,
-            eos_token_id=0, forced_eos_token_id=0,
-        )  # fmt: skip
+            vocab_size=V,
+            d_model=512,
+            encoder_layers=6,
+            decoder_layers=6,
+            encoder_attention_heads=8,
+            decoder_attention_heads=8,
+            encoder_ffn_dim=2048,
+            decoder_ffn_dim=2048,
+            max_position_embeddings=512,
+            activation_function="swish",
+            scale_embedding=True,
+            pad_token_id=V - 1,
+            decoder_start_token_id=V - 1,
+            eos_token_id=0,
+            forced_eos_token_id=0,
+        )
         m = transformers.MarianMTModel(cfg)
         (d / "config.json").write_text(cfg.to_json_string())
         torch.save(m.state_dict(), d / "pytorch_model.bin")
@@ -200,14 +238,15 @@ def measure(iters: int) -> dict:
     import torch
 
     torch.set_num_threads(2)
-    from models import bert as B
     from models import hub
-    from models import resnet as R
-    from models import transformer as T
 
     r = {"threads": torch.get_num_threads(), "rss_imports_mb": round(rss_mb())}
     t0 = time.perf_counter()
-    best = {f"{p}/{lang}": hub.best_available(p, lang).name for p in hub.EMBEDDED_DEFAULT for lang in ("en", "zh")}
+    best = {
+        f"{p}/{lang}": hub.best_available(p, lang).name
+        for p in hub.EMBEDDED_DEFAULT
+        for lang in ("en", "zh")
+    }
     r["best_available_first_s"] = round(time.perf_counter() - t0, 2)  # hashes every cached file
     t0 = time.perf_counter()
     for p in hub.EMBEDDED_DEFAULT:
@@ -221,8 +260,11 @@ def measure(iters: int) -> dict:
         before, t0 = rss_mb(), time.perf_counter()
         loaded[name] = hub.get(name)
         assert loaded[name].entry.name == name, loaded[name].notice
-        r["loads"][name] = {"seconds": round(time.perf_counter() - t0, 2), "rss_add_mb": round(rss_mb() - before),
-                            "params_m": round(sum(p.numel() for p in loaded[name].model.parameters()) / 1e6, 1)}  # fmt: skip
+        r["loads"][name] = {
+            "seconds": round(time.perf_counter() - t0, 2),
+            "rss_add_mb": round(rss_mb() - before),
+            "params_m": round(sum(p.numel() for p in loaded[name].model.parameters()) / 1e6, 1),
+        }
     r["rss_hub_models_mb"] = round(rss_mb())
     for name in hub.EMBEDDED_DEFAULT.values():
         hub.get(name)
@@ -270,25 +312,43 @@ def latency(timed, cpu, loaded, iters) -> dict:
         return round(pct(xs, 50), 1)
 
     lat = {}
-    for name, text in (("bert_base.uncased", "the man went to the [MASK] to buy milk and a book ."),
-                       ("bert_base.chinese", "今天天气很[MASK]，我们去公园里散步吧。")):  # fmt: skip
+    for name, text in (
+        ("bert_base.uncased", "the man went to the [MASK] to buy milk and a book ."),
+        ("bert_base.chinese", "今天天气很[MASK]，我们去公园里散步吧。"),
+    ):
         m = loaded[name].model
         tok = B.load_tokenizer(loaded[name].folder, lowercase=m.config.lowercase)
         with torch.inference_mode():
             xs = timed(lambda: B.fill_mask(m, tok, text, top_k=5), iters, warmup=2)
-        lat[f"fill-mask {name}"] = {"p50_ms": p50(xs), "p95_ms": p95(xs), "cpu_p50_ms": p50(cpu), "cpu_p95_ms": p95(cpu),
-                                    "tokens": len(tok.encode(text).ids)}  # fmt: skip
-    for name, tokf in (("transformer_base.opus_mt_ende", MarianTokenizer), ("transformer_base.opus_mt_enzh", opus_mt_en_zh)):
+        lat[f"fill-mask {name}"] = {
+            "p50_ms": p50(xs),
+            "p95_ms": p95(xs),
+            "cpu_p50_ms": p50(cpu),
+            "cpu_p95_ms": p95(cpu),
+            "tokens": len(tok.encode(text).ids),
+        }
+    for name, tokf in (
+        ("transformer_base.opus_mt_ende", MarianTokenizer),
+        ("transformer_base.opus_mt_enzh", opus_mt_en_zh),
+    ):
         m, tok = loaded[name].model, tokf(loaded[name].folder)
         text = SENTENCE
         with torch.inference_mode():
-            xs = timed(lambda: T.translate(m, tok, text, beam=4, max_len=24, return_attention=True), max(iters // 2, 5),
-                       warmup=1)  # fmt: skip
-        lat[f"translate beam 4 {name}"] = {"p50_ms": p50(xs), "p95_ms": p95(xs), "cpu_p50_ms": p50(cpu),
-                                           "cpu_p95_ms": p95(cpu), "src_tokens": len(tok.encode(text).ids),
-                                           "decoder_steps": 24}  # fmt: skip
-    from skimage import data
+            xs = timed(
+                lambda: T.translate(m, tok, text, beam=4, max_len=24, return_attention=True),
+                max(iters // 2, 5),
+                warmup=1,
+            )
+        lat[f"translate beam 4 {name}"] = {
+            "p50_ms": p50(xs),
+            "p95_ms": p95(xs),
+            "cpu_p50_ms": p50(cpu),
+            "cpu_p95_ms": p95(cpu),
+            "src_tokens": len(tok.encode(text).ids),
+            "decoder_steps": 24,
+        }
     from PIL import Image
+    from skimage import data
 
     try:  # the tab's classify: forward + Grad-CAM (moved from models.resnet to lab.resnet)
         from lab.resnet import predict
@@ -297,16 +357,25 @@ def latency(timed, cpu, loaded, iters) -> dict:
     m = loaded["resnet50.tv_in1k"].model
     x = R.preprocess(Image.fromarray(data.chelsea()), m.config)
     xs = timed(lambda: predict(m, x), iters, warmup=2)
-    lat["classify resnet50.tv_in1k (forward + Grad-CAM)"] = {"p50_ms": p50(xs), "p95_ms": p95(xs), "cpu_p50_ms": p50(cpu),
-                                                             "cpu_p95_ms": p95(cpu), "input": list(x.shape)}  # fmt: skip
+    lat["classify resnet50.tv_in1k (forward + Grad-CAM)"] = {
+        "p50_ms": p50(xs),
+        "p95_ms": p95(xs),
+        "cpu_p50_ms": p50(cpu),
+        "cpu_p95_ms": p95(cpu),
+        "input": list(x.shape),
+    }
     return lat
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", default="/tmp/pg-hub-bench")
-    ap.add_argument("--iters", type=int, default=20, help="timed calls each (translate: half as many)")
-    ap.add_argument("--keep", action="store_true", help="keep the ~1.6 GB of checkpoints for the next run")
+    ap.add_argument(
+        "--iters", type=int, default=20, help="timed calls each (translate: half as many)"
+    )
+    ap.add_argument(
+        "--keep", action="store_true", help="keep the ~1.6 GB of checkpoints for the next run"
+    )
     ap.add_argument("--_make", help=argparse.SUPPRESS)
     ap.add_argument("--_measure", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -319,48 +388,80 @@ def main() -> None:
     base = Path(args.dir)
     src, cache, weights = base / "src", base / "cache", base / "weights"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "PAPER_GALLERY_"))}
-    env.update(OMP_NUM_THREADS="2", HF_HUB_OFFLINE="1", HF_HUB_DISABLE_TELEMETRY="1", GRADIO_ANALYTICS_ENABLED="False",
-               MALLOC_ARENA_MAX="2")  # fmt: skip
+    env.update(
+        OMP_NUM_THREADS="2",
+        HF_HUB_OFFLINE="1",
+        HF_HUB_DISABLE_TELEMETRY="1",
+        GRADIO_ANALYTICS_ENABLED="False",
+        MALLOC_ARENA_MAX="2",
+    )
     t0 = time.perf_counter()
     if not (src / "resnet50.tv_in1k" / "model.safetensors").is_file():
-        subprocess.run([sys.executable, __file__, "--_make", str(src)], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [sys.executable, __file__, "--_make", str(src)], cwd=ROOT, env=env, check=True
+        )
     made_s = time.perf_counter() - t0
     shutil.rmtree(cache, ignore_errors=True)
     shutil.rmtree(weights, ignore_errors=True)
     sizes = install(src, cache, weights)
     env.update(HF_HUB_CACHE=str(cache), PAPER_GALLERY_WEIGHTS=str(weights))
-    out = subprocess.run([sys.executable, __file__, "--_measure", "--iters", str(args.iters)], cwd=ROOT, env=env,
-                         capture_output=True, text=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, __file__, "--_measure", "--iters", str(args.iters)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if out.returncode:
         sys.exit(out.stderr[-3000:])
     r = json.loads(out.stdout.strip().splitlines()[-1])
     # the verdicts kept on disk: a new process decides every default without hashing
-    code = ("import time; from models import hub; t=time.perf_counter(); "
-            "[hub.best_available(p, l) for p in hub.EMBEDDED_DEFAULT for l in ('en', 'zh')]; "
-            "print(round((time.perf_counter()-t)*1000, 1))")  # fmt: skip
-    again = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    code = (
+        "import time; from models import hub; t=time.perf_counter(); "
+        "[hub.best_available(p, l) for p in hub.EMBEDDED_DEFAULT for l in ('en', 'zh')]; "
+        "print(round((time.perf_counter()-t)*1000, 1))"
+    )
+    again = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     r["best_available_new_process_ms"] = float(again.stdout.strip() or "nan")
     r["disk_mb"] = {k: round(v / 1e6) for k, v in sizes.items()}
     r["make_s"] = round(made_s, 1)
     r["load"] = os.getloadavg()
-    (ROOT / "bench" / "hub_models.json").write_text(json.dumps(r, indent=2, ensure_ascii=False) + "\n")
+    (ROOT / "bench" / "hub_models.json").write_text(
+        json.dumps(r, indent=2, ensure_ascii=False) + "\n"
+    )
     print(f"{'measure':<58} {'value':>12}")
-    print(f"{'load average when measured (1, 5, 15 min)':<58} {' '.join(f'{x:.1f}' for x in r['load']):>12}")
+    print(
+        f"{'load average when measured (1, 5, 15 min)':<58} {' '.join(f'{x:.1f}' for x in r['load']):>12}"
+    )
     print(f"{'RSS after imports (torch, gradio, matplotlib)':<58} {r['rss_imports_mb']:>9} MB")
     for name, v in r["loads"].items():
         label = "  + %s (%s M params, %s MB on disk)" % (name, v["params_m"], r["disk_mb"][name])
         print(f"{label:<58} {v['rss_add_mb']:>9} MB  load {v['seconds']:.1f} s")
     ok = "ok" if r["rss_hub_models_mb"] <= 4096 else "MISSED"
-    print(f"{'RSS, every Hub-sized model loaded (target <= 4096 MB)':<58} {r['rss_hub_models_mb']:>9} MB  {ok}")
+    print(
+        f"{'RSS, every Hub-sized model loaded (target <= 4096 MB)':<58} {r['rss_hub_models_mb']:>9} MB  {ok}"
+    )
     print(f"{'RSS, plus every embedded default':<58} {r['rss_hub_and_embedded_mb']:>9} MB")
     print(f"{'peak RSS while loading (VmHWM)':<58} {r['peak_rss_mb']:>9} MB")
-    print(f"{'best_available, 8 defaults, first (hashes every file)':<58} {r['best_available_first_s']:>10.2f} s")
-    print(f"{'best_available, 8 defaults, again (verdicts in memory)':<58} {r['best_available_again_ms']:>9} ms")
-    print(f"{'best_available, 8 defaults, new process (verdict file)':<58} {r['best_available_new_process_ms']:>9} ms")
+    print(
+        f"{'best_available, 8 defaults, first (hashes every file)':<58} {r['best_available_first_s']:>10.2f} s"
+    )
+    print(
+        f"{'best_available, 8 defaults, again (verdicts in memory)':<58} {r['best_available_again_ms']:>9} ms"
+    )
+    print(
+        f"{'best_available, 8 defaults, new process (verdict file)':<58} {r['best_available_new_process_ms']:>9} ms"
+    )
     for threads, lat in r["latency"].items():
-        print(f"{'latency, ' + str(threads) + ' thread(s)':<58} {'wall p50 / p95':>17}   {'CPU p50 / p95':>15}")
+        print(
+            f"{'latency, ' + str(threads) + ' thread(s)':<58} {'wall p50 / p95':>17}   {'CPU p50 / p95':>15}"
+        )
         for name, v in lat.items():
-            print(f"{'  ' + name:<58} {v['p50_ms']:>7.0f} / {v['p95_ms']:>6.0f} ms  {v['cpu_p50_ms']:>6.0f} / {v['cpu_p95_ms']:>6.0f} ms")
+            print(
+                f"{'  ' + name:<58} {v['p50_ms']:>7.0f} / {v['p95_ms']:>6.0f} ms  {v['cpu_p50_ms']:>6.0f} / {v['cpu_p95_ms']:>6.0f} ms"
+            )
     if not args.keep:
         shutil.rmtree(base, ignore_errors=True)
 

@@ -22,12 +22,13 @@ import torchvision
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import pct, ratio_text, timed  # noqa: E402
-
 from lab import resnet as RL  # noqa: E402
 from models import resnet as R  # noqa: E402
 
 
-def compare(name: str, ours: torch.nn.Module, ref: torch.nn.Module | None, size: int, iters: int) -> dict:
+def compare(
+    name: str, ours: torch.nn.Module, ref: torch.nn.Module | None, size: int, iters: int
+) -> dict:
     x = torch.randn(1, 3, size, size)
     a, b = [], []
     with torch.inference_mode():
@@ -45,8 +46,12 @@ def compare(name: str, ours: torch.nn.Module, ref: torch.nn.Module | None, size:
                 b.append((time.perf_counter() - t0) * 1000)
     row = {"model": name, "ours_p50": pct(a, 50), "ours_p95": pct(a, 95)}
     if b:
-        row.update(ref_p50=pct(b, 50), ref_p95=pct(b, 95), ratio_p50=pct(a, 50) / pct(b, 50),
-                   ratio_text=ratio_text(a, b))  # fmt: skip
+        row.update(
+            ref_p50=pct(b, 50),
+            ref_p95=pct(b, 95),
+            ratio_p50=pct(a, 50) / pct(b, 50),
+            ratio_text=ratio_text(a, b),
+        )
     return row
 
 
@@ -69,11 +74,18 @@ def main() -> None:
     ap.add_argument("--iters", type=int, default=50)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json", type=Path, default=None)
-    ap.add_argument("--no-live", action="store_true", help="skip the tab's default live run (bench/all times it)")
+    ap.add_argument(
+        "--no-live",
+        action="store_true",
+        help="skip the tab's default live run (bench/all times it)",
+    )
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     rows = []
-    for name, tv in [("resnet18", torchvision.models.resnet18), ("resnet50", torchvision.models.resnet50)]:
+    for name, tv in [
+        ("resnet18", torchvision.models.resnet18),
+        ("resnet50", torchvision.models.resnet50),
+    ]:
         torch.manual_seed(0)
         ref = tv().eval()
         ours = R.resnet(name).eval()
@@ -82,23 +94,30 @@ def main() -> None:
         c = classify_path(ours, max(10, args.iters // 2))
         row.update(classify_p50=pct(c, 50), classify_p95=pct(c, 95))
         rows.append(row)
-    cifar = R.ResNet.from_pretrained(str(Path(__file__).resolve().parent.parent / "weights" / "resnet20_cifar10"),
-                                     strict=True).eval()  # fmt: skip
+    cifar = R.ResNet.from_pretrained(
+        str(Path(__file__).resolve().parent.parent / "weights" / "resnet20_cifar10"), strict=True
+    ).eval()
     row = compare("resnet20 (32², CIFAR-10, embedded)", cifar, None, 32, args.iters * 4)
     c = classify_path(cifar, args.iters)
     row.update(classify_p50=pct(c, 50), classify_p95=pct(c, 95))
     rows.append(row)
 
-    print(f"torch {torch.__version__}, torchvision {torchvision.__version__}, {args.threads} threads, "
-          f"batch 1, fp32, {args.iters} iterations")  # fmt: skip
+    print(
+        f"torch {torch.__version__}, torchvision {torchvision.__version__}, {args.threads} threads, "
+        f"batch 1, fp32, {args.iters} iterations"
+    )
     head = f"{'model':36} {'ours p50/p95 ms':>16} {'torchvision p50/p95':>20} {'ratio':>6} {'classify p50/p95 ms':>20}"
     print(head)
     print("-" * len(head))
     for r in rows:
-        tv = f"{r['ref_p50']:.1f} / {r['ref_p95']:.1f}" if "ref_p50" in r else "n/a (no CIFAR model)"
+        tv = (
+            f"{r['ref_p50']:.1f} / {r['ref_p95']:.1f}" if "ref_p50" in r else "n/a (no CIFAR model)"
+        )
         ratio = f"{r['ratio_p50']:.2f}" if "ratio_p50" in r else "-"
-        print(f"{r['model']:36} {r['ours_p50']:7.1f} / {r['ours_p95']:<6.1f} {tv:>20} {ratio:>6} "
-              f"{r['classify_p50']:8.1f} / {r['classify_p95']:<8.1f}")  # fmt: skip
+        print(
+            f"{r['model']:36} {r['ours_p50']:7.1f} / {r['ours_p95']:<6.1f} {tv:>20} {ratio:>6} "
+            f"{r['classify_p50']:8.1f} / {r['classify_p95']:<8.1f}"
+        )
     for r in rows:
         if "ratio_p50" in r:
             print(f"{r['model']}: ours / torchvision at p50: {r['ratio_text']}")
@@ -114,8 +133,10 @@ def main() -> None:
     for _ in RL.degradation_run(depth=depth, steps=steps, reference=20, initial=True):
         first = first or time.perf_counter() - t0
     total = time.perf_counter() - t0
-    print(f"live run (depth {depth}, {steps} steps, 3 nets): "
-          f"first frame {first:.1f} s, finished {total:.1f} s")  # fmt: skip
+    print(
+        f"live run (depth {depth}, {steps} steps, 3 nets): "
+        f"first frame {first:.1f} s, finished {total:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -160,16 +160,20 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     has_bf16 = bf16_cpu()
     peak = {"fp32": gemm_peak(torch.float32), "bf16": gemm_peak(torch.bfloat16)}
-    print(f"{args.threads} thread(s); AVX-512-BF16: {has_bf16}; GEMM peak fp32 "
-          f"{peak['fp32'] / 1e9:.0f} GFLOP/s, bf16 {peak['bf16'] / 1e9:.0f} GFLOP/s")  # fmt: skip
+    print(
+        f"{args.threads} thread(s); AVX-512-BF16: {has_bf16}; GEMM peak fp32 "
+        f"{peak['fp32'] / 1e9:.0f} GFLOP/s, bf16 {peak['bf16'] / 1e9:.0f} GFLOP/s"
+    )
     print("| recipe | precision | items/s | model GFLOP/s | share of that precision's GEMM peak |")
     print("|---|---|---|---|---|")
     for name, (make, wants_bf16) in RECIPES.items():
         bf16 = wants_bf16 and has_bf16
         rate, flops, unit = measure(make, bf16, args.seconds)
         p = "bf16" if bf16 else "fp32"
-        print(f"| {name} | {p} | {rate:,.0f} {unit}/s | {flops / 1e9:.0f} | {flops / peak[p]:.0%} |",
-              flush=True)  # fmt: skip
+        print(
+            f"| {name} | {p} | {rate:,.0f} {unit}/s | {flops / 1e9:.0f} | {flops / peak[p]:.0%} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -66,8 +66,10 @@ def bench_latency(args) -> None:
     model, tok, what = model_and_tokenizer()
     assert len(SENTENCE.split()) == 15
     max_len = None if what.startswith("embedded") else 20  # random weights: fix the length
-    print(f"{what}, {T.count_params(model) / 1e6:.2f} M params, {args.threads} threads, fp32, "
-          f"sentence of 15 words / {len(tok.encode(SENTENCE).ids)} subwords")  # fmt: skip
+    print(
+        f"{what}, {T.count_params(model) / 1e6:.2f} M params, {args.threads} threads, fp32, "
+        f"sentence of 15 words / {len(tok.encode(SENTENCE).ids)} subwords"
+    )
     for name, beam in (("greedy", 1), ("beam 4", 4)):
         times = []
         for i in range(args.iters + 3):  # 3 burn-in runs
@@ -78,17 +80,31 @@ def bench_latency(args) -> None:
             if i >= 3:
                 times.append((time.perf_counter() - t0) * 1000)
         assert out.attentions is not None
-        print(f"{name:7s} p50 {pct(times, 50):7.1f} ms  p95 {pct(times, 95):7.1f} ms  "
-              f"({len(out.tokens)} output subwords): {out.text}")  # fmt: skip
+        print(
+            f"{name:7s} p50 {pct(times, 50):7.1f} ms  p95 {pct(times, 95):7.1f} ms  "
+            f"({len(out.tokens)} output subwords): {out.text}"
+        )
 
 
 # OPUS-MT en-de's architecture (Helsinki-NLP/opus-mt-en-de config.json): Marian transformer-base.
 OPUS_MT_CONFIG = dict(
-    vocab_size=58101, d_model=512, encoder_layers=6, decoder_layers=6, encoder_attention_heads=8,
-    decoder_attention_heads=8, encoder_ffn_dim=2048, decoder_ffn_dim=2048, max_position_embeddings=512,
-    activation_function="swish", scale_embedding=True, pad_token_id=58100, decoder_start_token_id=58100,
-    eos_token_id=0, forced_eos_token_id=None, num_beams=1,
-)  # fmt: skip
+    vocab_size=58101,
+    d_model=512,
+    encoder_layers=6,
+    decoder_layers=6,
+    encoder_attention_heads=8,
+    decoder_attention_heads=8,
+    encoder_ffn_dim=2048,
+    decoder_ffn_dim=2048,
+    max_position_embeddings=512,
+    activation_function="swish",
+    scale_embedding=True,
+    pad_token_id=58100,
+    decoder_start_token_id=58100,
+    eos_token_id=0,
+    forced_eos_token_id=None,
+    num_beams=1,
+)
 OUT_LEN = 20  # tokens decoded by both implementations (</s> suppressed)
 
 
@@ -137,8 +153,10 @@ def bench_marian(args) -> None:
 
     model, tok, what = model_and_tokenizer()
     src_words = len(SENTENCE.split())
-    print(f"{args.threads} thread(s), fp32, a {src_words}-word sentence, attention maps included; "
-          f"p50 / p95 over {args.iters} runs")  # fmt: skip
+    print(
+        f"{args.threads} thread(s), fp32, a {src_words}-word sentence, attention maps included; "
+        f"p50 / p95 over {args.iters} runs"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         ref, ours = opus_sized_pair(Path(tmp))
         weights = [(what, model, tok, None)]
@@ -152,17 +170,25 @@ def bench_marian(args) -> None:
                 ("OPUS-MT en-de (Hub cache)", loaded.model, MarianTokenizer(loaded.folder), None)
             )
         except hub.WeightsError as e:
-            print(f"OPUS-MT not available offline ({str(e)[:90]}...): random weights of its size "
-                  f"stand in, {OUT_LEN} output tokens forced")  # fmt: skip
+            print(
+                f"OPUS-MT not available offline ({str(e)[:90]}...): random weights of its size "
+                f"stand in, {OUT_LEN} output tokens forced"
+            )
             weights.append(("OPUS-MT-sized random weights", ours, tok, OUT_LEN))
         for name, m, tk, max_len in weights:
             n_src = len(tk.encode(SENTENCE).ids)
             for label, beam in (("greedy", 1), ("beam 4", 4)):
-                ts = timed_runs(lambda: T.translate(m, tk, SENTENCE, beam=beam, max_len=max_len,
-                                                    return_attention=True), args.iters)  # fmt: skip
+                ts = timed_runs(
+                    lambda: T.translate(
+                        m, tk, SENTENCE, beam=beam, max_len=max_len, return_attention=True
+                    ),
+                    args.iters,
+                )
                 out = T.translate(m, tk, SENTENCE, beam=beam, max_len=max_len)
-                print(f"  {name:32s} ({T.count_params(m) / 1e6:5.1f} M, {n_src} src subwords) {label:7s} "
-                      f"p50 {pct(ts, 50):7.1f} ms  p95 {pct(ts, 95):7.1f} ms  ({len(out.tokens)} out)")  # fmt: skip
+                print(
+                    f"  {name:32s} ({T.count_params(m) / 1e6:5.1f} M, {n_src} src subwords) {label:7s} "
+                    f"p50 {pct(ts, 50):7.1f} ms  p95 {pct(ts, 95):7.1f} ms  ({len(out.tokens)} out)"
+                )
 
         # ours vs transformers' MarianMTModel, same random OPUS-MT-sized weights, same ids
         src = T.encode_batch(tok, [SENTENCE])  # (1, S) ids; both models take them as they are
@@ -175,8 +201,14 @@ def bench_marian(args) -> None:
         )
         g_ours = T.greedy_decode(ours, src, max_len=OUT_LEN).tokens[0]
         with torch.no_grad():
-            g_ref = ref.generate(src, attention_mask=mask, num_beams=1, do_sample=False,
-                                 max_new_tokens=OUT_LEN, min_new_tokens=OUT_LEN)[0, 1:].tolist()  # fmt: skip
+            g_ref = ref.generate(
+                src,
+                attention_mask=mask,
+                num_beams=1,
+                do_sample=False,
+                max_new_tokens=OUT_LEN,
+                min_new_tokens=OUT_LEN,
+            )[0, 1:].tolist()
         print(f"  same greedy tokens: {g_ours == g_ref}")
         for label, beam in (("greedy", 1), ("beam 4", 4)):
             for attn in (False, True):
@@ -192,18 +224,27 @@ def bench_marian(args) -> None:
 
                 def run_ref():
                     with torch.no_grad():
-                        return ref.generate(src, attention_mask=mask, num_beams=beam, do_sample=False,
-                                            max_new_tokens=OUT_LEN, min_new_tokens=OUT_LEN,
-                                            output_attentions=attn, return_dict_in_generate=attn)  # fmt: skip
+                        return ref.generate(
+                            src,
+                            attention_mask=mask,
+                            num_beams=beam,
+                            do_sample=False,
+                            max_new_tokens=OUT_LEN,
+                            min_new_tokens=OUT_LEN,
+                            output_attentions=attn,
+                            return_dict_in_generate=attn,
+                        )
 
                 if attn:  # both really return maps
                     assert (
                         run_ours().attentions is not None and run_ref().cross_attentions is not None
                     )
                 a, b = timed_pair(run_ours, run_ref, args.iters)
-                print(f"  {label:7s} {'+ attention' if attn else 'no maps    '}  ours p50 {pct(a, 50):7.1f} "
-                      f"p95 {pct(a, 95):7.1f} ms | MarianMTModel p50 {pct(b, 50):7.1f} p95 {pct(b, 95):7.1f} ms "
-                      f"| ours/theirs {ratio_text(a, b)}")  # fmt: skip
+                print(
+                    f"  {label:7s} {'+ attention' if attn else 'no maps    '}  ours p50 {pct(a, 50):7.1f} "
+                    f"p95 {pct(a, 95):7.1f} ms | MarianMTModel p50 {pct(b, 50):7.1f} p95 {pct(b, 95):7.1f} ms "
+                    f"| ours/theirs {ratio_text(a, b)}"
+                )
 
 
 def bench_train(args) -> None:
@@ -227,9 +268,11 @@ def bench_train(args) -> None:
             times.append(time.perf_counter() - t0)
     ms = statistics.median(times) * 1000
     dtype = "bf16 autocast" if args.bf16 else "fp32"
-    print(f"small ({T.count_params(model) / 1e6:.2f} M), cpu, {dtype}, "
-          f"batch {B}x{L} target tokens, {args.threads} threads: {B * L / ms * 1000:.0f} tok/s, "
-          f"{ms:.0f} ms/iter")  # fmt: skip
+    print(
+        f"small ({T.count_params(model) / 1e6:.2f} M), cpu, {dtype}, "
+        f"batch {B}x{L} target tokens, {args.threads} threads: {B * L / ms * 1000:.0f} tok/s, "
+        f"{ms:.0f} ms/iter"
+    )
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ from lab import bert as BL
 from models import bert as B
 from models import hub
 
-
 MAX_TOP_K = 20
 EXAMPLES = [
     "She opened the [MASK] and walked into the room.",
@@ -37,15 +36,24 @@ EXAMPLES = [
 ]
 NSP_EXAMPLES = [
     ("She opened the door and walked into the room.", "A fire was burning in the grate."),
-    ("She opened the door and walked into the room.", "The committee will publish its report in May."),
+    (
+        "She opened the door and walked into the room.",
+        "The committee will publish its report in May.",
+    ),
     ("The ship left the harbour at dawn.", "By noon the coast was out of sight."),
     ("The ship left the harbour at dawn.", "He had never liked the taste of tea."),
 ]
 ANATOMY_EXAMPLE = ("The cat sat on the mat.", "It was unbelievably comfortable.")
 MASKING_EXAMPLE = "The old man walked slowly down the long road towards the village church."
 # Table 6 (model-size ablation): (L, H, A) and the paper's #params where §3 gives them (BASE, LARGE)
-TABLE6 = [(3, 768, 12, None), (6, 768, 3, None), (6, 768, 12, None), (12, 768, 12, 110e6), (12, 1024, 16, None),
-          (24, 1024, 16, 340e6)]  # fmt: skip
+TABLE6 = [
+    (3, 768, 12, None),
+    (6, 768, 3, None),
+    (6, 768, 12, None),
+    (12, 768, 12, 110e6),
+    (12, 1024, 16, None),
+    (24, 1024, 16, 340e6),
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -57,7 +65,9 @@ def fill_mask(sentence, top_k=5, weights=DEFAULT_WEIGHTS, lang="en"):
     """Top-k pieces for every [MASK], each predicted on its own (the paper's MLM objective).
     With the embedded weights the answer is remembered (256 sentences): the examples are answered
     at start-up (WARM), so a click on one is served without running the model."""
-    if weights == DEFAULT_WEIGHTS and all(isinstance(x, (str, int, float)) for x in (sentence, top_k, lang)):
+    if weights == DEFAULT_WEIGHTS and all(
+        isinstance(x, (str, int, float)) for x in (sentence, top_k, lang)
+    ):
         return _fill_mask_embedded(sentence, top_k, lang)
     return _fill_mask(sentence, top_k, weights, lang)
 
@@ -77,9 +87,14 @@ def _fill_mask(sentence, top_k=5, weights=DEFAULT_WEIGHTS, lang="en"):
     fm = B.fill_mask(model, tok, sentence, top_k=k)
     if not fm.predictions:  # [MASK] glued inside a word the tokenizer kept whole
         raise gr.Error(text("bert_err_nomask", lang))
-    preds = [{"mask": n + 1, "position": p.position,
-              "candidates": [{"token": s, "prob": round(q, 4)} for s, q in zip(p.tokens, p.probs)]}
-             for n, p in enumerate(fm.predictions)]  # fmt: skip
+    preds = [
+        {
+            "mask": n + 1,
+            "position": p.position,
+            "candidates": [{"token": s, "prob": round(q, 4)} for s, q in zip(p.tokens, p.probs)],
+        }
+        for n, p in enumerate(fm.predictions)
+    ]
     filled = list(fm.tokens)
     for p in fm.predictions:
         filled[p.position] = f"**{p.tokens[0]}**"
@@ -109,6 +124,7 @@ def anatomy(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang="en"):
 # Masking demo: the 15% / 80-10-10 procedure on a sentence, and what the model recovers
 # ---------------------------------------------------------------------------------------------
 
+
 def masking_demo(sentence, seed=0, weights=DEFAULT_WEIGHTS, lang="en"):
     """Corrupt one sentence as in pre-training, then ask the model for the chosen tokens."""
     sentence = clean(sentence, lang)
@@ -129,7 +145,16 @@ def masking_demo(sentence, seed=0, weights=DEFAULT_WEIGHTS, lang="en"):
         ok = int(guess[i]) == orig
         right += ok
         g = tok.id_to_token(int(guess[i]))
-        rows.append([i, tok.id_to_token(orig), text(f"bert_kind_{kind}", lang), shown, g, "✓" if ok else "✗"])
+        rows.append(
+            [
+                i,
+                tok.id_to_token(orig),
+                text(f"bert_kind_{kind}", lang),
+                shown,
+                g,
+                "✓" if ok else "✗",
+            ]
+        )
     html_out = html.masked_sentence(pieces, lang)
     n_real = sum(1 for i in enc.ids if i not in (model.config.cls_id, model.config.sep_id))
     md = text("bert_masking_md", lang).format(n=len(rows), real=n_real, right=right)
@@ -180,24 +205,52 @@ def paper_check(weights=DEFAULT_WEIGHTS, lang="en"):
     for name in ("base", "large"):
         cfg = B.PRESETS[name]
         ours, formula, paper = BL.preset_params(name), BL.params_formula(cfg), B.PAPER_PARAMS[name]
-        rows.append([f"BERT-{name.upper()} (L={cfg.L}, H={cfg.H}, A={cfg.A})", f"{ours:,}", f"{formula:,}",
-                     f"{paper / 1e6:.0f} M", f"{100 * (ours - paper) / paper:+.1f}%", text("bert_why_params", lang)])  # fmt: skip
+        rows.append(
+            [
+                f"BERT-{name.upper()} (L={cfg.L}, H={cfg.H}, A={cfg.A})",
+                f"{ours:,}",
+                f"{formula:,}",
+                f"{paper / 1e6:.0f} M",
+                f"{100 * (ours - paper) / paper:+.1f}%",
+                text("bert_why_params", lang),
+            ]
+        )
     try:
         model, _, notice = load(weights, lang)
         cfg = model.config
-        rows.append([text("bert_loaded", lang).format(L=cfg.L, H=cfg.H, A=cfg.A), f"{B.count_params(cfg):,}",
-                     f"{BL.params_formula(cfg):,}", "—", "—", text("bert_why_loaded", lang).format(V=cfg.vocab_size)])  # fmt: skip
+        rows.append(
+            [
+                text("bert_loaded", lang).format(L=cfg.L, H=cfg.H, A=cfg.A),
+                f"{B.count_params(cfg):,}",
+                f"{BL.params_formula(cfg):,}",
+                "—",
+                "—",
+                text("bert_why_loaded", lang).format(V=cfg.vocab_size),
+            ]
+        )
     except gr.Error as e:
         notice = str(e)
     for L, H, A, paper in TABLE6:  # the model-size ablation: 4H feed-forward, 30,522 pieces
         cfg = B.BertConfig(L=L, H=H, A=A, d_ff=4 * H)
         ours = BL.size_params(L, H, A)
-        rows.append([text("bert_table6_row", lang).format(L=L, H=H, A=A), f"{ours:,}", f"{BL.params_formula(cfg):,}",
-                     f"{paper / 1e6:.0f} M" if paper else "—", f"{100 * (ours - paper) / paper:+.1f}%" if paper else "—",
-                     text("bert_why_table6", lang)])  # fmt: skip
+        rows.append(
+            [
+                text("bert_table6_row", lang).format(L=L, H=H, A=A),
+                f"{ours:,}",
+                f"{BL.params_formula(cfg):,}",
+                f"{paper / 1e6:.0f} M" if paper else "—",
+                f"{100 * (ours - paper) / paper:+.1f}%" if paper else "—",
+                text("bert_why_table6", lang),
+            ]
+        )
     r = BL.masking_rates()
-    md = text("bert_rates_md", lang).format(n=r["n"], chosen=100 * r["chosen"], mask=100 * r["mask"],
-                                            random=100 * r["random"], kept=100 * r["kept"])  # fmt: skip
+    md = text("bert_rates_md", lang).format(
+        n=r["n"],
+        chosen=100 * r["chosen"],
+        mask=100 * r["mask"],
+        random=100 * r["random"],
+        kept=100 * r["kept"],
+    )
     md += "\n\n" + pretraining_scores(lang)
     return rows, f"{md}\n\n{notice}"
 
@@ -212,10 +265,19 @@ def pretraining_scores(lang: str) -> str:
     nov, wiki = f["heldout_novels"], f["wikitext2_valid"]
     ok = {True: "✓", False: "✗"}
     return text("bert_scores_md", lang).format(
-        acc=100 * nov["mlm_acc"], ppl=nov["mlm_ppl"], nsp=100 * nov["nsp_acc"], n=nov["mlm_n"],
-        wacc=100 * wiki["mlm_acc"], wppl=wiki["mlm_ppl"], wnsp=100 * wiki["nsp_acc"],
-        ok_acc=ok[nov["mlm_acc"] >= 0.40], ok_nsp=ok[nov["nsp_acc"] >= 0.85],
-        steps=log["steps"], minutes=log["train_minutes"], tokens=log["tokens_seen"] / 1e6)  # fmt: skip
+        acc=100 * nov["mlm_acc"],
+        ppl=nov["mlm_ppl"],
+        nsp=100 * nov["nsp_acc"],
+        n=nov["mlm_n"],
+        wacc=100 * wiki["mlm_acc"],
+        wppl=wiki["mlm_ppl"],
+        wnsp=100 * wiki["nsp_acc"],
+        ok_acc=ok[nov["mlm_acc"] >= 0.40],
+        ok_nsp=ok[nov["nsp_acc"] >= 0.85],
+        steps=log["steps"],
+        minutes=log["train_minutes"],
+        tokens=log["tokens_seen"] / 1e6,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,26 +294,44 @@ def measure_fill(lang: str) -> quiz.Reveal:
     """BERT: the embedded model's probability of each choice in the [MASK], and its own top-5."""
     model, tok, _ = load(DEFAULT_WEIGHTS, lang)  # the embedded model (or a clear gr.Error)
     with torch.inference_mode():
-        fm = B.fill_mask(model, tok, MASK_SENTENCE, top_k=model.config.vocab_size)  # every piece, ranked
+        fm = B.fill_mask(
+            model, tok, MASK_SENTENCE, top_k=model.config.vocab_size
+        )  # every piece, ranked
     p = fm.predictions[0]
     prob = dict(zip(p.tokens, p.probs))
     rank = {w: i + 1 for i, w in enumerate(p.tokens)}
     answer = max(WORDS, key=lambda w: prob.get(w, 0.0))
     _, _, shown = fill_mask(MASK_SENTENCE, 5, DEFAULT_WEIGHTS, lang)
-    top5 = " · ".join(f"**{c['token']}** {100 * c['prob']:.1f}%" for c in shown[0]["candidates"])  # as the tab shows
+    top5 = " · ".join(
+        f"**{c['token']}** {100 * c['prob']:.1f}%" for c in shown[0]["candidates"]
+    )  # as the tab shows
     yours = " · ".join(f"{w} #{rank.get(w, '–')} ({100 * prob.get(w, 0.0):.2f}%)" for w in WORDS)
     why = "quiz_bert_why_context" if answer in ("door", "window") else "quiz_bert_why_frequency"
-    meta = getattr(hub.read_catalogue().get(DEFAULT_WEIGHTS), "meta", {})  # measured by training/bert.py
+    meta = getattr(
+        hub.read_catalogue().get(DEFAULT_WEIGHTS), "meta", {}
+    )  # measured by training/bert.py
     minutes, acc = meta.get("train_minutes"), meta.get("heldout_mlm_acc")
-    why_md = text(why, lang).format(minutes="?" if minutes is None else f"{minutes:.0f}",
-                                    acc="?" if acc is None else f"{100 * acc:.1f}")  # fmt: skip
-    md = text("quiz_bert_result", lang).format(name=DEFAULT_WEIGHTS, sentence=MASK_SENTENCE, top5=top5,
-                                               yours=yours)  # fmt: skip
+    why_md = text(why, lang).format(
+        minutes="?" if minutes is None else f"{minutes:.0f}",
+        acc="?" if acc is None else f"{100 * acc:.1f}",
+    )
+    md = text("quiz_bert_result", lang).format(
+        name=DEFAULT_WEIGHTS, sentence=MASK_SENTENCE, top5=top5, yours=yours
+    )
     return quiz.Reveal(answer, f"{md}\n\n{why_md}")
 
 
-QUESTION = quiz.Question("bert", "quiz_bert_q", (("quiz_bert_door", "door"), ("quiz_bert_window", "window"),
-                                        ("quiz_bert_the", "the"), ("quiz_bert_comma", ",")), measure_fill)  # fmt: skip
+QUESTION = quiz.Question(
+    "bert",
+    "quiz_bert_q",
+    (
+        ("quiz_bert_door", "door"),
+        ("quiz_bert_window", "window"),
+        ("quiz_bert_the", "the"),
+        ("quiz_bert_comma", ","),
+    ),
+    measure_fill,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,21 +350,36 @@ FIGURES = {
 # Table 6's view (the paper check: loads the embedded model, counts every size, measures the masking
 # rates), computed once by app.py after start-up so that the preset opens at once.
 WARM = [(paper_check, (DEFAULT_WEIGHTS, "en"))] + [
-    (fill_mask, (e, 5, DEFAULT_WEIGHTS, lang)) for lang in ("en", "zh") for e in EXAMPLES]  # the examples
+    (fill_mask, (e, 5, DEFAULT_WEIGHTS, lang)) for lang in ("en", "zh") for e in EXAMPLES
+]  # the examples
 
 
 ANATOMY_COLS = ["bert_col_position", "bert_col_piece", "bert_col_id", "bert_col_segment"]
-MASKING_COLS = ["bert_col_position", "bert_col_original", "bert_col_kind", "bert_col_shown", "bert_col_guess",
-                "bert_col_ok"]  # fmt: skip
-CHECK_COLS = ["bert_col_model", "bert_col_ours", "bert_col_formula", "bert_col_paper", "bert_col_gap",
-              "bert_col_why"]  # fmt: skip
+MASKING_COLS = [
+    "bert_col_position",
+    "bert_col_original",
+    "bert_col_kind",
+    "bert_col_shown",
+    "bert_col_guess",
+    "bert_col_ok",
+]
+CHECK_COLS = [
+    "bert_col_model",
+    "bert_col_ours",
+    "bert_col_formula",
+    "bert_col_paper",
+    "bert_col_gap",
+    "bert_col_why",
+]
 
 
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("bert_claim"))
     quiz.block(QUESTION, lang)  # predict, then reveal (#8)
     figures_picker = lecture.picker(FIGURES)
-    weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("bert_weights"), elem_id="bert-weights")
+    weights = gr.Dropdown(
+        WEIGHTS, value=DEFAULT_WEIGHTS, label=t("bert_weights"), elem_id="bert-weights"
+    )
     with gr.Tabs() as views:
         fill = _fill_tab(lang, weights)
         anatomy_ = _anatomy_tab(lang, weights)
@@ -294,15 +389,32 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
         _check_tab(lang, weights)
 
     # Deep links (demos/lecture.py): ?tab=bert&fill=The [MASK] is red., ?tab=bert&preset=fig2, ...
-    for key, component in [("view", views), ("fill", fill.sentence), ("anat_a", anatomy_.a), ("anat_b", anatomy_.b),
-                           ("mask_text", masking.text), ("mask_seed", masking.seed), ("nsp_a", nsp.a), ("nsp_b", nsp.b),
-                           ("attn_a", attn.a), ("attn_b", attn.b)]:  # fmt: skip
+    for key, component in [
+        ("view", views),
+        ("fill", fill.sentence),
+        ("anat_a", anatomy_.a),
+        ("anat_b", anatomy_.b),
+        ("mask_text", masking.text),
+        ("mask_seed", masking.seed),
+        ("nsp_a", nsp.a),
+        ("nsp_b", nsp.b),
+        ("attn_a", attn.a),
+        ("attn_b", attn.b),
+    ]:
         lecture.link(key, component)
     lecture.presets(figures_picker, FIGURES)
     # The views draw on a click; after a preset or a link, the one that is open draws (the paper check
     # draws when its sub-tab opens)
-    lecture.redraw(views, {"bert-fill": fill.redraw, "bert-anatomy": anatomy_.redraw, "bert-masking": masking.redraw,
-                           "bert-nsp": nsp.redraw, "bert-attention": attn.redraw})  # fmt: skip
+    lecture.redraw(
+        views,
+        {
+            "bert-fill": fill.redraw,
+            "bert-anatomy": anatomy_.redraw,
+            "bert-masking": masking.redraw,
+            "bert-nsp": nsp.redraw,
+            "bert-attention": attn.redraw,
+        },
+    )
 
 
 def _fill_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
@@ -310,8 +422,13 @@ def _fill_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
     with gr.Tab(t("bert_sub_fill"), id="bert-fill"):
         gr.Markdown(t("bert_fill_intro"))
         with gr.Row():
-            sentence = gr.Textbox(EXAMPLES[0], label=t("bert_sentence"), max_length=MAX_CHARS,
-                                  elem_id="bert-fill-text", scale=4)  # fmt: skip
+            sentence = gr.Textbox(
+                EXAMPLES[0],
+                label=t("bert_sentence"),
+                max_length=MAX_CHARS,
+                elem_id="bert-fill-text",
+                scale=4,
+            )
             top_k = gr.Slider(1, MAX_TOP_K, value=5, step=1, label=t("bert_topk"), scale=1)
         go = gr.Button(t("bert_fill_go"), variant="primary")
         out = gr.HTML(elem_id="bert-fill-out")
@@ -336,9 +453,15 @@ def _anatomy_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
             b = gr.Textbox(ANATOMY_EXAMPLE[1], label=t("bert_sentence_b"), max_length=MAX_CHARS)
         go = gr.Button(t("bert_anatomy_go"), variant="primary")
         fig2 = gr.HTML(elem_id="bert-fig2")
-        table = gr.Dataframe(headers=columns(ANATOMY_COLS), label=t("bert_anatomy_table"), interactive=False)
+        table = gr.Dataframe(
+            headers=columns(ANATOMY_COLS), label=t("bert_anatomy_table"), interactive=False
+        )
         md = gr.Markdown()
-    fn, inputs, outputs = with_columns(anatomy, {1: ANATOMY_COLS}), [a, b, weights, lang], [fig2, table, md]
+    fn, inputs, outputs = (
+        with_columns(anatomy, {1: ANATOMY_COLS}),
+        [a, b, weights, lang],
+        [fig2, table, md],
+    )
     go.click(fn, inputs, outputs, api_name="bert_anatomy")
     return SimpleNamespace(a=a, b=b, redraw=(fn, inputs, outputs))
 
@@ -348,13 +471,21 @@ def _masking_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
     with gr.Tab(t("bert_sub_masking"), id="bert-masking"):
         gr.Markdown(t("bert_masking_intro"))
         with gr.Row():
-            text_ = gr.Textbox(MASKING_EXAMPLE, label=t("bert_sentence"), max_length=MAX_CHARS, scale=4)
+            text_ = gr.Textbox(
+                MASKING_EXAMPLE, label=t("bert_sentence"), max_length=MAX_CHARS, scale=4
+            )
             seed = gr.Number(0, label=t("bert_seed"), precision=0, minimum=0, scale=1)
         go = gr.Button(t("bert_masking_go"), variant="primary")
         out = gr.HTML(elem_id="bert-masked")
-        table = gr.Dataframe(headers=columns(MASKING_COLS), label=t("bert_masking_table"), interactive=False)
+        table = gr.Dataframe(
+            headers=columns(MASKING_COLS), label=t("bert_masking_table"), interactive=False
+        )
         md = gr.Markdown()
-    fn, inputs, outputs = with_columns(masking_demo, {1: MASKING_COLS}), [text_, seed, weights, lang], [out, table, md]
+    fn, inputs, outputs = (
+        with_columns(masking_demo, {1: MASKING_COLS}),
+        [text_, seed, weights, lang],
+        [out, table, md],
+    )
     go.click(fn, inputs, outputs, api_name="bert_masking")
     return SimpleNamespace(text=text_, seed=seed, redraw=(fn, inputs, outputs))
 
@@ -363,8 +494,11 @@ def _nsp_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
     """Next-sentence prediction: P(IsNext) for a pair."""
     with gr.Tab(t("bert_sub_nsp"), id="bert-nsp"):
         gr.Markdown(t("bert_nsp_intro"))
-        pairs = gr.Dropdown([_pair_label(i) for i in range(len(NSP_EXAMPLES))], value=None,
-                            label=t("bert_nsp_examples"))  # fmt: skip
+        pairs = gr.Dropdown(
+            [_pair_label(i) for i in range(len(NSP_EXAMPLES))],
+            value=None,
+            label=t("bert_nsp_examples"),
+        )
         with gr.Row():
             a = gr.Textbox(NSP_EXAMPLES[0][0], label=t("bert_sentence_a"), max_length=MAX_CHARS)
             b = gr.Textbox(NSP_EXAMPLES[0][1], label=t("bert_sentence_b_nsp"), max_length=MAX_CHARS)
@@ -383,5 +517,9 @@ def _check_tab(lang: gr.Radio, weights: gr.Dropdown) -> None:
         gr.Markdown(t("bert_check_intro"))
         check = gr.Dataframe(headers=columns(CHECK_COLS), interactive=False, wrap=True)
         md = gr.Markdown(elem_id="bert-check-md")
-    check_tab.select(with_columns(paper_check, {0: CHECK_COLS}), [weights, lang], [check, md],
-                     api_name="bert_paper_check")  # fmt: skip
+    check_tab.select(
+        with_columns(paper_check, {0: CHECK_COLS}),
+        [weights, lang],
+        [check, md],
+        api_name="bert_paper_check",
+    )

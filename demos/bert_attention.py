@@ -73,8 +73,9 @@ def token_choices(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang="en")
     return gr.update(choices=["all"] + [f"{i}: {tk}" for i, tk in enumerate(tokens)], value="all")
 
 
-def head_view(sentence_a, sentence_b="", layer=1, head="all", token="all", weights=DEFAULT_WEIGHTS,
-              lang="en"):  # fmt: skip
+def head_view(
+    sentence_a, sentence_b="", layer=1, head="all", token="all", weights=DEFAULT_WEIGHTS, lang="en"
+):
     """One layer: lines from each token (left, the query) to the tokens it attends to (right, the
     keys), weighted by attention; all heads in their colours, one head, or their mean."""
     tokens, maps, notice = _attention_input(sentence_a, sentence_b, weights, lang)
@@ -90,7 +91,9 @@ def head_view(sentence_a, sentence_b="", layer=1, head="all", token="all", weigh
         if not 0 <= q < T:
             raise gr.Error(text("bert_err_token", lang).format(T=T - 1))
     shown = min(T, MAX_HEAD_VIEW)
-    svg = html.head_view(tokens[:shown], maps[li, :, :shown, :shown], h, q if q is None or q < shown else None)
+    svg = html.head_view(
+        tokens[:shown], maps[li, :, :shown, :shown], h, q if q is None or q < shown else None
+    )
     s = BL.soak(tokens, maps)[li]  # (A, 2)
     md = text("bert_head_md", lang).format(layer=li + 1, L=L, A=A)
     if shown < T:
@@ -99,21 +102,35 @@ def head_view(sentence_a, sentence_b="", layer=1, head="all", token="all", weigh
         w = maps[li, :, q, :].mean(0) if h in ("all", "mean") else maps[li, h - 1, q, :]
         top = np.argsort(-w)[:5]
         md += "\n\n" + text("bert_token_md", lang).format(
-            tok=tokens[q], head=h if h not in ("all", "mean") else text("bert_mean_heads", lang),
-            top=", ".join(f"`{tokens[j]}` ({j}) {100 * w[j]:.0f}%" for j in top))  # fmt: skip
+            tok=tokens[q],
+            head=h if h not in ("all", "mean") else text("bert_mean_heads", lang),
+            top=", ".join(f"`{tokens[j]}` ({j}) {100 * w[j]:.0f}%" for j in top),
+        )
     flagged = [f"{i + 1}" for i in range(A) if s[i].sum() > SOAK]
     if flagged:
-        md += "\n\n" + text("bert_soak_layer", lang).format(heads=", ".join(flagged), pct=round(100 * SOAK))
+        md += "\n\n" + text("bert_soak_layer", lang).format(
+            heads=", ".join(flagged), pct=round(100 * SOAK)
+        )
     return svg, f"{md}\n\n{notice}"
 
 
-def attention_views(sentence_a, sentence_b="", layer=1, head="all", en_layer=1, en_head="mean",
-                    weights=DEFAULT_WEIGHTS, lang="en"):  # fmt: skip
+def attention_views(
+    sentence_a,
+    sentence_b="",
+    layer=1,
+    head="all",
+    en_layer=1,
+    en_head="mean",
+    weights=DEFAULT_WEIGHTS,
+    lang="en",
+):
     """Everything the attention sub-tab shows, at once: when a preset or a link opens it (private)."""
-    return (token_choices(sentence_a, sentence_b, weights, lang),
-            *head_view(sentence_a, sentence_b, layer, head, "all", weights, lang),
-            *model_view(sentence_a, sentence_b, weights, lang),
-            *enlarge(sentence_a, sentence_b, en_layer, en_head, weights, lang))  # fmt: skip
+    return (
+        token_choices(sentence_a, sentence_b, weights, lang),
+        *head_view(sentence_a, sentence_b, layer, head, "all", weights, lang),
+        *model_view(sentence_a, sentence_b, weights, lang),
+        *enlarge(sentence_a, sentence_b, en_layer, en_head, weights, lang),
+    )
 
 
 def model_view(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang="en"):
@@ -124,11 +141,21 @@ def model_view(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang="en"):
     s = BL.soak(tokens, maps)
     png = fresh_file(PNG_DIR, "bert-model-view-", ".png")
     figures.model_view_image(maps, s.sum(-1) > SOAK).save(png)
-    remember_svg(png, lambda: _model_view_figure(sentence_a, sentence_b, weights, lang))  # its SVG: drawn again
+    remember_svg(
+        png, lambda: _model_view_figure(sentence_a, sentence_b, weights, lang)
+    )  # its SVG: drawn again
     flagged = int((s.sum(-1) > SOAK).sum())
     cls_share, sep_share = float(s[..., 0].mean()), float(s[..., 1].mean())
-    md = text("bert_model_md", lang).format(L=L, A=A, T=T, flagged=flagged, total=L * A, pct=round(100 * SOAK),
-                                            cls=100 * cls_share, sep=100 * sep_share)  # fmt: skip
+    md = text("bert_model_md", lang).format(
+        L=L,
+        A=A,
+        T=T,
+        flagged=flagged,
+        total=L * A,
+        pct=round(100 * SOAK),
+        cls=100 * cls_share,
+        sep=100 * sep_share,
+    )
     return png, f"{md}\n\n{notice}", png
 
 
@@ -147,14 +174,24 @@ def enlarge(sentence_a, sentence_b="", layer=1, head="mean", weights=DEFAULT_WEI
     w = maps[li].mean(0) if h == "mean" else maps[li, h - 1]
     name = text("bert_mean_heads", lang) if h == "mean" else f"{text('bert_head', lang)} {h}"
     title = f"{text('bert_layer', lang)} {li + 1}, {name}"
-    png_title = f"layer {li + 1}, " + ("mean of heads" if h == "mean" else f"head {h}")  # figures stay in English
-    table = html.heatmap(w, tokens, tokens, vmax=float(w.max()))  # colour relative to the strongest weight
-    return html.titled(title, text("bert_heat_axes", lang), table), _heatmap_png(tokens, w, png_title), notice
+    png_title = f"layer {li + 1}, " + (
+        "mean of heads" if h == "mean" else f"head {h}"
+    )  # figures stay in English
+    table = html.heatmap(
+        w, tokens, tokens, vmax=float(w.max())
+    )  # colour relative to the strongest weight
+    return (
+        html.titled(title, text("bert_heat_axes", lang), table),
+        _heatmap_png(tokens, w, png_title),
+        notice,
+    )
 
 
 def _heatmap_png(tokens: list[str], w: np.ndarray, title: str) -> str:
     png = fresh_file(PNG_DIR, "bert-head-", ".png")
-    return save_heatmap(png, w, tokens, tokens, title, xlabel="keys (attended to)", ylabel="queries (attending)")
+    return save_heatmap(
+        png, w, tokens, tokens, title, xlabel="keys (attended to)", ylabel="queries (attending)"
+    )
 
 
 def model_view_click(evt: gr.SelectData, weights=DEFAULT_WEIGHTS):
@@ -184,8 +221,12 @@ def layer_choices(weights=DEFAULT_WEIGHTS):
         return gr.update(), gr.update(), gr.update(), gr.update()
     L, A = model.config.L, model.config.A
     heads = [str(i) for i in range(1, A + 1)]
-    return (gr.update(maximum=L, value=1), gr.update(choices=["all", "mean", *heads], value="all"),
-            gr.update(maximum=L, value=1), gr.update(choices=["mean", *heads], value="mean"))  # fmt: skip
+    return (
+        gr.update(maximum=L, value=1),
+        gr.update(choices=["all", "mean", *heads], value="all"),
+        gr.update(maximum=L, value=1),
+        gr.update(choices=["mean", *heads], value="mean"),
+    )
 
 
 def attention_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
@@ -201,21 +242,35 @@ def attention_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
             with gr.Column():
                 with gr.Row():
                     layer = gr.Slider(1, L, value=1, step=1, label=t("bert_layer"))
-                    head = gr.Dropdown(["all", "mean", *map(str, range(1, 5))], value="all",
-                                       label=t("bert_heads"), allow_custom_value=True)  # fmt: skip
-                    token = gr.Dropdown(["all"], value="all", label=t("bert_pick_token"), allow_custom_value=True)
+                    head = gr.Dropdown(
+                        ["all", "mean", *map(str, range(1, 5))],
+                        value="all",
+                        label=t("bert_heads"),
+                        allow_custom_value=True,
+                    )
+                    token = gr.Dropdown(
+                        ["all"], value="all", label=t("bert_pick_token"), allow_custom_value=True
+                    )
                 head_svg = gr.HTML(label=t("bert_head_view"), elem_id="bert-head-view")
                 head_md = gr.Markdown()
             with gr.Column():
-                mv_image = gr.Image(label=t("bert_model_view"), interactive=False, type="filepath",
-                                    elem_id="bert-model-view")  # fmt: skip
+                mv_image = gr.Image(
+                    label=t("bert_model_view"),
+                    interactive=False,
+                    type="filepath",
+                    elem_id="bert-model-view",
+                )
                 mv_md = gr.Markdown()
                 mv_png = gr.File(label=t("bert_png_model"), interactive=False)
                 svg_export(mv_image)
         with gr.Row():
             en_layer = gr.Slider(1, L, value=1, step=1, label=t("bert_layer"))
-            en_head = gr.Dropdown(["mean", *map(str, range(1, 5))], value="mean", label=t("bert_head"),
-                                  allow_custom_value=True)  # fmt: skip
+            en_head = gr.Dropdown(
+                ["mean", *map(str, range(1, 5))],
+                value="mean",
+                label=t("bert_head"),
+                allow_custom_value=True,
+            )
         en_html = gr.HTML(label=t("bert_enlarged"), elem_id="bert-enlarged")
         en_png = gr.File(label=t("bert_png_head"), interactive=False)
         svg_export(en_png)
@@ -226,7 +281,9 @@ def attention_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
     en_inputs = [a, b, en_layer, en_head, weights, lang]
     go.click(token_choices, [a, b, weights, lang], token, **private)
     go.click(head_view, hv_inputs, [head_svg, head_md], api_name="bert_head_view")
-    go.click(model_view, [a, b, weights, lang], [mv_image, mv_md, mv_png], api_name="bert_model_view")
+    go.click(
+        model_view, [a, b, weights, lang], [mv_image, mv_md, mv_png], api_name="bert_model_view"
+    )
     go.click(enlarge, en_inputs, [en_html, en_png, en_md], api_name="bert_enlarge")
     for c in (layer, head, token):
         c.change(head_view, hv_inputs, [head_svg, head_md], **private)
@@ -234,5 +291,8 @@ def attention_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
         c.change(enlarge, en_inputs, [en_html, en_png, en_md], **private)
     mv_image.select(model_view_click, weights, [en_layer, en_head], **private)
     outputs = [token, head_svg, head_md, mv_image, mv_md, mv_png, en_html, en_png, en_md]
-    return SimpleNamespace(a=a, b=b, redraw=(attention_views, [a, b, layer, head, en_layer, en_head, weights, lang],
-                                             outputs))  # fmt: skip
+    return SimpleNamespace(
+        a=a,
+        b=b,
+        redraw=(attention_views, [a, b, layer, head, en_layer, en_head, weights, lang], outputs),
+    )

@@ -40,17 +40,20 @@ from demos import rooms
 from demos.i18n import register, t, text
 from demos.strings import classroom as strings  # registers them
 
-
 STORAGE_KEY = "paper-gallery-classroom"  # localStorage: the room this browser presents
 TICK = 1.0  # seconds between two refreshes of the presenter's histogram
 JOIN_PATH = "/join"
 API = "/join/api/"
 MAX_BODY = 4096  # bytes of a student's request
-PAGE = Path(__file__).with_name("classroom_page.html")  # the students' page; __STRINGS__: its strings
+PAGE = Path(__file__).with_name(
+    "classroom_page.html"
+)  # the students' page; __STRINGS__: its strings
 
 _store: rooms.Store | None = None
 _store_lock = threading.Lock()
-LIMITER = rooms.JoinLimiter(limit=int(os.environ.get("PAPER_GALLERY_JOIN_LIMIT", "20")), window=60.0)
+LIMITER = rooms.JoinLimiter(
+    limit=int(os.environ.get("PAPER_GALLERY_JOIN_LIMIT", "20")), window=60.0
+)
 
 
 def store() -> rooms.Store:
@@ -91,7 +94,9 @@ def public_base(request: gr.Request | None) -> str:
         return env
     headers = dict(request.headers) if request is not None and request.headers else {}
     host = headers.get("x-forwarded-host") or headers.get("host") or "127.0.0.1:7860"
-    proto = headers.get("x-forwarded-proto") or (request.request.url.scheme if request and request.request else "http")
+    proto = headers.get("x-forwarded-proto") or (
+        request.request.url.scheme if request and request.request else "http"
+    )
     return f"{proto.split(',')[0].strip()}://{host.split(',')[0].strip()}"
 
 
@@ -111,8 +116,12 @@ def join_panel(code: str, link: str, lang: str) -> str:
     """Code, QR and link, large enough for the back of a hall."""
     host = urlsplit(link).hostname or ""
     warn = ""
-    if host in ("127.0.0.1", "localhost", "::1", "0.0.0.0") and not os.environ.get("PAPER_GALLERY_PUBLIC_URL"):
-        warn = f'<p class="cls-warn">{html.escape(text("cls_loopback", lang).format(host=host))}</p>'
+    if host in ("127.0.0.1", "localhost", "::1", "0.0.0.0") and not os.environ.get(
+        "PAPER_GALLERY_PUBLIC_URL"
+    ):
+        warn = (
+            f'<p class="cls-warn">{html.escape(text("cls_loopback", lang).format(host=host))}</p>'
+        )
     spaced = f"{code[:3]} {code[3:]}"
     return (
         '<div class="cls-join" id="cls-join">'
@@ -123,15 +132,21 @@ def join_panel(code: str, link: str, lang: str) -> str:
         f'<div class="cls-label">{html.escape(text("cls_join_at", lang))}</div>'
         f'<div class="cls-link"><a id="cls-link" href="{html.escape(link)}" target="_blank">{html.escape(link)}</a></div>'
         f"{warn}</div></div>"
-    )  # fmt: skip
+    )
 
 
 def question_md(room: rooms.Room, lang: str) -> str:
     q = questions()[room.question]
     labels = " · ".join(_labels(q, lang).values())
-    return text("cls_question_md", lang).format(i=room.pos + 1, n=len(room.order),
-                                                paper=text(f"cls_paper_{_paper(q.key)}", lang),
-                                                question=text(q.question, lang)) + f"\n\n{labels}"  # fmt: skip
+    return (
+        text("cls_question_md", lang).format(
+            i=room.pos + 1,
+            n=len(room.order),
+            paper=text(f"cls_paper_{_paper(q.key)}", lang),
+            question=text(q.question, lang),
+        )
+        + f"\n\n{labels}"
+    )
 
 
 def histogram(room: rooms.Room, counts: dict[str, int], lang: str) -> str:
@@ -144,16 +159,22 @@ def histogram(room: rooms.Room, counts: dict[str, int], lang: str) -> str:
     for value, label in _labels(q, lang).items():
         n = counts.get(value, 0)
         share = 100 * n / total if total else 0
-        mark = f' <span class="cls-mark">✓ {html.escape(text("cls_measured", lang))}</span>' if value == answer else ""
+        mark = (
+            f' <span class="cls-mark">✓ {html.escape(text("cls_measured", lang))}</span>'
+            if value == answer
+            else ""
+        )
         rows.append(
             f'<div class="cls-row{" cls-right" if value == answer else ""}" data-choice="{html.escape(value)}" '
             f'data-count="{n}"><div class="cls-choice">{html.escape(label)}{mark}</div>'
             f'<div class="cls-bar-wrap"><div class="cls-bar" style="width:{share:.1f}%"></div></div>'
             f'<div class="cls-count">{n}</div></div>'
         )
-    head = (f'<div class="cls-stats"><span id="cls-joined" data-n="{room.members}">'
-            f'{html.escape(text("cls_joined", lang).format(n=room.members))}</span> · <span id="cls-votes" '
-            f'data-n="{total}">{html.escape(text("cls_votes", lang).format(n=total))}</span></div>')  # fmt: skip
+    head = (
+        f'<div class="cls-stats"><span id="cls-joined" data-n="{room.members}">'
+        f'{html.escape(text("cls_joined", lang).format(n=room.members))}</span> · <span id="cls-votes" '
+        f'data-n="{total}">{html.escape(text("cls_votes", lang).format(n=total))}</span></div>'
+    )
     return f'<div class="cls-hist" id="cls-hist" data-pos="{room.pos}">{head}{"".join(rows)}</div>'
 
 
@@ -182,8 +203,16 @@ def _presenting(session: dict, lang: str, request, status: str) -> tuple:
     room, counts = store().tally(session["code"])
     link = join_link(public_base(request), room.code)
     result = reveal_md(room, counts, room.reveal, lang) if room.revealed and room.reveal else ""
-    return (session, gr.update(visible=True), join_panel(room.code, link, lang), question_md(room, lang),
-            histogram(room, counts, lang), result, gr.Timer(active=True), status)  # fmt: skip
+    return (
+        session,
+        gr.update(visible=True),
+        join_panel(room.code, link, lang),
+        question_md(room, lang),
+        histogram(room, counts, lang),
+        result,
+        gr.Timer(active=True),
+        status,
+    )
 
 
 def _idle(status: str = "") -> tuple:
@@ -205,7 +234,9 @@ def start(order: list[str] | None, session: dict | None, lang_choice, request: g
         code, key = store().create(keys)
     except rooms.RoomError as e:
         return _idle("⚠ " + _message(e.code, lang, **e.info))
-    return _presenting({"code": code, "key": key}, lang, request, text("cls_started_md", lang).format(code=code))
+    return _presenting(
+        {"code": code, "key": key}, lang, request, text("cls_started_md", lang).format(code=code)
+    )
 
 
 @guarded
@@ -218,7 +249,9 @@ def resume(lang_choice, saved: str, request: gr.Request):
         store().check_presenter(session["code"], session["key"])
     except (ValueError, rooms.RoomError, KeyError, TypeError):
         return *_idle(), ""
-    return *_presenting(session, lang, request, text("cls_started_md", lang).format(code=session["code"])), saved
+    return *_presenting(
+        session, lang, request, text("cls_started_md", lang).format(code=session["code"])
+    ), saved
 
 
 def remember(session: dict | None) -> str:
@@ -235,7 +268,9 @@ def tick(session: dict | None, lang_choice):
     try:
         room, counts = store().tally(session["code"])
     except rooms.RoomError:
-        return f'<p class="cls-warn">{html.escape(text("cls_err_gone", lang))}</p>', gr.Timer(active=False)
+        return f'<p class="cls-warn">{html.escape(text("cls_err_gone", lang))}</p>', gr.Timer(
+            active=False
+        )
     return histogram(room, counts, lang), gr.skip()
 
 
@@ -281,12 +316,18 @@ def reveal(session: dict | None, lang_choice):
 
 
 def reveal_md(room: rooms.Room, counts: dict[str, int], payload: dict, lang: str) -> str:
-    md = text("cls_reveal_md", lang).format(answer=payload["label"][lang], right=counts.get(payload["answer"], 0),
-                                            total=sum(counts.values()), result=payload["result"][lang])  # fmt: skip
+    md = text("cls_reveal_md", lang).format(
+        answer=payload["label"][lang],
+        right=counts.get(payload["answer"], 0),
+        total=sum(counts.values()),
+        result=payload["result"][lang],
+    )
     tab, preset = CQ.FIGURE.get(room.question, (None, None))
     if tab:
         query = {"tab": tab, "lang": lang} | ({"preset": preset} if preset else {})
-        md += "\n\n" + text("cls_figure", lang).format(link=f"[/?{urlencode(query)}](/?{urlencode(query)})")
+        md += "\n\n" + text("cls_figure", lang).format(
+            link=f"[/?{urlencode(query)}](/?{urlencode(query)})"
+        )
     return md
 
 
@@ -343,9 +384,13 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.HTML(f"<style>{CSS}</style>", padding=False)
     with gr.Row(equal_height=False):
         order = gr.Dropdown(
-            [(t(f"cls_pick_{k}"), k) for k in qs], value=list(qs),
-            multiselect=True, label=t("cls_order"), elem_id="cls-order", scale=5,
-        )  # fmt: skip
+            [(t(f"cls_pick_{k}"), k) for k in qs],
+            value=list(qs),
+            multiselect=True,
+            label=t("cls_order"),
+            elem_id="cls-order",
+            scale=5,
+        )
         go = gr.Button(t("cls_start"), variant="primary", elem_id="cls-start", scale=1, size="lg")
     status = gr.Markdown(elem_id="cls-status")
     session = gr.State(None)
@@ -365,25 +410,51 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     timer = gr.Timer(TICK, active=False)
 
     shown = [session, panel, join, question, hist, result, timer, status]
-    keep = dict(fn=None, inputs=saved, outputs=None, api_visibility="private",
-                js=f"(s) => {{ try {{ s ? localStorage.setItem('{STORAGE_KEY}', s) : "
-                   f"localStorage.removeItem('{STORAGE_KEY}'); }} catch (e) {{}} }}")  # fmt: skip
+    keep = dict(
+        fn=None,
+        inputs=saved,
+        outputs=None,
+        api_visibility="private",
+        js=f"(s) => {{ try {{ s ? localStorage.setItem('{STORAGE_KEY}', s) : "
+        f"localStorage.removeItem('{STORAGE_KEY}'); }} catch (e) {{}} }}",
+    )
     go.click(start, [order, session, lang], shown, api_visibility="private").then(
-        remember, session, saved, api_visibility="private").then(**keep)  # fmt: skip
-    end_btn.click(end, [session, lang], [session, panel, timer, status], api_visibility="private").then(
-        remember, session, saved, api_visibility="private").then(**keep)  # fmt: skip
+        remember, session, saved, api_visibility="private"
+    ).then(**keep)
+    end_btn.click(
+        end, [session, lang], [session, panel, timer, status], api_visibility="private"
+    ).then(remember, session, saved, api_visibility="private").then(**keep)
     config = get_blocks_context()
-    if config is not None:  # a reload or the language switch: back to the room (page language as PAGE_LANG_JS)
-        page_lang = gr.Textbox(visible=False)  # not the switch: its values may change, a text box takes any
+    if (
+        config is not None
+    ):  # a reload or the language switch: back to the room (page language as PAGE_LANG_JS)
+        page_lang = gr.Textbox(
+            visible=False
+        )  # not the switch: its values may change, a text box takes any
         config.root_block.load(
-            resume, [page_lang, saved], [*shown, saved], api_visibility="private", show_progress="hidden",
+            resume,
+            [page_lang, saved],
+            [*shown, saved],
+            api_visibility="private",
+            show_progress="hidden",
             js=f"() => [window.paperGalleryLang === 'zh' ? 'zh' : 'en', "
-               f"(() => {{ try {{ return localStorage.getItem('{STORAGE_KEY}') || ''; }} catch (e) {{ return ''; }} }})()]",
-        )  # fmt: skip
-    timer.tick(tick, [session, lang], [hist, timer], api_visibility="private", show_progress="hidden",
-               concurrency_limit=None, concurrency_id="classroom-tick")  # fmt: skip
-    reveal_btn.click(reveal, [session, lang], [hist, result], api_visibility="private", show_progress_on=result)
-    next_btn.click(next_question, [session, lang], [question, hist, result], api_visibility="private")
+            f"(() => {{ try {{ return localStorage.getItem('{STORAGE_KEY}') || ''; }} catch (e) {{ return ''; }} }})()]",
+        )
+    timer.tick(
+        tick,
+        [session, lang],
+        [hist, timer],
+        api_visibility="private",
+        show_progress="hidden",
+        concurrency_limit=None,
+        concurrency_id="classroom-tick",
+    )
+    reveal_btn.click(
+        reveal, [session, lang], [hist, result], api_visibility="private", show_progress_on=result
+    )
+    next_btn.click(
+        next_question, [session, lang], [question, hist, result], api_visibility="private"
+    )
 
 
 def _register_picks() -> None:
@@ -446,7 +517,14 @@ def api_vote(code: str, token: str, pos: int, choice: str) -> dict:
     return student_state(room, choice)
 
 
-STATUS = {"unknown": 404, "bad_token": 400, "voted": 409, "revealed": 409, "moved_on": 409, "bad_choice": 400}
+STATUS = {
+    "unknown": 404,
+    "bad_token": 400,
+    "voted": 409,
+    "revealed": 409,
+    "moved_on": 409,
+    "bad_choice": 400,
+}
 
 
 def client_address(scope) -> str:
@@ -492,8 +570,11 @@ class ClassroomMiddleware:
                     key = LIMITER.key(client_address(scope))
                     wait = LIMITER.wait(key)
                     if wait > 0:
-                        response = JSONResponse({"error": "slow", "wait": int(wait + 0.999)}, status_code=429,
-                                                headers={"Retry-After": str(int(wait + 0.999))})  # fmt: skip
+                        response = JSONResponse(
+                            {"error": "slow", "wait": int(wait + 0.999)},
+                            status_code=429,
+                            headers={"Retry-After": str(int(wait + 0.999))},
+                        )
                         return await response(scope, receive, send)
                     try:
                         out = await run_in_threadpool(api_enter, code, token)
@@ -503,12 +584,16 @@ class ClassroomMiddleware:
                         raise
                 elif path == API + "state":
                     v = data.get("v")
-                    out = await run_in_threadpool(api_state, code, token, v if isinstance(v, int) else None)
+                    out = await run_in_threadpool(
+                        api_state, code, token, v if isinstance(v, int) else None
+                    )
                 else:
                     pos = data.get("pos")
                     if not isinstance(pos, int):
                         raise ValueError("pos")
-                    out = await run_in_threadpool(api_vote, code, token, pos, str(data.get("choice", "")))
+                    out = await run_in_threadpool(
+                        api_vote, code, token, pos, str(data.get("choice", ""))
+                    )
                 response = JSONResponse(out)
             else:
                 response = Response(status_code=405)
@@ -534,7 +619,6 @@ def student_page() -> str:
         strings = json.dumps(strings_for_page(), ensure_ascii=False).replace("</", "<\\/")
         _page = PAGE.read_text(encoding="utf-8").replace("__STRINGS__", strings)
     return _page
-
 
 
 def app_kwargs(kwargs: dict) -> dict:

@@ -17,9 +17,10 @@ from demos import quiz
 from demos.i18n import text
 from demos.strings import classroom as strings  # registers them
 
-
 TIE_POINTS = 1.0  # points of training error under which two nets count as "about the same"
-TIE_CONF = 0.03  # difference of mean classifier confidence under which two morphs count as "the same"
+TIE_CONF = (
+    0.03  # difference of mean classifier confidence under which two morphs count as "the same"
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -49,9 +50,14 @@ def measure_resnet_depth(lang: str) -> quiz.Reveal:
         raise gr.Error(text("rn_curves_missing", lang))
     gap = err["resnet56"][0] - err["resnet20"][0]
     answer = "resnet56" if gap > TIE_POINTS else "resnet20" if gap < -TIE_POINTS else "same"
-    md = text("cls_rn_result", lang).format(r20=err["resnet20"][0], r56=err["resnet56"][0], t20=err["resnet20"][1],
-                                            t56=err["resnet56"][1], p20=err.get("plain20", (float("nan"),))[0],
-                                            p56=err.get("plain56", (float("nan"),))[0])  # fmt: skip
+    md = text("cls_rn_result", lang).format(
+        r20=err["resnet20"][0],
+        r56=err["resnet56"][0],
+        t20=err["resnet20"][1],
+        t56=err["resnet56"][1],
+        p20=err.get("plain20", (float("nan"),))[0],
+        p56=err.get("plain56", (float("nan"),))[0],
+    )
     return quiz.Reveal(answer, md)
 
 
@@ -75,14 +81,17 @@ def measure_pe(lang: str) -> quiz.Reveal:
 
     err = L.pe_shift(PE_K, PE_D, PE_MAX)
     answer = "exact" if err < PE_EXACT else "approx" if err < PE_CLOSE else "depends"
-    return quiz.Reveal(answer, text("cls_tf_result", lang).format(k=PE_K, d=PE_D, n=PE_MAX - PE_K, err=err))
+    return quiz.Reveal(
+        answer, text("cls_tf_result", lang).format(k=PE_K, d=PE_D, n=PE_MAX - PE_K, err=err)
+    )
 
 
 def why_pe(answer: str, lang: str) -> str:
     from lab import classroom as L
 
     return text("cls_tf_why" if answer == "exact" else "cls_tf_why_not", lang).format(
-        k=PE_K, err=L.pe_shift(PE_K, PE_D, PE_MAX))  # fmt: skip
+        k=PE_K, err=L.pe_shift(PE_K, PE_D, PE_MAX)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,7 +99,9 @@ def why_pe(answer: str, lang: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 GAN_WEIGHTS, CLASSIFIER = "dcgan.mnist", "mnist_classifier.mnist"
-SEED_PAIRS = [(11, 21)] + [(100 + 2 * i, 101 + 2 * i) for i in range(31)]  # Fig. 3's default pair, then 31 more
+SEED_PAIRS = [(11, 21)] + [
+    (100 + 2 * i, 101 + 2 * i) for i in range(31)
+]  # Fig. 3's default pair, then 31 more
 GAN_STEPS = 16
 
 
@@ -112,16 +123,27 @@ def measure_paths(lang: str) -> quiz.Reveal:
     gap = s.conf["slerp"] - s.conf["lerp"]
     answer = "slerp" if gap > TIE_CONF else "lerp" if gap < -TIE_CONF else "same"
     md = text("cls_gan_result", lang).format(
-        pairs=s.pairs, steps=s.steps, lerp=100 * s.conf["lerp"], slerp=100 * s.conf["slerp"], ends=100 * s.ends,
-        n_lerp=s.norm["lerp"], n_slerp=s.norm["slerp"], name=GAN_WEIGHTS)  # fmt: skip
+        pairs=s.pairs,
+        steps=s.steps,
+        lerp=100 * s.conf["lerp"],
+        slerp=100 * s.conf["slerp"],
+        ends=100 * s.ends,
+        n_lerp=s.norm["lerp"],
+        n_slerp=s.norm["slerp"],
+        name=GAN_WEIGHTS,
+    )
     return quiz.Reveal(answer, md)
 
 
 def why_paths(answer: str, lang: str) -> str:
     s = _sharpness()
     key = "cls_gan_why" if answer == "slerp" else "cls_gan_why_not"
-    return text(key, lang).format(lerp=100 * s.conf["lerp"], slerp=100 * s.conf["slerp"], n_lerp=s.norm["lerp"],
-                                  n_slerp=s.norm["slerp"])  # fmt: skip
+    return text(key, lang).format(
+        lerp=100 * s.conf["lerp"],
+        slerp=100 * s.conf["slerp"],
+        n_lerp=s.norm["lerp"],
+        n_slerp=s.norm["slerp"],
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,31 +185,58 @@ def _masking():
 
 def measure_masking(lang: str) -> quiz.Reveal:
     name, s = _masking()
-    answer = min((("never", 0.0), ("tenth", 0.1), ("half", 0.5)), key=lambda c: abs(c[1] - s.unchanged))[0]
-    md = text("cls_bert_result", lang).format(name=name, rows=MASK_ROWS, tokens=s.tokens, chosen=s.chosen,
-                                              share=100 * s.chosen / s.tokens, masked=100 * s.masked,
-                                              random=100 * s.random, same=100 * s.unchanged)  # fmt: skip
+    answer = min(
+        (("never", 0.0), ("tenth", 0.1), ("half", 0.5)), key=lambda c: abs(c[1] - s.unchanged)
+    )[0]
+    md = text("cls_bert_result", lang).format(
+        name=name,
+        rows=MASK_ROWS,
+        tokens=s.tokens,
+        chosen=s.chosen,
+        share=100 * s.chosen / s.tokens,
+        masked=100 * s.masked,
+        random=100 * s.random,
+        same=100 * s.unchanged,
+    )
     return quiz.Reveal(answer, md)
 
 
 def why_masking(answer: str, lang: str) -> str:
     _, s = _masking()
     key = "cls_bert_why" if answer == "tenth" else "cls_bert_why_other"
-    return text(key, lang).format(same=100 * s.unchanged, masked=100 * s.masked, random=100 * s.random)
+    return text(key, lang).format(
+        same=100 * s.unchanged, masked=100 * s.masked, random=100 * s.random
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # The questions, in lecture order
 # ---------------------------------------------------------------------------------------------
 
-RESNET_DEPTH = quiz.Question("resnet_fig6", "cls_rn_q", (("cls_rn_c20", "resnet20"), ("cls_rn_c56", "resnet56"),
-                                                         ("cls_rn_csame", "same")), measure_resnet_depth)  # fmt: skip
-TRANSFORMER_PE = quiz.Question("transformer_pe", "cls_tf_q", (("cls_tf_exact", "exact"), ("cls_tf_approx", "approx"),
-                                                              ("cls_tf_depends", "depends")), measure_pe)  # fmt: skip
-GAN_PATHS = quiz.Question("gan_fig3", "cls_gan_q", (("cls_gan_lerp", "lerp"), ("cls_gan_slerp", "slerp"),
-                                                    ("cls_gan_same", "same")), measure_paths)  # fmt: skip
-BERT_MASKING = quiz.Question("bert_fig1", "cls_bert_q", (("cls_bert_never", "never"), ("cls_bert_tenth", "tenth"),
-                                                         ("cls_bert_half", "half")), measure_masking)  # fmt: skip
+RESNET_DEPTH = quiz.Question(
+    "resnet_fig6",
+    "cls_rn_q",
+    (("cls_rn_c20", "resnet20"), ("cls_rn_c56", "resnet56"), ("cls_rn_csame", "same")),
+    measure_resnet_depth,
+)
+TRANSFORMER_PE = quiz.Question(
+    "transformer_pe",
+    "cls_tf_q",
+    (("cls_tf_exact", "exact"), ("cls_tf_approx", "approx"), ("cls_tf_depends", "depends")),
+    measure_pe,
+)
+GAN_PATHS = quiz.Question(
+    "gan_fig3",
+    "cls_gan_q",
+    (("cls_gan_lerp", "lerp"), ("cls_gan_slerp", "slerp"), ("cls_gan_same", "same")),
+    measure_paths,
+)
+BERT_MASKING = quiz.Question(
+    "bert_fig1",
+    "cls_bert_q",
+    (("cls_bert_never", "never"), ("cls_bert_tenth", "tenth"), ("cls_bert_half", "half")),
+    measure_masking,
+)
 
 # Which tab and preset each question belongs to (the presenter's link to the figure after a reveal)
 FIGURE = {"resnet_fig6": ("resnet", "fig6"), "transformer_pe": ("transformer", "pe"),
@@ -212,7 +261,12 @@ def tab_questions() -> dict[str, quiz.Question]:
 def all_questions() -> dict[str, quiz.Question]:
     """Every classroom question by key, in lecture order."""
     tabs = tab_questions()
-    mine = {"resnet": RESNET_DEPTH, "transformer": TRANSFORMER_PE, "gan": GAN_PATHS, "bert": BERT_MASKING}
+    mine = {
+        "resnet": RESNET_DEPTH,
+        "transformer": TRANSFORMER_PE,
+        "gan": GAN_PATHS,
+        "bert": BERT_MASKING,
+    }
     out = {}
     for paper in ("resnet", "transformer", "gan", "bert"):
         if paper in tabs:
@@ -223,7 +277,12 @@ def all_questions() -> dict[str, quiz.Question]:
 
 ORDER = list(all_questions())  # lecture order
 
-WHY_FN = {"resnet_fig6": why_resnet_depth, "transformer_pe": why_pe, "gan_fig3": why_paths, "bert_fig1": why_masking}
+WHY_FN = {
+    "resnet_fig6": why_resnet_depth,
+    "transformer_pe": why_pe,
+    "gan_fig3": why_paths,
+    "bert_fig1": why_masking,
+}
 
 
 def why(key: str, answer: str, lang: str) -> str:

@@ -18,8 +18,8 @@ import numpy as np
 
 from demos import gan_games as games
 from demos import lecture, plots, quiz
-from demos.gan_games import check_rows, default_1d_final, preset_2d_final
 from demos.checks import fresh_file, load_weights, one_of, whole_number
+from demos.gan_games import check_rows, default_1d_final, preset_2d_final
 from demos.i18n import columns, t, text, with_columns
 from demos.plots import gan as figures
 from demos.runtime import torch_threads
@@ -27,7 +27,6 @@ from demos.strings import gan as strings  # noqa: F401 (registers the tab's stri
 from lab import gan as L
 from models import gan as M
 from models import hub
-
 
 WEIGHTS = ["dcgan.mnist", "gan_mlp.mnist"]
 DEFAULT_WEIGHTS = "dcgan.mnist"
@@ -71,22 +70,40 @@ def sample_grid(weights: str = DEFAULT_WEIGHTS, seed: int = 0, n: int = 64, lang
     loaded = _generator(weights, lang)
     z_dim = loaded.model.config.z_dim
     z = M.latents(range(seed, seed + n), z_dim)  # (n, z_dim)
-    with torch_threads(1):  # small batches: one thread is 5x faster on a busy 2-core machine (bench/gan.py)
+    with torch_threads(
+        1
+    ):  # small batches: one thread is 5x faster on a busy 2-core machine (bench/gan.py)
         images = M.generate(loaded.model, z)
     grid = figures.image_grid(images, grid_cols(n), scale=GRID_SCALE)
     norms = z.norm(dim=1)
     md = text("gan_samples_md", lang).format(
-        first=seed, last=seed + n - 1, mean=norms.mean().item(), lo=norms.min().item(),
-        hi=norms.max().item(), d=z_dim, expect=math.sqrt(z_dim - 0.5), first_norm=norms[0].item(),
-    )  # fmt: skip
+        first=seed,
+        last=seed + n - 1,
+        mean=norms.mean().item(),
+        lo=norms.min().item(),
+        hi=norms.max().item(),
+        d=z_dim,
+        expect=math.sqrt(z_dim - 0.5),
+        first_norm=norms[0].item(),
+    )
     return grid, f"{md}\n\n{loaded.notice}"
 
 
-def samples_view(weights: str = DEFAULT_WEIGHTS, seed: int = 0, n: int = 64, seed_a: int = SEED_A,
-                 seed_b: int = SEED_B, steps: int = INTERP_STEPS, mode: str = "paths",
-                 lang: str = "en"):  # fmt: skip
+def samples_view(
+    weights: str = DEFAULT_WEIGHTS,
+    seed: int = 0,
+    n: int = 64,
+    seed_a: int = SEED_A,
+    seed_b: int = SEED_B,
+    steps: int = INTERP_STEPS,
+    mode: str = "paths",
+    lang: str = "en",
+):
     """The samples sub-tab at once, grid and interpolation: what a preset or a link opens (UI only)."""
-    return (*sample_grid(weights, seed, n, lang), *interpolate(weights, seed_a, seed_b, steps, mode, lang))
+    return (
+        *sample_grid(weights, seed, n, lang),
+        *interpolate(weights, seed_a, seed_b, steps, mode, lang),
+    )
 
 
 def seed_at(x: int, y: int, seed: int, n: int) -> int | None:
@@ -118,8 +135,14 @@ def _gif_path() -> str:
     return fresh_file(GIF_DIR, "gan-", ".gif")
 
 
-def interpolate(weights: str = DEFAULT_WEIGHTS, seed_a: int = SEED_A, seed_b: int = SEED_B,
-                steps: int = INTERP_STEPS, mode: str = "paths", lang: str = "en"):  # fmt: skip
+def interpolate(
+    weights: str = DEFAULT_WEIGHTS,
+    seed_a: int = SEED_A,
+    seed_b: int = SEED_B,
+    steps: int = INTERP_STEPS,
+    mode: str = "paths",
+    lang: str = "en",
+):
     """lerp and slerp between the z of two seeds (or a random walk from seed A): the strip, the
     GIF (path of a temp file), a plot of |z| along the path(s), and a note."""
     seed_a = whole_number(seed_a, 0, MAX_SEED, "gan_err_seed", lang)
@@ -129,7 +152,9 @@ def interpolate(weights: str = DEFAULT_WEIGHTS, seed_a: int = SEED_A, seed_b: in
     loaded = _generator(weights, lang)
     z_dim = loaded.model.config.z_dim
     kinds = ["lerp", "slerp"] if mode == "paths" else ["walk"]
-    paths = {k: L.latent_path(k, seed_a, seed_b, steps, z_dim) for k in kinds}  # (steps, z_dim) each
+    paths = {
+        k: L.latent_path(k, seed_a, seed_b, steps, z_dim) for k in kinds
+    }  # (steps, z_dim) each
     with torch_threads(1):
         images = {k: M.generate(loaded.model, z) for k, z in paths.items()}  # (steps, 28, 28) each
     norms = {k: z.norm(dim=1).numpy() for k, z in paths.items()}
@@ -140,11 +165,18 @@ def interpolate(weights: str = DEFAULT_WEIGHTS, seed_a: int = SEED_A, seed_b: in
     if mode == "paths":
         mid = steps // 2
         md = text("gan_interp_md", lang).format(
-            a=seed_a, b=seed_b, steps=steps, na=norms["lerp"][0], nb=norms["lerp"][-1],
-            lerp_mid=norms["lerp"][mid], slerp_mid=norms["slerp"][mid],
-        )  # fmt: skip
+            a=seed_a,
+            b=seed_b,
+            steps=steps,
+            na=norms["lerp"][0],
+            nb=norms["lerp"][-1],
+            lerp_mid=norms["lerp"][mid],
+            slerp_mid=norms["slerp"][mid],
+        )
     else:
-        md = text("gan_walk_md", lang).format(a=seed_a, steps=steps, lo=norms["walk"].min(), hi=norms["walk"].max())
+        md = text("gan_walk_md", lang).format(
+            a=seed_a, steps=steps, lo=norms["walk"].min(), hi=norms["walk"].max()
+        )
     return strip, gif, gif, fig, f"{md}\n\n{loaded.notice}"
 
 
@@ -169,7 +201,10 @@ def quality(lang: str = "en"):
     paper_ll, paper_se = M.PAPER_PARZEN_MNIST
     md = text("gan_quality_md", lang).format(rows=rows, paper=f"{paper_ll:.0f} ± {paper_se:.0f}")
     hists = {n: m["class_histogram"] for n, m in measured.items()}
-    return plots.png(figures.digit_histogram(hists, "Which digits the generators draw (10,000 samples each)"), "gan-digits"), md
+    return plots.png(
+        figures.digit_histogram(hists, "Which digits the generators draw (10,000 samples each)"),
+        "gan-digits",
+    ), md
 
 
 def paper_check(lang: str = "en") -> list[list]:
@@ -181,14 +216,31 @@ def paper_check(lang: str = "en") -> list[list]:
         if n in cat and "parzen_ll" in cat[n].meta:
             m = cat[n].meta
             ok = "✓" if m["parzen_ll"] >= paper_ll else "✗"
-            rows.append([text("gan_chk_parzen", lang).format(name=n), f"{paper_ll:.0f} ± {paper_se:.0f}",
-                         f"{m['parzen_ll']:.1f} ± {m['parzen_stderr']:.1f}", ok])  # fmt: skip
+            rows.append(
+                [
+                    text("gan_chk_parzen", lang).format(name=n),
+                    f"{paper_ll:.0f} ± {paper_se:.0f}",
+                    f"{m['parzen_ll']:.1f} ± {m['parzen_stderr']:.1f}",
+                    ok,
+                ]
+            )
     real_ll, real_se = M.REAL_DATA_PARZEN_MNIST
-    rows.append([text("gan_chk_real", lang), f"{paper_ll:.0f} ± {paper_se:.0f}", f"{real_ll:.1f} ± {real_se:.1f}", ""])
+    rows.append(
+        [
+            text("gan_chk_real", lang),
+            f"{paper_ll:.0f} ± {paper_se:.0f}",
+            f"{real_ll:.1f} ± {real_se:.1f}",
+            "",
+        ]
+    )
     s = default_1d_final()
     for i, (quantity, theory, measured, gap) in enumerate(check_rows(s, lang)):
-        ok = "✓" if abs(gap) <= (0.15 if i < 2 else 0.05) else "✗"  # rows 0-1: values (nats); 2-4: D
-        rows.append([quantity + text("gan_chk_suffix", lang), f"{theory:.3f}", f"{measured:.3f}", ok])
+        ok = (
+            "✓" if abs(gap) <= (0.15 if i < 2 else 0.05) else "✗"
+        )  # rows 0-1: values (nats); 2-4: D
+        rows.append(
+            [quantity + text("gan_chk_suffix", lang), f"{theory:.3f}", f"{measured:.3f}", ok]
+        )
     return rows
 
 
@@ -204,15 +256,26 @@ def measure_optimum(lang: str) -> quiz.Reveal:
     s = default_1d_final()  # ~10 s the first time in a process (the GAN tab starts it on open)
     answer = min(D_CHOICES, key=lambda v: abs(float(v) - s.d_star_data))
     w = s.p_data / s.p_data.sum()  # the data's share of each point of the (uniform) grid
-    near = float(w[abs(s.d_star - 0.5) <= 0.1].sum())  # share of the data where D* is within 0.1 of 1/2
+    near = float(
+        w[abs(s.d_star - 0.5) <= 0.1].sum()
+    )  # share of the data where D* is within 0.1 of 1/2
     md = text("quiz_gan_result", lang).format(
-        steps=s.step, dstar=s.d_star_data, near=100 * near, d_data=s.d_data, d_fake=s.d_fake, c=s.c_g,
-    )  # fmt: skip
+        steps=s.step,
+        dstar=s.d_star_data,
+        near=100 * near,
+        d_data=s.d_data,
+        d_fake=s.d_fake,
+        c=s.c_g,
+    )
     return quiz.Reveal(answer, md)
 
 
-QUESTION = quiz.Question("gan", "quiz_gan_q", (("quiz_gan_0", "0"), ("quiz_gan_half", "0.5"), ("quiz_gan_1", "1")),
-               measure_optimum)  # fmt: skip
+QUESTION = quiz.Question(
+    "gan",
+    "quiz_gan_q",
+    (("quiz_gan_0", "0"), ("quiz_gan_half", "0.5"), ("quiz_gan_1", "1")),
+    measure_optimum,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,13 +308,24 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
         _check_tab(lang)
 
     # Deep links (demos/lecture.py): ?tab=gan&seed=7, ?tab=gan&view=gan-2d&game2d=cover, ?tab=gan&preset=fig3
-    for key, component in [("view", views), ("generator", samples.weights), ("seed", samples.seed), ("grid", samples.n),
-                           ("seed_a", samples.seed_a), ("seed_b", samples.seed_b), ("frames", samples.steps),
-                           ("path", samples.mode), ("loss_1d", game1.loss), ("game2d", game2.preset)]:  # fmt: skip
+    for key, component in [
+        ("view", views),
+        ("generator", samples.weights),
+        ("seed", samples.seed),
+        ("grid", samples.n),
+        ("seed_a", samples.seed_a),
+        ("seed_b", samples.seed_b),
+        ("frames", samples.steps),
+        ("path", samples.mode),
+        ("loss_1d", game1.loss),
+        ("game2d", game2.preset),
+    ]:
         lecture.link(key, component)
     lecture.presets(figures_picker, FIGURES)  # ?tab=gan&preset=fig3
     # After a preset or a link: Fig. 1, and Figs. 2 and 3 (their sub-tab may be open already)
-    lecture.redraw(views, {"gan-1d": game1.redraw, "gan-samples": samples.redraw, "gan-2d": game2.redraw})
+    lecture.redraw(
+        views, {"gan-1d": game1.redraw, "gan-samples": samples.redraw, "gan-2d": game2.redraw}
+    )
 
 
 def _samples_tab(lang: gr.Radio, tab: gr.Tab) -> SimpleNamespace:
@@ -261,27 +335,50 @@ def _samples_tab(lang: gr.Radio, tab: gr.Tab) -> SimpleNamespace:
             with gr.Column(scale=5):
                 with gr.Row():
                     weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("gan_weights"))
-                    seed = gr.Number(0, precision=0, minimum=0, maximum=MAX_SEED - MAX_GRID, label=t("gan_seed"))
+                    seed = gr.Number(
+                        0, precision=0, minimum=0, maximum=MAX_SEED - MAX_GRID, label=t("gan_seed")
+                    )
                     n = gr.Slider(1, MAX_GRID, value=64, step=1, label=t("gan_n"))
                 with gr.Row():
                     go = gr.Button(t("gan_sample"), variant="primary")
                     which = gr.Radio(["A", "B"], value="A", label=t("gan_next_pick"))
-                grid = gr.Image(label=t("gan_grid"), format="png", interactive=False, height=520, elem_id="gan-grid")
+                grid = gr.Image(
+                    label=t("gan_grid"),
+                    format="png",
+                    interactive=False,
+                    height=520,
+                    elem_id="gan-grid",
+                )
                 samples_md = gr.Markdown(elem_id="gan-samples-md")
             with gr.Column(scale=5):
                 gr.Markdown(t("gan_interp_intro"))
                 with gr.Row():
-                    seed_a = gr.Number(SEED_A, precision=0, minimum=0, maximum=MAX_SEED, label=t("gan_seed_a"))
-                    seed_b = gr.Number(SEED_B, precision=0, minimum=0, maximum=MAX_SEED, label=t("gan_seed_b"))
-                    steps = gr.Slider(MIN_STEPS, MAX_STEPS, value=INTERP_STEPS, step=1, label=t("gan_steps"))
+                    seed_a = gr.Number(
+                        SEED_A, precision=0, minimum=0, maximum=MAX_SEED, label=t("gan_seed_a")
+                    )
+                    seed_b = gr.Number(
+                        SEED_B, precision=0, minimum=0, maximum=MAX_SEED, label=t("gan_seed_b")
+                    )
+                    steps = gr.Slider(
+                        MIN_STEPS, MAX_STEPS, value=INTERP_STEPS, step=1, label=t("gan_steps")
+                    )
                 with gr.Row():
-                    mode = gr.Radio([("lerp | slerp", "paths"), (t("gan_mode_walk"), "walk")],
-                                    value="paths", label=t("gan_mode"))  # fmt: skip
+                    mode = gr.Radio(
+                        [("lerp | slerp", "paths"), (t("gan_mode_walk"), "walk")],
+                        value="paths",
+                        label=t("gan_mode"),
+                    )
                     interp = gr.Button(t("gan_interpolate"), variant="primary")
-                strip = gr.Image(label=t("gan_strip"), format="png", interactive=False, elem_id="gan-strip")
+                strip = gr.Image(
+                    label=t("gan_strip"), format="png", interactive=False, elem_id="gan-strip"
+                )
                 with gr.Row():
-                    gif = gr.Image(label=t("gan_gif"), type="filepath", interactive=False, elem_id="gan-gif")
-                    gif_file = gr.File(label=t("gan_gif_file"), interactive=False, elem_id="gan-gif-file")
+                    gif = gr.Image(
+                        label=t("gan_gif"), type="filepath", interactive=False, elem_id="gan-gif"
+                    )
+                    gif_file = gr.File(
+                        label=t("gan_gif_file"), interactive=False, elem_id="gan-gif-file"
+                    )
                 norms_plot = plots.view(elem_id="gan-norms")
                 interp_md = gr.Markdown(elem_id="gan-interp-md")
 
@@ -289,16 +386,32 @@ def _samples_tab(lang: gr.Radio, tab: gr.Tab) -> SimpleNamespace:
     sample_io = dict(fn=sample_grid, inputs=[weights, seed, n, lang], outputs=[grid, samples_md])
     gr.on([tab.select, go.click, weights.change], **sample_io, api_name="gan_samples")
     tab.select(games.prewarm, None, None, api_visibility="private")
-    grid.select(pick, [seed, n, which, seed_a, seed_b], [seed_a, seed_b, which], api_visibility="private")
+    grid.select(
+        pick, [seed, n, which, seed_a, seed_b], [seed_a, seed_b, which], api_visibility="private"
+    )
     # The interpolation opens with the grid, on its default seeds, and follows the generator and
     # the path (lerp | slerp or the walk): no pane of the view waits for a click
     interp_out = [strip, gif, gif_file, norms_plot, interp_md]
-    interp_io = dict(fn=interpolate, inputs=[weights, seed_a, seed_b, steps, mode, lang], outputs=interp_out)
+    interp_io = dict(
+        fn=interpolate, inputs=[weights, seed_a, seed_b, steps, mode, lang], outputs=interp_out
+    )
     interp.click(**interp_io, api_name="gan_interpolate")
     gr.on([tab.select, weights.change, mode.input], **interp_io, api_visibility="private")
-    redraw = (samples_view, [weights, seed, n, seed_a, seed_b, steps, mode, lang], [grid, samples_md, *interp_out])
-    return SimpleNamespace(weights=weights, seed=seed, n=n, seed_a=seed_a, seed_b=seed_b, steps=steps, mode=mode,
-                           redraw=redraw)  # fmt: skip
+    redraw = (
+        samples_view,
+        [weights, seed, n, seed_a, seed_b, steps, mode, lang],
+        [grid, samples_md, *interp_out],
+    )
+    return SimpleNamespace(
+        weights=weights,
+        seed=seed,
+        n=n,
+        seed_a=seed_a,
+        seed_b=seed_b,
+        steps=steps,
+        mode=mode,
+        redraw=redraw,
+    )
 
 
 def _quality_tab(lang: gr.Radio) -> None:
@@ -313,6 +426,12 @@ def _check_tab(lang: gr.Radio) -> None:
     """Paper check: Prop. 1, Thm. 1 and Table 1 beside what we measure."""
     with gr.Tab(t("gan_sub_check"), id="gan-check") as tab_check:
         gr.Markdown(t("gan_check_md"))
-        check = gr.Dataframe(headers=columns(PAPER_CHECK_COLS), interactive=False,
-                             wrap=True, column_widths=["60%", "14%", "14%", "12%"])  # fmt: skip
-    tab_check.select(with_columns(paper_check, {None: PAPER_CHECK_COLS}), lang, check, api_name="gan_paper_check")
+        check = gr.Dataframe(
+            headers=columns(PAPER_CHECK_COLS),
+            interactive=False,
+            wrap=True,
+            column_widths=["60%", "14%", "14%", "12%"],
+        )
+    tab_check.select(
+        with_columns(paper_check, {None: PAPER_CHECK_COLS}), lang, check, api_name="gan_paper_check"
+    )

@@ -29,7 +29,12 @@ GAME2D_STEPS = (100, 10000)
 GAME2D_PRESET_STEPS = {"collapse": 1000, "cover": 2000}  # collapse shows by ~250 steps
 STD_RANGE = (0.01, 0.5)
 LOSSES = ["non-saturating", "saturating"]
-CHECK_HEADERS = ["col_quantity", "col_theory", "col_measured", "col_gap"]  # Fig. 1's check (string keys)
+CHECK_HEADERS = [
+    "col_quantity",
+    "col_theory",
+    "col_measured",
+    "col_gap",
+]  # Fig. 1's check (string keys)
 
 
 def _game_args(k, lr_d, lr_g, loss, steps, step_range, lang) -> dict:
@@ -47,15 +52,32 @@ def check_rows(s: L.Game1DState, lang: str) -> list[list]:
     half = 0.5
     return [
         [text("gan_chk_c", lang), round(-M.LOG4, 3), round(s.c_g, 3), round(s.c_g + M.LOG4, 3)],
-        [text("gan_chk_v", lang), round(-M.LOG4, 3), round(s.v_measured, 3), round(s.v_measured + M.LOG4, 3)],
-        [text("gan_chk_dstar", lang), half, round(s.d_star_data, 3), round(s.d_star_data - half, 3)],
+        [
+            text("gan_chk_v", lang),
+            round(-M.LOG4, 3),
+            round(s.v_measured, 3),
+            round(s.v_measured + M.LOG4, 3),
+        ],
+        [
+            text("gan_chk_dstar", lang),
+            half,
+            round(s.d_star_data, 3),
+            round(s.d_star_data - half, 3),
+        ],
         [text("gan_chk_ddata", lang), half, round(s.d_data, 3), round(s.d_data - half, 3)],
         [text("gan_chk_dfake", lang), half, round(s.d_fake, 3), round(s.d_fake - half, 3)],
     ]
 
 
-def game_1d(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str = "non-saturating",
-            steps: int = 1000, lang: str = "en", progress=gr.Progress()):  # fmt: skip
+def game_1d(
+    k: int = 3,
+    lr_d: float = 3e-3,
+    lr_g: float = 3e-3,
+    loss: str = "non-saturating",
+    steps: int = 1000,
+    lang: str = "en",
+    progress=gr.Progress(),
+):
     """Stream Fig. 1: p_data, p_g, D, D* and the z -> x map, with the paper check beside it."""
     args = _game_args(k, lr_d, lr_g, loss, steps, GAME1D_STEPS, lang)
     every = max(10, args["steps"] // 30)  # about 30 frames whatever the length
@@ -63,14 +85,28 @@ def game_1d(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str = "non
     for s in stepwise(L.game_1d(**args, every=every)):
         progress(s.step / args["steps"], desc=text("gan_training", lang))
         status = text("gan_1d_status", lang).format(
-            step=s.step, steps=args["steps"], d_data=s.d_data, d_fake=s.d_fake, c=s.c_g,
+            step=s.step,
+            steps=args["steps"],
+            d_data=s.d_data,
+            d_fake=s.d_fake,
+            c=s.c_g,
             seconds=time.perf_counter() - t0,
-        )  # fmt: skip
-        yield plots.png(figures.game_1d(s, f"step {s.step}"), "gan-1d", dpi=100), status, check_rows(s, lang)
+        )
+        yield (
+            plots.png(figures.game_1d(s, f"step {s.step}"), "gan-1d", dpi=100),
+            status,
+            check_rows(s, lang),
+        )
 
 
-def game_1d_open(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str = "non-saturating",
-                 steps: int = 1000, lang: str = "en"):  # fmt: skip
+def game_1d_open(
+    k: int = 3,
+    lr_d: float = 3e-3,
+    lr_g: float = 3e-3,
+    loss: str = "non-saturating",
+    steps: int = 1000,
+    lang: str = "en",
+):
     """What the sub-tab opens on: at the default settings, the last frame of the default run
     (computed once per process, warmed at start-up); otherwise the live run. **Run** always trains."""
     args = _game_args(k, lr_d, lr_g, loss, steps, GAME1D_STEPS, lang)
@@ -78,8 +114,14 @@ def game_1d_open(k: int = 3, lr_d: float = 3e-3, lr_g: float = 3e-3, loss: str =
         yield from game_1d(k, lr_d, lr_g, loss, steps, lang)
         return
     s = default_1d_final()
-    status = text("gan_1d_cached", lang).format(steps=s.step, d_data=s.d_data, d_fake=s.d_fake, c=s.c_g)
-    yield plots.png(figures.game_1d(s, f"step {s.step}"), "gan-1d", dpi=100), status, check_rows(s, lang)
+    status = text("gan_1d_cached", lang).format(
+        steps=s.step, d_data=s.d_data, d_fake=s.d_fake, c=s.c_g
+    )
+    yield (
+        plots.png(figures.game_1d(s, f"step {s.step}"), "gan-1d", dpi=100),
+        status,
+        check_rows(s, lang),
+    )
 
 
 _default_run: dict[str, L.Game1DState] = {}
@@ -104,8 +146,16 @@ def preset_2d(name: str):
     return p["k"], p["lr_d"], p["lr_g"], loss, p["std"], GAME2D_PRESET_STEPS[name]
 
 
-def game_2d(k: int = 1, lr_d: float = 1e-3, lr_g: float = 1e-3, loss: str = "non-saturating",
-            std: float = 0.05, steps: int = 2000, lang: str = "en", progress=gr.Progress()):  # fmt: skip
+def game_2d(
+    k: int = 1,
+    lr_d: float = 1e-3,
+    lr_g: float = 1e-3,
+    loss: str = "non-saturating",
+    std: float = 0.05,
+    steps: int = 2000,
+    lang: str = "en",
+    progress=gr.Progress(),
+):
     args = _game_args(k, lr_d, lr_g, loss, steps, GAME2D_STEPS, lang)
     args["std"] = number(std, *STD_RANGE, "gan_err_std", lang)
     every = max(20, args["steps"] // 40)
@@ -113,9 +163,13 @@ def game_2d(k: int = 1, lr_d: float = 1e-3, lr_g: float = 1e-3, loss: str = "non
     for s in stepwise(L.game_2d(**args, every=every)):
         progress(s.step / args["steps"], desc=text("gan_training", lang))
         status = text("gan_2d_status", lang).format(
-            step=s.step, steps=args["steps"], covered=s.modes_covered, n=len(s.modes),
-            hq=s.high_quality * 100, seconds=time.perf_counter() - t0,
-        )  # fmt: skip
+            step=s.step,
+            steps=args["steps"],
+            covered=s.modes_covered,
+            n=len(s.modes),
+            hq=s.high_quality * 100,
+            seconds=time.perf_counter() - t0,
+        )
         title = f"step {s.step}: {s.modes_covered}/{len(s.modes)} modes covered"
         yield plots.png(figures.game_2d(s, title), "gan-2d", dpi=100), status
 
@@ -138,14 +192,22 @@ def preset_2d_final(name: str) -> L.Game2DState:
 def game_2d_recorded(name: str = "collapse", lang: str = "en"):
     """What the sub-tab shows for a preset: the last frame of its recorded run (Run trains live)."""
     s = preset_2d_final(one_of(name, list(L.GAME2D_PRESETS), "gan_err_choice", lang))
-    status = text("gan_2d_cached", lang).format(step=s.step, covered=s.modes_covered, n=len(s.modes),
-                                                hq=s.high_quality * 100)  # fmt: skip
+    status = text("gan_2d_cached", lang).format(
+        step=s.step, covered=s.modes_covered, n=len(s.modes), hq=s.high_quality * 100
+    )
     title = f"step {s.step}: {s.modes_covered}/{len(s.modes)} modes covered"
     return plots.png(figures.game_2d(s, title), "gan-2d", dpi=100), status
 
 
-def game_2d_open(k: int = 5, lr_d: float = 1e-2, lr_g: float = 1e-3, loss: str = "non-saturating",
-                 std: float = 0.05, steps: int = 1000, lang: str = "en"):  # fmt: skip
+def game_2d_open(
+    k: int = 5,
+    lr_d: float = 1e-2,
+    lr_g: float = 1e-3,
+    loss: str = "non-saturating",
+    std: float = 0.05,
+    steps: int = 1000,
+    lang: str = "en",
+):
     """What the sub-tab opens on: at a preset's settings, its recorded last frame; at other
     settings (changed by hand, then the sub-tab left and opened again) the view stays as it is."""
     args = _game_args(k, lr_d, lr_g, loss, steps, GAME2D_STEPS, lang)
@@ -171,11 +233,26 @@ def game_1d_tab(lang: gr.Radio) -> SimpleNamespace:
         gr.Markdown(t("gan_1d_md"))
         with gr.Row():
             k = gr.Slider(1, MAX_K, value=GAME1D_DEFAULT["k"], step=1, label=t("gan_k"))
-            lr_d = gr.Number(GAME1D_DEFAULT["lr_d"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_d"))
-            lr_g = gr.Number(GAME1D_DEFAULT["lr_g"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_g"))
-            loss = gr.Radio([("−log D(G(z))", "non-saturating"), ("log(1 − D(G(z)))", "saturating")],
-                            value="non-saturating", label=t("gan_loss"))  # fmt: skip
-            steps = gr.Slider(*GAME1D_STEPS, value=GAME1D_DEFAULT["steps"], step=50, label=t("gan_game_steps"))
+            lr_d = gr.Number(
+                GAME1D_DEFAULT["lr_d"],
+                minimum=LR_RANGE[0],
+                maximum=LR_RANGE[1],
+                label=t("gan_lr_d"),
+            )
+            lr_g = gr.Number(
+                GAME1D_DEFAULT["lr_g"],
+                minimum=LR_RANGE[0],
+                maximum=LR_RANGE[1],
+                label=t("gan_lr_g"),
+            )
+            loss = gr.Radio(
+                [("−log D(G(z))", "non-saturating"), ("log(1 − D(G(z)))", "saturating")],
+                value="non-saturating",
+                label=t("gan_loss"),
+            )
+            steps = gr.Slider(
+                *GAME1D_STEPS, value=GAME1D_DEFAULT["steps"], step=50, label=t("gan_game_steps")
+            )
         with gr.Row():
             run = gr.Button(t("gan_run"), variant="primary")
             stop = gr.Button(t("gan_stop"), variant="stop")
@@ -184,16 +261,34 @@ def game_1d_tab(lang: gr.Radio) -> SimpleNamespace:
             with gr.Column(scale=3):
                 plot = plots.view()
             with gr.Column(scale=2):
-                check = gr.Dataframe(headers=columns(CHECK_HEADERS), label=t("gan_check_title"), interactive=False,
-                                     wrap=True, column_widths=["58%", "14%", "14%", "14%"])  # fmt: skip
+                check = gr.Dataframe(
+                    headers=columns(CHECK_HEADERS),
+                    label=t("gan_check_title"),
+                    interactive=False,
+                    wrap=True,
+                    column_widths=["58%", "14%", "14%", "14%"],
+                )
     live = dict(concurrency_limit=1, concurrency_id="live-training")
     game_in, game_out = [k, lr_d, lr_g, loss, steps, lang], [plot, status, check]
-    ev = run.click(with_columns(game_1d, {2: CHECK_HEADERS}), game_in, game_out, api_name="gan_game_1d",
-                   show_progress_on=status, **live)  # fmt: skip
+    ev = run.click(
+        with_columns(game_1d, {2: CHECK_HEADERS}),
+        game_in,
+        game_out,
+        api_name="gan_game_1d",
+        show_progress_on=status,
+        **live,
+    )
     # not queued behind a live training: the recorded frame is instant (other settings train live)
     opened = with_columns(game_1d_open, {2: CHECK_HEADERS})
-    ev_open = tab_1d.select(opened, game_in, game_out, api_visibility="private", show_progress_on=status,
-                            concurrency_limit=1, concurrency_id="gan-1d-open")  # fmt: skip
+    ev_open = tab_1d.select(
+        opened,
+        game_in,
+        game_out,
+        api_visibility="private",
+        show_progress_on=status,
+        concurrency_limit=1,
+        concurrency_id="gan-1d-open",
+    )
     stop.click(None, cancels=[ev, ev_open])
     return SimpleNamespace(loss=loss, redraw=(opened, game_in, game_out))
 
@@ -204,29 +299,52 @@ def game_2d_tab(lang: gr.Radio) -> SimpleNamespace:
     with gr.Tab(t("gan_sub_2d"), id="gan-2d") as tab_2d:
         gr.Markdown(t("gan_2d_md"))
         with gr.Row():
-            preset = gr.Radio([(t("gan_preset_collapse"), "collapse"), (t("gan_preset_cover"), "cover")],
-                              value="collapse", label=t("gan_preset"))  # fmt: skip
+            preset = gr.Radio(
+                [(t("gan_preset_collapse"), "collapse"), (t("gan_preset_cover"), "cover")],
+                value="collapse",
+                label=t("gan_preset"),
+            )
             k = gr.Slider(1, MAX_K, value=p["k"], step=1, label=t("gan_k"))
-            lr_d = gr.Number(p["lr_d"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_d"))
-            lr_g = gr.Number(p["lr_g"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_g"))
+            lr_d = gr.Number(
+                p["lr_d"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_d")
+            )
+            lr_g = gr.Number(
+                p["lr_g"], minimum=LR_RANGE[0], maximum=LR_RANGE[1], label=t("gan_lr_g")
+            )
         with gr.Row():
-            loss = gr.Radio([("−log D(G(z))", "non-saturating"), ("log(1 − D(G(z)))", "saturating")],
-                            value="non-saturating", label=t("gan_loss"))  # fmt: skip
+            loss = gr.Radio(
+                [("−log D(G(z))", "non-saturating"), ("log(1 − D(G(z)))", "saturating")],
+                value="non-saturating",
+                label=t("gan_loss"),
+            )
             std = gr.Slider(*STD_RANGE, value=p["std"], step=0.01, label=t("gan_std"))
-            steps = gr.Slider(*GAME2D_STEPS, value=GAME2D_PRESET_STEPS["collapse"], step=100, label=t("gan_game_steps"))
+            steps = gr.Slider(
+                *GAME2D_STEPS,
+                value=GAME2D_PRESET_STEPS["collapse"],
+                step=100,
+                label=t("gan_game_steps"),
+            )
         with gr.Row():
             run = gr.Button(t("gan_run"), variant="primary")
             stop = gr.Button(t("gan_stop"), variant="stop")
         status = gr.Markdown(elem_id="gan-2d-status")
         plot = plots.view(elem_id="gan-2d-plot")
     game_in = [k, lr_d, lr_g, loss, std, steps, lang]
-    ev = run.click(game_2d, game_in, [plot, status], api_name="gan_game_2d", show_progress_on=status,
-                   concurrency_limit=1, concurrency_id="live-training")  # fmt: skip
+    ev = run.click(
+        game_2d,
+        game_in,
+        [plot, status],
+        api_name="gan_game_2d",
+        show_progress_on=status,
+        concurrency_limit=1,
+        concurrency_id="live-training",
+    )
     stop.click(None, cancels=[ev])
     # The 2-D game opens on its preset's recorded last frame (warmed at start-up); picking a preset
     # sets its controls and shows its recorded frame (a live run of the old settings stops)
     recorded = dict(outputs=[plot, status], api_visibility="private", show_progress_on=status)
     tab_2d.select(game_2d_open, game_in, **recorded)
-    preset.change(preset_2d, preset, [k, lr_d, lr_g, loss, std, steps], api_visibility="private",
-                  cancels=[ev]).then(game_2d_recorded, [preset, lang], **recorded)  # fmt: skip
+    preset.change(
+        preset_2d, preset, [k, lr_d, lr_g, loss, std, steps], api_visibility="private", cancels=[ev]
+    ).then(game_2d_recorded, [preset, lang], **recorded)
     return SimpleNamespace(preset=preset, redraw=(game_2d_recorded, [preset, lang], [plot, status]))

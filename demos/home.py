@@ -27,5 +27,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     # Filled on every page load through the public endpoint /weights_status, with the headers in the
     # page's language (the event's js gives it); the button re-runs the same function.
     status = with_columns(weights_status, {None: HEADER_KEYS})
-    get_blocks_context().root_block.load(status, lang, table, js=PAGE_LANG_JS, api_name="weights_status")
+    get_blocks_context().root_block.load(
+        status, lang, table, js=PAGE_LANG_JS, api_name="weights_status"
+    )
     refresh.click(status, lang, table, api_name="weights_status_refresh", api_visibility="private")

@@ -43,15 +43,25 @@ def ink(w: float) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def heatmap(m: np.ndarray, rows: Sequence[str], cols: Sequence[str], *, vmax: float = 1.0,
-            masked: bool = False, masked_label: str = "masked", corner: str = "") -> str:  # fmt: skip
+def heatmap(
+    m: np.ndarray,
+    rows: Sequence[str],
+    cols: Sequence[str],
+    *,
+    vmax: float = 1.0,
+    masked: bool = False,
+    masked_label: str = "masked",
+    corner: str = "",
+) -> str:
     """A (rows x cols) matrix as an HTML table: row headers = queries, column headers = keys; each
     cell coloured by its weight / `vmax`, the weight in its tooltip (and printed when the map is
     small). `masked`: the causal mask, cells above the diagonal hatched and named `masked_label`."""
     show = len(cols) <= 16
-    head = "".join(f'<th class="pg-key" title="key {j}: {esc(c)}" style="writing-mode:vertical-rl;'
-                   f'transform:rotate(180deg);padding:2px;font-weight:normal">{esc(c)}</th>'
-                   for j, c in enumerate(cols))  # fmt: skip
+    head = "".join(
+        f'<th class="pg-key" title="key {j}: {esc(c)}" style="writing-mode:vertical-rl;'
+        f'transform:rotate(180deg);padding:2px;font-weight:normal">{esc(c)}</th>'
+        for j, c in enumerate(cols)
+    )
     scale = max(float(vmax), 1e-9)
     body = []
     for i, q in enumerate(rows):
@@ -59,18 +69,26 @@ def heatmap(m: np.ndarray, rows: Sequence[str], cols: Sequence[str], *, vmax: fl
         for j, c in enumerate(cols):
             w = float(m[i, j])
             if masked and j > i:  # the causal mask: a query never sees a later key
-                cells.append(f'<td title="{esc(q)} → {esc(c)}: {masked_label}" '
-                             f'style="background:repeating-linear-gradient(45deg,#eee,#eee 3px,#ddd 3px,#ddd 6px)"></td>')  # fmt: skip
+                cells.append(
+                    f'<td title="{esc(q)} → {esc(c)}: {masked_label}" '
+                    f'style="background:repeating-linear-gradient(45deg,#eee,#eee 3px,#ddd 3px,#ddd 6px)"></td>'
+                )
                 continue
             label = f"{w:.2f}".lstrip("0") if show else ""
-            cells.append(f'<td title="{esc(q)} → {esc(c)}: {w:.4f}" style="background:{color(w / scale)};'
-                         f'color:{ink(w / scale)};min-width:26px;height:24px;text-align:center;font-size:11px">'
-                         f"{label}</td>")  # fmt: skip
-        body.append(f'<tr><th class="pg-query" style="text-align:right;padding-right:6px;font-weight:normal">'
-                    f'{esc(q)}</th>{"".join(cells)}</tr>')  # fmt: skip
-    return (f'<div class="pg-heat" style="overflow:auto;max-height:640px">'
-            f'<table data-rows="{len(rows)}" data-cols="{len(cols)}" style="border-collapse:collapse">'
-            f'<tr><th style="font-size:11px;font-weight:normal">{corner}</th>{head}</tr>{"".join(body)}</table></div>')  # fmt: skip
+            cells.append(
+                f'<td title="{esc(q)} → {esc(c)}: {w:.4f}" style="background:{color(w / scale)};'
+                f'color:{ink(w / scale)};min-width:26px;height:24px;text-align:center;font-size:11px">'
+                f"{label}</td>"
+            )
+        body.append(
+            f'<tr><th class="pg-query" style="text-align:right;padding-right:6px;font-weight:normal">'
+            f"{esc(q)}</th>{''.join(cells)}</tr>"
+        )
+    return (
+        f'<div class="pg-heat" style="overflow:auto;max-height:640px">'
+        f'<table data-rows="{len(rows)}" data-cols="{len(cols)}" style="border-collapse:collapse">'
+        f'<tr><th style="font-size:11px;font-weight:normal">{corner}</th>{head}</tr>{"".join(body)}</table></div>'
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -92,44 +110,67 @@ def alignment(tokens: Sequence[str], row: np.ndarray, j: int, caption_md: str) -
     return f'<div class="tf-align" data-target="{j}"><p>{caption}</p><div>{chips}</div></div>'
 
 
-def decoding(dec_in: list[str], dec_out: list[str], mask: list[list[bool]], steps: list[tuple],
-             more: int, beam: int, k: int, result: str, score: float, lang: str) -> str:  # fmt: skip
+def decoding(
+    dec_in: list[str],
+    dec_out: list[str],
+    mask: list[list[bool]],
+    steps: list[tuple],
+    more: int,
+    beam: int,
+    k: int,
+    result: str,
+    score: float,
+    lang: str,
+) -> str:
     """The decoder's view: its input (the output shifted right) over its output, the causal mask
     over the first len(mask) positions, and per step the hypotheses of the beam with their top-k
     next tokens. `steps`: (step, hypothesis, prefix words, log P, [(token, p, chosen)], dropped)."""
     cells = "".join(f"<td>{esc(a)}</td>" for a in dec_in)
     outs = "".join(f"<td>{esc(b)}</td>" for b in dec_out)
     pos = "".join(f"<th>{i}</th>" for i in range(len(dec_in)))
-    parts = [f"<h4>{text('tf_shift_title', lang)}</h4><p>{text('tf_shift_md', lang)}</p>",
-             f'<table class="tf-shift" border="1" style="border-collapse:collapse">'
-             f"<tr><th>t</th>{pos}</tr><tr><th>{text('tf_dec_in', lang)}</th>{cells}</tr>"
-             f"<tr><th>{text('tf_dec_out', lang)}</th>{outs}</tr></table>"]  # fmt: skip
+    parts = [
+        f"<h4>{text('tf_shift_title', lang)}</h4><p>{text('tf_shift_md', lang)}</p>",
+        f'<table class="tf-shift" border="1" style="border-collapse:collapse">'
+        f"<tr><th>t</th>{pos}</tr><tr><th>{text('tf_dec_in', lang)}</th>{cells}</tr>"
+        f"<tr><th>{text('tf_dec_out', lang)}</th>{outs}</tr></table>",
+    ]
     n = len(mask)
     head = "".join(f'<th style="writing-mode:vertical-rl">{esc(a)}</th>' for a in dec_in[:n])
     body = "".join(
-        f"<tr><th>{esc(a)}</th>" + "".join(
+        f"<tr><th>{esc(a)}</th>"
+        + "".join(
             f'<td title="{esc(a)} → {esc(b)}: {"visible" if ok else "masked"}" '
             f'style="background:{"#0072B2" if ok else "#eeeeee"};width:16px;height:16px"></td>'
-            for b, ok in zip(dec_in[:n], mask[i])) + "</tr>"
-        for i, a in enumerate(dec_in[:n]))  # fmt: skip
-    parts.append(f"<h4>{text('tf_mask_title', lang)}</h4><p>{text('tf_mask_md', lang)}</p>"
-                 f'<table class="tf-mask" style="border-collapse:collapse"><tr><th></th>{head}</tr>{body}</table>')  # fmt: skip
+            for b, ok in zip(dec_in[:n], mask[i])
+        )
+        + "</tr>"
+        for i, a in enumerate(dec_in[:n])
+    )
+    parts.append(
+        f"<h4>{text('tf_mask_title', lang)}</h4><p>{text('tf_mask_md', lang)}</p>"
+        f'<table class="tf-mask" style="border-collapse:collapse"><tr><th></th>{head}</tr>{body}</table>'
+    )
     rows = []
     for t_, b, words, score_b, cands, dropped in steps:
-        cand = " · ".join(("<b>✓ " if chosen else "") + f"{esc(tok)} {p:.2f}" + ("</b>" if chosen else "")
-                          for tok, p, chosen in cands)  # fmt: skip
+        cand = " · ".join(
+            ("<b>✓ " if chosen else "") + f"{esc(tok)} {p:.2f}" + ("</b>" if chosen else "")
+            for tok, p, chosen in cands
+        )
         kept = f" <i>({text('tf_dropped', lang)})</i>" if dropped else ""
-        rows.append(f"<tr><td>{t_ + 1 if b == 0 else ''}</td><td>{b + 1}</td><td>{esc(words)}</td>"
-                    f"<td>{score_b:.2f}</td><td>{cand}{kept}</td></tr>")  # fmt: skip
+        rows.append(
+            f"<tr><td>{t_ + 1 if b == 0 else ''}</td><td>{b + 1}</td><td>{esc(words)}</td>"
+            f"<td>{score_b:.2f}</td><td>{cand}{kept}</td></tr>"
+        )
     parts.append(
         f"<h4>{text('tf_steps_title', lang).format(beam=beam, k=k)}</h4><p>{text('tf_steps_md', lang)}</p>"
         f'<table class="tf-steps" border="1" style="border-collapse:collapse">'
         f"<tr><th>{text('tf_col_step', lang)}</th><th>{text('tf_col_beam', lang)}</th>"
         f"<th>{text('tf_col_prefix', lang)}</th><th>log P</th><th>{text('tf_col_next', lang)}</th></tr>"
-        + "".join(rows) + "</table>"
+        + "".join(rows)
+        + "</table>"
         + (f"<p>{text('tf_steps_more', lang).format(n=more)}</p>" if more > 0 else "")
         + f"<p>{text('tf_steps_result', lang).format(text=esc(result), score=score)}</p>"
-    )  # fmt: skip
+    )
     return f'<div class="tf-decoding">{"".join(parts)}</div>'
 
 
@@ -149,8 +190,12 @@ def fill_bars(preds: list[dict], lang: str) -> str:
             for c in p["candidates"]
         )
         head = text("bert_mask_n", lang).format(n=p["mask"], pos=p["position"])
-        blocks.append(f"<div style='min-width:260px;flex:1'><b>{head}</b><table style='width:100%'>{rows}</table></div>")
-    return f"<div class='pg-fill' style='display:flex;flex-wrap:wrap;gap:16px'>{''.join(blocks)}</div>"
+        blocks.append(
+            f"<div style='min-width:260px;flex:1'><b>{head}</b><table style='width:100%'>{rows}</table></div>"
+        )
+    return (
+        f"<div class='pg-fill' style='display:flex;flex-wrap:wrap;gap:16px'>{''.join(blocks)}</div>"
+    )
 
 
 def input_anatomy(tokens: list[str], segments: list[int], special: Sequence[str], lang: str) -> str:
@@ -166,14 +211,22 @@ def input_anatomy(tokens: list[str], segments: list[int], special: Sequence[str]
             f"<div style='{cell};background:{seg_color[sg]}'>E<sub>{'AB'[sg]}</sub></div>"
             f"<div style='{cell};background:#e4f2e4'>E<sub>{i}</sub></div></td>"
         )
-    labels = "".join(f"<div style='{cell};border-color:transparent;text-align:right'>{text(k, lang)}</div>"
-                     for k in ("bert_row_input", "bert_row_token", "bert_row_segment", "bert_row_position"))  # fmt: skip
-    return (f"<div class='pg-fig2' style='overflow-x:auto'><table style='border-collapse:separate;border-spacing:3px'>"
-            f"<tr><td>{labels}</td>{''.join(cols)}</tr></table>"
-            f"<p>{text('bert_fig2_caption', lang)}</p></div>")  # fmt: skip
+    labels = "".join(
+        f"<div style='{cell};border-color:transparent;text-align:right'>{text(k, lang)}</div>"
+        for k in ("bert_row_input", "bert_row_token", "bert_row_segment", "bert_row_position")
+    )
+    return (
+        f"<div class='pg-fig2' style='overflow-x:auto'><table style='border-collapse:separate;border-spacing:3px'>"
+        f"<tr><td>{labels}</td>{''.join(cols)}</tr></table>"
+        f"<p>{text('bert_fig2_caption', lang)}</p></div>"
+    )
 
 
-MASK_KIND_COLORS = {1: OKABE_ITO[3], 2: OKABE_ITO[4], 3: OKABE_ITO[2]}  # -> [MASK], random, unchanged
+MASK_KIND_COLORS = {
+    1: OKABE_ITO[3],
+    2: OKABE_ITO[4],
+    3: OKABE_ITO[2],
+}  # -> [MASK], random, unchanged
 
 
 def masked_sentence(pieces: list[tuple[str, str, int]], lang: str) -> str:
@@ -184,11 +237,16 @@ def masked_sentence(pieces: list[tuple[str, str, int]], lang: str) -> str:
         if kind == 0:
             cells.append(f"<span style='padding:1px 3px'>{esc(shown)}</span>")
             continue
-        cells.append(f"<span title='{esc(text(f'bert_kind_{kind}', lang))}: "
-                     f"{esc(orig)}' style='padding:1px 3px;border-radius:3px;"
-                     f"border:2px solid {MASK_KIND_COLORS[kind]}'>{esc(shown)}</span>")  # fmt: skip
-    legend = " ".join(f"<span style='border:2px solid {c};padding:0 4px;border-radius:3px'>"
-                      f"{text(f'bert_kind_{k}', lang)}</span>" for k, c in MASK_KIND_COLORS.items())  # fmt: skip
+        cells.append(
+            f"<span title='{esc(text(f'bert_kind_{kind}', lang))}: "
+            f"{esc(orig)}' style='padding:1px 3px;border-radius:3px;"
+            f"border:2px solid {MASK_KIND_COLORS[kind]}'>{esc(shown)}</span>"
+        )
+    legend = " ".join(
+        f"<span style='border:2px solid {c};padding:0 4px;border-radius:3px'>"
+        f"{text(f'bert_kind_{k}', lang)}</span>"
+        for k, c in MASK_KIND_COLORS.items()
+    )
     return f"<div class='pg-masked' style='line-height:2'>{' '.join(cells)}</div><p>{legend}</p>"
 
 
@@ -215,7 +273,9 @@ def head_view(tokens: list[str], maps: np.ndarray, head, q: int | None) -> str:
                 if w[i, j] < 0.03:
                     continue
                 y1, y2 = 14 + row * i, 14 + row * j
-                label = f"{tokens[i]} → {tokens[j]}" + (f" (head {hh + 1})" if hh is not None else "")
+                label = f"{tokens[i]} → {tokens[j]}" + (
+                    f" (head {hh + 1})" if hh is not None else ""
+                )
                 lines.append(
                     f"<line x1='{x0}' y1='{y1}' x2='{x1}' y2='{y2}' stroke='{c}' "
                     f"stroke-opacity='{scale * float(w[i, j]):.3f}' stroke-width='{1 + 3 * float(w[i, j]):.2f}'>"
@@ -225,14 +285,20 @@ def head_view(tokens: list[str], maps: np.ndarray, head, q: int | None) -> str:
     for i, tk in enumerate(tokens):
         y = 18 + row * i
         bold = " font-weight='bold'" if q == i else ""
-        words.append(f"<text x='{x0 - 6}' y='{y}' text-anchor='end'{bold}>{esc(tk)}</text>"
-                     f"<text x='{x1 + 6}' y='{y}'>{esc(tk)}</text>")  # fmt: skip
+        words.append(
+            f"<text x='{x0 - 6}' y='{y}' text-anchor='end'{bold}>{esc(tk)}</text>"
+            f"<text x='{x1 + 6}' y='{y}'>{esc(tk)}</text>"
+        )
     legend = ""
     if head == "all":
-        legend = "".join(f"<span style='color:{colors[i]};margin-right:6px'>■ {i + 1}</span>" for i in range(A))
-    return (f"<div class='pg-headview'><div>{legend}</div><svg xmlns='http://www.w3.org/2000/svg' "
-            f"width='{width}' height='{height}' font-family='monospace' font-size='13'>"
-            f"{''.join(lines)}{''.join(words)}</svg></div>")  # fmt: skip
+        legend = "".join(
+            f"<span style='color:{colors[i]};margin-right:6px'>■ {i + 1}</span>" for i in range(A)
+        )
+    return (
+        f"<div class='pg-headview'><div>{legend}</div><svg xmlns='http://www.w3.org/2000/svg' "
+        f"width='{width}' height='{height}' font-family='monospace' font-size='13'>"
+        f"{''.join(lines)}{''.join(words)}</svg></div>"
+    )
 
 
 def titled(title: str, caption: str, body: str) -> str:

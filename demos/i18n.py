@@ -63,14 +63,35 @@ EN: dict[str, str] = {
     "weights_refresh": "Check again",
     "hub_status": "Hugging Face Hub",
     # table columns (demos/i18n.py `both` / `with_columns`), shared by the tabs
-    "col_weights": "weights", "col_repo": "repo", "col_source": "source",
-    "col_quantity": "quantity", "col_paper": "paper", "col_ours": "ours", "col_gap": "gap", "col_why": "why",
-    "col_network": "network", "col_model": "model", "col_stage": "stage", "col_output": "output",
-    "col_blocks": "blocks", "col_channels": "channels", "col_top1": "top-1 err.", "col_top5": "top-5 err.",
-    "col_layer_type": "layer type", "col_complexity": "complexity per layer", "col_sequential": "sequential ops",
-    "col_path": "max path length", "col_n": "n", "col_sa_ms": "self-attention ms", "col_rnn_ms": "recurrent ms",
-    "col_ratio": "ratio", "col_theory": "theory", "col_measured": "measured", "col_paper_theory": "paper / theory",
-    "col_agrees": "agrees", "col_ok": "ok",
+    "col_weights": "weights",
+    "col_repo": "repo",
+    "col_source": "source",
+    "col_quantity": "quantity",
+    "col_paper": "paper",
+    "col_ours": "ours",
+    "col_gap": "gap",
+    "col_why": "why",
+    "col_network": "network",
+    "col_model": "model",
+    "col_stage": "stage",
+    "col_output": "output",
+    "col_blocks": "blocks",
+    "col_channels": "channels",
+    "col_top1": "top-1 err.",
+    "col_top5": "top-5 err.",
+    "col_layer_type": "layer type",
+    "col_complexity": "complexity per layer",
+    "col_sequential": "sequential ops",
+    "col_path": "max path length",
+    "col_n": "n",
+    "col_sa_ms": "self-attention ms",
+    "col_rnn_ms": "recurrent ms",
+    "col_ratio": "ratio",
+    "col_theory": "theory",
+    "col_measured": "measured",
+    "col_paper_theory": "paper / theory",
+    "col_agrees": "agrees",
+    "col_ok": "ok",
 }
 
 ZH: dict[str, str] = {
@@ -108,14 +129,35 @@ ZH: dict[str, str] = {
     "weights_table": "检查点",
     "weights_refresh": "重新检查",
     "hub_status": "Hugging Face Hub",
-    "col_weights": "权重", "col_repo": "仓库", "col_source": "来源",
-    "col_quantity": "量", "col_paper": "论文", "col_ours": "我们的", "col_gap": "差距", "col_why": "原因",
-    "col_network": "网络", "col_model": "模型", "col_stage": "阶段", "col_output": "输出尺寸",
-    "col_blocks": "模块数", "col_channels": "通道数", "col_top1": "top-1 错误率", "col_top5": "top-5 错误率",
-    "col_layer_type": "层类型", "col_complexity": "每层复杂度", "col_sequential": "顺序操作数",
-    "col_path": "最大路径长度", "col_n": "n", "col_sa_ms": "自注意力 ms", "col_rnn_ms": "循环层 ms",
-    "col_ratio": "比值", "col_theory": "理论值", "col_measured": "实测值", "col_paper_theory": "论文 / 理论",
-    "col_agrees": "一致", "col_ok": "正确",
+    "col_weights": "权重",
+    "col_repo": "仓库",
+    "col_source": "来源",
+    "col_quantity": "量",
+    "col_paper": "论文",
+    "col_ours": "我们的",
+    "col_gap": "差距",
+    "col_why": "原因",
+    "col_network": "网络",
+    "col_model": "模型",
+    "col_stage": "阶段",
+    "col_output": "输出尺寸",
+    "col_blocks": "模块数",
+    "col_channels": "通道数",
+    "col_top1": "top-1 错误率",
+    "col_top5": "top-5 错误率",
+    "col_layer_type": "层类型",
+    "col_complexity": "每层复杂度",
+    "col_sequential": "顺序操作数",
+    "col_path": "最大路径长度",
+    "col_n": "n",
+    "col_sa_ms": "自注意力 ms",
+    "col_rnn_ms": "循环层 ms",
+    "col_ratio": "比值",
+    "col_theory": "理论值",
+    "col_measured": "实测值",
+    "col_paper_theory": "论文 / 理论",
+    "col_agrees": "一致",
+    "col_ok": "正确",
 }
 
 I18N = gr.I18n(en=EN, zh=ZH)  # holds EN and ZH by reference: `register` extends both
@@ -140,21 +182,29 @@ def text(key: str, lang: str = "en") -> str:
     """The string itself, for callbacks that compose text (they take the page's language)."""
     return (ZH if lang == "zh" else EN)[key]
 
-LANGUAGES = {"English": "en", "中文": "zh"}  # the switch's labels -> its values, which every callback takes
+
+LANGUAGES = {
+    "English": "en",
+    "中文": "zh",
+}  # the switch's labels -> its values, which every callback takes
 
 
 # A table's column headers: gradio does not translate a Dataframe's `headers` in the browser. A table
 # is built with its English headers (what the API shows); EARLY_JS puts the Chinese ones in the
 # page's config before gradio reads it, and the callback that fills a table sends the headers of the
 # page's language with the rows (`with_columns`).
-COLUMNS_ZH: dict[str, str] = {}  # English header -> Chinese header, of every table built with columns()
+COLUMNS_ZH: dict[
+    str, str
+] = {}  # English header -> Chinese header, of every table built with columns()
 
 
 def columns(keys: list[str]) -> list[str]:
     """A table's headers (keys of the string tables), in English; Chinese on a Chinese page."""
     for k in keys:
         if COLUMNS_ZH.setdefault(EN[k], ZH[k]) != ZH[k]:
-            raise ValueError(f"header {EN[k]!r} has two Chinese forms: {COLUMNS_ZH[EN[k]]!r}, {ZH[k]!r}")
+            raise ValueError(
+                f"header {EN[k]!r} has two Chinese forms: {COLUMNS_ZH[EN[k]]!r}, {ZH[k]!r}"
+            )
     return [EN[k] for k in keys]
 
 
@@ -178,7 +228,10 @@ def with_columns(fn, headers: dict[int | None, list[str]]):
         out = list(out)
         for i, keys in headers.items():
             if isinstance(out[i], list):  # not gr.update() / None
-                out[i] = {"headers": [text(k, lang) for k in keys], "data": out[i]}  # a Dataframe value
+                out[i] = {
+                    "headers": [text(k, lang) for k in keys],
+                    "data": out[i],
+                }  # a Dataframe value
         return tuple(out)
 
     if inspect.isgeneratorfunction(fn):
@@ -241,7 +294,9 @@ class EarlyScript:
 
     def __init__(self, app):
         self.app = app
-        self.script: bytes | None = None  # built on the first page: every tab has been built by then
+        self.script: bytes | None = (
+            None  # built on the first page: every tab has been built by then
+        )
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -253,7 +308,10 @@ class EarlyScript:
             nonlocal start
             if message["type"] == "http.response.start":
                 headers = {k.lower(): v for k, v in message.get("headers", [])}
-                if headers.get(b"content-type", b"").startswith(b"text/html") and b"content-encoding" not in headers:
+                if (
+                    headers.get(b"content-type", b"").startswith(b"text/html")
+                    and b"content-encoding" not in headers
+                ):
                     start = message  # held back until the body is complete
                     return
             elif message["type"] == "http.response.body" and start is not None:
@@ -261,7 +319,9 @@ class EarlyScript:
                 if message.get("more_body"):
                     return
                 body = self.inject(b"".join(chunks))
-                start["headers"] = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+                start["headers"] = [
+                    (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
+                ]
                 start["headers"].append((b"content-length", str(len(body)).encode()))
                 await send(start)
                 return await send({"type": "http.response.body", "body": body})
@@ -295,8 +355,13 @@ def build_language_switch() -> gr.Radio:
     when the page loads; a click reloads the page in the other language on the same view
     (`lecture.attach`)."""
     switch = gr.Radio(
-        list(LANGUAGES.items()), value=None, label=t("language"), elem_id="language-switch",
-        container=False, scale=0, min_width=200,
+        list(LANGUAGES.items()),
+        value=None,
+        label=t("language"),
+        elem_id="language-switch",
+        container=False,
+        scale=0,
+        min_width=200,
     )
     config = get_blocks_context()
     if config is not None:

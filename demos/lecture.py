@@ -128,7 +128,11 @@ def _whole(c) -> bool:
 
 
 def _tab_ids(tabs: gr.Tabs) -> list[str]:
-    return [str(child.id) for child in tabs.children if isinstance(child, gr.Tab) and child.id is not None]
+    return [
+        str(child.id)
+        for child in tabs.children
+        if isinstance(child, gr.Tab) and child.id is not None
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,7 +160,9 @@ def link(key: str, component):
     if config is None:
         raise RuntimeError("lecture.link() must be called inside a `with gr.Blocks()`")
     if not KEY.fullmatch(key) or key in RESERVED:
-        raise ValueError(f"a link key is lowercase letters, digits and _, not 'tab' or 'lang': {key!r}")
+        raise ValueError(
+            f"a link key is lowercase letters, digits and _, not 'tab' or 'lang': {key!r}"
+        )
     if not isinstance(component, LINKABLE) or getattr(component, "multiselect", False):
         raise TypeError(f"lecture.link cannot put a {type(component).__name__} in the URL")
     links = _registry.setdefault(config.root_block, {})
@@ -192,7 +198,9 @@ class Preset:
     """A paper figure: its label (an i18n key naming the figure) and the linked values that show it."""
 
     label: str
-    params: Mapping[str, Any]  # other linked keys of the same tab -> values ("view": a sub-tab id, ...)
+    params: Mapping[
+        str, Any
+    ]  # other linked keys of the same tab -> values ("view": a sub-tab id, ...)
 
 
 @dataclass(eq=False)
@@ -207,7 +215,9 @@ class Presets:
 
 
 # gr.Blocks -> {scope: Presets}
-_presets: weakref.WeakKeyDictionary[gr.Blocks, dict[str | None, Presets]] = weakref.WeakKeyDictionary()
+_presets: weakref.WeakKeyDictionary[gr.Blocks, dict[str | None, Presets]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def presets_of(demo: gr.Blocks) -> dict[str | None, Presets]:
@@ -248,7 +258,9 @@ def presets(radio: gr.Radio, table: Mapping[str, Preset]) -> None:
             return [gr.skip()] * _width(targets)
         return _updates(targets, {k: mine[k].coerce(v) for k, v in p.params.items()}, scope)
 
-    applied = radio.input(apply, radio, _outputs(targets), api_visibility="private", show_progress="hidden")
+    applied = radio.input(
+        apply, radio, _outputs(targets), api_visibility="private", show_progress="hidden"
+    )
     _presets.setdefault(demo, {})[scope] = Presets(scope, table, radio, applied)
 
 
@@ -259,13 +271,20 @@ def redraw(tabs: gr.Tabs, views: Mapping[str, tuple]) -> None:
     `presets()`; the links' part is wired by `attach()`."""
     config = get_blocks_context()
     demo = config.root_block if config is not None else None
-    tracker = next((lk.state for lk in _registry.get(demo, {}).values() if lk.component is tabs), None)
+    tracker = next(
+        (lk.state for lk in _registry.get(demo, {}).values() if lk.component is tabs), None
+    )
     p = _presets.get(demo, {}).get(_scope(tabs))
     if tracker is None or p is None:
         raise ValueError("lecture.redraw: link the gr.Tabs and call lecture.presets() first")
     for view_id, (fn, inputs, outputs) in views.items():
         p.redraws.append((tracker, view_id, fn, list(inputs), list(outputs)))
-        p.applied.then(_only_on(view_id, fn, len(outputs)), [tracker, *inputs], outputs, api_visibility="private")
+        p.applied.then(
+            _only_on(view_id, fn, len(outputs)),
+            [tracker, *inputs],
+            outputs,
+            api_visibility="private",
+        )
 
 
 def _only_on(view_id: str, fn, n_out: int, scope: str | None = None):
@@ -344,8 +363,12 @@ def _applies(lk: Linked, tab: str | None) -> bool:
     return lk.scope is None or lk.scope == tab
 
 
-def parse(query: Mapping[str, str], links: Iterable[Linked], tab_ids: Iterable[str],
-          presets: Mapping[str | None, Mapping[str, Preset]] | None = None) -> dict[str, Any]:  # fmt: skip
+def parse(
+    query: Mapping[str, str],
+    links: Iterable[Linked],
+    tab_ids: Iterable[str],
+    presets: Mapping[str | None, Mapping[str, Preset]] | None = None,
+) -> dict[str, Any]:
     """The URL's query -> {"tab": id, key: value, ...}, keeping only what is known and fits.
     `presets` ({tab id: {name: Preset}}): `preset=<name>` adds that preset's values, except where
     the query gives a valid value itself."""
@@ -372,14 +395,18 @@ def parse(query: Mapping[str, str], links: Iterable[Linked], tab_ids: Iterable[s
     return out
 
 
-def build_query(tab: str | None, lang: str | None, values: Mapping[str, Any], links: Iterable[Linked]) -> str:
+def build_query(
+    tab: str | None, lang: str | None, values: Mapping[str, Any], links: Iterable[Linked]
+) -> str:
     """The query string of a view: tab, lang, then the linked values of that tab that are valid."""
     params: dict[str, str] = {}
     if tab:
         params["tab"] = tab
     if lang in LANGUAGES.values():
         params["lang"] = lang
-    for lk in sorted(links, key=lambda lk: lk.key != PRESET_KEY):  # the figure first: ?tab=resnet&preset=fig6
+    for lk in sorted(
+        links, key=lambda lk: lk.key != PRESET_KEY
+    ):  # the figure first: ?tab=resnet&preset=fig6
         if lk.key in values and _applies(lk, tab):
             try:
                 params[lk.key] = lk.format(lk.coerce(values[lk.key]))
@@ -471,12 +498,19 @@ PROJECTOR_JS = """(on) => {
 
 
 def projector_switch() -> gr.Checkbox:
-    """"Projector: large text" at the top of the page (in the browser only, no server call)."""
-    box = gr.Checkbox(False, label=t("projector"), elem_id="projector", container=False, min_width=180)
+    """ "Projector: large text" at the top of the page (in the browser only, no server call)."""
+    box = gr.Checkbox(
+        False, label=t("projector"), elem_id="projector", container=False, min_width=180
+    )
     box.change(None, box, None, js=PROJECTOR_JS, api_visibility="private")
     config = get_blocks_context()
-    config.root_block.load(None, None, box, api_visibility="private",
-                           js="() => document.documentElement.classList.contains('pg-projector')")  # fmt: skip
+    config.root_block.load(
+        None,
+        None,
+        box,
+        api_visibility="private",
+        js="() => document.documentElement.classList.contains('pg-projector')",
+    )
     return box
 
 
@@ -487,8 +521,13 @@ def copy_button() -> gr.Button:
 
 def link_box() -> gr.Textbox:
     """Where the link appears once the button is clicked (hidden until then), with a copy button."""
-    return gr.Textbox(label=t("lecture_link"), buttons=["copy"], interactive=False, visible=False,
-                      elem_id="view-link")  # fmt: skip
+    return gr.Textbox(
+        label=t("lecture_link"),
+        buttons=["copy"],
+        interactive=False,
+        visible=False,
+        elem_id="view-link",
+    )
 
 
 def attach(tabs: gr.Tabs, language_switch: gr.Radio, button: gr.Button, box: gr.Textbox) -> None:
@@ -504,7 +543,9 @@ def attach(tabs: gr.Tabs, language_switch: gr.Radio, button: gr.Button, box: gr.
             _track(child, str(child.id), current_tab)
 
     tables = {scope: p.table for scope, p in presets_of(demo).items()}
-    restored = gr.State(None)  # the tab whose values the link set (its views that draw on a click follow)
+    restored = gr.State(
+        None
+    )  # the tab whose values the link set (its views that draw on a click follow)
 
     def restore(request: gr.Request):
         wanted = parse(dict(request.query_params or {}), links, tab_ids, tables) if request else {}
@@ -518,32 +559,49 @@ def attach(tabs: gr.Tabs, language_switch: gr.Radio, button: gr.Button, box: gr.
     loaded = demo.load(restore, None, outputs, api_visibility="private", show_progress="hidden")
     for scope, p in presets_of(demo).items():
         for tracker, view_id, fn, inputs, outs in p.redraws:
-            loaded.then(_only_on(view_id, fn, len(outs), scope), [restored, tracker, *inputs], outs,
-                        api_visibility="private")  # fmt: skip
+            loaded.then(
+                _only_on(view_id, fn, len(outs), scope),
+                [restored, tracker, *inputs],
+                outs,
+                api_visibility="private",
+            )
 
     def url_of_view(base: str, tab: str, lang: str | None, *values) -> str:
         # the values of this tab's links only: several tabs link a `view` and a `preset` of their own
         current = {lk.key: v for lk, v in zip(links, values) if _applies(lk, tab)}
         query = build_query(tab, lang, current, links)
-        return f"{base}?{query}" if isinstance(base, str) and base.startswith("http") else f"?{query}"
+        return (
+            f"{base}?{query}" if isinstance(base, str) and base.startswith("http") else f"?{query}"
+        )
 
     def view_url(*args):
         return gr.Textbox(value=url_of_view(*args), visible=True)
 
     # The inputs' positions of the tabs VIEW_JS reads on screen: the top-level tabs, then linked gr.Tabs.
-    on_screen = [[1, tabs.elem_id]] + [[3 + i, lk.component.elem_id] for i, lk in enumerate(links)
-                                       if lk.state is not None]  # fmt: skip
+    on_screen = [[1, tabs.elem_id]] + [
+        [3 + i, lk.component.elem_id] for i, lk in enumerate(links) if lk.state is not None
+    ]
     view_js = VIEW_JS.replace("TABS", json.dumps(on_screen))
     sources = [current_tab, language_switch, *(lk.source for lk in links)]
     button.click(
-        view_url, [box, *sources], box, js=view_js, queue=False, show_progress="hidden",
+        view_url,
+        [box, *sources],
+        box,
+        js=view_js,
+        queue=False,
+        show_progress="hidden",
         api_visibility="private",
-    ).then(None, box, None, js=CLIPBOARD_JS, api_visibility="private")  # fmt: skip
+    ).then(None, box, None, js=CLIPBOARD_JS, api_visibility="private")
 
     # The language switch: the page in the other language, on the same view (the link of this view,
     # in the language picked: the open tab and sub-tab, and the linked values).
     target = gr.Textbox(visible=False)
     language_switch.input(
-        url_of_view, [target, *sources], target, js=SWITCH_JS.replace("VIEW_JS", view_js), queue=False,
-        show_progress="hidden", api_visibility="private",
-    ).then(None, target, None, js=GO_JS, api_visibility="private")  # fmt: skip
+        url_of_view,
+        [target, *sources],
+        target,
+        js=SWITCH_JS.replace("VIEW_JS", view_js),
+        queue=False,
+        show_progress="hidden",
+        api_visibility="private",
+    ).then(None, target, None, js=GO_JS, api_visibility="private")

@@ -57,10 +57,20 @@ def block(q: Question, lang: gr.Radio) -> gr.Markdown:
     Reveal button, and the result below (empty until the click; a new guess hides it again)."""
     with gr.Accordion(t("quiz_title"), open=True, elem_id=f"{q.key}-quiz"):
         with gr.Row():
-            pick = gr.Radio([(t(label), value) for label, value in q.choices], value=None,
-                            label=t(q.question), elem_id=f"{q.key}-quiz-pick", scale=5)  # fmt: skip
-            go = gr.Button(t("quiz_reveal"), variant="secondary", scale=0, min_width=140,
-                           elem_id=f"{q.key}-quiz-reveal")  # fmt: skip
+            pick = gr.Radio(
+                [(t(label), value) for label, value in q.choices],
+                value=None,
+                label=t(q.question),
+                elem_id=f"{q.key}-quiz-pick",
+                scale=5,
+            )
+            go = gr.Button(
+                t("quiz_reveal"),
+                variant="secondary",
+                scale=0,
+                min_width=140,
+                elem_id=f"{q.key}-quiz-reveal",
+            )
         result = gr.Markdown(elem_id=f"{q.key}-quiz-result")
 
     def on_reveal(pick, lang):

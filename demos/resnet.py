@@ -28,7 +28,6 @@ from lab import resnet as RL
 from models import hub
 from models import resnet as R
 
-
 WEIGHTS = ["resnet56.cifar10", "resnet20.cifar10", "resnet18.tv_in1k", "resnet50.tv_in1k"]
 DEFAULT_WEIGHTS = "resnet56.cifar10"
 CURVES = hub.WEIGHTS_DIR / "resnet_curves" / "curves.json"
@@ -53,13 +52,17 @@ def open_image(path: str | None, lang: str = "en") -> PIL.Image.Image:
         img = PIL.Image.open(path)  # reads the header only
         w, h = img.size
         if w * h > MAX_PIXELS:
-            raise gr.Error(text("rn_err_toolarge", lang).format(w=w, h=h, mp=MAX_PIXELS // 1_000_000))
+            raise gr.Error(
+                text("rn_err_toolarge", lang).format(w=w, h=h, mp=MAX_PIXELS // 1_000_000)
+            )
         img.seek(0)  # the first frame of an animation
         img.load()
     except gr.Error:
         raise
     except PIL.Image.DecompressionBombError:
-        raise gr.Error(text("rn_err_toolarge", lang).format(w="?", h="?", mp=MAX_PIXELS // 1_000_000))
+        raise gr.Error(
+            text("rn_err_toolarge", lang).format(w="?", h="?", mp=MAX_PIXELS // 1_000_000)
+        )
     except (PIL.UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
         raise gr.Error(text("rn_err_notimage", lang).format(err=type(e).__name__)) from None
     return to_rgb(img)
@@ -87,12 +90,21 @@ def classify(path: str | None, weights: str = DEFAULT_WEIGHTS, lang: str = "en")
     x = R.preprocess(image, cfg)  # (1, 3, S, S): resize, crop, normalize as the weights expect
     pred = RL.predict(model, x)
     top = torch.topk(pred.probs, k=min(5, len(pred.probs)))
-    labels = {cfg.categories[i]: float(p) for p, i in zip(top.values.tolist(), top.indices.tolist())}
+    labels = {
+        cfg.categories[i]: float(p) for p, i in zip(top.values.tolist(), top.indices.tolist())
+    }
     crop = R.unnormalize(x, cfg).numpy()  # what the network saw
     size = 224
     crop_big = np.asarray(PIL.Image.fromarray(crop).resize((size, size), PIL.Image.BILINEAR))
-    cam_big = np.asarray(PIL.Image.fromarray((pred.cam.numpy() * 255).astype(np.uint8)).resize(
-        (size, size), PIL.Image.BILINEAR), dtype=np.float32) / 255  # fmt: skip
+    cam_big = (
+        np.asarray(
+            PIL.Image.fromarray((pred.cam.numpy() * 255).astype(np.uint8)).resize(
+                (size, size), PIL.Image.BILINEAR
+            ),
+            dtype=np.float32,
+        )
+        / 255
+    )
     overlay = figures.cam_overlay(crop_big, cam_big)
     seen = text("rn_seen", lang).format(w=image.width, h=image.height, s=cfg.image_size)
     return labels, overlay, f"{loaded.notice}\n\n{seen}"
@@ -115,23 +127,33 @@ def recorded_curves(lang: str = "en"):
         return None, text("rn_curves_missing", lang)
     data = _read_json(CURVES)
     curves = data["runs"]
-    fig = plots.png(figures.fig6_curves(curves, note=text("rn_reduced", "en")), "resnet-fig6")  # figures: English (fonts)
+    fig = plots.png(
+        figures.fig6_curves(curves, note=text("rn_reduced", "en")), "resnet-fig6"
+    )  # figures: English (fonts)
     final = {n: (c["train_error"][-1], c["test_error"][-1]) for n, c in curves.items()}
     rows = "\n".join(f"| {n} | {tr:.1f} | {te:.1f} |" for n, (tr, te) in sorted(final.items()))
     checks = degradation_checks(curves)
     mark = {True: "✓", False: "✗", None: "…"}
     verdict = "\n".join(f"- {mark[ok]} {text(key, lang)}" for key, ok in checks.items())
-    md = text("rn_curves_md", lang).format(rows=rows, verdict=verdict, budget=data.get("budget", ""),
-                                           recipe=data.get("recipe", ""))
+    md = text("rn_curves_md", lang).format(
+        rows=rows, verdict=verdict, budget=data.get("budget", ""), recipe=data.get("recipe", "")
+    )
     return fig, md
 
 
 def degradation_checks(curves: dict) -> dict[str, bool | None]:
     """The two findings of Fig. 6 the recorded run must show (final training error)."""
     err = {n: c["train_error"][-1] for n, c in curves.items()}
-    pairs = {"rn_check_plain": ("plain56", "plain20", 1), "rn_check_resnet": ("resnet56", "resnet20", -1)}
-    return {key: (None if deep not in err or shallow not in err else sign * (err[deep] - err[shallow]) > 0)
-            for key, (deep, shallow, sign) in pairs.items()}  # fmt: skip
+    pairs = {
+        "rn_check_plain": ("plain56", "plain20", 1),
+        "rn_check_resnet": ("resnet56", "resnet20", -1),
+    }
+    return {
+        key: (
+            None if deep not in err or shallow not in err else sign * (err[deep] - err[shallow]) > 0
+        )
+        for key, (deep, shallow, sign) in pairs.items()
+    }
 
 
 def _live_figure(history: dict, depth: int, steps: int) -> str:
@@ -150,17 +172,26 @@ def live_cached(lang: str = "en"):
 
 def _live_summary(history: dict, lang: str, cached: bool = False) -> str:
     last = {n: v[-1] for n, v in history["loss"].items()}
-    lines = [f"| {n} | {last[n]:.3f} | {history['test_accuracy'].get(n, float('nan')) * 100:.1f}% |"
-             for n in last] if history.get("test_accuracy") else []  # fmt: skip
+    lines = (
+        [
+            f"| {n} | {last[n]:.3f} | {history['test_accuracy'].get(n, float('nan')) * 100:.1f}% |"
+            for n in last
+        ]
+        if history.get("test_accuracy")
+        else []
+    )
     head = text("rn_live_cached" if cached else "rn_live_done", lang).format(
         depth=history["depth"], steps=history["steps"], seconds=history.get("seconds", 0)
     )
-    return head + ("\n\n| net | loss | test acc. |\n|---|---|---|\n" + "\n".join(lines) if lines else "")
+    return head + (
+        "\n\n| net | loss | test acc. |\n|---|---|---|\n" + "\n".join(lines) if lines else ""
+    )
 
 
 def live_run(depth: int, steps: int, lang: str = "en", progress=gr.Progress()):
     """Train plain, residual (and a shallow plain reference) side by side; stream the curves."""
     import time
+
     depth, steps = int(depth), int(steps)
     if depth not in DEPTHS:
         raise gr.Error(text("rn_err_depth", lang).format(depths=", ".join(map(str, DEPTHS))))
@@ -169,7 +200,10 @@ def live_run(depth: int, steps: int, lang: str = "en", progress=gr.Progress()):
     history = {"depth": depth, "steps": steps, "step": [], "loss": {}, "test_accuracy": None}
     t0 = time.perf_counter()
     reference = 20 if depth > 20 else None
-    for s in stepwise(RL.degradation_run(depth=depth, steps=steps, reference=reference, initial=True), threads=None):
+    for s in stepwise(
+        RL.degradation_run(depth=depth, steps=steps, reference=reference, initial=True),
+        threads=None,
+    ):
         history["step"].append(s.step)
         for name, v in s.loss.items():
             history["loss"].setdefault(name, []).append(v)
@@ -179,8 +213,9 @@ def live_run(depth: int, steps: int, lang: str = "en", progress=gr.Progress()):
             history["test_accuracy"] = s.test_accuracy
             yield _live_figure(history, depth, steps), _live_summary(history, lang)
         elif s.step in (0, 10) or s.step % 50 == 0:  # a first frame at once, then every 50 steps
-            yield _live_figure(history, depth, steps), text("rn_live_progress", lang).format(
-                step=s.step, steps=steps
+            yield (
+                _live_figure(history, depth, steps),
+                text("rn_live_progress", lang).format(step=s.step, steps=steps),
             )
 
 
@@ -193,7 +228,9 @@ def grad_norms(depth: int, steps: int, lang: str = "en"):
     if not 0 <= steps <= 200:
         raise gr.Error(text("rn_err_gsteps", lang))
     norms = RL.gradient_norms(depth, steps)
-    title = text("rn_grad_title", "en").format(depth=depth, steps=steps)  # figures stay in English (fonts)
+    title = text("rn_grad_title", "en").format(
+        depth=depth, steps=steps
+    )  # figures stay in English (fonts)
     return plots.png(figures.gradient_norms(norms, title), "resnet-grads")
 
 
@@ -203,7 +240,9 @@ def layer_responses(lang: str = "en"):
     if not RESPONSES.exists():
         return None, text("rn_resp_missing", lang)
     data = _read_json(RESPONSES)
-    return plots.png(figures.layer_responses(data["std"]), "resnet-fig7"), text("rn_resp_md", lang).format(source=data["source"])
+    return plots.png(figures.layer_responses(data["std"]), "resnet-fig7"), text(
+        "rn_resp_md", lang
+    ).format(source=data["source"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,8 +261,13 @@ def architecture(name: str, lang: str = "en"):
     rows = [[r["stage"], r["output"], r["blocks"], r["channels"]] for r in RL.stage_table(cfg)]
     params, flops = _counts(name)
     md = text("rn_arch_md", lang).format(
-        name=name, depth=cfg.depth, block=cfg.block, shortcut=cfg.shortcut if cfg.residual else "-",
-        params=params / 1e6, gflops=flops / 1e9, size=cfg.image_size,
+        name=name,
+        depth=cfg.depth,
+        block=cfg.block,
+        shortcut=cfg.shortcut if cfg.residual else "-",
+        params=params / 1e6,
+        gflops=flops / 1e9,
+        size=cfg.image_size,
     )
     fig = plots.png(figures.block_diagram(cfg.block, cfg.residual, cfg.widths[0]), "resnet-block")
     return rows, md, fig
@@ -248,8 +292,16 @@ def paper_check(lang: str = "en") -> list[list]:
     for name, paper in R.PAPER_CIFAR_PARAMS_M.items():
         ours = _counts(name)[0] / 1e6
         gap = (ours - paper) / paper * 100
-        rows.append([f"{name} (Table 6)", "M params", paper, round(ours, 3), f"{gap:+.1f}%",
-                     text("rn_why_ok", lang) if abs(gap) <= 5 else text("rn_why_round", lang)])  # fmt: skip
+        rows.append(
+            [
+                f"{name} (Table 6)",
+                "M params",
+                paper,
+                round(ours, 3),
+                f"{gap:+.1f}%",
+                text("rn_why_ok", lang) if abs(gap) <= 5 else text("rn_why_round", lang),
+            ]
+        )
     return rows
 
 
@@ -271,22 +323,34 @@ def measure_degradation(lang: str) -> quiz.Reveal:
     if not CURVES.exists():
         raise gr.Error(text("rn_curves_missing", lang))
     runs = _read_json(CURVES)["runs"]  # the file the Degradation sub-tab plots
-    train = {n: runs[n]["train_error"][-1] for n in ("plain20", "plain56", "resnet20", "resnet56") if n in runs}
+    train = {
+        n: runs[n]["train_error"][-1]
+        for n in ("plain20", "plain56", "resnet20", "resnet56")
+        if n in runs
+    }
     test = {n: runs[n]["test_error"][-1] for n in train}
     if "plain20" not in train or "plain56" not in train:
         raise gr.Error(text("rn_curves_missing", lang))
     gap = train["plain56"] - train["plain20"]
     answer = "plain56" if gap > TIE else "plain20" if gap < -TIE else "same"
     md = text("quiz_rn_result", lang).format(
-        p20=train["plain20"], p56=train["plain56"], t20=test["plain20"], t56=test["plain56"],
-        r20=train.get("resnet20", float("nan")), r56=train.get("resnet56", float("nan")),
-    )  # fmt: skip
+        p20=train["plain20"],
+        p56=train["plain56"],
+        t20=test["plain20"],
+        t56=test["plain56"],
+        r20=train.get("resnet20", float("nan")),
+        r56=train.get("resnet56", float("nan")),
+    )
     why = "quiz_rn_why_degradation" if answer == "plain56" else "quiz_rn_why_none"
     return quiz.Reveal(answer, f"{md}\n\n{text(why, lang)}")
 
 
-QUESTION = quiz.Question("resnet", "quiz_rn_q", (("quiz_rn_c20", "plain20"), ("quiz_rn_c56", "plain56"),
-                                          ("quiz_rn_csame", "same")), measure_degradation)  # fmt: skip
+QUESTION = quiz.Question(
+    "resnet",
+    "quiz_rn_q",
+    (("quiz_rn_c20", "plain20"), ("quiz_rn_c56", "plain56"), ("quiz_rn_csame", "same")),
+    measure_degradation,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,7 +364,14 @@ def example_images() -> list[str]:
     import skimage
 
     folder = Path(skimage.__file__).parent / "data"
-    names = ["chelsea.png", "coffee.png", "rocket.jpg", "astronaut.png", "motorcycle_left.png", "camera.png"]
+    names = [
+        "chelsea.png",
+        "coffee.png",
+        "rocket.jpg",
+        "astronaut.png",
+        "motorcycle_left.png",
+        "camera.png",
+    ]
     return [str(folder / n) for n in names if (folder / n).exists()]
 
 
@@ -315,7 +386,9 @@ def with_clear_errors(image: gr.Image) -> gr.Image:
         try:
             return decode(payload)
         except PIL.Image.DecompressionBombError:
-            raise gr.Error(text("rn_err_toolarge", "en").format(w="?", h="?", mp=MAX_PIXELS // 1_000_000))
+            raise gr.Error(
+                text("rn_err_toolarge", "en").format(w="?", h="?", mp=MAX_PIXELS // 1_000_000)
+            )
         except (PIL.UnidentifiedImageError, OSError, ValueError) as e:
             raise gr.Error(text("rn_err_notimage", "en").format(err=type(e).__name__)) from None
 
@@ -360,8 +433,14 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
         _check_tab(lang)
 
     # Deep links (demos/lecture.py): ?tab=resnet&view=resnet-live&depth=20, ?tab=resnet&preset=fig6, ...
-    for key, component in [("view", views), ("depth", live.depth), ("steps", live.steps), ("grad_depth", why.depth),
-                           ("grad_steps", why.steps), ("arch", arch)]:  # fmt: skip
+    for key, component in [
+        ("view", views),
+        ("depth", live.depth),
+        ("steps", live.steps),
+        ("grad_depth", why.depth),
+        ("grad_steps", why.steps),
+        ("arch", arch),
+    ]:
         lecture.link(key, component)
     lecture.presets(figures_picker, FIGURES)
     # After a preset or a link: the live view (a live run may be on screen) and the gradient norms.
@@ -373,7 +452,9 @@ def _curves_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     with gr.Tab(t("rn_sub_curves"), id="resnet-curves") as curves_tab:
         plot = plots.view()
         md = gr.Markdown()
-    gr.on([tab.select, curves_tab.select], recorded_curves, lang, [plot, md], api_name="resnet_curves")
+    gr.on(
+        [tab.select, curves_tab.select], recorded_curves, lang, [plot, md], api_name="resnet_curves"
+    )
 
 
 def _live_tab(lang: gr.Radio) -> SimpleNamespace:
@@ -382,14 +463,23 @@ def _live_tab(lang: gr.Radio) -> SimpleNamespace:
         gr.Markdown(t("rn_live_md"))
         with gr.Row():
             depth = gr.Dropdown(DEPTHS, value=RL.LIVE_DEFAULT["depth"], label=t("rn_depth"))
-            steps = gr.Slider(10, MAX_LIVE_STEPS, value=RL.LIVE_DEFAULT["steps"], step=10, label=t("rn_steps"))
+            steps = gr.Slider(
+                10, MAX_LIVE_STEPS, value=RL.LIVE_DEFAULT["steps"], step=10, label=t("rn_steps")
+            )
             run = gr.Button(t("rn_run"), variant="primary")
             stop = gr.Button(t("rn_stop"), variant="stop")
         status = gr.Markdown(label=t("rn_live_status"), elem_id="resnet-live-status")
         plot = plots.view()
     live_tab.select(live_cached, lang, [plot, status], api_name="resnet_live_cached")
-    event = run.click(live_run, [depth, steps, lang], [plot, status], api_name="resnet_live", concurrency_limit=1,
-                      concurrency_id="live-training", show_progress_on=status)  # fmt: skip
+    event = run.click(
+        live_run,
+        [depth, steps, lang],
+        [plot, status],
+        api_name="resnet_live",
+        concurrency_limit=1,
+        concurrency_id="live-training",
+        show_progress_on=status,
+    )
     stop.click(None, cancels=[event])
     return SimpleNamespace(depth=depth, steps=steps, redraw=(live_cached, [lang], [plot, status]))
 
@@ -406,8 +496,16 @@ def _why_tab(lang: gr.Radio) -> SimpleNamespace:
         resp_plot = plots.view()
         resp_md = gr.Markdown()
     why_tab.select(layer_responses, lang, [resp_plot, resp_md], api_name="resnet_responses")
-    run.click(grad_norms, [depth, steps, lang], grad_plot, api_name="resnet_grad_norms", concurrency_limit=2)
-    return SimpleNamespace(depth=depth, steps=steps, redraw=(grad_norms, [depth, steps, lang], [grad_plot]))
+    run.click(
+        grad_norms,
+        [depth, steps, lang],
+        grad_plot,
+        api_name="resnet_grad_norms",
+        concurrency_limit=2,
+    )
+    return SimpleNamespace(
+        depth=depth, steps=steps, redraw=(grad_norms, [depth, steps, lang], [grad_plot])
+    )
 
 
 def _classify_tab(lang: gr.Radio) -> None:
@@ -416,16 +514,24 @@ def _classify_tab(lang: gr.Radio) -> None:
         gr.Markdown(t("rn_classify_md"))
         with gr.Row():
             with gr.Column():
-                image = with_clear_errors(gr.Image(
-                    type="filepath", sources=["upload", "webcam", "clipboard"], label=t("rn_image"),
-                    height=300, elem_id="resnet-image"))  # fmt: skip
+                image = with_clear_errors(
+                    gr.Image(
+                        type="filepath",
+                        sources=["upload", "webcam", "clipboard"],
+                        label=t("rn_image"),
+                        height=300,
+                        elem_id="resnet-image",
+                    )
+                )
                 weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("rn_weights"))
                 go = gr.Button(t("rn_classify"), variant="primary")
             with gr.Column():
                 top5 = gr.Label(num_top_classes=5, label=t("rn_top5"))
                 cam = gr.Image(label=t("rn_cam"), height=240, interactive=False)
                 notice = gr.Markdown(elem_id="resnet-weights-notice")
-        examples = gr.Examples([[p] for p in example_images()], inputs=[image], label=t("rn_examples"))
+        examples = gr.Examples(
+            [[p] for p in example_images()], inputs=[image], label=t("rn_examples")
+        )
     inputs, outputs = [image, weights, lang], [top5, cam, notice]
     go.click(classify, inputs, outputs, api_name="resnet_classify")
     image.upload(classify, inputs, outputs, api_visibility="private")
@@ -439,12 +545,18 @@ def _architecture_tab(lang: gr.Radio) -> gr.Dropdown:
         with gr.Row():
             with gr.Column(scale=3):
                 md = gr.Markdown()
-                stages = gr.Dataframe(headers=columns(STAGE_COLS), label=t("rn_stage_table"), interactive=False)
+                stages = gr.Dataframe(
+                    headers=columns(STAGE_COLS), label=t("rn_stage_table"), interactive=False
+                )
                 gr.Markdown(t("rn_table3_md"))
                 t3 = gr.Dataframe(headers=columns(TABLE3_COLS), interactive=False)
             with gr.Column(scale=2):
                 diagram = plots.view()
-    io = dict(fn=with_columns(architecture, {0: STAGE_COLS}), inputs=[arch, lang], outputs=[stages, md, diagram])
+    io = dict(
+        fn=with_columns(architecture, {0: STAGE_COLS}),
+        inputs=[arch, lang],
+        outputs=[stages, md, diagram],
+    )
     arch.change(**io, api_name="resnet_architecture")
     arch_tab.select(**io, api_visibility="private")
     arch_tab.select(with_columns(table3, {None: TABLE3_COLS}), lang, t3, api_name="resnet_table3")
@@ -455,6 +567,12 @@ def _check_tab(lang: gr.Radio) -> None:
     """Paper check: parameters, FLOPs and errors beside the paper's tables."""
     with gr.Tab(t("rn_sub_check"), id="resnet-check") as check_tab:
         gr.Markdown(t("rn_check_md"))
-        check = gr.Dataframe(headers=columns(CHECK_COLS), interactive=False, wrap=True,
-                             column_widths=["15%", "9%", "7%", "7%", "7%", "55%"])  # fmt: skip
-    check_tab.select(with_columns(paper_check, {None: CHECK_COLS}), lang, check, api_name="resnet_paper_check")
+        check = gr.Dataframe(
+            headers=columns(CHECK_COLS),
+            interactive=False,
+            wrap=True,
+            column_widths=["15%", "9%", "7%", "7%", "7%", "55%"],
+        )
+    check_tab.select(
+        with_columns(paper_check, {None: CHECK_COLS}), lang, check, api_name="resnet_paper_check"
+    )

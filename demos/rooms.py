@@ -34,7 +34,9 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols: no I/1, no O/0 (read aloud, typed on a phone)
+ALPHABET = (
+    "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 symbols: no I/1, no O/0 (read aloud, typed on a phone)
+)
 CODE_LEN = 6  # 32**6 ~ 1.07e9 codes for at most 50 rooms: a guess hits with odds ~5e-8
 TTL = 3 * 3600.0  # seconds after the last activity
 MAX_ROOMS = 50
@@ -63,7 +65,9 @@ class Room:
     order: tuple[str, ...]  # question keys, in the order asked
     pos: int  # index into order of the open question
     revealed: bool
-    reveal: dict | None  # what Reveal stored: {"answer": value, "why": {lang: line}, "result": {lang: md}}
+    reveal: (
+        dict | None
+    )  # what Reveal stored: {"answer": value, "why": {lang: line}, "result": {lang: md}}
     version: int  # bumped on every change the students' pages show (next, reveal)
     members: int
     created: float
@@ -120,7 +124,13 @@ class Store:
 
     `clock` is the time source (tests pass a fake one to check expiry)."""
 
-    def __init__(self, path: str | Path | None = None, clock=time.time, ttl: float = TTL, max_rooms: int = MAX_ROOMS):
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        clock=time.time,
+        ttl: float = TTL,
+        max_rooms: int = MAX_ROOMS,
+    ):
         self.path = Path(path) if path is not None else default_path()
         self.clock, self.ttl, self.max_rooms = clock, ttl, max_rooms
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -131,7 +141,9 @@ class Store:
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=True)
+            db = sqlite3.connect(
+                self.path, timeout=10, isolation_level=None, check_same_thread=True
+            )
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoints, never corrupt
             self._local.db = db
@@ -163,7 +175,10 @@ class Store:
             return self._purge(db)
 
     def _purge(self, db: sqlite3.Connection) -> int:
-        old = [r[0] for r in db.execute("SELECT code FROM rooms WHERE last_active < ?", (self._live(),))]
+        old = [
+            r[0]
+            for r in db.execute("SELECT code FROM rooms WHERE last_active < ?", (self._live(),))
+        ]
         for code in old:
             db.execute("DELETE FROM votes WHERE room = ?", (code,))
             db.execute("DELETE FROM members WHERE room = ?", (code,))
@@ -172,7 +187,9 @@ class Store:
 
     def live_rooms(self) -> int:
         with self._tx(write=False) as db:
-            return db.execute("SELECT COUNT(*) FROM rooms WHERE last_active >= ?", (self._live(),)).fetchone()[0]
+            return db.execute(
+                "SELECT COUNT(*) FROM rooms WHERE last_active >= ?", (self._live(),)
+            ).fetchone()[0]
 
     def create(self, order: list[str] | tuple[str, ...]) -> tuple[str, str]:
         """A new room asking `order` (question keys); -> (code, presenter key). RoomError("full")
@@ -204,8 +221,17 @@ class Store:
         if row is None:
             raise RoomError("unknown")
         members = db.execute("SELECT COUNT(*) FROM members WHERE room = ?", (code,)).fetchone()[0]
-        return Room(row[0], tuple(json.loads(row[1])), row[2], bool(row[3]), json.loads(row[4]) if row[4] else None,
-                    row[5], members, row[6], row[7])  # fmt: skip
+        return Room(
+            row[0],
+            tuple(json.loads(row[1])),
+            row[2],
+            bool(row[3]),
+            json.loads(row[4]) if row[4] else None,
+            row[5],
+            members,
+            row[6],
+            row[7],
+        )
 
     def room(self, code: str) -> Room:
         """The live room `code`, or RoomError("unknown") (never existed, expired or ended)."""
@@ -224,8 +250,11 @@ class Store:
             raise RoomError("unknown")
         voter = self.voter(code, token)
         with self._tx(write=False) as db:
-            row = db.execute("SELECT r.version FROM rooms r JOIN members m ON m.room = r.code AND m.voter = ? "
-                             "WHERE r.code = ? AND r.last_active >= ?", (voter, code, self._live())).fetchone()  # fmt: skip
+            row = db.execute(
+                "SELECT r.version FROM rooms r JOIN members m ON m.room = r.code AND m.voter = ? "
+                "WHERE r.code = ? AND r.last_active >= ?",
+                (voter, code, self._live()),
+            ).fetchone()
         if row is None:
             raise RoomError("unknown")
         return row[0]
@@ -250,8 +279,11 @@ class Store:
             room = self._presenter(db, code, key)
             if not 0 <= pos < len(room.order):
                 raise RoomError("no_more")
-            db.execute("UPDATE rooms SET pos = ?, revealed = 0, reveal = NULL, version = version + 1, "
-                       "last_active = ? WHERE code = ?", (pos, now, code))  # fmt: skip
+            db.execute(
+                "UPDATE rooms SET pos = ?, revealed = 0, reveal = NULL, version = version + 1, "
+                "last_active = ? WHERE code = ?",
+                (pos, now, code),
+            )
             return self._room(db, code)
 
     def set_reveal(self, code: str, key: str, pos: int, reveal: dict) -> Room:
@@ -261,8 +293,11 @@ class Store:
             room = self._presenter(db, code, key)
             if room.pos != pos:
                 raise RoomError("moved_on")
-            db.execute("UPDATE rooms SET revealed = 1, reveal = ?, version = version + 1, last_active = ? "
-                       "WHERE code = ?", (json.dumps(reveal, ensure_ascii=False), now, code))  # fmt: skip
+            db.execute(
+                "UPDATE rooms SET revealed = 1, reveal = ?, version = version + 1, last_active = ? "
+                "WHERE code = ?",
+                (json.dumps(reveal, ensure_ascii=False), now, code),
+            )
             return self._room(db, code)
 
     def end(self, code: str, key: str) -> None:
@@ -290,7 +325,9 @@ class Store:
         voter = self.voter(code, token)
         with self._tx() as db:
             self._room(db, code)
-            cur = db.execute("INSERT OR IGNORE INTO members (room, voter) VALUES (?, ?)", (code, voter))
+            cur = db.execute(
+                "INSERT OR IGNORE INTO members (room, voter) VALUES (?, ?)", (code, voter)
+            )
             if cur.rowcount:
                 db.execute("UPDATE rooms SET last_active = ? WHERE code = ?", (self.clock(), code))
             return self._room(db, code)
@@ -312,7 +349,10 @@ class Store:
                 raise RoomError("bad_choice")
             db.execute("INSERT OR IGNORE INTO members (room, voter) VALUES (?, ?)", (code, voter))
             try:
-                db.execute("INSERT INTO votes (room, pos, voter, choice) VALUES (?, ?, ?, ?)", (code, pos, voter, choice))
+                db.execute(
+                    "INSERT INTO votes (room, pos, voter, choice) VALUES (?, ?, ?, ?)",
+                    (code, pos, voter, choice),
+                )
             except sqlite3.IntegrityError:
                 raise RoomError("voted") from None
             db.execute("UPDATE rooms SET last_active = ? WHERE code = ?", (self.clock(), code))
@@ -321,8 +361,10 @@ class Store:
         code = normalize_code(code)
         voter = self.voter(code, token)
         with self._tx(write=False) as db:
-            row = db.execute("SELECT choice FROM votes WHERE room = ? AND pos = ? AND voter = ?",
-                             (code, pos, voter)).fetchone()  # fmt: skip
+            row = db.execute(
+                "SELECT choice FROM votes WHERE room = ? AND pos = ? AND voter = ?",
+                (code, pos, voter),
+            ).fetchone()
         return row[0] if row else None
 
     def tally(self, code: str, pos: int | None = None) -> tuple[Room, dict[str, int]]:
@@ -331,8 +373,12 @@ class Store:
         with self._tx(write=False) as db:
             room = self._room(db, code)
             p = room.pos if pos is None else pos
-            counts = dict(db.execute("SELECT choice, COUNT(*) FROM votes WHERE room = ? AND pos = ? GROUP BY choice",
-                                     (code, p)).fetchall())  # fmt: skip
+            counts = dict(
+                db.execute(
+                    "SELECT choice, COUNT(*) FROM votes WHERE room = ? AND pos = ? GROUP BY choice",
+                    (code, p),
+                ).fetchall()
+            )
         return room, counts
 
 

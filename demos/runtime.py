@@ -30,7 +30,7 @@ def stepwise(frames: Iterator, threads: int | None = 1) -> Iterator:
     thread has) with autograd on. Every step is computed inside the contexts, and the contexts are
     closed before the step is yielded."""
     while True:
-        with (torch_threads(threads) if threads else nullcontext()), torch.enable_grad():
+        with torch_threads(threads) if threads else nullcontext(), torch.enable_grad():
             try:
                 item = next(frames)
             except StopIteration:

@@ -32,7 +32,6 @@ from lab import transformer as TL
 from models import hub
 from models import transformer as T
 
-
 WEIGHTS = ["transformer_small.multi30k_ende", "transformer_base.opus_mt_ende"]
 DEFAULT_WEIGHTS = WEIGHTS[0]
 DEFAULT_TEXT = "A man in a blue shirt is riding a bike down the street."
@@ -122,13 +121,25 @@ def run(source: str, weights: str, beam: int, lang: str = "en") -> Run:
     if unk:
         notes.append(text("tf_note_unk", lang).format(n=unk))
     with torch.inference_mode(), torch_threads(1):  # one thread: 2 fight on a shared machine
-        tr = T.translate(model, tok, source, beam=beam, alpha=ALPHA, return_attention=True,
-                         top_k=TOP_K)  # fmt: skip
-    maps = {kind: np.stack([a[0].float().numpy() for a in getattr(tr.attentions, kind)])
-            for kind in KINDS}  # fmt: skip
+        tr = T.translate(
+            model, tok, source, beam=beam, alpha=ALPHA, return_attention=True, top_k=TOP_K
+        )
+    maps = {
+        kind: np.stack([a[0].float().numpy() for a in getattr(tr.attentions, kind)])
+        for kind in KINDS
+    }
     cfg = model.config
-    return Run(tr, tok, loaded.entry.name, "\n\n".join(notes), source,
-               tok.id_to_token(cfg.bos_id), cfg.N, cfg.h, maps)  # fmt: skip
+    return Run(
+        tr,
+        tok,
+        loaded.entry.name,
+        "\n\n".join(notes),
+        source,
+        tok.id_to_token(cfg.bos_id),
+        cfg.N,
+        cfg.h,
+        maps,
+    )
 
 
 def _run(source, weights, beam, lang: str) -> Run:
@@ -140,16 +151,21 @@ def _run(source, weights, beam, lang: str) -> Run:
     return r
 
 
-def translate(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, beam: int = 4,
-              lang: str = "en") -> tuple[str, str, str]:  # fmt: skip
+def translate(
+    source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, beam: int = 4, lang: str = "en"
+) -> tuple[str, str, str]:
     """The German text, its subword tokens (with ids), and which weights answered."""
     r = _run(source, weights, beam, lang)
     tokens = " ".join(f"`{tok}`<sub>{i}</sub>" for tok, i in zip(r.tr.tgt_tokens, r.tr.tokens))
     src = " ".join(f"`{tok}`" for tok in r.tr.src_tokens)
     md = text("tf_tokens_md", lang).format(
-        n_src=len(r.tr.src_tokens), src=src, n_tgt=len(r.tr.tokens), tgt=tokens or "—",
-        beam=beam, score=r.tr.score,
-    )  # fmt: skip
+        n_src=len(r.tr.src_tokens),
+        src=src,
+        n_tgt=len(r.tr.tokens),
+        tgt=tokens or "—",
+        beam=beam,
+        score=r.tr.score,
+    )
     return r.tr.text, md, r.notice
 
 
@@ -163,24 +179,50 @@ def controls(source, weights, beam, lang: str = "en", layer=None, head=None):
 def _controls(r: Run, layer, head):
     """`controls` for a run, plus the layer and head it shows: a component made inside an event
     keeps only its update (no `.value`), so a caller that needs the values takes them from here."""
-    layer_ids, head_ids = list(range(1, r.n_layers + 1)), [HEADS_MEAN] + [str(i) for i in range(1, r.n_heads + 1)]
+    layer_ids, head_ids = (
+        list(range(1, r.n_layers + 1)),
+        [HEADS_MEAN] + [str(i) for i in range(1, r.n_heads + 1)],
+    )
     keep_layer = next((i for i in layer_ids if str(i) == str(layer)), r.n_layers)
     keep_head = str(head) if str(head) in head_ids else HEADS_MEAN
-    targets = gr.Radio(choices=[(f"{j + 1}. {tok}", j) for j, tok in enumerate(_targets(r))], value=0)
-    return (gr.Dropdown(choices=layer_ids, value=keep_layer), gr.Dropdown(choices=head_ids, value=keep_head),
-            targets, 0, keep_layer, keep_head)  # fmt: skip
+    targets = gr.Radio(
+        choices=[(f"{j + 1}. {tok}", j) for j, tok in enumerate(_targets(r))], value=0
+    )
+    return (
+        gr.Dropdown(choices=layer_ids, value=keep_layer),
+        gr.Dropdown(choices=head_ids, value=keep_head),
+        targets,
+        0,
+        keep_layer,
+        keep_head,
+    )
 
 
-def translate_view(source=DEFAULT_TEXT, weights=DEFAULT_WEIGHTS, beam=4, kind="cross", layer=None, head=None,
-                   lang: str = "en"):  # fmt: skip
+def translate_view(
+    source=DEFAULT_TEXT,
+    weights=DEFAULT_WEIGHTS,
+    beam=4,
+    kind="cross",
+    layer=None,
+    head=None,
+    lang: str = "en",
+):
     """The translation and every attention view at once, the layer and head kept when the model has
     them: what a preset or a link opens (UI only; the buttons run translate, controls, attention and
     alignment one after the other)."""
     out = translate(source, weights, beam, lang)
-    layers, heads, targets, j, layer, head = _controls(_run(source, weights, beam, lang), layer, head)
-    return (*out, layers, heads, targets, j,
-            *attention(source, weights, beam, kind, layer, head, lang),
-            alignment(source, weights, beam, j, layer, head, lang))  # fmt: skip
+    layers, heads, targets, j, layer, head = _controls(
+        _run(source, weights, beam, lang), layer, head
+    )
+    return (
+        *out,
+        layers,
+        heads,
+        targets,
+        j,
+        *attention(source, weights, beam, kind, layer, head, lang),
+        alignment(source, weights, beam, j, layer, head, lang),
+    )
 
 
 def _targets(r: Run) -> list[str]:
@@ -190,8 +232,11 @@ def _targets(r: Run) -> list[str]:
 def _axes(r: Run, kind: str) -> tuple[list[str], list[str]]:
     """(query tokens = rows, key tokens = columns) of one kind of attention."""
     dec = [r.bos] + list(r.tr.tgt_tokens)  # decoder inputs: the output shifted right (§3.1)
-    return {"encoder": (r.tr.src_tokens, r.tr.src_tokens), "decoder": (dec, dec),
-            "cross": (dec, r.tr.src_tokens)}[kind]  # fmt: skip
+    return {
+        "encoder": (r.tr.src_tokens, r.tr.src_tokens),
+        "decoder": (dec, dec),
+        "cross": (dec, r.tr.src_tokens),
+    }[kind]
 
 
 def _pick(r: Run, kind: str, layer, head, lang: str) -> tuple[np.ndarray, int, str]:
@@ -205,9 +250,15 @@ def _pick(r: Run, kind: str, layer, head, lang: str) -> tuple[np.ndarray, int, s
     return maps[h - 1], layer, str(h)
 
 
-def attention(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, beam: int = 4,
-              kind: str = "cross", layer: int = 1, head: str = HEADS_MEAN,
-              lang: str = "en") -> tuple[str, str, str]:  # fmt: skip
+def attention(
+    source: str = DEFAULT_TEXT,
+    weights: str = DEFAULT_WEIGHTS,
+    beam: int = 4,
+    kind: str = "cross",
+    layer: int = 1,
+    head: str = HEADS_MEAN,
+    lang: str = "en",
+) -> tuple[str, str, str]:
     """One attention map as an HTML heat map (values on hover), a PNG of it, and a caption."""
     r = _run(source, weights, beam, lang)
     m, layer, head = _pick(r, kind, layer, head, lang)
@@ -220,16 +271,28 @@ def attention(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, beam: 
     png = attention_png(m, rows, cols, title)
     caption = text(f"tf_axes_{kind}", lang).format(rows=len(rows), cols=len(cols))
     return (
-        html.heatmap(m, rows, cols, masked=kind == "decoder", masked_label=text("tf_masked", lang),
-                     corner=text("tf_corner", lang)),
+        html.heatmap(
+            m,
+            rows,
+            cols,
+            masked=kind == "decoder",
+            masked_label=text("tf_masked", lang),
+            corner=text("tf_corner", lang),
+        ),
         png,
         f"**{title}.** {caption}",
     )
 
 
-def alignment(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, beam: int = 4,
-              target: int = 0, layer: int = 1, head: str = HEADS_MEAN,
-              lang: str = "en") -> str:  # fmt: skip
+def alignment(
+    source: str = DEFAULT_TEXT,
+    weights: str = DEFAULT_WEIGHTS,
+    beam: int = 4,
+    target: int = 0,
+    layer: int = 1,
+    head: str = HEADS_MEAN,
+    lang: str = "en",
+) -> str:
     """Where one output token looked in the source: the cross-attention row of the decoder step
     that produced it (row j predicts output token j), drawn over the source tokens."""
     r = _run(source, weights, beam, lang)
@@ -239,13 +302,23 @@ def alignment(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, beam: 
     row = m[j]  # (S,) weights over the source, summing to 1
     best = int(row.argmax())
     caption = text("tf_align_md", lang).format(
-        tok=html.esc(targets[j]), j=j + 1, best=html.esc(r.tr.src_tokens[best]), w=float(row[best]),
-        layer=layer, head=head)  # fmt: skip
+        tok=html.esc(targets[j]),
+        j=j + 1,
+        best=html.esc(r.tr.src_tokens[best]),
+        w=float(row[best]),
+        layer=layer,
+        head=head,
+    )
     return html.alignment(r.tr.src_tokens, row, j, caption)
 
 
-def decoding_steps(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, beam: int = 4,
-                   top_k: int = 3, lang: str = "en") -> str:  # fmt: skip
+def decoding_steps(
+    source: str = DEFAULT_TEXT,
+    weights: str = DEFAULT_WEIGHTS,
+    beam: int = 4,
+    top_k: int = 3,
+    lang: str = "en",
+) -> str:
     """The decoder's view: its input is the output shifted right, the causal mask, and at each
     step the top-k next tokens of every live hypothesis (the beam) and the ones the search kept."""
     r = _run(source, weights, beam, lang)
@@ -256,9 +329,14 @@ def decoding_steps(source: str = DEFAULT_TEXT, weights: str = DEFAULT_WEIGHTS, b
     mask = T.causal_mask(min(len(dec_in), MAX_STEPS_SHOWN))[0, 0].tolist()
     steps = []
     for t_, step in enumerate((r.tr.steps or [])[:MAX_STEPS_SHOWN]):
-        for b, ((prefix, score), cands, chosen) in enumerate(zip(step.beams, step.candidates, step.chosen)):
+        for b, ((prefix, score), cands, chosen) in enumerate(
+            zip(step.beams, step.candidates, step.chosen)
+        ):
             words = " ".join(tok.id_to_token(i) for i in prefix) or "∅"
-            top = [(tok.id_to_token(c.token), math.exp(c.logprob), c.token == chosen) for c in cands[:k]]
+            top = [
+                (tok.id_to_token(c.token), math.exp(c.logprob), c.token == chosen)
+                for c in cands[:k]
+            ]
             steps.append((t_, b, words, score, top, chosen == -1))
     more = len(r.tr.steps or []) - MAX_STEPS_SHOWN
     return html.decoding(dec_in, dec_out, mask, steps, more, beam, k, r.tr.text, r.tr.score, lang)
@@ -301,14 +379,24 @@ def measure_saturation(lang: str) -> quiz.Reveal:
     # one key takes most of the weight / all keys about equal / neither
     answer = "saturates" if p_raw > 0.5 else "uniform" if p_raw < 2 / N_KEYS else "spread"
     md = text("quiz_tf_result", lang).format(
-        n=N_KEYS, d=D_KS[-1], p_raw=p_raw, p_scaled=p_scaled, uni=1 / N_KEYS, sd=s["std_raw"][-1],
-        g_raw=s["grad_raw"][-1], g_scaled=s["grad_scaled"][-1],
-    )  # fmt: skip
+        n=N_KEYS,
+        d=D_KS[-1],
+        p_raw=p_raw,
+        p_scaled=p_scaled,
+        uni=1 / N_KEYS,
+        sd=s["std_raw"][-1],
+        g_raw=s["grad_raw"][-1],
+        g_scaled=s["grad_scaled"][-1],
+    )
     return quiz.Reveal(answer, md)
 
 
-QUESTION = quiz.Question("transformer", "quiz_tf_q", (("quiz_tf_spread", "spread"), ("quiz_tf_one", "saturates"),
-                                                    ("quiz_tf_uniform", "uniform")), measure_saturation)  # fmt: skip
+QUESTION = quiz.Question(
+    "transformer",
+    "quiz_tf_q",
+    (("quiz_tf_spread", "spread"), ("quiz_tf_one", "saturates"), ("quiz_tf_uniform", "uniform")),
+    measure_saturation,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,11 +409,19 @@ KIND_CHOICES = [(t(f"tf_kind_short_{k}"), k) for k in ("encoder", "decoder", "cr
 # The views a sub-tab opens on (English, the UI's defaults): app.py warms them after start-up.
 # Not the timing (complexity_first): measured in the background it would be disturbed.
 # The paper figures' views (FIGURES) in Chinese too, and the translation Fig. 2 opens on, in both languages.
-WARM = [(explorers.positional, (128, 100, "4, 5, 20, 60", 5, "en")), (explorers.scaling, (16, "en")),
-        (explorers.schedule, (512, 4000, 100_000, "en")), (explorers.smoothing, (0.1, 10, "en")), (explorers.paper_check, ("en",)),
-        (explorers.positional, (128, 100, "4, 5, 20, 60", 5, "zh")), (explorers.paper_check, ("zh",)),
-        (run, (DEFAULT_TEXT, DEFAULT_WEIGHTS, 4, "en")), (run, (DEFAULT_TEXT, DEFAULT_WEIGHTS, 4, "zh"))] + [
-    (_run, (e, DEFAULT_WEIGHTS, 4, lang)) for lang in ("en", "zh") for e in EXAMPLES]  # the examples: see build_tab  # fmt: skip
+WARM = [
+    (explorers.positional, (128, 100, "4, 5, 20, 60", 5, "en")),
+    (explorers.scaling, (16, "en")),
+    (explorers.schedule, (512, 4000, 100_000, "en")),
+    (explorers.smoothing, (0.1, 10, "en")),
+    (explorers.paper_check, ("en",)),
+    (explorers.positional, (128, 100, "4, 5, 20, 60", 5, "zh")),
+    (explorers.paper_check, ("zh",)),
+    (run, (DEFAULT_TEXT, DEFAULT_WEIGHTS, 4, "en")),
+    (run, (DEFAULT_TEXT, DEFAULT_WEIGHTS, 4, "zh")),
+] + [
+    (_run, (e, DEFAULT_WEIGHTS, 4, lang)) for lang in ("en", "zh") for e in EXAMPLES
+]  # the examples: see build_tab
 
 # Lecture mode: the paper's figures, one click (or ?tab=transformer&preset=fig2) each
 FIGURES = {
@@ -352,17 +448,30 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
         explorers.check_tab(lang)
 
     # Deep links (demos/lecture.py): ?tab=transformer&text=...&kind=encoder&layer=2, ?tab=transformer&preset=pe
-    for key, component in [("view", views), ("text", tr.source), ("weights", tr.weights), ("beam", tr.beam),
-                           ("kind", tr.kind), ("layer", tr.layer), ("head", tr.head), ("pe_d", pe.d),
-                           ("pe_max", pe.max_pos), ("pe_dims", pe.dims), ("pe_k", pe.k)]:  # fmt: skip
+    for key, component in [
+        ("view", views),
+        ("text", tr.source),
+        ("weights", tr.weights),
+        ("beam", tr.beam),
+        ("kind", tr.kind),
+        ("layer", tr.layer),
+        ("head", tr.head),
+        ("pe_d", pe.d),
+        ("pe_max", pe.max_pos),
+        ("pe_dims", pe.dims),
+        ("pe_k", pe.k),
+    ]:
         lecture.link(key, component)
     lecture.presets(figures_picker, FIGURES)
     # After a preset or a link: the translation and its attention maps (the sub-tab may be open
     # already), the positional encoding (its sliders may have moved)
-    lecture.redraw(views, {
-        "transformer-translate": (translate_view, [*tr.view_inputs, lang], tr.view_outputs),
-        "transformer-pe": (explorers.positional, [*pe.inputs, lang], pe.outputs),
-    })  # fmt: skip
+    lecture.redraw(
+        views,
+        {
+            "transformer-translate": (translate_view, [*tr.view_inputs, lang], tr.view_outputs),
+            "transformer-pe": (explorers.positional, [*pe.inputs, lang], pe.outputs),
+        },
+    )
 
 
 def _translate_tab(lang: gr.Radio, tab: gr.Tab) -> SimpleNamespace:
@@ -371,15 +480,24 @@ def _translate_tab(lang: gr.Radio, tab: gr.Tab) -> SimpleNamespace:
         gr.Markdown(t("tf_translate_md"))
         with gr.Row():
             with gr.Column(scale=3):
-                source = gr.Textbox(DEFAULT_TEXT, lines=2, max_lines=6, label=t("tf_source"),
-                                    elem_id="transformer-source")  # fmt: skip
+                source = gr.Textbox(
+                    DEFAULT_TEXT,
+                    lines=2,
+                    max_lines=6,
+                    label=t("tf_source"),
+                    elem_id="transformer-source",
+                )
                 with gr.Row():
                     weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("tf_weights"))
                     beam = gr.Slider(1, MAX_BEAM, value=4, step=1, label=t("tf_beam"))
                     go = gr.Button(t("tf_translate"), variant="primary")
-                examples = gr.Examples([[e] for e in EXAMPLES], inputs=[source], label=t("tf_examples"))
+                examples = gr.Examples(
+                    [[e] for e in EXAMPLES], inputs=[source], label=t("tf_examples")
+                )
             with gr.Column(scale=3):
-                output = gr.Textbox(label=t("tf_output"), interactive=False, elem_id="transformer-output")
+                output = gr.Textbox(
+                    label=t("tf_output"), interactive=False, elem_id="transformer-output"
+                )
                 tokens_md = gr.Markdown(elem_id="transformer-tokens")
                 notice = gr.Markdown(elem_id="transformer-notice")
         gr.Markdown(t("tf_attn_md"))
@@ -387,8 +505,12 @@ def _translate_tab(lang: gr.Radio, tab: gr.Tab) -> SimpleNamespace:
             kind = gr.Radio(KIND_CHOICES, value="cross", label=t("tf_kind"))
             # Choices follow the loaded model (controls); the callbacks check API values themselves.
             layer = gr.Dropdown([1, 2, 3], value=3, label=t("tf_layer"), allow_custom_value=True)
-            head = gr.Dropdown([HEADS_MEAN, "1", "2", "3", "4"], value=HEADS_MEAN, label=t("tf_head"),
-                               allow_custom_value=True)  # fmt: skip
+            head = gr.Dropdown(
+                [HEADS_MEAN, "1", "2", "3", "4"],
+                value=HEADS_MEAN,
+                label=t("tf_head"),
+                allow_custom_value=True,
+            )
             with gr.Column(min_width=160):
                 png = gr.File(label=t("tf_png"), interactive=False, height=80)
                 plots.svg_export(png)
@@ -402,26 +524,67 @@ def _translate_tab(lang: gr.Radio, tab: gr.Tab) -> SimpleNamespace:
     tr_in = [source, weights, beam, lang]
     attn_in = [source, weights, beam, kind, layer, head, lang]
     align_in = [source, weights, beam, target_index, layer, head, lang]
-    view_outputs = [output, tokens_md, notice, layer, head, target, target_index, heat, png, caption, align]
+    view_outputs = [
+        output,
+        tokens_md,
+        notice,
+        layer,
+        head,
+        target,
+        target_index,
+        heat,
+        png,
+        caption,
+        align,
+    ]
     private = dict(api_visibility="private")
     # "always_last": a click while the tab's first translation is still drawing its maps must not be
     # dropped (gradio's default "once" ignores a trigger while the same step is pending)
     last = dict(trigger_mode="always_last")
-    (gr.on([tab.select, go.click, source.submit], translate, tr_in, [output, tokens_md, notice],
-           api_name="transformer_translate", **last)
-     .success(controls, [*tr_in, layer, head], [layer, head, target, target_index], **private, **last)
-     .success(attention, attn_in, [heat, png, caption], **private, **last)
-     .success(alignment, align_in, align, **private, **last))  # fmt: skip
+    (
+        gr.on(
+            [tab.select, go.click, source.submit],
+            translate,
+            tr_in,
+            [output, tokens_md, notice],
+            api_name="transformer_translate",
+            **last,
+        )
+        .success(
+            controls, [*tr_in, layer, head], [layer, head, target, target_index], **private, **last
+        )
+        .success(attention, attn_in, [heat, png, caption], **private, **last)
+        .success(alignment, align_in, align, **private, **last)
+    )
     # A click on an example translates it and draws its maps at once (translated at start-up: WARM)
-    examples.load_input_event.then(translate_view, [source, weights, beam, kind, layer, head, lang], view_outputs,
-                                   **private)  # fmt: skip
-    gr.on([kind.input, layer.input, head.input], attention, attn_in, [heat, png, caption],
-          api_name="transformer_attention")  # fmt: skip
+    examples.load_input_event.then(
+        translate_view, [source, weights, beam, kind, layer, head, lang], view_outputs, **private
+    )
+    gr.on(
+        [kind.input, layer.input, head.input],
+        attention,
+        attn_in,
+        [heat, png, caption],
+        api_name="transformer_attention",
+    )
     target.input(lambda j: j, target, target_index, **private)
-    gr.on([target_index.change, layer.input, head.input], alignment, align_in, align,
-          api_name="transformer_alignment")  # fmt: skip
-    return SimpleNamespace(source=source, weights=weights, beam=beam, kind=kind, layer=layer, head=head,
-                           view_inputs=[source, weights, beam, kind, layer, head], view_outputs=view_outputs)
+    gr.on(
+        [target_index.change, layer.input, head.input],
+        alignment,
+        align_in,
+        align,
+        api_name="transformer_alignment",
+    )
+    return SimpleNamespace(
+        source=source,
+        weights=weights,
+        beam=beam,
+        kind=kind,
+        layer=layer,
+        head=head,
+        view_inputs=[source, weights, beam, kind, layer, head],
+        view_outputs=view_outputs,
+    )
 
 
 def _steps_tab(lang: gr.Radio, tr: SimpleNamespace) -> None:
@@ -432,7 +595,10 @@ def _steps_tab(lang: gr.Radio, tr: SimpleNamespace) -> None:
             top_k = gr.Slider(1, TOP_K, value=3, step=1, label=t("tf_topk"))
             show = gr.Button(t("tf_show"), variant="primary")
         steps_html = gr.HTML(elem_id="transformer-steps")
-    gr.on([steps_tab.select, show.click], decoding_steps, [tr.source, tr.weights, tr.beam, top_k, lang], steps_html,
-          api_name="transformer_steps")  # fmt: skip
-
-
+    gr.on(
+        [steps_tab.select, show.click],
+        decoding_steps,
+        [tr.source, tr.weights, tr.beam, top_k, lang],
+        steps_html,
+        api_name="transformer_steps",
+    )

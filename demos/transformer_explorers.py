@@ -26,7 +26,9 @@ from lab import transformer as TL
 from models import hub
 from models import transformer as T
 
-DEFAULT_WEIGHTS = "transformer_small.multi30k_ende"  # the embedded model: its config and BLEU in the check
+DEFAULT_WEIGHTS = (
+    "transformer_small.multi30k_ende"  # the embedded model: its config and BLEU in the check
+)
 PAPER_PARAMS_M = {"base": 65, "big": 213}  # Table 3
 PAPER_BLEU_ENDE = {"base": 27.3, "big": 28.4}  # Table 2, WMT 2014 newstest2014
 TABLE1_COLS = ["col_layer_type", "col_complexity", "col_sequential", "col_path"]
@@ -45,8 +47,9 @@ def _dims(dims, d_model: int, lang: str) -> list[int]:
 
 
 @plots.cached
-def positional(d_model: int = 128, max_pos: int = 100, dims: str = "4, 5, 20, 60", k: int = 5,
-               lang: str = "en"):  # fmt: skip
+def positional(
+    d_model: int = 128, max_pos: int = 100, dims: str = "4, 5, 20, 60", k: int = 5, lang: str = "en"
+):
     """§3.5: the PE table as a heat map, chosen dimensions as curves, and the offset check
     PE(pos + k) = M_k PE(pos) for every pos (M_k: 2x2 rotations, the same for every pos)."""
     d_model = whole_number(d_model, 8, 1024, "tf_err_dmodel", lang)
@@ -58,9 +61,22 @@ def positional(d_model: int = 128, max_pos: int = 100, dims: str = "4, 5, 20, 60
     pe = T.sinusoid_table(max_pos, d_model).numpy()  # (max_pos, d_model), the model's own table
     M, err = TL.pe_shift_error(k, d_model, max_pos)
     block = M[:2, :2].tolist()
-    md = text("tf_pe_md", lang).format(k=k, d=d_model, n=max_pos - k, err=err, a=block[0][0], b=block[0][1],
-                                       c=block[1][0], e=block[1][1], wl=2 * math.pi * 10000 ** ((d_model - 2) / d_model))  # fmt: skip
-    return plots.png(figures.pe_table(pe), "pe-table"), plots.png(figures.pe_curves(pe, chosen), "pe-curves"), md
+    md = text("tf_pe_md", lang).format(
+        k=k,
+        d=d_model,
+        n=max_pos - k,
+        err=err,
+        a=block[0][0],
+        b=block[0][1],
+        c=block[1][0],
+        e=block[1][1],
+        wl=2 * math.pi * 10000 ** ((d_model - 2) / d_model),
+    )
+    return (
+        plots.png(figures.pe_table(pe), "pe-table"),
+        plots.png(figures.pe_curves(pe, chosen), "pe-curves"),
+        md,
+    )
 
 
 @plots.cached
@@ -71,17 +87,23 @@ def scaling(n_keys: int = 16, lang: str = "en"):
     s = TL.softmax_saturation(d_ks, n_keys=n_keys)
     i64, i1k = d_ks.index(64), d_ks.index(1024)
     md = text("tf_scale_md", lang).format(
-        n=n_keys, p64s=s["max_p_scaled"][i64], p64r=s["max_p_raw"][i64], g64s=s["grad_scaled"][i64],
-        g64r=s["grad_raw"][i64], p1ks=s["max_p_scaled"][i1k], p1kr=s["max_p_raw"][i1k],
-        g1ks=s["grad_scaled"][i1k], g1kr=s["grad_raw"][i1k], sd=s["std_raw"][i64], uni=1 / n_keys,
-    )  # fmt: skip
+        n=n_keys,
+        p64s=s["max_p_scaled"][i64],
+        p64r=s["max_p_raw"][i64],
+        g64s=s["grad_scaled"][i64],
+        g64r=s["grad_raw"][i64],
+        p1ks=s["max_p_scaled"][i1k],
+        p1kr=s["max_p_raw"][i1k],
+        g1ks=s["grad_scaled"][i1k],
+        g1kr=s["grad_raw"][i1k],
+        sd=s["std_raw"][i64],
+        uni=1 / n_keys,
+    )
     return plots.png(figures.scaling(d_ks, s, n_keys), "scaling"), md
 
 
 @plots.cached
-def schedule(
-    d_model: int = 512, warmup: int = 4000, steps: int = 100_000, lang: str = "en"
-):
+def schedule(d_model: int = 512, warmup: int = 4000, steps: int = 100_000, lang: str = "en"):
     """§5.3 Eq. 3: lrate = d_model^-0.5 · min(step^-0.5, step · warmup^-1.5)."""
     d_model = whole_number(d_model, 16, 4096, "tf_err_dmodel", lang)
     warmup = whole_number(warmup, 1, 100_000, "tf_err_warmup", lang)
@@ -90,8 +112,14 @@ def schedule(
     ys = [T.lr_rate(int(s), d_model, warmup) for s in xs]
     base = [T.lr_rate(int(s), 512, 4000) for s in xs]
     peak = T.lr_rate(warmup, d_model, warmup)
-    md = text("tf_lr_md", lang).format(d=d_model, w=warmup, peak=peak, end=T.lr_rate(steps, d_model, warmup),
-                                       steps=steps, half=4 * warmup)  # fmt: skip
+    md = text("tf_lr_md", lang).format(
+        d=d_model,
+        w=warmup,
+        peak=peak,
+        end=T.lr_rate(steps, d_model, warmup),
+        steps=steps,
+        half=4 * warmup,
+    )
     return plots.png(figures.schedule(xs, ys, base, d_model, warmup), "schedule"), md
 
 
@@ -103,8 +131,15 @@ def smoothing(epsilon: float = 0.1, vocab: int = 10, lang: str = "en"):
     q = TL.smoothed_target(vocab, eps, target=vocab // 2).numpy()
     ent = lambda p: float(-(p[p > 0] * np.log(p[p > 0])).sum())  # noqa: E731
     q37k = TL.smoothed_target(37000, eps, 0).numpy()
-    md = text("tf_ls_md", lang).format(eps=eps, V=vocab, true=q[vocab // 2], other=q[0], h=ent(q),
-                                       h37=ent(q37k), ppl=math.exp(ent(q37k)))  # fmt: skip
+    md = text("tf_ls_md", lang).format(
+        eps=eps,
+        V=vocab,
+        true=q[vocab // 2],
+        other=q[0],
+        h=ent(q),
+        h37=ent(q37k),
+        ppl=math.exp(ent(q37k)),
+    )
     return plots.png(figures.smoothing(q, vocab // 2, eps), "smoothing"), md
 
 
@@ -155,9 +190,21 @@ def paper_check(lang: str = "en") -> list[list]:
     d, V = T.PRESETS["base"].d_model, T.PRESETS["base"].vocab_size
     vocab_65m = V + (PAPER_PARAMS_M["base"] * 1e6 - base["total"]) / d
     untied = base["total"] + 2 * base["embedding"]
-    rows.append([text("tf_chk_base", lang), "65 M", f"{base['total']:,}",
-                 text("tf_why_base", lang).format(gap=_gap(base["total"], "base"), emb=base["embedding"], enc=base["encoder"], dec=base["decoder"],
-                                                  v=vocab_65m, untied=untied / 1e6)])  # fmt: skip
+    rows.append(
+        [
+            text("tf_chk_base", lang),
+            "65 M",
+            f"{base['total']:,}",
+            text("tf_why_base", lang).format(
+                gap=_gap(base["total"], "base"),
+                emb=base["embedding"],
+                enc=base["encoder"],
+                dec=base["decoder"],
+                v=vocab_65m,
+                untied=untied / 1e6,
+            ),
+        ]
+    )
     rows.append(
         [
             text("tf_chk_big", lang),
@@ -169,14 +216,32 @@ def paper_check(lang: str = "en") -> list[list]:
     cat = hub.read_catalogue()
     small = T.TransformerConfig(**{k: v for k, v in _embedded_config().items()})
     ours = TL.param_breakdown(small)["total"]
-    rows.append([text("tf_chk_small", lang), "—", f"{ours:,}",
-                 text("tf_why_small", lang).format(meta=cat[DEFAULT_WEIGHTS].meta.get("num_params", 0))])  # fmt: skip
+    rows.append(
+        [
+            text("tf_chk_small", lang),
+            "—",
+            f"{ours:,}",
+            text("tf_why_small", lang).format(meta=cat[DEFAULT_WEIGHTS].meta.get("num_params", 0)),
+        ]
+    )
     err = TL.pe_formula_error(512, 512)
-    rows.append([text("tf_chk_pe", lang), "sin(pos/10000^(2i/d)), cos(…)", f"max |Δ| = {err:.1e}",
-                 text("tf_why_pe", lang)])  # fmt: skip
+    rows.append(
+        [
+            text("tf_chk_pe", lang),
+            "sin(pos/10000^(2i/d)), cos(…)",
+            f"max |Δ| = {err:.1e}",
+            text("tf_why_pe", lang),
+        ]
+    )
     _, shift = TL.pe_shift_error(5, 512, 512)
-    rows.append([text("tf_chk_shift", lang), text("tf_paper_shift", lang), f"max |Δ| = {shift:.1e}",
-                 text("tf_why_shift", lang)])  # fmt: skip
+    rows.append(
+        [
+            text("tf_chk_shift", lang),
+            text("tf_paper_shift", lang),
+            f"max |Δ| = {shift:.1e}",
+            text("tf_why_shift", lang),
+        ]
+    )
     peak = T.lr_rate(4000, 512, 4000)
     rows.append(
         [
@@ -187,9 +252,14 @@ def paper_check(lang: str = "en") -> list[list]:
         ]
     )
     bleu = cat[DEFAULT_WEIGHTS].meta.get("bleu", {})
-    rows.append([text("tf_chk_bleu", lang), f"{PAPER_BLEU_ENDE['base']} (WMT14)",
-                 f"{bleu.get('test_2016_flickr_bleu', '?')} / {bleu.get('test_2017_flickr_bleu', '?')} (Multi30k)",
-                 text("tf_why_bleu", lang)])  # fmt: skip
+    rows.append(
+        [
+            text("tf_chk_bleu", lang),
+            f"{PAPER_BLEU_ENDE['base']} (WMT14)",
+            f"{bleu.get('test_2016_flickr_bleu', '?')} / {bleu.get('test_2017_flickr_bleu', '?')} (Multi30k)",
+            text("tf_why_bleu", lang),
+        ]
+    )
     return rows
 
 
@@ -219,8 +289,13 @@ def positional_tab(lang: gr.Radio) -> SimpleNamespace:
             heat = plots.view()
             curves = plots.view()
     inputs, outputs = [d, max_pos, dims, k], [heat, curves, md]
-    gr.on([pe_tab.select, d.release, max_pos.release, dims.submit, k.release], positional, [*inputs, lang], outputs,
-          api_name="transformer_positional")  # fmt: skip
+    gr.on(
+        [pe_tab.select, d.release, max_pos.release, dims.submit, k.release],
+        positional,
+        [*inputs, lang],
+        outputs,
+        api_name="transformer_positional",
+    )
     return SimpleNamespace(d=d, max_pos=max_pos, dims=dims, k=k, inputs=inputs, outputs=outputs)
 
 
@@ -231,7 +306,13 @@ def scaling_tab(lang: gr.Radio) -> None:
         n_keys = gr.Slider(2, 256, value=16, step=1, label=t("tf_keys"))
         md = gr.Markdown()
         plot = plots.view()
-    gr.on([scale_tab.select, n_keys.release], scaling, [n_keys, lang], [plot, md], api_name="transformer_scaling")
+    gr.on(
+        [scale_tab.select, n_keys.release],
+        scaling,
+        [n_keys, lang],
+        [plot, md],
+        api_name="transformer_scaling",
+    )
 
 
 def schedule_tab(lang: gr.Radio) -> None:
@@ -244,8 +325,13 @@ def schedule_tab(lang: gr.Radio) -> None:
             steps = gr.Slider(1000, 300_000, value=100_000, step=1000, label=t("tf_lr_steps"))
         md = gr.Markdown()
         plot = plots.view()
-    gr.on([lr_tab.select, d.release, warmup.release, steps.release], schedule, [d, warmup, steps, lang], [plot, md],
-          api_name="transformer_schedule")  # fmt: skip
+    gr.on(
+        [lr_tab.select, d.release, warmup.release, steps.release],
+        schedule,
+        [d, warmup, steps, lang],
+        [plot, md],
+        api_name="transformer_schedule",
+    )
 
 
 def smoothing_tab(lang: gr.Radio) -> None:
@@ -257,8 +343,13 @@ def smoothing_tab(lang: gr.Radio) -> None:
             vocab = gr.Slider(2, 50, value=10, step=1, label=t("tf_ls_v"))
         md = gr.Markdown()
         plot = plots.view()
-    gr.on([ls_tab.select, eps.release, vocab.release], smoothing, [eps, vocab, lang], [plot, md],
-          api_name="transformer_smoothing")  # fmt: skip
+    gr.on(
+        [ls_tab.select, eps.release, vocab.release],
+        smoothing,
+        [eps, vocab, lang],
+        [plot, md],
+        api_name="transformer_smoothing",
+    )
 
 
 def complexity_tab(lang: gr.Radio) -> None:
@@ -274,17 +365,37 @@ def complexity_tab(lang: gr.Radio) -> None:
         with gr.Row():
             plot = plots.view()
             rows = gr.Dataframe(headers=columns(TIMING_COLS), interactive=False)
-    io = dict(inputs=[max_n, d, lang], outputs=[table1, plot, rows, md], concurrency_limit=1,
-              concurrency_id="transformer-timing")  # one timing at a time: they would disturb each other
+    io = dict(
+        inputs=[max_n, d, lang],
+        outputs=[table1, plot, rows, md],
+        concurrency_limit=1,
+        concurrency_id="transformer-timing",
+    )  # one timing at a time: they would disturb each other
     headers = {0: TABLE1_COLS, 2: TIMING_COLS}  # Table 1 and the timings, in the page's language
-    cx_tab.select(with_columns(complexity_first, headers), **io, api_name="transformer_complexity_first")
-    measure.click(with_columns(complexity, headers), **io, api_name="transformer_complexity", show_progress_on=md)
+    cx_tab.select(
+        with_columns(complexity_first, headers), **io, api_name="transformer_complexity_first"
+    )
+    measure.click(
+        with_columns(complexity, headers),
+        **io,
+        api_name="transformer_complexity",
+        show_progress_on=md,
+    )
 
 
 def check_tab(lang: gr.Radio) -> None:
     """Paper check: the paper's numbers beside ours, each with why they agree or differ."""
     with gr.Tab(t("tf_sub_check"), id="transformer-check") as check_tab:
         gr.Markdown(t("tf_check_md"))
-        check = gr.Dataframe(headers=columns(CHECK_COLS), interactive=False, wrap=True,
-                             column_widths=["24%", "14%", "16%", "46%"])  # fmt: skip
-    check_tab.select(with_columns(paper_check, {None: CHECK_COLS}), lang, check, api_name="transformer_paper_check")
+        check = gr.Dataframe(
+            headers=columns(CHECK_COLS),
+            interactive=False,
+            wrap=True,
+            column_widths=["24%", "14%", "16%", "46%"],
+        )
+    check_tab.select(
+        with_columns(paper_check, {None: CHECK_COLS}),
+        lang,
+        check,
+        api_name="transformer_paper_check",
+    )

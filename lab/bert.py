@@ -41,9 +41,13 @@ def masking_rates(n_seq: int = 2000, T: int = 128, seed: int = 0) -> dict:
     ids[:, 0], ids[:, -1] = cfg.cls_id, cfg.sep_id
     m = mask_tokens(ids, cfg, g)
     kinds = m.kind[m.chosen]
-    return {"chosen": m.chosen.sum().item() / (n_seq * (T - 2)), "mask": (kinds == 1).float().mean().item(),
-            "random": (kinds == 2).float().mean().item(), "kept": (kinds == 3).float().mean().item(),
-            "n": int(m.chosen.sum())}  # fmt: skip
+    return {
+        "chosen": m.chosen.sum().item() / (n_seq * (T - 2)),
+        "mask": (kinds == 1).float().mean().item(),
+        "random": (kinds == 2).float().mean().item(),
+        "kept": (kinds == 3).float().mean().item(),
+        "n": int(m.chosen.sum()),
+    }
 
 
 def soak(tokens: list[str], maps: np.ndarray) -> np.ndarray:

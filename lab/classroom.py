@@ -29,7 +29,9 @@ class PathSharpness(NamedTuple):
 
 
 @torch.inference_mode()
-def path_sharpness(generator, classifier, seed_pairs: list[tuple[int, int]], steps: int = 16) -> PathSharpness:
+def path_sharpness(
+    generator, classifier, seed_pairs: list[tuple[int, int]], steps: int = 16
+) -> PathSharpness:
     """Draw the lerp and the slerp morph between the z of each seed pair and ask the MNIST classifier
     how sure it is of each frame's digit (its top-class probability): a sharp digit is one it is
     sure of. The middle half of each path is where the two paths differ (lerp's |z| dips there)."""
@@ -40,10 +42,14 @@ def path_sharpness(generator, classifier, seed_pairs: list[tuple[int, int]], ste
     lo, hi = steps // 4, steps - steps // 4
     conf, norm, ends = {}, {}, []
     for kind in ("lerp", "slerp"):
-        z = torch.stack([LG.latent_path(kind, a, b, steps, z_dim) for a, b in seed_pairs])  # (P, steps, z_dim)
+        z = torch.stack(
+            [LG.latent_path(kind, a, b, steps, z_dim) for a, b in seed_pairs]
+        )  # (P, steps, z_dim)
         images = M.generate(generator, z.reshape(-1, z_dim))  # (P * steps, 28, 28) in [0, 1]
         classifier.eval()
-        p = classifier(images[:, None]).softmax(-1).amax(-1).reshape(len(seed_pairs), steps)  # (P, steps)
+        p = (
+            classifier(images[:, None]).softmax(-1).amax(-1).reshape(len(seed_pairs), steps)
+        )  # (P, steps)
         conf[kind] = p[:, lo:hi].mean().item()
         norm[kind] = z[:, steps // 2].norm(dim=-1).mean().item()
         ends.append(p[:, [0, -1]].mean().item())
@@ -72,8 +78,13 @@ def masking_shares(cfg, input_ids: torch.Tensor, seed: int = 0) -> MaskingShares
     special = torch.zeros_like(input_ids, dtype=torch.bool)
     for i in (cfg.pad_id, cfg.unk_id, cfg.cls_id, cfg.sep_id, cfg.mask_id):
         special |= input_ids == i
-    return MaskingShares(int((~special).sum()), n, int(to_mask.sum()) / n,
-                         int((chosen & ~same & ~to_mask).sum()) / n, int(same.sum()) / n)  # fmt: skip
+    return MaskingShares(
+        int((~special).sum()),
+        n,
+        int(to_mask.sum()) / n,
+        int((chosen & ~same & ~to_mask).sum()) / n,
+        int(same.sum()) / n,
+    )
 
 
 @functools.cache

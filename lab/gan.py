@@ -37,6 +37,7 @@ def lerp(z0: Tensor, z1: Tensor, t: Tensor) -> Tensor:
     t = t.view(-1, 1)
     return (1 - t) * z0 + t * z1
 
+
 def slerp(z0: Tensor, z1: Tensor, t: Tensor) -> Tensor:
     """Spherical interpolation (Shoemake 1985; White 2016 for GANs): the great-circle arc between
     the directions of z0 and z1, with the norm interpolated linearly. Equal-norm ends keep it."""
@@ -49,6 +50,7 @@ def slerp(z0: Tensor, z1: Tensor, t: Tensor) -> Tensor:
     direction = (torch.sin((1 - t) * omega) * u0 + torch.sin(t * omega) * u1) / torch.sin(omega)
     return direction * ((1 - t) * n0 + t * n1)  # (T, z_dim)
 
+
 def random_walk(seed: int, steps: int, z_dim: int = 100, angle: float = 0.25) -> Tensor:
     """z_{t+1} = cos(a) z_t + sin(a) e_t with fresh e_t ~ N(0, I): every z_t is again N(0, I)
     (an AR(1) walk that stays where p_z has its mass), `angle` a in radians sets the step."""
@@ -57,6 +59,7 @@ def random_walk(seed: int, steps: int, z_dim: int = 100, angle: float = 0.25) ->
     for _ in range(steps - 1):
         z.append(math.cos(angle) * z[-1] + math.sin(angle) * torch.randn(z_dim, generator=g))
     return torch.stack(z)  # (steps, z_dim)
+
 
 def latent_path(kind: str, seed_a: int, seed_b: int, steps: int, z_dim: int = 100) -> Tensor:
     """`steps` z vectors: "lerp" or "slerp" from the z of `seed_a` to that of `seed_b`, or a
@@ -74,7 +77,9 @@ def latent_path(kind: str, seed_a: int, seed_b: int, steps: int, z_dim: int = 10
 
 
 @torch.inference_mode()
-def classify(model: DigitClassifier, images: Tensor, batch_size: int = 1000) -> tuple[Tensor, Tensor]:
+def classify(
+    model: DigitClassifier, images: Tensor, batch_size: int = 1000
+) -> tuple[Tensor, Tensor]:
     """(N, 28, 28) in [0, 1] -> predicted digits (N,) and features (N, d_features)."""
     model.eval()
     preds, feats = [], []
@@ -84,13 +89,16 @@ def classify(model: DigitClassifier, images: Tensor, batch_size: int = 1000) -> 
         preds.append(model.fc(f).argmax(1))
     return torch.cat(preds), torch.cat(feats)
 
+
 def class_histogram(preds: Tensor, num_classes: int = 10) -> list[float]:
     """Fraction of samples per class (sums to 1)."""
     return (torch.bincount(preds, minlength=num_classes).double() / len(preds)).tolist()
 
+
 def _sqrtm_psd(a: Tensor) -> Tensor:
     w, v = torch.linalg.eigh(a)
     return (v * w.clamp_min(0).sqrt()) @ v.T
+
 
 def frechet_distance(f1: Tensor, f2: Tensor) -> float:
     """|mu1 - mu2|^2 + Tr(S1 + S2 - 2 (S1 S2)^(1/2)) between Gaussians fitted to two feature sets
@@ -128,13 +136,17 @@ class Game1DState(NamedTuple):
     loss_d: float
     loss_g: float
 
+
 GAME1D_DATA = (1.0, 0.5)  # p_data = N(mean, std)
 
 GAME1D_RANGE = (-4.0, 4.0)
 
 
 def _mlp(d_in: int, width: int, d_out: int, act=nn.Tanh) -> nn.Sequential:
-    return nn.Sequential(nn.Linear(d_in, width), act(), nn.Linear(width, width), act(), nn.Linear(width, d_out))
+    return nn.Sequential(
+        nn.Linear(d_in, width), act(), nn.Linear(width, width), act(), nn.Linear(width, d_out)
+    )
+
 
 def game_1d(
     k: int = 3,
@@ -182,22 +194,36 @@ def game_1d(
             fake = G(sample_z(2048, gen_frame)).flatten()
             # Gaussian KDE of p_g with Silverman's bandwidth (kept >= 0.02 against a collapsed G)
             h = max(1.06 * fake.std().item() * len(fake) ** -0.2, 0.02)
-            p_g = torch.exp(-0.5 * ((xs_f[:, None] - fake[None]) / h) ** 2).mean(1).double() / (h * math.sqrt(2 * math.pi))
+            p_g = torch.exp(-0.5 * ((xs_f[:, None] - fake[None]) / h) ** 2).mean(1).double() / (
+                h * math.sqrt(2 * math.pi)
+            )
             d = torch.sigmoid(D(xs_f.view(-1, 1))).double().flatten()
             real_l, fake_l = D(sample_data(2048, gen_frame)), D(fake.view(-1, 1))
             d_star = optimal_discriminator(p_data, p_g)
             return Game1DState(
-                step, xs.numpy(), p_data.numpy(), p_g.numpy(), d.numpy(), d_star.numpy(),
-                z_lines.flatten().numpy(), G(z_lines).flatten().numpy(), value(real_l, fake_l).item(),
+                step,
+                xs.numpy(),
+                p_data.numpy(),
+                p_g.numpy(),
+                d.numpy(),
+                d_star.numpy(),
+                z_lines.flatten().numpy(),
+                G(z_lines).flatten().numpy(),
+                value(real_l, fake_l).item(),
                 virtual_training_criterion(xs, p_data, p_g).item(),
-                torch.sigmoid(real_l).mean().item(), torch.sigmoid(fake_l).mean().item(),
-                torch.trapezoid(p_data * d_star, xs).item(), loss_d, loss_g,
-            )  # fmt: skip
+                torch.sigmoid(real_l).mean().item(),
+                torch.sigmoid(fake_l).mean().item(),
+                torch.trapezoid(p_data * d_star, xs).item(),
+                loss_d,
+                loss_g,
+            )
 
     loss_d = loss_g = float("nan")
     yield frame(0, loss_d, loss_g)
     for step in range(1, steps + 1):
-        loss_d, loss_g = train_step(G, D, opt_d, opt_g, sample_data, sample_z, batch_size, k, saturating)
+        loss_d, loss_g = train_step(
+            G, D, opt_d, opt_g, sample_data, sample_z, batch_size, k, saturating
+        )
         if step % every == 0 or step == steps:
             yield frame(step, loss_d, loss_g)
 
@@ -233,6 +259,7 @@ def ring_modes(n_modes: int = 8, radius: float = 2.0) -> Tensor:
     angles = torch.arange(n_modes) * 2 * math.pi / n_modes
     return torch.stack([radius * torch.cos(angles), radius * torch.sin(angles)], 1)  # (n, 2)
 
+
 def mode_coverage(fake: Tensor, modes: Tensor, std: float) -> tuple[int, float]:
     """(modes covered, fraction of high-quality samples), as in Metz et al. 2016 (Unrolled GANs)."""
     dist = torch.cdist(fake, modes)  # (N, n_modes)
@@ -241,6 +268,7 @@ def mode_coverage(fake: Tensor, modes: Tensor, std: float) -> tuple[int, float]:
     counts = torch.bincount(which[good], minlength=len(modes))
     covered = int((counts >= 0.25 * len(fake) / len(modes)).sum())
     return covered, good.float().mean().item()
+
 
 def game_2d(
     k: int = 1,
@@ -268,25 +296,42 @@ def game_2d(
     gy, gx = torch.meshgrid(grid, grid, indexing="ij")
     grid_points = torch.stack([gx.flatten(), gy.flatten()], 1)  # (R*R, 2), x varies fastest
     z_show = torch.randn(1024, 2, generator=gen)  # fixed noise: the points move, not re-drawn
-    real_show = modes[torch.randint(0, n_modes, (1024,), generator=gen)] + std * torch.randn(1024, 2, generator=gen)
+    real_show = modes[torch.randint(0, n_modes, (1024,), generator=gen)] + std * torch.randn(
+        1024, 2, generator=gen
+    )
 
     def sample_data(n: int) -> Tensor:
-        return modes[torch.randint(0, n_modes, (n,), generator=gen)] + std * torch.randn(n, 2, generator=gen)
+        return modes[torch.randint(0, n_modes, (n,), generator=gen)] + std * torch.randn(
+            n, 2, generator=gen
+        )
 
     def frame(step: int, loss_d: float, loss_g: float) -> Game2DState:
         with torch.no_grad():
             fake = G(z_show)
             d = torch.sigmoid(D(grid_points)).view(len(grid), len(grid))
         covered, hq = mode_coverage(fake, modes, std)
-        return Game2DState(step, real_show.numpy(), fake.numpy(), grid.numpy(), d.numpy(), modes.numpy(),
-                           covered, hq, loss_d, loss_g)  # fmt: skip
+        return Game2DState(
+            step,
+            real_show.numpy(),
+            fake.numpy(),
+            grid.numpy(),
+            d.numpy(),
+            modes.numpy(),
+            covered,
+            hq,
+            loss_d,
+            loss_g,
+        )
 
     loss_d = loss_g = float("nan")
     yield frame(0, loss_d, loss_g)
+
     def sample_z(n: int) -> Tensor:
         return torch.randn(n, 2, generator=gen)
 
     for step in range(1, steps + 1):
-        loss_d, loss_g = train_step(G, D, opt_d, opt_g, sample_data, sample_z, batch_size, k, saturating)
+        loss_d, loss_g = train_step(
+            G, D, opt_d, opt_g, sample_data, sample_z, batch_size, k, saturating
+        )
         if step % every == 0 or step == steps:
             yield frame(step, loss_d, loss_g)

@@ -14,7 +14,13 @@ import time
 import torch
 from torch import Tensor, nn
 
-from models.transformer import MultiHeadAttention, Transformer, TransformerConfig, count_params, sinusoid_table
+from models.transformer import (
+    MultiHeadAttention,
+    Transformer,
+    TransformerConfig,
+    count_params,
+    sinusoid_table,
+)
 
 
 def pe_shift_matrix(k: int, d_model: int) -> Tensor:
@@ -28,6 +34,7 @@ def pe_shift_matrix(k: int, d_model: int) -> Tensor:
     i = torch.arange(0, d_model, 2)
     M[i, i], M[i, i + 1], M[i + 1, i], M[i + 1, i + 1] = c, s, -s, c
     return M
+
 
 def pe_shift_error(k: int, d_model: int, max_len: int) -> tuple[Tensor, float]:
     """M_k and max |PE[pos + k] - M_k PE[pos]| over every pos < max_len - k (float64 table)."""
@@ -63,8 +70,10 @@ def softmax_saturation(
     reaches the logits).
     """
     g = torch.Generator().manual_seed(seed)
-    out: dict[str, list[float]] = {k: [] for k in (
-        "max_p_scaled", "max_p_raw", "std_scaled", "std_raw", "grad_scaled", "grad_raw")}  # fmt: skip
+    out: dict[str, list[float]] = {
+        k: []
+        for k in ("max_p_scaled", "max_p_raw", "std_scaled", "std_raw", "grad_scaled", "grad_raw")
+    }
     for d_k in d_ks:
         q = torch.randn(trials, 1, d_k, generator=g, dtype=torch.float64)
         k = torch.randn(trials, n_keys, d_k, generator=g, dtype=torch.float64)
@@ -77,12 +86,14 @@ def softmax_saturation(
             out[f"grad_{name}"].append(float(jac.flatten(1).norm(dim=1).mean()))
     return out
 
+
 def smoothed_target(vocab_size: int, epsilon: float, target: int) -> Tensor:
     """§5.4 label smoothing as `label_smoothed_loss` (and torch) define it: the training target
     is (1 - eps) on the true token plus eps spread uniformly over all `vocab_size` tokens."""
     q = torch.full((vocab_size,), epsilon / vocab_size, dtype=torch.float64)
     q[target] += 1 - epsilon
     return q
+
 
 def param_breakdown(cfg: TransformerConfig) -> dict[str, int]:
     """Parameters of a configuration by part, counted from the module built on the meta device
@@ -97,6 +108,7 @@ def param_breakdown(cfg: TransformerConfig) -> dict[str, int]:
     parts["other"] = count_params(model) - sum(parts.values())  # final norms, logits bias
     parts["total"] = count_params(model)
     return parts
+
 
 @torch.no_grad()
 def time_layers(ns: list[int], d_model: int = 256, repeats: int = 3) -> dict[str, list[float]]:

@@ -44,7 +44,9 @@ class BertConfig:
     H: int = 768  # hidden size; every sub-layer output and embedding
     A: int = 12  # self-attention heads, each H / A wide
     d_ff: int = 3072  # feed-forward inner size: "4H" (§3, footnote on the filter size)
-    vocab_size: int = 30522  # WordPiece vocabulary (the paper says 30,000; bert-base-uncased 30,522)
+    vocab_size: int = (
+        30522  # WordPiece vocabulary (the paper says 30,000; bert-base-uncased 30,522)
+    )
     max_position: int = 512  # learned position embeddings; longer inputs are refused
     type_vocab_size: int = 2  # segments A and B (§3, Fig. 2)
     dropout: float = 0.1  # on embeddings, sub-layer outputs (Appendix A.2)
@@ -223,7 +225,9 @@ class Bert(
         self.embeddings = Embeddings(cfg)
         self.layers = nn.ModuleList(EncoderLayer(cfg) for _ in range(cfg.L))
         # pre-LN leaves the residual stream unnormalized: one LayerNorm after the stack
-        self.final_norm = nn.LayerNorm(cfg.H, eps=cfg.layer_norm_eps) if cfg.pre_ln else nn.Identity()
+        self.final_norm = (
+            nn.LayerNorm(cfg.H, eps=cfg.layer_norm_eps) if cfg.pre_ln else nn.Identity()
+        )
         self.pooler = nn.Linear(cfg.H, cfg.H)  # tanh(W C + b) over the [CLS] vector
         self.mlm = MaskedLM(cfg)
         self.nsp = NextSentencePrediction(cfg)
@@ -354,13 +358,16 @@ def train_tokenizer(texts, vocab_size: int = 8192, lowercase: bool = True):
     tok.normalizer = normalizers.BertNormalizer(lowercase=lowercase, strip_accents=lowercase)
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     tok.decoder = decoders.WordPiece(prefix="##")
-    trainer = WordPieceTrainer(vocab_size=vocab_size, special_tokens=list(SPECIAL_TOKENS),
-                               show_progress=False)  # fmt: skip
+    trainer = WordPieceTrainer(
+        vocab_size=vocab_size, special_tokens=list(SPECIAL_TOKENS), show_progress=False
+    )
     tok.train_from_iterator(texts, trainer)
     cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
     tok.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
-        special_tokens=[("[CLS]", cls), ("[SEP]", sep)])  # fmt: skip
+        single="[CLS] $A [SEP]",
+        pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[("[CLS]", cls), ("[SEP]", sep)],
+    )
     assert [tok.token_to_id(t) for t in SPECIAL_TOKENS] == list(range(len(SPECIAL_TOKENS)))
     return tok
 
@@ -379,16 +386,19 @@ def tokenizer_from_vocab(vocab_file: str | Path, lowercase: bool = True):
         for i, line in enumerate(f):
             vocab[line.rstrip("\n")] = i  # a repeated piece keeps its last id, as transformers does
     tok = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]", max_input_chars_per_word=100))
-    tok.normalizer = normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=True,
-                                                strip_accents=None, lowercase=lowercase)  # fmt: skip
+    tok.normalizer = normalizers.BertNormalizer(
+        clean_text=True, handle_chinese_chars=True, strip_accents=None, lowercase=lowercase
+    )
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     tok.decoder = decoders.WordPiece(prefix="##")
     # "[MASK]" typed in the text is the mask token, not "[", "mask", "]" (added tokens match first)
     tok.add_special_tokens([t for t in SPECIAL_TOKENS if t in vocab])
     cls, sep = vocab["[CLS]"], vocab["[SEP]"]
     tok.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
-        special_tokens=[("[CLS]", cls), ("[SEP]", sep)])  # fmt: skip
+        single="[CLS] $A [SEP]",
+        pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[("[CLS]", cls), ("[SEP]", sep)],
+    )
     return tok
 
 
@@ -428,9 +438,13 @@ class FillMask(NamedTuple):
 
 @torch.no_grad()
 def fill_mask(
-    model: Bert, tokenizer, text: str, text_b: str | None = None, top_k: int = 5,
+    model: Bert,
+    tokenizer,
+    text: str,
+    text_b: str | None = None,
+    top_k: int = 5,
     return_attention: bool = False,
-) -> FillMask:  # fmt: skip
+) -> FillMask:
     """Top-k pieces for every [MASK] in `text` (optionally followed by sentence B)."""
     enc = tokenizer.encode(text, text_b) if text_b else tokenizer.encode(text)
     ids = torch.tensor([enc.ids])
@@ -473,4 +487,4 @@ __all__ = [
     "mask_tokens",
     "tokenizer_from_vocab",
     "train_tokenizer",
-]  # fmt: skip
+]

@@ -25,7 +25,6 @@ Names, d2l (§20.1-20.2) -> ours: `net_G` -> `Generator`; `net_D` -> `Discrimina
 ConvTranspose/BN/ReLU triples of `Generator._dcgan`.
 """
 
-
 import math
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
@@ -153,12 +152,18 @@ class Discriminator(nn.Module):
         else:
             c = cfg.ndf
             layers = [nn.Conv2d(1, c, 4, stride=2, padding=1), nn.LeakyReLU(0.2)]  # (B, c, 14, 14)
-            layers += [nn.Conv2d(c, 2 * c, 4, stride=2, padding=1, bias=False),  # (B, 2c, 7, 7)
-                       nn.BatchNorm2d(2 * c), nn.LeakyReLU(0.2)]  # fmt: skip
+            layers += [
+                nn.Conv2d(c, 2 * c, 4, stride=2, padding=1, bias=False),  # (B, 2c, 7, 7)
+                nn.BatchNorm2d(2 * c),
+                nn.LeakyReLU(0.2),
+            ]
             side, width = 7, 2 * c
             if cfg.d_convs == 3:  # (B, 4c, 4, 4)
-                layers += [nn.Conv2d(2 * c, 4 * c, 3, stride=2, padding=1, bias=False),
-                           nn.BatchNorm2d(4 * c), nn.LeakyReLU(0.2)]  # fmt: skip
+                layers += [
+                    nn.Conv2d(2 * c, 4 * c, 3, stride=2, padding=1, bias=False),
+                    nn.BatchNorm2d(4 * c),
+                    nn.LeakyReLU(0.2),
+                ]
                 side, width = 4, 4 * c
             self.net = nn.Sequential(*layers, nn.Flatten(), nn.Linear(width * side * side, 1))
 
@@ -215,7 +220,9 @@ def virtual_training_criterion(x: Tensor, p_data: Tensor, p_g: Tensor) -> Tensor
     m = 0.5 * (p_data + p_g)
 
     def kl(p: Tensor) -> Tensor:
-        integrand = torch.where(p > 0, p * (torch.log(p.clamp_min(1e-300)) - torch.log(m.clamp_min(1e-300))), 0.0)
+        integrand = torch.where(
+            p > 0, p * (torch.log(p.clamp_min(1e-300)) - torch.log(m.clamp_min(1e-300))), 0.0
+        )
         return torch.trapezoid(integrand, x)
 
     return -LOG4 + kl(p_data) + kl(p_g)  # 2 JSD = KL(p_data || m) + KL(p_g || m)
@@ -283,9 +290,7 @@ def generate(model: Generator, z: Tensor, batch_size: int = 1000) -> Tensor:
 # ---------------------------------------------------------------------------------------------
 
 
-def parzen_log_likelihood(
-    x: Tensor, samples: Tensor, sigmas, batch_size: int = 500
-) -> Tensor:
+def parzen_log_likelihood(x: Tensor, samples: Tensor, sigmas, batch_size: int = 500) -> Tensor:
     """log p(x) under a Gaussian Parzen window on `samples`, for every sigma: (S, N).
 
     p(x) = 1/M sum_i N(x; s_i, sigma^2 I), so log p(x) = logsumexp_i(-|x - s_i|^2 / (2 sigma^2))
@@ -321,8 +326,9 @@ def parzen_evaluate(samples: Tensor, val: Tensor, test: Tensor, sigmas=None) -> 
     curve = parzen_log_likelihood(val, samples, sigmas).mean(1)
     best = sigmas[int(curve.argmax())]
     ll = parzen_log_likelihood(test, samples, [best])[0]
-    return ParzenResult(best, ll.mean().item(), (ll.std() / math.sqrt(len(ll))).item(), sigmas,
-                        curve.tolist())  # fmt: skip
+    return ParzenResult(
+        best, ll.mean().item(), (ll.std() / math.sqrt(len(ll))).item(), sigmas, curve.tolist()
+    )
 
 
 @dataclass
@@ -368,5 +374,3 @@ class DigitClassifier(
 
 def count_params(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
-
-

@@ -185,7 +185,9 @@ def _weights_file(entry: WeightsEntry) -> str:
             f"weights/catalogue.json pins its sha256, and this one has no pin. Use a revision with "
             f"model.safetensors, or pin the file's sha256 from a public source."
         )
-    raise WeightsError(f"{entry.name}: no .safetensors file in the catalogue entry (safetensors only).")
+    raise WeightsError(
+        f"{entry.name}: no .safetensors file in the catalogue entry (safetensors only)."
+    )
 
 
 def check_file(folder: Path, fname: str, expected: str | None, entry_name: str) -> None:
@@ -198,7 +200,11 @@ def check_file(folder: Path, fname: str, expected: str | None, entry_name: str) 
     got = sha256_cached(path)
     if got != expected:
         shipped = os.path.realpath(path).startswith(str(WEIGHTS_DIR.resolve()) + os.sep)
-        fix = "restore it (git checkout weights/)" if shipped else "download it again (python -m models.hub --download)"
+        fix = (
+            "restore it (git checkout weights/)"
+            if shipped
+            else "download it again (python -m models.hub --download)"
+        )
         raise WeightsError(
             f"{entry_name}: refused '{path}': its sha256 is {got[:12]}…, the catalogue expects "
             f"{expected[:12]}…. The file is corrupt or was changed; {fix}."
@@ -230,9 +236,13 @@ def read_weights(folder: Path | str, entry: WeightsEntry | None = None) -> dict:
         bins = sorted(p.name for p in folder.glob("*.bin"))
         raise WeightsError(
             f"{folder}: no model.safetensors"
-            + (f"; refused '{bins[0]}': a pickled checkpoint is read only with a catalogue entry "
-               "that pins its sha256." if bins else ".")
-        )  # fmt: skip
+            + (
+                f"; refused '{bins[0]}': a pickled checkpoint is read only with a catalogue entry "
+                "that pins its sha256."
+                if bins
+                else "."
+            )
+        )
     fname = _weights_file(entry)
     if fname.endswith(".safetensors"):
         from safetensors.torch import load_file
@@ -244,9 +254,13 @@ def read_weights(folder: Path | str, entry: WeightsEntry | None = None) -> dict:
     try:
         state = torch.load(folder / fname, map_location="cpu", weights_only=True)
     except Exception as e:  # weights_only refuses anything but tensors and plain containers
-        raise WeightsError(f"{entry.name}: refused '{folder / fname}': {type(e).__name__}: {e}") from e
+        raise WeightsError(
+            f"{entry.name}: refused '{folder / fname}': {type(e).__name__}: {e}"
+        ) from e
     if not isinstance(state, dict):
-        raise WeightsError(f"{entry.name}: '{folder / fname}' holds a {type(state).__name__}, not a state dict.")
+        raise WeightsError(
+            f"{entry.name}: '{folder / fname}' holds a {type(state).__name__}, not a state dict."
+        )
     return state
 
 
@@ -374,7 +388,12 @@ def _fetch(entry: WeightsEntry, progress: Progress | None = None) -> Path:
                 force.add(f)  # corrupt: the client would return the cached copy as it is
                 path.unlink()  # and would keep this link to the bad blob: it makes a new one
             todo.append(f)
-        kw = dict(revision=entry.revision, cache_dir=cache_dir(), endpoint=endpoint(), etag_timeout=HUB_DEADLINE_S)
+        kw = dict(
+            revision=entry.revision,
+            cache_dir=cache_dir(),
+            endpoint=endpoint(),
+            etag_timeout=HUB_DEADLINE_S,
+        )
         sizes = {}
         for f in todo:  # HEAD requests: the sizes, for an honest progress bar
             info = hf_hub_download(entry.repo_id, f, dry_run=True, **kw)
@@ -393,8 +412,13 @@ def _fetch(entry: WeightsEntry, progress: Progress | None = None) -> Path:
             progress(0, total)
         for f in todo:
             before = done[0]
-            path = hf_hub_download(entry.repo_id, f, force_download=f in force,
-                                   tqdm_class=_progress_class(report), **kw)  # fmt: skip
+            path = hf_hub_download(
+                entry.repo_id,
+                f,
+                force_download=f in force,
+                tqdm_class=_progress_class(report),
+                **kw,
+            )
             if done[0] - before < sizes[f]:  # a client path that reported nothing (or less)
                 report(sizes[f] - (done[0] - before))
             folder = Path(path).parent if "/" not in f else folder
@@ -420,7 +444,9 @@ def locate(entry: WeightsEntry) -> tuple[Path, str, str]:
         )
     why_not = hub_reachable(entry)
     if why_not is not None:
-        raise WeightsError(f"{entry.name}: the Hugging Face Hub ({endpoint()}) is unreachable: {why_not}.")
+        raise WeightsError(
+            f"{entry.name}: the Hugging Face Hub ({endpoint()}) is unreachable: {why_not}."
+        )
     return _fetch(entry), "hub", f"downloaded from the Hub ({entry.repo_id}@{entry.revision[:8]})"
 
 
@@ -444,7 +470,9 @@ _locks: dict[str, threading.Lock] = {}
 _guard = threading.Lock()
 
 
-def get(name: str, fallback: str | None = None, catalogue: dict[str, WeightsEntry] | None = None) -> Loaded:
+def get(
+    name: str, fallback: str | None = None, catalogue: dict[str, WeightsEntry] | None = None
+) -> Loaded:
     """The shared, once-per-process model for `name`; falls back to `fallback` with a notice.
 
     A failed load is not cached, so a Hub that comes back is used on the next request.
@@ -541,7 +569,14 @@ def availability(name: str, catalogue: dict[str, WeightsEntry] | None = None) ->
     if entry.embedded_dir is not None and entry.embedded_dir.is_dir():
         return Availability(name, "embedded", True, entry.embedded_dir.resolve(), "", size)
     if entry.revision is None:
-        return Availability(name, "unavailable", False, None, f"{name}: not shipped here and not yet published on the Hub.", size)
+        return Availability(
+            name,
+            "unavailable",
+            False,
+            None,
+            f"{name}: not shipped here and not yet published on the Hub.",
+            size,
+        )
     folder, problem = snapshot_dir(entry), ""
     if _from_cache(entry) is not None:
         try:
@@ -550,9 +585,19 @@ def availability(name: str, catalogue: dict[str, WeightsEntry] | None = None) ->
         except WeightsError as e:
             problem = str(e)
     if offline():
-        why = problem or f"{name}: not in the local Hugging Face cache, and HF_HUB_OFFLINE=1 forbids downloading it."
+        why = (
+            problem
+            or f"{name}: not in the local Hugging Face cache, and HF_HUB_OFFLINE=1 forbids downloading it."
+        )
         return Availability(name, "unavailable", False, None, why, size)
-    return Availability(name, "download", False, None, problem or f"{name}: not in the local Hugging Face cache.", size)
+    return Availability(
+        name,
+        "download",
+        False,
+        None,
+        problem or f"{name}: not in the local Hugging Face cache.",
+        size,
+    )
 
 
 class Best(NamedTuple):
@@ -577,33 +622,35 @@ def _refused_file(problem: str) -> str:
 REASONS = {
     "en": {
         "cached": "**{name}** ({repo}@{rev}): the paper-scale checkpoint is already on this computer "
-                  "(local Hugging Face cache) and its files match their pinned sha256, so it is used "
-                  "instead of the small model shipped with the app.",
+        "(local Hugging Face cache) and its files match their pinned sha256, so it is used "
+        "instead of the small model shipped with the app.",
         "cached_not_first": " (Not at hand: {others}.)",
         "embedded": "**{name}**: the small model shipped with the app.",
         "none_cached": " No paper-scale checkpoint is on this computer yet ({others}).",
         "can_download": " “Download the paper-scale model” fetches it{size}.",
         "offline": " HF_HUB_OFFLINE=1: downloading is off.",
         "refused": " Refused {name}: its file '{file}' in the local cache does not match the pinned "
-                   "sha256 (corrupt or changed); download it again to repair it.",
+        "sha256 (corrupt or changed); download it again to repair it.",
         "gan": "**{name}**: the model shipped with the app (no paper-scale checkpoint exists for this tab).",
     },
     "zh": {
         "cached": "**{name}**（{repo}@{rev}）：论文规模的检查点已在本机（本地 Hugging Face 缓存）中，"
-                  "各文件与固定的 sha256 一致，因此代替应用自带的小模型使用。",
+        "各文件与固定的 sha256 一致，因此代替应用自带的小模型使用。",
         "cached_not_first": "（本机尚无：{others}。）",
         "embedded": "**{name}**：应用自带的小模型。",
         "none_cached": "本机还没有论文规模的检查点（{others}）。",
         "can_download": "“下载论文规模的模型”可以获取它{size}。",
         "offline": "HF_HUB_OFFLINE=1：已关闭下载。",
         "refused": "已拒绝 {name}：本地缓存中的文件 '{file}' 与固定的 sha256 不符（已损坏或被改动）；"
-                   "重新下载即可修复。",
+        "重新下载即可修复。",
         "gan": "**{name}**：应用自带的模型（此页没有论文规模的检查点）。",
     },
 }
 
 
-def best_available(paper: str, lang: str = "en", catalogue: dict[str, WeightsEntry] | None = None) -> Best:
+def best_available(
+    paper: str, lang: str = "en", catalogue: dict[str, WeightsEntry] | None = None
+) -> Best:
     """The checkpoint a tab opens on: the first of `PREFERRED[(paper, lang)]` that is at hand (in the
     local Hub cache, every pinned sha256 matching), else the embedded default; with the reason in
     `lang` ("en" or "zh"). Reads the disk only: no network request, whatever HF_HUB_OFFLINE says."""
@@ -643,8 +690,9 @@ def best_available(paper: str, lang: str = "en", catalogue: dict[str, WeightsEnt
     return Best(name, reason)
 
 
-def download(name: str, progress: Progress | None = None,
-             catalogue: dict[str, WeightsEntry] | None = None) -> Path:  # fmt: skip
+def download(
+    name: str, progress: Progress | None = None, catalogue: dict[str, WeightsEntry] | None = None
+) -> Path:
     """Fetch a pinned Hub checkpoint into the local cache and verify it; returns its folder.
 
     `progress(bytes_done, bytes_total)` is called as the bytes arrive. Safe beside users being
@@ -664,13 +712,17 @@ def download(name: str, progress: Progress | None = None,
         raise WeightsError(a.problem)
     why_not = hub_reachable(entry)
     if why_not is not None:
-        raise WeightsError(f"{name}: the Hugging Face Hub ({endpoint()}) is unreachable: {why_not}.")
+        raise WeightsError(
+            f"{name}: the Hugging Face Hub ({endpoint()}) is unreachable: {why_not}."
+        )
     try:
         return _fetch(entry, progress)
     except WeightsError:
         raise
     except Exception as e:  # the client's errors (HTTP 404, a dropped connection), in one sentence
-        raise WeightsError(f"{name}: the download from {endpoint()} failed: {type(e).__name__}: {e}") from e
+        raise WeightsError(
+            f"{name}: the download from {endpoint()} failed: {type(e).__name__}: {e}"
+        ) from e
 
 
 @dataclass
@@ -708,7 +760,9 @@ def start_download(name: str, catalogue: dict[str, WeightsEntry] | None = None) 
         try:
             job.folder = download(name, job._progress, catalogue)
         except Exception as e:  # noqa: BLE001 - a thread must report, never raise
-            job.error = str(e) if isinstance(e, WeightsError) else f"{name}: {type(e).__name__}: {e}"
+            job.error = (
+                str(e) if isinstance(e, WeightsError) else f"{name}: {type(e).__name__}: {e}"
+            )
         finally:
             job.finished.set()
 
@@ -721,11 +775,15 @@ def download_job(name: str) -> DownloadJob | None:
     return _jobs.get(name)
 
 
-def pinned_hub_files(catalogue: dict[str, WeightsEntry] | None = None) -> list[tuple[str, list[str], str]]:
+def pinned_hub_files(
+    catalogue: dict[str, WeightsEntry] | None = None,
+) -> list[tuple[str, list[str], str]]:
     """(repo id, files, revision) of every pinned Hub checkpoint: what `--download` fetches and
     what the README's `preload_from_hub` lists."""
     catalogue = read_catalogue() if catalogue is None else catalogue
-    return [(e.repo_id, sorted(e.files), e.revision) for _, e in sorted(catalogue.items()) if e.revision]
+    return [
+        (e.repo_id, sorted(e.files), e.revision) for _, e in sorted(catalogue.items()) if e.revision
+    ]
 
 
 def refresh_catalogue(path: Path = CATALOGUE_PATH) -> None:
@@ -765,19 +823,38 @@ def download_all(catalogue: dict[str, WeightsEntry] | None = None, out=print) ->
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    ap = argparse.ArgumentParser(prog="python -m models.hub", description=(
-        "The weights layer. With no option: --refresh (recompute the embedded files' sha256)."))  # fmt: skip
-    ap.add_argument("--refresh", action="store_true", help="recompute the sha256 of the embedded files in the catalogue")
-    ap.add_argument("--download", action="store_true",
-                    help="fetch every pinned Hub checkpoint into the local Hugging Face cache (the night before)")  # fmt: skip
-    ap.add_argument("--status", action="store_true", help="say which checkpoints are at hand, without any request")
+    ap = argparse.ArgumentParser(
+        prog="python -m models.hub",
+        description=(
+            "The weights layer. With no option: --refresh (recompute the embedded files' sha256)."
+        ),
+    )
+    ap.add_argument(
+        "--refresh",
+        action="store_true",
+        help="recompute the sha256 of the embedded files in the catalogue",
+    )
+    ap.add_argument(
+        "--download",
+        action="store_true",
+        help="fetch every pinned Hub checkpoint into the local Hugging Face cache (the night before)",
+    )
+    ap.add_argument(
+        "--status",
+        action="store_true",
+        help="say which checkpoints are at hand, without any request",
+    )
     args = ap.parse_args(argv)
     if not (args.download or args.status) or args.refresh:
         refresh_catalogue()
         print(f"updated {CATALOGUE_PATH}")
     if args.download:
         failed = download_all()
-        print(f"cache: {hub_cache_root()}; {failed} failed" if failed else f"all pinned checkpoints are in {hub_cache_root()}")
+        print(
+            f"cache: {hub_cache_root()}; {failed} failed"
+            if failed
+            else f"all pinned checkpoints are in {hub_cache_root()}"
+        )
         if failed:
             return 1
     if args.status:

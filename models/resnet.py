@@ -84,10 +84,19 @@ class ResNetConfig:
 def cifar_config(n: int, residual: bool = True) -> ResNetConfig:
     """§4.2: 6n+2 layers, three stages of 2n 3x3 convs on 32/16/8 maps with 16/32/64 filters."""
     return ResNetConfig(
-        block="basic", layers=(n, n, n), widths=(16, 32, 64), stem="cifar", shortcut="A",
-        residual=residual, num_classes=10, image_size=32, resize_size=32,
-        mean=CIFAR10_MEAN, std=CIFAR10_STD, categories=CIFAR10_CLASSES,
-    )  # fmt: skip
+        block="basic",
+        layers=(n, n, n),
+        widths=(16, 32, 64),
+        stem="cifar",
+        shortcut="A",
+        residual=residual,
+        num_classes=10,
+        image_size=32,
+        resize_size=32,
+        mean=CIFAR10_MEAN,
+        std=CIFAR10_STD,
+        categories=CIFAR10_CLASSES,
+    )
 
 
 # Table 1 (ImageNet, option B as in Table 2-4) and §4.2 / Table 6 (CIFAR-10, option A).
@@ -99,8 +108,12 @@ PRESETS: dict[str, ResNetConfig] = {
     "resnet152": ResNetConfig(block="bottleneck", layers=(3, 8, 36, 3)),  # 11.3 GFLOPs, 60.2 M
     "plain18": ResNetConfig(block="basic", layers=(2, 2, 2, 2), residual=False),  # Table 2
     "plain34": ResNetConfig(block="basic", layers=(3, 4, 6, 3), residual=False),
-    **{f"resnet{6 * n + 2}": cifar_config(n) for n in (3, 5, 7, 9, 18)},  # 0.27/0.46/0.66/0.85/1.7 M
-    **{f"plain{6 * n + 2}": cifar_config(n, residual=False) for n in (3, 5, 7, 9, 18)},  # Fig. 6 left
+    **{
+        f"resnet{6 * n + 2}": cifar_config(n) for n in (3, 5, 7, 9, 18)
+    },  # 0.27/0.46/0.66/0.85/1.7 M
+    **{
+        f"plain{6 * n + 2}": cifar_config(n, residual=False) for n in (3, 5, 7, 9, 18)
+    },  # Fig. 6 left
 }
 
 
@@ -166,9 +179,13 @@ class BasicBlock(nn.Module):
         shortcut = x if self.downsample is None else self.downsample(x)  # (B, C_out, H/s, W/s)
         r1 = self.bn1(self.conv1(x))  # (B, width, H/s, W/s): "responses" = after BN, before ReLU
         # In place (as torchvision) unless the pre-ReLU responses are returned for Fig. 7
-        r2 = self.bn2(self.conv2(F.relu(r1, inplace=not return_responses)))  # F(x), (B, C_out, H/s, W/s)
+        r2 = self.bn2(
+            self.conv2(F.relu(r1, inplace=not return_responses))
+        )  # F(x), (B, C_out, H/s, W/s)
         # Eq. (1): y = F(x, {W_i}) + x, then the second nonlinearity (Fig. 2); plain: y = F(x)
-        out = F.relu(r2 + shortcut if self.residual else r2, inplace=self.residual or not return_responses)
+        out = F.relu(
+            r2 + shortcut if self.residual else r2, inplace=self.residual or not return_responses
+        )
         return (out, (r1, r2)) if return_responses else out
 
 
@@ -201,8 +218,12 @@ class Bottleneck(nn.Module):
         shortcut = x if self.downsample is None else self.downsample(x)  # (B, 4w, H/s, W/s)
         r1 = self.bn1(self.conv1(x))  # (B, w, H/s1, W/s1): 1x1 reduces the width
         r2 = self.bn2(self.conv2(F.relu(r1, inplace=not return_responses)))  # (B, w, H/s, W/s)
-        r3 = self.bn3(self.conv3(F.relu(r2, inplace=not return_responses)))  # F(x), (B, 4w, H/s, W/s)
-        out = F.relu(r3 + shortcut if self.residual else r3, inplace=self.residual or not return_responses)  # Eq. (1) / plain
+        r3 = self.bn3(
+            self.conv3(F.relu(r2, inplace=not return_responses))
+        )  # F(x), (B, 4w, H/s, W/s)
+        out = F.relu(
+            r3 + shortcut if self.residual else r3, inplace=self.residual or not return_responses
+        )  # Eq. (1) / plain
         return (out, (r1, r2, r3)) if return_responses else out
 
 
@@ -281,7 +302,9 @@ class ResNet(
 
     def forward_features(self, x: Tensor) -> Tensor:
         """(B, 3, H, W) normalized images -> (B, C, H/32, W/32) (ImageNet) or (B, 64, H/4, W/4)."""
-        x = self.maxpool(F.relu(self.bn1(self.conv1(x)), inplace=True))  # (B, 64, H/4, W/4) or (B, 16, H, W)
+        x = self.maxpool(
+            F.relu(self.bn1(self.conv1(x)), inplace=True)
+        )  # (B, 64, H/4, W/4) or (B, 16, H, W)
         for stage in self.stages:
             x = stage(x)  # each stage after the first: half the size, double the width
         return x
@@ -348,8 +371,11 @@ def count_flops(model: nn.Module, image_size: int | None = None) -> int:
         else:  # nn.Linear
             total += out[0].numel() * m.in_features
 
-    handles = [m.register_forward_hook(hook) for m in model.modules()
-               if isinstance(m, (nn.Conv2d, nn.Linear))]  # fmt: skip
+    handles = [
+        m.register_forward_hook(hook)
+        for m in model.modules()
+        if isinstance(m, (nn.Conv2d, nn.Linear))
+    ]
     was_training = model.training
     model.eval()
     try:
@@ -371,11 +397,27 @@ def resnet(name: str, **overrides) -> ResNet:
 # The paper's own numbers, for the tab to check the model against (never shown as measured).
 # ---------------------------------------------------------------------------------------------
 
-PAPER_GFLOPS = {"resnet18": 1.8, "resnet34": 3.6, "resnet50": 3.8, "resnet101": 7.6, "resnet152": 11.3}
-PAPER_CIFAR_PARAMS_M = {"resnet20": 0.27, "resnet32": 0.46, "resnet44": 0.66, "resnet56": 0.85,
-                        "resnet110": 1.7}  # fmt: skip  # Table 6
-PAPER_CIFAR_TEST_ERROR = {"resnet20": 8.75, "resnet32": 7.51, "resnet44": 7.17, "resnet56": 6.97,
-                          "resnet110": 6.43}  # fmt: skip  # Table 6 (best of 5 runs for 110)
+PAPER_GFLOPS = {
+    "resnet18": 1.8,
+    "resnet34": 3.6,
+    "resnet50": 3.8,
+    "resnet101": 7.6,
+    "resnet152": 11.3,
+}
+PAPER_CIFAR_PARAMS_M = {
+    "resnet20": 0.27,
+    "resnet32": 0.46,
+    "resnet44": 0.66,
+    "resnet56": 0.85,
+    "resnet110": 1.7,
+}  # Table 6
+PAPER_CIFAR_TEST_ERROR = {
+    "resnet20": 8.75,
+    "resnet32": 7.51,
+    "resnet44": 7.17,
+    "resnet56": 6.97,
+    "resnet110": 6.43,
+}  # Table 6 (best of 5 runs for 110)
 # Table 3: ImageNet val error (%), 10-crop testing: (top-1, top-5).
 PAPER_TABLE3 = {
     "plain-34": (28.54, 10.02), "ResNet-34 A": (25.03, 7.76), "ResNet-34 B": (24.52, 7.46),
@@ -432,4 +474,4 @@ __all__ = [
     "count_params",
     "make_shortcut",
     "resnet",
-]  # fmt: skip
+]

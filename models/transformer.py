@@ -449,8 +449,14 @@ class Transformer(
         new_cache = []
         for i, layer in enumerate(self.decoder):
             # one query attends to all cached positions <= t: no causal mask needed
-            y, _, _, c = layer(y, memory if cache is None else None, src_mask, None, False,
-                               None if cache is None else cache[i])  # fmt: skip
+            y, _, _, c = layer(
+                y,
+                memory if cache is None else None,
+                src_mask,
+                None,
+                False,
+                None if cache is None else cache[i],
+            )
             new_cache.append(c)
         logits = self.project(self.decoder_norm(y))[:, -1]  # (B, V)
         return logits.float().log_softmax(-1), new_cache
@@ -647,11 +653,19 @@ def beam_search(
                     n += 1
             if top_k:
                 live = [j for j in range(K) if scores[b, j] > float("-inf")]
-                steps[b].append(DecodeStep(
-                    [(list(prefixes[b][j]), float(scores[b, j])) for j in live],
-                    [[Candidate(int(c), float(p)) for c, p in zip(cand_ids[b, j], cand_lp[b, j])]
-                     for j in live],
-                    [chosen[j] for j in live]))  # fmt: skip
+                steps[b].append(
+                    DecodeStep(
+                        [(list(prefixes[b][j]), float(scores[b, j])) for j in live],
+                        [
+                            [
+                                Candidate(int(c), float(p))
+                                for c, p in zip(cand_ids[b, j], cand_lp[b, j])
+                            ]
+                            for j in live
+                        ],
+                        [chosen[j] for j in live],
+                    )
+                )
             if len(finished[b]) >= K or n == 0:
                 done[b] = True
         if all(done):
@@ -680,7 +694,9 @@ def _attentions(model: Transformer, src: Tensor, outputs: list[list[int]]) -> li
         tgt = torch.tensor([[cfg.bos_id, *ids, cfg.eos_id]], device=src.device)[:, :-1]  # (1, T)
         memory, enc_maps = model.encode(s, return_attention=True)
         # maps only: no logits (the pre-softmax projection is most of this pass for a big vocabulary)
-        _, dec_maps, cross_maps = model.decode(tgt, memory, padding_mask(s, cfg.pad_id), True, project=False)
+        _, dec_maps, cross_maps = model.decode(
+            tgt, memory, padding_mask(s, cfg.pad_id), True, project=False
+        )
         maps.append(Attentions(enc_maps, dec_maps, cross_maps))
     return maps
 
@@ -700,16 +716,23 @@ def train_tokenizer(texts, vocab_size: int = 8000, min_frequency: int = 2):
 
     tok = Tokenizer(models.BPE(unk_token="<unk>"))
     tok.normalizer = normalizers.NFC()
-    tok.pre_tokenizer = pre_tokenizers.Sequence([
-        pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always"),
-        pre_tokenizers.Punctuation(behavior="isolated"),
-    ])  # fmt: skip
+    tok.pre_tokenizer = pre_tokenizers.Sequence(
+        [
+            pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always"),
+            pre_tokenizers.Punctuation(behavior="isolated"),
+        ]
+    )
     tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
-    trainer = BpeTrainer(vocab_size=vocab_size, min_frequency=min_frequency,
-                         special_tokens=list(SPECIAL_TOKENS), show_progress=False)  # fmt: skip
+    trainer = BpeTrainer(
+        vocab_size=vocab_size,
+        min_frequency=min_frequency,
+        special_tokens=list(SPECIAL_TOKENS),
+        show_progress=False,
+    )
     tok.train_from_iterator(texts, trainer)
     tok.post_processor = processors.TemplateProcessing(
-        single="$A </s>", special_tokens=[("</s>", tok.token_to_id("</s>"))])  # fmt: skip
+        single="$A </s>", special_tokens=[("</s>", tok.token_to_id("</s>"))]
+    )
     assert [tok.token_to_id(t) for t in SPECIAL_TOKENS] == [PAD, BOS, EOS, UNK]
     return tok
 
@@ -835,4 +858,4 @@ __all__ = [
     "train_tokenizer",
     "translate",
     "translate_batch",
-]  # fmt: skip
+]

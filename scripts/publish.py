@@ -21,7 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from models import hub  # noqa: E402
 
 
-def publish(namespace: str, only: list[str] | None = None, private: bool = False, api=None) -> dict[str, str]:
+def publish(
+    namespace: str, only: list[str] | None = None, private: bool = False, api=None
+) -> dict[str, str]:
     """Upload every embedded checkpoint (or `only` these) and pin the catalogue; returns name -> sha."""
     from huggingface_hub import HfApi
 
@@ -41,12 +43,16 @@ def publish(namespace: str, only: list[str] | None = None, private: bool = False
         row["repo_id"], row["revision"] = repo_id, info.oid
         pinned[name] = info.oid
         print(f"{name}: {repo_id}@{info.oid}")
-    hub.CATALOGUE_PATH.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    hub.CATALOGUE_PATH.write_text(
+        json.dumps(rows, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return pinned
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--namespace", default=os.environ.get("PAPER_GALLERY_HUB_NAMESPACE"))
     ap.add_argument("--only", nargs="*", help="catalogue names to publish (default: all embedded)")
     ap.add_argument("--private", action="store_true")

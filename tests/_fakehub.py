@@ -26,8 +26,28 @@ from models import hub
 
 # --- the stand-ins ----------------------------------------------------------------------------------
 
-ZH_CHARS = list("今天气很好。我们是中国人北京的首都喜欢吃苹果，一个男在骑自行车两只狗雪地里玩女孩读书")
-EN_WORDS = ["hello", "Hello", "world", "the", "cat", "sat", "on", "mat", "bert", "BERT", "##s", "1", "2", "##3", ",", "!", "."]
+ZH_CHARS = list(
+    "今天气很好。我们是中国人北京的首都喜欢吃苹果，一个男在骑自行车两只狗雪地里玩女孩读书"
+)
+EN_WORDS = [
+    "hello",
+    "Hello",
+    "world",
+    "the",
+    "cat",
+    "sat",
+    "on",
+    "mat",
+    "bert",
+    "BERT",
+    "##s",
+    "1",
+    "2",
+    "##3",
+    ",",
+    "!",
+    ".",
+]
 
 
 def write_bert_zh(folder: Path, seed: int = 0, masked_lm: bool = False):
@@ -37,13 +57,21 @@ def write_bert_zh(folder: Path, seed: int = 0, masked_lm: bool = False):
     import transformers
 
     folder.mkdir(parents=True, exist_ok=True)
-    vocab = ["[PAD]"] + [f"[unused{i}]" for i in range(1, 100)] + ["[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    vocab = (
+        ["[PAD]"] + [f"[unused{i}]" for i in range(1, 100)] + ["[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    )
     vocab += ZH_CHARS + EN_WORDS
     (folder / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
     torch.manual_seed(seed)
-    cfg = transformers.BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=2,
-                                  num_attention_heads=4, intermediate_size=64,
-                                  max_position_embeddings=64, pad_token_id=0)  # fmt: skip
+    cfg = transformers.BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=64,
+        max_position_embeddings=64,
+        pad_token_id=0,
+    )
     cls = transformers.BertForMaskedLM if masked_lm else transformers.BertForPreTraining
     hf = cls(cfg).eval()
     with torch.no_grad():  # random, not zero, biases and LayerNorms so that every tensor matters
@@ -69,9 +97,15 @@ def _spm(sentences: list[str], vocab_size: int) -> bytes:
     import sentencepiece as spm
 
     buf = io.BytesIO()
-    spm.SentencePieceTrainer.train(sentence_iterator=iter(sentences * 4), model_writer=buf,
-                                   vocab_size=vocab_size, model_type="unigram", minloglevel=2,
-                                   character_coverage=1.0, hard_vocab_limit=False)  # fmt: skip
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(sentences * 4),
+        model_writer=buf,
+        vocab_size=vocab_size,
+        model_type="unigram",
+        minloglevel=2,
+        character_coverage=1.0,
+        hard_vocab_limit=False,
+    )
     return buf.getvalue()
 
 
@@ -98,11 +132,22 @@ def write_marian_zh(folder: Path, seed: int = 0, bin_only: bool = True):
     V = len(vocab)
     torch.manual_seed(seed)
     cfg = transformers.MarianConfig(
-        vocab_size=V, d_model=32, encoder_layers=2, decoder_layers=2, encoder_attention_heads=4,
-        decoder_attention_heads=4, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=128,
-        activation_function="swish", scale_embedding=True, pad_token_id=V - 1, decoder_start_token_id=V - 1,
-        eos_token_id=0, forced_eos_token_id=0,
-    )  # fmt: skip
+        vocab_size=V,
+        d_model=32,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=4,
+        decoder_attention_heads=4,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=128,
+        activation_function="swish",
+        scale_embedding=True,
+        pad_token_id=V - 1,
+        decoder_start_token_id=V - 1,
+        eos_token_id=0,
+        forced_eos_token_id=0,
+    )
     ref = transformers.MarianMTModel(cfg).eval()
     with torch.no_grad():
         ref.final_logits_bias.normal_()
@@ -144,7 +189,9 @@ def write_resnet(folder: Path, arch: str, seed: int = 0):
     torch.manual_seed(seed)
     ref = getattr(torchvision.models, arch)().eval()
     folder.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.contiguous() for k, v in ref.state_dict().items()}, folder / "model.safetensors")
+    save_file(
+        {k: v.contiguous() for k, v in ref.state_dict().items()}, folder / "model.safetensors"
+    )
     return ref, None
 
 
@@ -167,7 +214,9 @@ def build_standins(root: Path, names) -> dict[str, tuple[Path, object]]:
     return out
 
 
-def fake_catalogue(standins: dict[str, tuple[Path, object]], base=None) -> dict[str, hub.WeightsEntry]:
+def fake_catalogue(
+    standins: dict[str, tuple[Path, object]], base=None
+) -> dict[str, hub.WeightsEntry]:
     """The real catalogue, each stand-in's pinned sha256 replaced by its own (null stays null)."""
     cat = dict(hub.read_catalogue() if base is None else base)
     for name, (folder, _) in standins.items():
@@ -223,7 +272,9 @@ def weights_dir_with(tmp: Path, catalogue: dict[str, hub.WeightsEntry]) -> Path:
         row = dataclasses.asdict(e)
         row.pop("name")
         rows[name] = row
-    (out / "catalogue.json").write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
+    (out / "catalogue.json").write_text(
+        json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
     return out
 
 
@@ -236,7 +287,12 @@ class FakeHub:
     X-Repo-Commit, ETag and Content-Length. `delay_s` slows each file's body down (sent in 8
     pieces), `corrupt` names files whose served bytes are altered. Lives at most `life_s`."""
 
-    def __init__(self, files: dict[tuple[str, str], dict[str, Path]], delay_s: float = 0.0, life_s: float = 120):
+    def __init__(
+        self,
+        files: dict[tuple[str, str], dict[str, Path]],
+        delay_s: float = 0.0,
+        life_s: float = 120,
+    ):
         import http.server
 
         self.files, self.delay_s, self.corrupt, self.hits = files, delay_s, set(), []
@@ -254,8 +310,8 @@ class FakeHub:
                     if path == f"/api/models/{repo}/revision/{rev}":
                         return 200, json.dumps({"id": repo, "sha": rev}).encode(), rev
                     prefix = f"/{repo}/resolve/{rev}/"
-                    if path.startswith(prefix) and path[len(prefix):] in served:
-                        name = path[len(prefix):]
+                    if path.startswith(prefix) and path[len(prefix) :] in served:
+                        name = path[len(prefix) :]
                         data = served[name].read_bytes()
                         if name in hub_.corrupt:
                             data = data[:-1] + bytes([data[-1] ^ 0xFF])
@@ -278,7 +334,7 @@ class FakeHub:
                 if hub_.delay_s and status == 200 and "/resolve/" in self.path:
                     step = max(1, len(body) // 8)
                     for i in range(0, len(body), step):
-                        self.wfile.write(body[i:i + step])
+                        self.wfile.write(body[i : i + step])
                         self.wfile.flush()
                         time.sleep(hub_.delay_s / 8)
                 else:

@@ -38,18 +38,28 @@ class App:
 def start_app(tmp: Path, **extra_env: str) -> App:
     """`python app.py` on a free port, with every outbound connect logged (tests/netlog)."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GRADIO_", "HF_", "PAPER_GALLERY_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GRADIO_", "HF_", "PAPER_GALLERY_"))
+    }
     env.update(
         GRADIO_SERVER_PORT=str(port),
         PYTHONPATH=str(ROOT / "tests" / "netlog"),
         NETLOG_FILE=str(tmp / "netlog.txt"),
         HF_HOME=str(tmp / "hf-home"),  # an empty cache: the app must still start
-        PAPER_GALLERY_CLASSROOM_DB=str(tmp / "classroom.sqlite3"),  # its own rooms (replicas: pass one path)
+        PAPER_GALLERY_CLASSROOM_DB=str(
+            tmp / "classroom.sqlite3"
+        ),  # its own rooms (replicas: pass one path)
     )
     env.update(extra_env)
     log = tmp / "app.log"
     proc = subprocess.Popen(
-        [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=open(log, "w"),
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90

@@ -14,9 +14,16 @@ from tests.figures import is_figure
 # each tests/test_<paper>_app.py; a new endpoint fails test_every_endpoint_is_tested until tested.
 ENDPOINTS = {
     "/weights_status",
-    "/resnet_curves", "/resnet_live_cached", "/resnet_live", "/resnet_responses", "/resnet_grad_norms",
-    "/resnet_classify", "/resnet_architecture", "/resnet_table3", "/resnet_paper_check",
-}  # fmt: skip
+    "/resnet_curves",
+    "/resnet_live_cached",
+    "/resnet_live",
+    "/resnet_responses",
+    "/resnet_grad_norms",
+    "/resnet_classify",
+    "/resnet_architecture",
+    "/resnet_table3",
+    "/resnet_paper_check",
+}
 
 
 def _tested_endpoints() -> set[str]:
@@ -44,9 +51,18 @@ def test_home_weights_status(client):
 
 def test_page_serves_all_tabs_in_both_languages(app_server):
     config = httpx.get(app_server.url + "/config", timeout=10).json()
-    top = {"home", "resnet", "transformer", "gan", "bert"}  # the top-level tabs' ids (sub-tabs have others)
-    labels = [c["props"].get("label") for c in config["components"]
-              if c["type"] == "tabitem" and c["props"].get("id") in top]  # fmt: skip
+    top = {
+        "home",
+        "resnet",
+        "transformer",
+        "gan",
+        "bert",
+    }  # the top-level tabs' ids (sub-tabs have others)
+    labels = [
+        c["props"].get("label")
+        for c in config["components"]
+        if c["type"] == "tabitem" and c["props"].get("id") in top
+    ]
     keys = [json.loads(lbl.removeprefix("__i18n__"))["key"] for lbl in labels]
     assert keys == ["tab_home", "tab_resnet", "tab_transformer", "tab_gan", "tab_bert"], labels
     page = httpx.get(app_server.url + "/", timeout=10).text
@@ -78,15 +94,15 @@ def test_the_outbound_logger_sees_connections(tmp_path):
 # --- ResNet tab ----------------------------------------------------------------------------------
 
 
-
-
 def test_resnet_classify_endpoint(client):
     from gradio_client import handle_file
 
     from demos.resnet import example_images
 
     cat = next(p for p in example_images() if p.endswith("chelsea.png"))
-    label, overlay, notice = client.predict(handle_file(cat), "resnet20.cifar10", "en", api_name="/resnet_classify")
+    label, overlay, notice = client.predict(
+        handle_file(cat), "resnet20.cifar10", "en", api_name="/resnet_classify"
+    )
     assert label["label"] in {"cat", "dog"} and len(label["confidences"]) == 5
     assert "resnet20.cifar10" in notice
 
@@ -118,12 +134,18 @@ def test_resnet_live_endpoint_and_bad_values(client):
 
     fig, status = client.predict(14, 20, "en", api_name="/resnet_live")
     assert is_figure(fig) and "Finished: 14 layers, 20 steps" in status
-    with pytest.raises(AppError, match="greater than maximum value 1000"):  # gradio checks the slider
+    with pytest.raises(
+        AppError, match="greater than maximum value 1000"
+    ):  # gradio checks the slider
         client.predict(14, 10**6, "en", api_name="/resnet_live")
 
 
 def test_resnet_architecture_and_paper_check_endpoints(client):
     stages, md, diagram = client.predict("resnet18", "en", api_name="/resnet_architecture")
-    assert stages["data"][1] == ["conv2_x", "56×56", 2, 64] and "11.69 M parameters" in md and is_figure(diagram)
+    assert (
+        stages["data"][1] == ["conv2_x", "56×56", 2, 64]
+        and "11.69 M parameters" in md
+        and is_figure(diagram)
+    )
     rows = client.predict("en", api_name="/resnet_paper_check")["data"]
     assert [r[0] for r in rows][:2] == ["resnet18 (Table 1)", "resnet34 (Table 1)"]

@@ -60,13 +60,17 @@ def test_attention_maps_rows_sum_to_one_and_skip_padding():
     # MLM logits at chosen positions only are the same rows
     pos = torch.zeros_like(ids, dtype=torch.bool)
     pos[1, 2] = True
-    assert torch.allclose(model(ids, types, mlm_positions=pos).mlm_logits[0], out.mlm_logits[1, 2], atol=1e-5)
+    assert torch.allclose(
+        model(ids, types, mlm_positions=pos).mlm_logits[0], out.mlm_logits[1, 2], atol=1e-5
+    )
 
 
 def test_mlm_head_is_tied_to_token_embeddings(tmp_path):
     model = B.Bert(TINY)
     names = dict(model.named_parameters())
-    assert not any(n.startswith("mlm.") and p.shape == (TINY.vocab_size, TINY.H) for n, p in names.items())
+    assert not any(
+        n.startswith("mlm.") and p.shape == (TINY.vocab_size, TINY.H) for n, p in names.items()
+    )
     model.save_pretrained(tmp_path)
     again = B.Bert.from_pretrained(str(tmp_path), strict=True)
     ids = torch.tensor([[2, 10, 4, 12, 3]])
@@ -84,8 +88,14 @@ def write_tiny_hf(folder, seed: int = 0):
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
     words = ["the", "cat", "sat", "on", "mat", "dog", "ran", "a", "##s", "##ed", ".", ","]
-    vocab = {"[PAD]": 0, **{f"[unused{i}]": i + 1 for i in range(4)}, "[UNK]": 5, "[CLS]": 6,
-             "[SEP]": 7, "[MASK]": 8}  # fmt: skip
+    vocab = {
+        "[PAD]": 0,
+        **{f"[unused{i}]": i + 1 for i in range(4)},
+        "[UNK]": 5,
+        "[CLS]": 6,
+        "[SEP]": 7,
+        "[MASK]": 8,
+    }
     for w in words:
         vocab[w] = len(vocab)
     for i in range(len(vocab), TINY.vocab_size):
@@ -94,15 +104,24 @@ def write_tiny_hf(folder, seed: int = 0):
     tok.normalizer = normalizers.BertNormalizer(lowercase=True)
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     tok.decoder = decoders.WordPiece()
-    tok.add_special_tokens(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"])  # matched before lowercasing
+    tok.add_special_tokens(
+        ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    )  # matched before lowercasing
     tok.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
-        special_tokens=[("[CLS]", 6), ("[SEP]", 7)])  # fmt: skip
+        single="[CLS] $A [SEP]",
+        pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[("[CLS]", 6), ("[SEP]", 7)],
+    )
     torch.manual_seed(seed)
     hf_cfg = transformers.BertConfig(
-        vocab_size=TINY.vocab_size, hidden_size=TINY.H, num_hidden_layers=TINY.L,
-        num_attention_heads=TINY.A, intermediate_size=TINY.d_ff,
-        max_position_embeddings=TINY.max_position, pad_token_id=0)  # fmt: skip
+        vocab_size=TINY.vocab_size,
+        hidden_size=TINY.H,
+        num_hidden_layers=TINY.L,
+        num_attention_heads=TINY.A,
+        intermediate_size=TINY.d_ff,
+        max_position_embeddings=TINY.max_position,
+        pad_token_id=0,
+    )
     hf = transformers.BertForPreTraining(hf_cfg).eval()
     with torch.no_grad():  # random, not zero, biases and LayerNorms so that every tensor matters
         for n, p in hf.named_parameters():
@@ -119,7 +138,12 @@ def test_converter_matches_transformers_bert_for_pretraining(tmp_path):
     hf, tok = write_tiny_hf(tmp_path)
     assert not list(tmp_path.glob("*.bin"))  # safetensors only
     ours = from_hf(tmp_path)
-    assert (ours.config.cls_id, ours.config.sep_id, ours.config.mask_id, ours.config.unk_id) == (6, 7, 8, 5)
+    assert (ours.config.cls_id, ours.config.sep_id, ours.config.mask_id, ours.config.unk_id) == (
+        6,
+        7,
+        8,
+        5,
+    )
     enc = tok.encode("the cat sat on the [MASK] .", "a dog ran")
     ids, types = torch.tensor([enc.ids]), torch.tensor([enc.type_ids])
     with torch.no_grad():
@@ -201,7 +225,9 @@ def test_pre_ln_option_normalizes_before_each_sublayer():
     torch.manual_seed(0)
     cfg = dataclasses.replace(TINY, pre_ln=True)
     model = B.Bert(cfg).eval()
-    assert isinstance(model.final_norm, torch.nn.LayerNorm) and isinstance(B.Bert(TINY).final_norm, torch.nn.Identity)
+    assert isinstance(model.final_norm, torch.nn.LayerNorm) and isinstance(
+        B.Bert(TINY).final_norm, torch.nn.Identity
+    )
     ids = torch.tensor([[2, 10, 11, 3]])
     layer, x = model.layers[0], torch.randn(1, 4, TINY.H)
     a, _ = layer.attention(layer.norm1(x), None)

@@ -15,9 +15,15 @@ from tests.conftest import ARTIFACTS
 
 # Every named endpoint the BERT tab exposes (tests/test_app.py checks the union against the app).
 ENDPOINTS = {
-    "/bert_fill_mask", "/bert_anatomy", "/bert_masking", "/bert_nsp", "/bert_head_view", "/bert_model_view",
-    "/bert_enlarge", "/bert_paper_check",
-}  # fmt: skip
+    "/bert_fill_mask",
+    "/bert_anatomy",
+    "/bert_masking",
+    "/bert_nsp",
+    "/bert_head_view",
+    "/bert_model_view",
+    "/bert_enlarge",
+    "/bert_paper_check",
+}
 W = "bert_small.eltec"
 
 
@@ -51,18 +57,25 @@ def test_ten_masks_give_ten_answers(client):
 
 def test_anatomy_endpoint_draws_fig2_from_the_real_input(client, direct):
     _, tok = direct
-    html, table, md = client.predict("The cat sat.", "It purred.", W, "en", api_name="/bert_anatomy")
+    html, table, md = client.predict(
+        "The cat sat.", "It purred.", W, "en", api_name="/bert_anatomy"
+    )
     enc = tok.encode("The cat sat.", "It purred.")
     rows = table["data"]
     assert [r[1] for r in rows] == enc.tokens and [r[2] for r in rows] == enc.ids
     assert [r[3] for r in rows] == enc.type_ids and rows[0][1] == "[CLS]" and rows[-1][1] == "[SEP]"
     assert rows[-1][3] == 1 and rows[0][3] == 0 and [r[0] for r in rows] == list(range(len(rows)))
-    assert html.count("E<sub>B</sub>") == enc.type_ids.count(1) and f"E<sub>{len(rows) - 1}</sub>" in html
+    assert (
+        html.count("E<sub>B</sub>") == enc.type_ids.count(1)
+        and f"E<sub>{len(rows) - 1}</sub>" in html
+    )
 
 
 def test_masking_endpoint_corrupts_15_percent_and_scores_recovery(client, direct):
     model, tok = direct
-    sentence = "The old man walked slowly down the long road towards the village church on a cold morning."
+    sentence = (
+        "The old man walked slowly down the long road towards the village church on a cold morning."
+    )
     html, table, md = client.predict(sentence, 7, W, "en", api_name="/bert_masking")
     enc = tok.encode(sentence)
     n_real = len(enc.ids) - 2
@@ -84,9 +97,16 @@ def test_nsp_endpoint_matches_the_model(client, direct):
     label, md = client.predict(a, b, W, "en", api_name="/bert_nsp")
     enc = tok.encode(a, b)
     with torch.no_grad():
-        p = model(torch.tensor([enc.ids]), torch.tensor([enc.type_ids])).nsp_logits[0].softmax(-1)[0].item()
+        p = (
+            model(torch.tensor([enc.ids]), torch.tensor([enc.type_ids]))
+            .nsp_logits[0]
+            .softmax(-1)[0]
+            .item()
+        )
     got = {c["label"]: c["confidence"] for c in label["confidences"]}
-    assert got["IsNext"] == pytest.approx(p, abs=1e-4) and got["NotNext"] == pytest.approx(1 - p, abs=1e-4)
+    assert got["IsNext"] == pytest.approx(p, abs=1e-4) and got["NotNext"] == pytest.approx(
+        1 - p, abs=1e-4
+    )
     assert f"{100 * p:.1f}%" in md
 
 
@@ -96,14 +116,18 @@ def test_attention_endpoints(client, direct):
     enc = tok.encode(a, b)
     T = len(enc.ids)
     with torch.no_grad():
-        maps = model(torch.tensor([enc.ids]), torch.tensor([enc.type_ids]), return_attention=True).attentions
+        maps = model(
+            torch.tensor([enc.ids]), torch.tensor([enc.type_ids]), return_attention=True
+        ).attentions
     # head view: one line per (query, key) above 0.03, each with a tooltip holding its weight
     svg, md = client.predict(a, b, 2, "1", "all", W, "en", api_name="/bert_head_view")
     w = maps[1][0, 0]
     assert svg.count("<line") == int((w >= 0.03).sum())
     assert svg.count("<text") == 2 * T and "Layer 2 of 4, 4 heads" in md
     # pick a token: only its lines, and the top keys named
-    svg, md = client.predict(a, b, 2, "1", f"3: {enc.tokens[3]}", W, "en", api_name="/bert_head_view")
+    svg, md = client.predict(
+        a, b, 2, "1", f"3: {enc.tokens[3]}", W, "en", api_name="/bert_head_view"
+    )
     assert svg.count("<line") == int((w[3] >= 0.03).sum())
     top = int(w[3].argmax())
     assert f"`{enc.tokens[top]}` ({top}) {100 * w[3, top]:.0f}%" in md
@@ -116,7 +140,9 @@ def test_attention_endpoints(client, direct):
     html, png, _ = client.predict(a, b, 3, "2", W, "en", api_name="/bert_enlarge")
     assert html.count("<td title=") == T * T
     q, k = 1, 4
-    assert f'title="{enc.tokens[q]} → {enc.tokens[k]}: {maps[2][0, 1, q, k]:.4f}"' in html  # demos/html.heatmap
+    assert (
+        f'title="{enc.tokens[q]} → {enc.tokens[k]}: {maps[2][0, 1, q, k]:.4f}"' in html
+    )  # demos/html.heatmap
     with PIL.Image.open(png) as im:
         assert im.format == "PNG"
 
@@ -126,7 +152,10 @@ def test_paper_check_endpoint(client):
     data = rows["data"]
     assert data[0][1] == "109,482,240" and data[1][1] == "335,141,888"
     assert data[0][3] == "110 M" and data[1][3] == "340 M"
-    m = re.search(r"chosen (\d+\.\d+)% of real tokens.*\[MASK\] (\d+\.\d)%.*random (\d+\.\d)%.*unchanged (\d+\.\d)%", md)
+    m = re.search(
+        r"chosen (\d+\.\d+)% of real tokens.*\[MASK\] (\d+\.\d)%.*random (\d+\.\d)%.*unchanged (\d+\.\d)%",
+        md,
+    )
     assert m and abs(float(m[1]) - 15) < 0.3 and abs(float(m[2]) - 80) < 1.5
     assert abs(float(m[3]) - 10) < 1 and abs(float(m[4]) - 10) < 1
     assert "held-out novels" in md and "target ≥ 40%" in md
@@ -155,7 +184,9 @@ def test_odd_input_gives_a_correct_result_and_the_server_keeps_serving(client):
     from gradio_client.exceptions import AppError
 
     # emoji and unknown characters become [UNK], the mask is still answered
-    _, md, preds = client.predict("😀 the [MASK] ☃ was here", 3, W, "en", api_name="/bert_fill_mask")
+    _, md, preds = client.predict(
+        "😀 the [MASK] ☃ was here", 3, W, "en", api_name="/bert_fill_mask"
+    )
     assert len(preds) == 1
     with pytest.raises(AppError, match="every piece became \\[UNK\\]"):
         client.predict("😀😀", "☃☃", W, "en", api_name="/bert_anatomy")
@@ -171,7 +202,6 @@ def test_odd_input_gives_a_correct_result_and_the_server_keeps_serving(client):
 
 @pytest.mark.browser
 def test_bert_tab_in_the_browser(app_server, browser):
-
 
     page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}).new_page()
     page.set_default_timeout(30_000)
@@ -192,7 +222,9 @@ def test_bert_tab_in_the_browser(app_server, browser):
     page.locator("#bert-head-view svg line").first.wait_for(state="attached")
     page.locator("#bert-model-view img").wait_for()
     page.locator("#bert-enlarged td[title]").first.wait_for(state="attached")
-    page.screenshot(path=str(ARTIFACTS / "bert_attention_en.png"), animations="disabled", full_page=True)
+    page.screenshot(
+        path=str(ARTIFACTS / "bert_attention_en.png"), animations="disabled", full_page=True
+    )
     assert "Traceback" not in page.inner_text("body")
 
 
@@ -200,13 +232,16 @@ def test_model_view_click_finds_the_thumbnail_under_the_pointer():
     import numpy as np
 
     from demos.bert_attention import mv_cell
-    from demos.plots.bert import model_view_geometry, model_view_image
     from demos.plots import OKABE_ITO
+    from demos.plots.bert import model_view_geometry, model_view_image
 
     for L, A in ((4, 4), (12, 12)):  # the embedded model and bert-base
         W, H, x0, y0, cw, ch = model_view_geometry(L, A)
         for li, hi in ((0, 0), (L - 1, A - 1), (1, 2)):
-            assert mv_cell(L, A, x0 + (hi + 0.5) * cw, y0 + (li + 0.5) * ch) == (li + 1, str(hi + 1))
+            assert mv_cell(L, A, x0 + (hi + 0.5) * cw, y0 + (li + 0.5) * ch) == (
+                li + 1,
+                str(hi + 1),
+            )
         assert mv_cell(L, A, x0 / 2, y0 / 2)[0] == gr.update()  # the margin: nothing changes
     maps = np.random.default_rng(0).dirichlet(np.ones(5), size=(2, 3, 5))  # (L, A, T, T)
     flagged = np.zeros((2, 3), bool)

@@ -10,6 +10,7 @@ from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
+
 @pytest.fixture
 def page(browser, app_server):
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
@@ -33,9 +34,12 @@ def test_tabs_language_and_no_outside_requests(page, app_server):
     shot(page, "home_en")
 
     # Every paper tab opens and says what it holds.
-    for tab, text in [("ResNet", "Deep Residual Learning"), ("Transformer", "Transformer"),
-                      ("GAN", "Generative Adversarial Nets"),
-                      ("BERT", "BERT")]:  # fmt: skip
+    for tab, text in [
+        ("ResNet", "Deep Residual Learning"),
+        ("Transformer", "Transformer"),
+        ("GAN", "Generative Adversarial Nets"),
+        ("BERT", "BERT"),
+    ]:
         page.get_by_role("tab", name=tab).click()
         page.get_by_role("heading", name=text).first.wait_for()
     shot(page, "bert_en")
@@ -45,7 +49,9 @@ def test_tabs_language_and_no_outside_requests(page, app_server):
 
     page.get_by_label("中文").check()
     page.wait_for_url("**lang=zh**")
-    expect(page.get_by_role("tab", name="BERT")).to_have_attribute("aria-selected", "true", timeout=30_000)
+    expect(page.get_by_role("tab", name="BERT")).to_have_attribute(
+        "aria-selected", "true", timeout=30_000
+    )
     page.get_by_role("tab", name="首页").click()
     page.get_by_role("heading", name="这是什么？").wait_for()
     assert page.get_by_role("heading", name="论文画廊").is_visible()
@@ -103,7 +109,9 @@ def test_resnet_tab_in_the_browser(page, app_server, tmp_path):
     # The sub-tabs follow the language switch, which keeps the sub-tab open (Classify).
     page.get_by_label("中文").check()
     page.get_by_role("tab", name="首页").wait_for()
-    expect(page.get_by_role("tab", name="图像分类")).to_have_attribute("aria-selected", "true", timeout=30_000)
+    expect(page.get_by_role("tab", name="图像分类")).to_have_attribute(
+        "aria-selected", "true", timeout=30_000
+    )
     page.get_by_role("tab", name="网络结构", exact=True).click()
     page.get_by_text("各阶段（表 1）").wait_for()
     shot(page, "resnet_arch_zh")

@@ -44,17 +44,32 @@ def test_catalogue_rows_pin_the_issue_table():
     }
     assert zh.meta["do_lower_case"] is False and zh.convert == "training.convert_bert:from_hf"
     enzh = cat["transformer_base.opus_mt_enzh"]
-    assert (enzh.repo_id, enzh.revision) == ("Helsinki-NLP/opus-mt-en-zh", "408d9bc410a388e1d9aef112a2daba955b945255")
-    assert enzh.files["pytorch_model.bin"] == "69a1d6ec829cee349360b3b677ac0aa99a7d88822d1a6578370029efffdca3f5"
+    assert (enzh.repo_id, enzh.revision) == (
+        "Helsinki-NLP/opus-mt-en-zh",
+        "408d9bc410a388e1d9aef112a2daba955b945255",
+    )
+    assert (
+        enzh.files["pytorch_model.bin"]
+        == "69a1d6ec829cee349360b3b677ac0aa99a7d88822d1a6578370029efffdca3f5"
+    )
     assert "model.safetensors" not in enzh.files
-    assert {f for f, pin in enzh.files.items() if pin is None} == {"config.json", "source.spm", "target.spm", "vocab.json"}
+    assert {f for f, pin in enzh.files.items() if pin is None} == {
+        "config.json",
+        "source.spm",
+        "target.spm",
+        "vocab.json",
+    }
     assert "null" in enzh.meta["sha256_note"] or "no public pin" in enzh.meta["sha256_note"]
     ende = cat["transformer_base.opus_mt_ende"]
     assert ende.revision == "6183067f769a302e3861815543b9f312c71b0ca4"
-    assert ende.files["pytorch_model.bin"] == "da068344b1b0c20e6d4a8f77f48e06646b90d679029006b18579e68977206bdd"
+    assert (
+        ende.files["pytorch_model.bin"]
+        == "da068344b1b0c20e6d4a8f77f48e06646b90d679029006b18579e68977206bdd"
+    )
     assert "model.safetensors" not in ende.files
     assert cat["bert_base.uncased"].files["model.safetensors"] == (
-        "68d45e234eb4a928074dfd868cead0219ab85354cc53d20e772753c6bb9169d3")
+        "68d45e234eb4a928074dfd868cead0219ab85354cc53d20e772753c6bb9169d3"
+    )
 
 
 # --- bert-base-chinese ---------------------------------------------------------------------------------
@@ -80,7 +95,9 @@ def test_vocab_txt_tokenizer_matches_transformers_on_mixed_scripts(tmp_path):
     assert ours.encode("Hello hello HELLO").tokens[1:-1] == ["Hello", "hello", "[UNK]"]
     # the pair form, as the NSP view sends it
     pair = ours.encode("我们是中国人。", "北京是首都。")
-    assert (pair.ids, pair.type_ids) == tuple(fast("我们是中国人。", "北京是首都。")[k] for k in ("input_ids", "token_type_ids"))
+    assert (pair.ids, pair.type_ids) == tuple(
+        fast("我们是中国人。", "北京是首都。")[k] for k in ("input_ids", "token_type_ids")
+    )
 
 
 def test_bert_for_masked_lm_with_a_chinese_vocabulary_gives_the_same_logits(tmp_path):
@@ -92,8 +109,13 @@ def test_bert_for_masked_lm_with_a_chinese_vocabulary_gives_the_same_logits(tmp_
     entry = zh_entry(tmp_path)
     ours = from_hf(tmp_path, entry)
     assert ours.config.lowercase is False
-    assert (ours.config.pad_id, ours.config.unk_id, ours.config.cls_id, ours.config.sep_id, ours.config.mask_id) == (
-        0, 100, 101, 102, 103)
+    assert (
+        ours.config.pad_id,
+        ours.config.unk_id,
+        ours.config.cls_id,
+        ours.config.sep_id,
+        ours.config.mask_id,
+    ) == (0, 100, 101, 102, 103)
     assert ours.missing_heads == ("pooler", "nsp")  # a BertForMaskedLM has neither
     tok = B.load_tokenizer(tmp_path, lowercase=ours.config.lowercase)
     for text in MIXED:
@@ -105,7 +127,12 @@ def test_bert_for_masked_lm_with_a_chinese_vocabulary_gives_the_same_logits(tmp_
         torch.testing.assert_close(got, want, atol=1e-4, rtol=1e-4)
     fm = B.fill_mask(ours, tok, "今天天气很[MASK]。", top_k=3)
     assert [p.position for p in fm.predictions] == [6]
-    top = hf(input_ids=torch.tensor([tok.encode("今天天气很[MASK]。").ids])).logits[0, 6].topk(3).indices
+    top = (
+        hf(input_ids=torch.tensor([tok.encode("今天天气很[MASK]。").ids]))
+        .logits[0, 6]
+        .topk(3)
+        .indices
+    )
     assert fm.predictions[0].tokens == [vocab[int(i)] for i in top]
 
 
@@ -135,8 +162,12 @@ def test_bert_base_chinese_loads_through_the_weights_layer_from_the_cache(tmp_pa
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     loaded = hub.load(entry)
     assert loaded.source == "cache" and "bert_base.chinese" in loaded.notice
-    assert loaded.model.config.vocab_size == len((tmp_path / "src" / "vocab.txt").read_text().splitlines())
-    with pytest.raises(hub.WeightsError, match=r"refused .*(config\.json|model\.safetensors|vocab\.txt)"):  # the real pins refuse the stand-in
+    assert loaded.model.config.vocab_size == len(
+        (tmp_path / "src" / "vocab.txt").read_text().splitlines()
+    )
+    with pytest.raises(
+        hub.WeightsError, match=r"refused .*(config\.json|model\.safetensors|vocab\.txt)"
+    ):  # the real pins refuse the stand-in
         hub.load(hub.read_catalogue()["bert_base.chinese"])
 
 
@@ -145,12 +176,15 @@ def test_bert_base_chinese_loads_through_the_weights_layer_from_the_cache(tmp_pa
 
 def enzh_entry(folder) -> hub.WeightsEntry:
     real = hub.read_catalogue()["transformer_base.opus_mt_enzh"]
-    return dataclasses.replace(real, files={f: (hub.sha256(folder / f) if pin else None) for f, pin in real.files.items()})
+    return dataclasses.replace(
+        real, files={f: (hub.sha256(folder / f) if pin else None) for f, pin in real.files.items()}
+    )
 
 
 def reference_tokenizer(folder):
-    return transformers.MarianTokenizer(str(folder / "source.spm"), str(folder / "target.spm"),
-                                        str(folder / "vocab.json"))  # fmt: skip
+    return transformers.MarianTokenizer(
+        str(folder / "source.spm"), str(folder / "target.spm"), str(folder / "vocab.json")
+    )
 
 
 def test_en_zh_tokenizer_matches_transformers_with_the_language_token(tmp_path):
@@ -158,14 +192,20 @@ def test_en_zh_tokenizer_matches_transformers_with_the_language_token(tmp_path):
 
     F.write_marian_zh(tmp_path)
     ours, ref = opus_mt_en_zh(tmp_path), reference_tokenizer(tmp_path)
-    for text in F.EN_SENTENCES + ["Unseen words: zebra quokka!", "Beijing 北京 and Tokyo 東京, 2024!", ""]:
+    for text in F.EN_SENTENCES + [
+        "Unseen words: zebra quokka!",
+        "Beijing 北京 and Tokyo 東京, 2024!",
+        "",
+    ]:
         enc = ours.encode(text)
         assert enc.ids == ref(">>cmn_Hans<< " + text)["input_ids"], text
         assert enc.tokens[0] == ">>cmn_Hans<<" and enc.tokens[-1] == "</s>"
     # a source cut to its first pieces reads back in English (the source SentencePiece), without >>cmn_Hans<<
     ids = ours.encode("Beijing is the capital of China.").ids
     assert ours.decode_source(ids) == "Beijing is the capital of China."
-    assert ours.decode_source(ids[:3]) == ref.convert_tokens_to_string(ref.convert_ids_to_tokens(ids[1:3]))
+    assert ours.decode_source(ids[:3]) == ref.convert_tokens_to_string(
+        ref.convert_ids_to_tokens(ids[1:3])
+    )
     # a source that names its own target keeps it
     assert ours.encode(">>yue<< A man.").ids == ref(">>yue<< A man.")["input_ids"]
     assert ours.encode(">>yue<< A man.").tokens[0] == ">>yue<<"
@@ -185,7 +225,9 @@ def test_en_zh_marian_bin_gives_transformers_logits(tmp_path):
     ours = from_marian(tmp_path, enzh_entry(tmp_path))
     tok, rtok = opus_mt_en_zh(tmp_path), reference_tokenizer(tmp_path)
     src = torch.tensor([tok.encode("Beijing 北京 is the capital of China.").ids])
-    tgt = torch.tensor([[len(vocab) - 1] + rtok(text_target="北京是中国的首都。")["input_ids"][:-1]])
+    tgt = torch.tensor(
+        [[len(vocab) - 1] + rtok(text_target="北京是中国的首都。")["input_ids"][:-1]]
+    )
     with torch.no_grad():
         want = ref(input_ids=src, attention_mask=torch.ones_like(src), decoder_input_ids=tgt).logits
     torch.testing.assert_close(ours(src, tgt).logits, want, atol=1e-4, rtol=1e-4)
@@ -200,7 +242,10 @@ def test_attention_labels_of_chinese_target_tokens(tmp_path):
     ref, vocab = F.write_marian_zh(tmp_path)
     rtok = reference_tokenizer(tmp_path)
     model = from_marian(tmp_path, enzh_entry(tmp_path))
-    zh_ids = sorted({i for s in F.ZH_SENTENCES for i in rtok(text_target=s)["input_ids"][:-1]} - {vocab["<unk>"]})
+    zh_ids = sorted(
+        {i for s in F.ZH_SENTENCES for i in rtok(text_target=s)["input_ids"][:-1]}
+        - {vocab["<unk>"]}
+    )
     with torch.no_grad():  # make the random model write Chinese: raise those pieces' logits bias
         model.logits_bias[zh_ids] += 50.0
     tok = opus_mt_en_zh(tmp_path)
@@ -209,8 +254,15 @@ def test_attention_labels_of_chinese_target_tokens(tmp_path):
     assert tr.tokens and all(i in zh_ids for i in tr.tokens)
     assert tr.tgt_tokens == rtok.convert_ids_to_tokens(tr.tokens)
     assert all(CJK.search(t) for t in tr.tgt_tokens), tr.tgt_tokens  # no byte escapes, no mojibake
-    assert "".join(tr.tgt_tokens).replace("▁", " ").strip() == tr.text == rtok.decode(tr.tokens, skip_special_tokens=True)
+    assert (
+        "".join(tr.tgt_tokens).replace("▁", " ").strip()
+        == tr.text
+        == rtok.decode(tr.tokens, skip_special_tokens=True)
+    )
     assert tr.src_tokens[0] == ">>cmn_Hans<<" and tr.src_tokens[-1] == "</s>"
     assert tr.src_tokens == rtok.convert_ids_to_tokens(rtok(">>cmn_Hans<< " + text)["input_ids"])
     cross = tr.attentions.cross[0]  # layer 0: (1, h, rows, len(src))
-    assert cross.shape[-1] == len(tr.src_tokens) and cross.shape[-2] in (len(tr.tokens), len(tr.tokens) + 1)
+    assert cross.shape[-1] == len(tr.src_tokens) and cross.shape[-2] in (
+        len(tr.tokens),
+        len(tr.tokens) + 1,
+    )

@@ -51,7 +51,9 @@ def test_codes_are_six_of_32_symbols_and_the_file_is_in_wal_mode(store):
     store.vote(code, TOKENS[0], 0, "plain56", ["plain20", "plain56", "same"])
     dump = "\n".join(db.iterdump())
     assert TOKENS[0] not in dump
-    cols = {r[1] for t in ("rooms", "members", "votes") for r in db.execute(f"PRAGMA table_info({t})")}
+    cols = {
+        r[1] for t in ("rooms", "members", "votes") for r in db.execute(f"PRAGMA table_info({t})")
+    }
     assert not cols & {"ip", "address", "user_agent", "agent", "name"}
 
 
@@ -59,20 +61,27 @@ def test_a_room_expires_three_hours_after_its_last_activity(store):
     code, key = store.create(["resnet", "gan"])
     store.join(code, TOKENS[0])
     store.clock_.now += 2.5 * 3600
-    store.vote(code, TOKENS[0], 0, "plain20", ["plain20", "plain56", "same"])  # activity: the clock restarts
+    store.vote(
+        code, TOKENS[0], 0, "plain20", ["plain20", "plain56", "same"]
+    )  # activity: the clock restarts
     store.clock_.now += 2.9 * 3600
     assert store.room(code).code == code  # 5.4 h after creation, 2.9 h after the vote: still live
     store.clock_.now += 0.2 * 3600
     with pytest.raises(rooms.RoomError) as e:  # 3.1 h idle: gone, for students and presenter alike
         store.room(code)
     assert e.value.code == "unknown"
-    for call in (lambda: store.join(code, TOKENS[1]), lambda: store.goto(code, key, 1),
-                 lambda: store.member_version(code, TOKENS[0])):  # fmt: skip
+    for call in (
+        lambda: store.join(code, TOKENS[1]),
+        lambda: store.goto(code, key, 1),
+        lambda: store.member_version(code, TOKENS[0]),
+    ):
         with pytest.raises(rooms.RoomError, match="unknown"):
             call()
     assert store.purge() == 1  # and deleted with its votes
     db = sqlite3.connect(store.path)
-    assert [db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("rooms", "members", "votes")] == [0, 0, 0]
+    assert [
+        db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("rooms", "members", "votes")
+    ] == [0, 0, 0]
 
 
 def test_polling_does_not_keep_a_room_alive(store):
@@ -117,7 +126,9 @@ def test_one_vote_per_browser_and_question(store):
         store.vote(code, TOKENS[2], 1, "0.5", ["0", "0.5", "1"])  # not the open question
     room, counts = store.tally(code)
     assert counts == {"plain56": 2} and room.members == 3
-    assert store.my_vote(code, TOKENS[0], 0) == "plain56" and store.my_vote(code, TOKENS[2], 0) is None
+    assert (
+        store.my_vote(code, TOKENS[0], 0) == "plain56" and store.my_vote(code, TOKENS[2], 0) is None
+    )
     store.set_reveal(code, key, 0, {"answer": "plain56"})
     with pytest.raises(rooms.RoomError, match="revealed"):
         store.vote(code, TOKENS[2], 0, "same", choices)
@@ -138,7 +149,9 @@ def test_only_the_presenter_moves_the_room_and_codes_are_normalised(store):
     assert store.join(typed, TOKENS[0]).code == code
     with pytest.raises(rooms.RoomError, match="bad_token"):
         store.join(code, "short")
-    with pytest.raises(rooms.RoomError, match="unknown"):  # a token that never joined learns nothing
+    with pytest.raises(
+        rooms.RoomError, match="unknown"
+    ):  # a token that never joined learns nothing
         store.member_version(code, TOKENS[5])
 
 
@@ -192,11 +205,24 @@ def test_eight_questions_in_lecture_order_with_both_languages():
     from demos import classroom_questions as CQ
     from demos.i18n import EN, ZH
 
-    assert CQ.ORDER == ["resnet", "resnet_fig6", "transformer", "transformer_pe", "gan", "gan_fig3", "bert",
-                        "bert_fig1"]  # fmt: skip
+    assert CQ.ORDER == [
+        "resnet",
+        "resnet_fig6",
+        "transformer",
+        "transformer_pe",
+        "gan",
+        "gan_fig3",
+        "bert",
+        "bert_fig1",
+    ]
     for q in CQ.all_questions().values():
         for key in [q.question] + [k for k, _ in q.choices]:
-            assert EN[key] and ZH[key] and EN[key] != ZH[key] or key.startswith(("cls_rn_c", "quiz_rn_c"))
+            assert (
+                EN[key]
+                and ZH[key]
+                and EN[key] != ZH[key]
+                or key.startswith(("cls_rn_c", "quiz_rn_c"))
+            )
 
 
 def test_figure_questions_are_measured_not_written_down(monkeypatch, tmp_path):
@@ -210,8 +236,10 @@ def test_figure_questions_are_measured_not_written_down(monkeypatch, tmp_path):
     assert f"{err['resnet56'][0]:.1f}%" in r.result
     # the recorded curves decide: swap them and the answer follows
     fake = tmp_path / "curves.json"
-    runs = {n: {"train_error": [50, e], "test_error": [50, e]} for n, e in
-            (("resnet20", 30.0), ("resnet56", 40.0), ("plain20", 1.0), ("plain56", 2.0))}  # fmt: skip
+    runs = {
+        n: {"train_error": [50, e], "test_error": [50, e]}
+        for n, e in (("resnet20", 30.0), ("resnet56", 40.0), ("plain20", 1.0), ("plain56", 2.0))
+    }
     fake.write_text(json.dumps({"runs": runs}))
     monkeypatch.setattr(CQ, "_curves", lambda: fake)
     CQ._resnet_errors.cache_clear()
@@ -226,7 +254,12 @@ def test_figure_questions_are_measured_not_written_down(monkeypatch, tmp_path):
 
     m = CQ.measure_masking("en")
     _, s = CQ._masking()
-    assert m.answer == "tenth" and 0.08 < s.unchanged < 0.12 and 0.77 < s.masked < 0.83 and s.chosen > 4000
+    assert (
+        m.answer == "tenth"
+        and 0.08 < s.unchanged < 0.12
+        and 0.77 < s.masked < 0.83
+        and s.chosen > 4000
+    )
     assert f"{100 * s.unchanged:.1f}%" in m.result
 
     g = CQ.measure_paths("en")
@@ -235,7 +268,11 @@ def test_figure_questions_are_measured_not_written_down(monkeypatch, tmp_path):
     assert g.answer == ("slerp" if gap > CQ.TIE_CONF else "lerp" if gap < -CQ.TIE_CONF else "same")
     assert sharp.norm["lerp"] < sharp.norm["slerp"]  # lerp's dip midway, measured
     assert f"{100 * sharp.conf['lerp']:.0f}%" in g.result
-    for key, answer in (("gan_fig3", g.answer), ("bert_fig1", m.answer), ("transformer_pe", pe.answer)):
+    for key, answer in (
+        ("gan_fig3", g.answer),
+        ("bert_fig1", m.answer),
+        ("transformer_pe", pe.answer),
+    ):
         assert CQ.why(key, answer, "en") and CQ.why(key, answer, "zh") != CQ.why(key, answer, "en")
 
 
@@ -270,18 +307,26 @@ def test_the_students_calls(web):
     client, C = web
     code, key = C.store().create(["resnet", "bert_fig1"])
     page = client.get("/join", params={"room": code})
-    assert page.status_code == 200 and "st_err_unknown" in page.text and "没有开放的房间" in page.text
-    assert "http://" not in page.text.replace("http://www.w3.org", "")  # nothing fetched from elsewhere
+    assert (
+        page.status_code == 200 and "st_err_unknown" in page.text and "没有开放的房间" in page.text
+    )
+    assert "http://" not in page.text.replace(
+        "http://www.w3.org", ""
+    )  # nothing fetched from elsewhere
 
     tok = TOKENS[7]
     r = client.post("/join/api/enter", json={"room": code.lower(), "token": tok})
     assert r.status_code == 200
     st = r.json()
     assert st["room"] == code and st["pos"] == 0 and st["n"] == 2 and st["voted"] is None
-    assert "plain-56" in st["q"]["en"] and "plain-56" in st["q"]["zh"] and [c["value"] for c in st["choices"]] == [
-        "plain20", "plain56", "same"]  # fmt: skip
-    assert client.post("/join/api/state", json={"room": code, "token": tok, "v": st["v"]}).json() == {
-        "same": True, "v": st["v"]}  # fmt: skip
+    assert (
+        "plain-56" in st["q"]["en"]
+        and "plain-56" in st["q"]["zh"]
+        and [c["value"] for c in st["choices"]] == ["plain20", "plain56", "same"]
+    )
+    assert client.post(
+        "/join/api/state", json={"room": code, "token": tok, "v": st["v"]}
+    ).json() == {"same": True, "v": st["v"]}
 
     vote = {"room": code, "token": tok, "pos": 0, "choice": "plain56"}
     assert client.post("/join/api/vote", json=vote).json()["voted"] == "plain56"
@@ -294,14 +339,21 @@ def test_the_students_calls(web):
     _, payload = C.reveal_payload("resnet", "en")
     C.store().set_reveal(code, key, 0, payload)
     st2 = client.post("/join/api/state", json={"room": code, "token": tok, "v": st["v"]}).json()
-    assert st2["revealed"] and st2["answer"] == payload["answer"] and st2["why"]["zh"] and st2["voted"] == "plain56"
+    assert (
+        st2["revealed"]
+        and st2["answer"] == payload["answer"]
+        and st2["why"]["zh"]
+        and st2["voted"] == "plain56"
+    )
 
     for bad in ({"room": code}, [1, 2], {"room": code, "token": tok, "pos": "0", "choice": "x"}):
         assert client.post("/join/api/vote", json=bad).status_code == 400
     assert client.post("/join/api/enter", content=b"{not json").status_code == 400
     assert client.post("/join/api/enter", content=b"x" * 10_000).status_code == 400
     assert client.put("/join/api/enter").status_code == 405
-    assert client.get("/join/api/state", params={"room": code, "token": tok}).status_code == 405  # never in a URL
+    assert (
+        client.get("/join/api/state", params={"room": code, "token": tok}).status_code == 405
+    )  # never in a URL
 
 
 def test_bad_codes_are_refused_then_slowed_down(web):
@@ -310,10 +362,15 @@ def test_bad_codes_are_refused_then_slowed_down(web):
     for i in range(4):
         r = client.post("/join/api/enter", json={"room": f"ZZZZZ{i + 2}", "token": TOKENS[0]})
         assert r.status_code == 404 and r.json() == {"error": "unknown"}
-    r = client.post("/join/api/enter", json={"room": code, "token": TOKENS[0]})  # even the right code waits
+    r = client.post(
+        "/join/api/enter", json={"room": code, "token": TOKENS[0]}
+    )  # even the right code waits
     assert r.status_code == 429 and 50 <= r.json()["wait"] <= 60 and r.headers["retry-after"]
-    other = client.post("/join/api/enter", json={"room": code, "token": TOKENS[1]},
-                        headers={"x-forwarded-for": "10.1.2.3"})  # another client behind the local proxy
+    other = client.post(
+        "/join/api/enter",
+        json={"room": code, "token": TOKENS[1]},
+        headers={"x-forwarded-for": "10.1.2.3"},
+    )  # another client behind the local proxy
     assert other.status_code == 200
 
 
@@ -358,7 +415,12 @@ def test_presenter_callbacks(monkeypatch, tmp_path):
 # ---------------------------------------------------------------------------------------------
 
 WAIT = 60_000  # ms: the machine is shared (training, other tests); a reload can take many seconds
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
 
 
 def present(page, url: str, wait: int) -> tuple[str, str]:
@@ -367,7 +429,9 @@ def present(page, url: str, wait: int) -> tuple[str, str]:
     page.goto(url)
     page.locator("#cls-start").click()
     expect(page.locator("#cls-code")).to_be_visible(timeout=wait)
-    return page.locator("#cls-code").get_attribute("data-code"), page.locator("#cls-link").get_attribute("href")
+    return page.locator("#cls-code").get_attribute("data-code"), page.locator(
+        "#cls-link"
+    ).get_attribute("href")
 
 
 def lecture(browser, base: str, wait: int, via_proxy: bool = False) -> dict:
@@ -381,7 +445,9 @@ def lecture(browser, base: str, wait: int, via_proxy: bool = False) -> dict:
     page.set_default_timeout(wait)
     code, link = present(page, f"{base}/?tab=classroom&lang=en", wait)
     assert re.fullmatch(f"{re.escape(base)}/join\\?room=[{rooms.ALPHABET}]{{6}}", link), link
-    expect(page.locator("#cls-join svg")).to_be_visible(timeout=wait)  # the QR code, drawn in the page
+    expect(page.locator("#cls-join svg")).to_be_visible(
+        timeout=wait
+    )  # the QR code, drawn in the page
     expect(page.locator("#cls-question")).to_contain_text("plain-20 or plain-56", timeout=wait)
 
     phones, contexts = [], []
@@ -393,7 +459,9 @@ def lecture(browser, base: str, wait: int, via_proxy: bool = False) -> dict:
         expect(ph.locator(".choice")).to_have_count(3, timeout=wait)
         phones.append(ph)
         contexts.append(ctx)
-    expect(phones[2].locator("#question")).to_contain_text("训练误差", timeout=wait)  # the phone's own language
+    expect(phones[2].locator("#question")).to_contain_text(
+        "训练误差", timeout=wait
+    )  # the phone's own language
     expect(page.locator("#cls-joined")).to_have_attribute("data-n", "3", timeout=wait)
 
     # phone 0 opens a second tab of the same browser before voting: both show the choices
@@ -404,27 +472,37 @@ def lecture(browser, base: str, wait: int, via_proxy: bool = False) -> dict:
     picks = ["plain56", "plain56", "plain20"]
     for ph, pick in zip(phones, picks):
         ph.locator(f'.choice[data-value="{pick}"]').click()
-        expect(ph.locator(f'.choice[data-value="{pick}"]')).to_have_class(re.compile("mine"), timeout=wait)
+        expect(ph.locator(f'.choice[data-value="{pick}"]')).to_have_class(
+            re.compile("mine"), timeout=wait
+        )
     expect(page.locator("#cls-votes")).to_have_attribute("data-n", "3", timeout=wait)
-    expect(page.locator('#cls-hist .cls-row[data-choice="plain56"]')).to_have_attribute("data-count", "2", timeout=wait)
-    expect(page.locator('#cls-hist .cls-row[data-choice="plain20"]')).to_have_attribute("data-count", "1", timeout=wait)
+    expect(page.locator('#cls-hist .cls-row[data-choice="plain56"]')).to_have_attribute(
+        "data-count", "2", timeout=wait
+    )
+    expect(page.locator('#cls-hist .cls-row[data-choice="plain20"]')).to_have_attribute(
+        "data-count", "1", timeout=wait
+    )
 
     twin.locator('.choice[data-value="plain20"]').click()  # the second vote from that browser
     expect(twin.locator("#status")).to_contain_text("already voted", timeout=wait)
-    expect(twin.locator('.choice[data-value="plain56"]')).to_have_class(re.compile("mine"), timeout=wait)
+    expect(twin.locator('.choice[data-value="plain56"]')).to_have_class(
+        re.compile("mine"), timeout=wait
+    )
     refused = twin.evaluate(
         """async ([room]) => (await fetch('/join/api/vote', {method: 'POST', headers: {'Content-Type': 'application/json'},
            body: JSON.stringify({room, token: localStorage.getItem('paper-gallery-classroom-token'), pos: 0,
            choice: 'same'})})).status""",
         [code],
-    )  # fmt: skip
+    )
     assert refused == 409
     time.sleep(1.5)  # a tick or two later, still three votes
     expect(page.locator("#cls-votes")).to_have_attribute("data-n", "3", timeout=wait)
 
     page.locator("#cls-reveal").click()
     expect(page.locator("#cls-result")).to_contain_text("Measured answer: plain-56", timeout=wait)
-    expect(page.locator("#cls-hist .cls-right")).to_have_attribute("data-choice", "plain56", timeout=wait)
+    expect(page.locator("#cls-hist .cls-right")).to_have_attribute(
+        "data-choice", "plain56", timeout=wait
+    )
     for ph in phones:
         expect(ph.locator("#answer")).to_contain_text("plain-56", timeout=wait)
         expect(ph.locator("#why")).not_to_be_empty(timeout=wait)
@@ -442,7 +520,12 @@ def lecture(browser, base: str, wait: int, via_proxy: bool = False) -> dict:
     expect(phones[1].locator(".choice").first).to_be_enabled(timeout=wait)
     for p in [page, *phones, twin]:
         assert "Traceback" not in p.inner_text("body")
-    cookies = {c["value"] for ctx in [presenter_ctx, *contexts] for c in ctx.cookies() if c["name"] == "pg_replica"}
+    cookies = {
+        c["value"]
+        for ctx in [presenter_ctx, *contexts]
+        for c in ctx.cookies()
+        if c["name"] == "pg_replica"
+    }
     page.locator("#cls-end").click()
     expect(phones[0].locator("#error")).to_contain_text("ended or expired", timeout=wait)
     return {"code": code, "replicas": cookies, "phones": phones}
@@ -480,13 +563,23 @@ def test_two_replicas_share_rooms(tmp_path, browser):
     for d in ("a", "b"):
         (tmp_path / d).mkdir()
     with ThreadPoolExecutor(2) as pool:
-        a, b = pool.map(lambda d: start_app(d, HF_HUB_OFFLINE="1", PAPER_GALLERY_CLASSROOM_DB=db),
-                        [tmp_path / "a", tmp_path / "b"])  # fmt: skip
+        a, b = pool.map(
+            lambda d: start_app(d, HF_HUB_OFFLINE="1", PAPER_GALLERY_CLASSROOM_DB=db),
+            [tmp_path / "a", tmp_path / "b"],
+        )
     port = free_port()
-    env = {"PG_BIND": f"127.0.0.1:{port}", "PG_REPLICA_A": a.url.removeprefix("http://"),
-           "PG_REPLICA_B": b.url.removeprefix("http://"), "PATH": "/usr/sbin:/usr/bin:/bin"}  # fmt: skip
-    proxy = subprocess.Popen([haproxy, "-db", "-f", str(ROOT / "deploy" / "haproxy.cfg")], env=env,
-                             stdout=subprocess.DEVNULL, stderr=open(tmp_path / "haproxy.log", "w"))  # fmt: skip
+    env = {
+        "PG_BIND": f"127.0.0.1:{port}",
+        "PG_REPLICA_A": a.url.removeprefix("http://"),
+        "PG_REPLICA_B": b.url.removeprefix("http://"),
+        "PATH": "/usr/sbin:/usr/bin:/bin",
+    }
+    proxy = subprocess.Popen(
+        [haproxy, "-db", "-f", str(ROOT / "deploy" / "haproxy.cfg")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp_path / "haproxy.log", "w"),
+    )
     try:
         import httpx
 

@@ -69,27 +69,44 @@ def _draws(rng: np.random.Generator, games) -> list:
         steps = list(range(0, 10 * (u() % 7 + 3), 10))
         loss = {"plain-20": _log_values(rng, len(steps)), "resnet-20": _log_values(rng, len(steps))}
         frame = resnet._live_figure({"step": steps, "loss": loss}, 20, steps[-1] + 10)
-        svg = plots.svg_of(frame)  # None if SVG_RECENT newer frames came first (then the page says so)
+        svg = plots.svg_of(
+            frame
+        )  # None if SVG_RECENT newer frames came first (then the page says so)
         return [frame] + ([svg] if svg else [])
 
     def fig6() -> list:
-        curves = {f"{f}{d}": {"epoch": [1, 2, 3], "train_error": list(rng.uniform(5, 60, 3)),
-                              "test_error": list(rng.uniform(5, 60, 3))} for f in ("plain", "resnet") for d in (20, 56)}  # fmt: skip
+        curves = {
+            f"{f}{d}": {
+                "epoch": [1, 2, 3],
+                "train_error": list(rng.uniform(5, 60, 3)),
+                "test_error": list(rng.uniform(5, 60, 3)),
+            }
+            for f in ("plain", "resnet")
+            for d in (20, 56)
+        }
         return [plots.png(rplots.fig6_curves(curves, note=f"call {u()}"), "test-fig6", dpi=60)]
 
-    def smoothing() -> list:  # a cached callback with new arguments, and its SVG (the callback replayed)
+    def smoothing() -> (
+        list
+    ):  # a cached callback with new arguments, and its SVG (the callback replayed)
         k = u()
         fig = transformer_explorers.smoothing(round(0.001 * (k % 900), 3), 2 + k % 48, "en")[0]
         return [fig, plots.svg_of(fig)]
 
     def pe() -> list:
-        table = np.sin(np.outer(np.arange(20 + u() % 80), rng.uniform(0.01, 1, 16)))  # (positions, d_model)
-        return [plots.png(tplots.pe_table(table), "test-pe", dpi=60),
-                plots.png(tplots.pe_curves(table, [0, 1, 3]), "test-pe", dpi=60)]  # fmt: skip
+        table = np.sin(
+            np.outer(np.arange(20 + u() % 80), rng.uniform(0.01, 1, 16))
+        )  # (positions, d_model)
+        return [
+            plots.png(tplots.pe_table(table), "test-pe", dpi=60),
+            plots.png(tplots.pe_curves(table, [0, 1, 3]), "test-pe", dpi=60),
+        ]
 
     def heat() -> list:  # a heat map (PIL) and its SVG (matplotlib)
         path = os.path.join(str(plots.FIG_DIR), f"test-heat-{u()}.png")
-        plots.save_heatmap(path, rng.uniform(0, 1, (4, 5)), list("abcd"), list("vwxyz"), "t", vmax=1.0)
+        plots.save_heatmap(
+            path, rng.uniform(0, 1, (4, 5)), list("abcd"), list("vwxyz"), "t", vmax=1.0
+        )
         return [plots.svg_of(path)]
 
     d_ks = [2**i for i in range(11)]
@@ -97,32 +114,85 @@ def _draws(rng: np.random.Generator, games) -> list:
     return [
         # ResNet: the live frame (first: see the test), gradient norms, Fig. 6, Fig. 7, a block
         live,
-        lambda: [plots.png(rplots.gradient_norms({"plain": _log_values(rng, 19), "resnet": _log_values(rng, 19)},
-                                                f"call {u()}"), "test-grads", dpi=60)],  # fmt: skip
+        lambda: [
+            plots.png(
+                rplots.gradient_norms(
+                    {"plain": _log_values(rng, 19), "resnet": _log_values(rng, 19)}, f"call {u()}"
+                ),
+                "test-grads",
+                dpi=60,
+            )
+        ],
         fig6,
-        lambda: [plots.png(rplots.layer_responses({"plain": rng.uniform(0, 3, 18), "resnet": rng.uniform(0, 3, 18)}),
-                           "test-fig7", dpi=60)],  # fmt: skip
-        lambda: [plots.png(rplots.block_diagram(str(rng.choice(["basic", "bottleneck"])), bool(u() % 2), 16 + u()),
-                           "test-block", dpi=60)],  # fmt: skip
+        lambda: [
+            plots.png(
+                rplots.layer_responses(
+                    {"plain": rng.uniform(0, 3, 18), "resnet": rng.uniform(0, 3, 18)}
+                ),
+                "test-fig7",
+                dpi=60,
+            )
+        ],
+        lambda: [
+            plots.png(
+                rplots.block_diagram(
+                    str(rng.choice(["basic", "bottleneck"])), bool(u() % 2), 16 + u()
+                ),
+                "test-block",
+                dpi=60,
+            )
+        ],
         # Transformer: two cached callbacks with new arguments, the other figures from values (their
         # callbacks compute for longer than they draw)
         lambda: [transformer_explorers.schedule(16 + u(), 100 + u(), 20_000 + u(), "en")[0]],
         smoothing,
-        lambda: [plots.png(tplots.scaling(d_ks, {f"{k}_{n}": list(rng.uniform(0.01, 1, 11))
-                                                          for k in ("max_p", "grad") for n in ("scaled", "raw")},
-                                                   2 + u() % 250), "test-scaling", dpi=60)],  # fmt: skip
+        lambda: [
+            plots.png(
+                tplots.scaling(
+                    d_ks,
+                    {
+                        f"{k}_{n}": list(rng.uniform(0.01, 1, 11))
+                        for k in ("max_p", "grad")
+                        for n in ("scaled", "raw")
+                    },
+                    2 + u() % 250,
+                ),
+                "test-scaling",
+                dpi=60,
+            )
+        ],
         pe,
-        lambda: [plots.png(tplots.complexity([16, 32, 64, 128], {"self_attention": _log_values(rng, 4),
-                                                                          "recurrent": _log_values(rng, 4)}, 64),
-                           "test-complexity", dpi=60)],  # fmt: skip
+        lambda: [
+            plots.png(
+                tplots.complexity(
+                    [16, 32, 64, 128],
+                    {"self_attention": _log_values(rng, 4), "recurrent": _log_values(rng, 4)},
+                    64,
+                ),
+                "test-complexity",
+                dpi=60,
+            )
+        ],
         # GAN: an interpolation (the tab's callback), both games' frames, the digit histogram
         lambda: [gan.interpolate("dcgan.mnist", u(), u(), 4, ["paths", "walk"][u() % 2], "en")[3]],
         lambda: [plots.png(gplots.game_1d(one, f"step {u()}"), "test-1d", dpi=60)],
         lambda: [plots.png(gplots.game_2d(two, f"step {u()}"), "test-2d", dpi=60)],
-        lambda: [plots.png(gplots.digit_histogram({"a": list(rng.dirichlet(np.ones(10))), "b": list(rng.dirichlet(np.ones(10)))},
-                                             f"call {u()}"), "test-digits", dpi=60)],  # fmt: skip
+        lambda: [
+            plots.png(
+                gplots.digit_histogram(
+                    {"a": list(rng.dirichlet(np.ones(10))), "b": list(rng.dirichlet(np.ones(10)))},
+                    f"call {u()}",
+                ),
+                "test-digits",
+                dpi=60,
+            )
+        ],
         # BERT: the model view's SVG twin, and a heat map's SVG
-        lambda: [plots.png(bplots.model_view_figure(maps, maps[..., 0].sum(-1) > 1), "test-mosaic", dpi=60)],
+        lambda: [
+            plots.png(
+                bplots.model_view_figure(maps, maps[..., 0].sum(-1) > 1), "test-mosaic", dpi=60
+            )
+        ],
         heat,
     ]
 
@@ -152,10 +222,11 @@ def test_every_tabs_figures_drawn_from_8_threads_at_once(games):
         th.start()
     for th in threads:
         th.join(timeout=300)
-    assert not any(th.is_alive() for th in threads), "a drawing thread hangs (a lock never released?)"
+    assert not any(th.is_alive() for th in threads), (
+        "a drawing thread hangs (a lock never released?)"
+    )
     assert not errors, f"{len(errors)} of {THREADS * SHARE} draws failed; the first:\n{errors[0]}"
     assert len(drawn) == len(set(drawn)) >= THREADS * SHARE  # a new file for every figure
-
 
 
 FIRST_USE = r"""
@@ -201,5 +272,7 @@ def test_matplotlib_first_used_by_8_threads_at_once():
 
     from tests.conftest import ROOT
 
-    r = subprocess.run([sys.executable, "-c", FIRST_USE, str(ROOT)], capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-c", FIRST_USE, str(ROOT)], capture_output=True, text=True, timeout=120
+    )
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]

@@ -9,7 +9,9 @@ import torch
 
 from training import data
 
-needs_data = pytest.mark.skipif(not (data.DATA_DIR / "mnist").exists(), reason=f"no data bundle at {data.DATA_DIR}")
+needs_data = pytest.mark.skipif(
+    not (data.DATA_DIR / "mnist").exists(), reason=f"no data bundle at {data.DATA_DIR}"
+)
 
 
 @needs_data
@@ -17,9 +19,18 @@ def test_mnist_splits_are_the_papers():
     x, y = data.mnist("train")
     xv, yv = data.mnist("val")
     xt, yt = data.mnist("test")
-    assert x.shape == (50000, 28, 28) and xv.shape == (10000, 28, 28) and xt.shape == (10000, 28, 28)
-    assert x.dtype == torch.float32 and 0 <= x.min() and x.max() <= 1 and set(y.unique().tolist()) == set(range(10))
-    assert abs(torch.cat([x, xv]).mean().item() - 0.1307) < 1e-3  # the published mean of train[:60000]
+    assert (
+        x.shape == (50000, 28, 28) and xv.shape == (10000, 28, 28) and xt.shape == (10000, 28, 28)
+    )
+    assert (
+        x.dtype == torch.float32
+        and 0 <= x.min()
+        and x.max() <= 1
+        and set(y.unique().tolist()) == set(range(10))
+    )
+    assert (
+        abs(torch.cat([x, xv]).mean().item() - 0.1307) < 1e-3
+    )  # the published mean of train[:60000]
     assert yt[:5].tolist() == [7, 2, 1, 0, 4]  # the test set's first digits
 
 
@@ -42,7 +53,9 @@ def test_the_bert_corpora():
     """ELTeC as 99 novels of paragraphs, WikiText-2 as articles with its tokenized splits joined."""
     novels = data.eltec()
     assert len(novels) == 99 and all(novels.values())
-    assert data.eltec(data.DATA_DIR / "eltec-eng") == novels  # a folder given, as training/bert.py does
+    assert (
+        data.eltec(data.DATA_DIR / "eltec-eng") == novels
+    )  # a folder given, as training/bert.py does
     wiki = data.wikitext()
     assert all(wiki) and len(wiki) == 60
     raw = gzip.open(data.DATA_DIR / "wikitext-2" / "valid.txt.gz", "rt", encoding="utf-8").read()

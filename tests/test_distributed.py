@@ -16,10 +16,28 @@ CIFAR = REPO.parent / "shared" / "data" / "cifar10"  # as on the CI machine: ../
 @pytest.mark.skipif(not (CIFAR / "cifar10_train.npz").exists(), reason=f"no CIFAR-10 in {CIFAR}")
 def test_two_ranks_train_on_different_data_and_end_identical(tmp_path):
     torchrun = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"]
-    cmd = [*torchrun, str(REPO / "training" / "resnet.py"),
-           "--epochs", "1", "--limit_train", "256", "--batch_size", "64",  # 4 steps, 2 x 32 images
-           "--limit_eval", "100", "--jpeg_p", "0", "--bf16", "false", "--ddp_check", "true",
-           "--data_dir", str(CIFAR), "--out_dir", str(tmp_path / "out")]  # fmt: skip
+    cmd = [
+        *torchrun,
+        str(REPO / "training" / "resnet.py"),
+        "--epochs",
+        "1",
+        "--limit_train",
+        "256",
+        "--batch_size",
+        "64",  # 4 steps, 2 x 32 images
+        "--limit_eval",
+        "100",
+        "--jpeg_p",
+        "0",
+        "--bf16",
+        "false",
+        "--ddp_check",
+        "true",
+        "--data_dir",
+        str(CIFAR),
+        "--out_dir",
+        str(tmp_path / "out"),
+    ]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     r = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-4000:]

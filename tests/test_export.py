@@ -16,7 +16,9 @@ def test_attention_figures_export_as_svg_with_their_tokens():
     """The PIL-drawn maps (Transformer attention, BERT head and model view) have SVG versions."""
     from demos import bert_attention, plots, transformer
 
-    png = transformer.attention_png([[0.7, 0.3], [0.2, 0.8]], ["Ein", "Hund"], ["A", "dog"], "cross, layer 3")
+    png = transformer.attention_png(
+        [[0.7, 0.3], [0.2, 0.8]], ["Ein", "Hund"], ["A", "dog"], "cross, layer 3"
+    )
     svg = open(plots.svg_of(png), encoding="utf-8").read()
     assert all(s in svg for s in ("Ein", "Hund", "dog", "cross, layer 3"))
 
@@ -39,7 +41,9 @@ def test_svg_export_and_projector_mode_in_chromium(app_server, browser):
     from tests.test_lecture import WAIT
 
     t0 = time.monotonic()
-    context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    context = browser.new_context(
+        locale="en-US", viewport={"width": 1400, "height": 1000}, accept_downloads=True
+    )
     page = context.new_page()
     page.set_default_timeout(WAIT)
 
@@ -55,7 +59,9 @@ def test_svg_export_and_projector_mode_in_chromium(app_server, browser):
     svg = open(got.value.path(), encoding="utf-8").read()
     assert got.value.suggested_filename.endswith(".svg")
     assert svg.startswith("<?xml") and "<svg" in svg
-    assert "plain-56" in svg and "resnet-20" in svg.lower() and "epoch" in svg  # Fig. 6's legend and axis
+    assert (
+        "plain-56" in svg and "resnet-20" in svg.lower() and "epoch" in svg
+    )  # Fig. 6's legend and axis
 
     # Projector mode: every text about 1.4x; remembered by this browser; ?projector=0 turns it off.
     size = "parseFloat(getComputedStyle(document.querySelector('#paper-tabs .prose p, .prose p')).fontSize)"

@@ -42,7 +42,9 @@ def test_corrupted_weight_file_is_refused_naming_it_and_other_tabs_work(corrupte
     from gradio_client.exceptions import AppError
 
     client = Client(corrupted_app.url, verbose=False)
-    with pytest.raises(AppError, match=r"bert_small\.eltec: refused .*bert_eltec/model\.safetensors.*corrupt"):
+    with pytest.raises(
+        AppError, match=r"bert_small\.eltec: refused .*bert_eltec/model\.safetensors.*corrupt"
+    ):
         client.predict("The [MASK] sat.", 3, "bert_small.eltec", "en", api_name="/bert_fill_mask")
     # the other tabs answer
     import numpy as np
@@ -50,12 +52,19 @@ def test_corrupted_weight_file_is_refused_naming_it_and_other_tabs_work(corrupte
 
     img = str(corrupted_app.log.parent / "grey.png")
     PIL.Image.fromarray(np.full((32, 32, 3), 120, np.uint8)).save(img)
-    label, _, notice = client.predict(handle_file(img), "resnet20.cifar10", "en", api_name="/resnet_classify")
+    label, _, notice = client.predict(
+        handle_file(img), "resnet20.cifar10", "en", api_name="/resnet_classify"
+    )
     assert len(label["confidences"]) == 5 and "shipped with the app" in notice
     _, md = client.predict("dcgan.mnist", 0, 4, "en", api_name="/gan_samples")
     assert "seeds **0–3**" in md
-    text = client.predict("A man is riding a bike.", "transformer_small.multi30k_ende", 1, "en",
-                          api_name="/transformer_translate")[0]  # fmt: skip
+    text = client.predict(
+        "A man is riding a bike.",
+        "transformer_small.multi30k_ende",
+        1,
+        "en",
+        api_name="/transformer_translate",
+    )[0]
     assert isinstance(text, str) and text.strip()
     # and the refusal is not cached: it is said again, the same way
     with pytest.raises(AppError, match="refused"):
@@ -71,7 +80,9 @@ def test_stalled_hub_falls_back_within_3s_with_a_notice(tmp_path, stalled_server
     try:
         client = Client(app.url, verbose=False)
         t0 = time.perf_counter()
-        _, md, preds = client.predict("The [MASK] sat.", 3, "bert_base.uncased", "en", api_name="/bert_fill_mask")
+        _, md, preds = client.predict(
+            "The [MASK] sat.", 3, "bert_base.uncased", "en", api_name="/bert_fill_mask"
+        )
         seconds = time.perf_counter() - t0
         assert seconds < within(2, deadline_s=3), seconds  # the 3 s budget, plus the call itself
         assert "unreachable" in md and "Falling back" in md and "bert_small.eltec" in md

@@ -18,8 +18,8 @@ from demos.runtime import stepwise
 from lab import gan as L
 from models import gan as M
 from models import hub
-from training import data
 from tests.figures import is_figure
+from training import data
 
 torch.set_num_threads(1)  # a busy two-core machine: one thread is faster than fighting
 
@@ -98,10 +98,14 @@ def test_virtual_training_criterion_is_minus_log4_at_the_optimum():
     def normal(mu, sd):
         return torch.exp(-0.5 * ((x - mu) / sd) ** 2) / (sd * math.sqrt(2 * math.pi))
 
-    assert abs(M.virtual_training_criterion(x, normal(0, 1), normal(0, 1)).item() + math.log(4)) < 1e-9
+    assert (
+        abs(M.virtual_training_criterion(x, normal(0, 1), normal(0, 1)).item() + math.log(4)) < 1e-9
+    )
     # disjoint supports: JSD = log 2, so C(G) = -log 4 + 2 log 2 = 0
     assert abs(M.virtual_training_criterion(x, normal(-6, 0.3), normal(6, 0.3)).item()) < 1e-6
-    near, far = (M.virtual_training_criterion(x, normal(0, 1), normal(m, 1)).item() for m in (0.5, 2))
+    near, far = (
+        M.virtual_training_criterion(x, normal(0, 1), normal(m, 1)).item() for m in (0.5, 2)
+    )
     assert -math.log(4) < near < far < 0
 
 
@@ -148,7 +152,9 @@ def test_seed_names_one_z_and_random_walk_stays_on_the_shell():
 def test_parzen_is_the_exact_log_density_of_the_mixture():
     x, s = torch.tensor([[0.3, -0.2]]), torch.tensor([[0.0, 0.0], [1.0, 1.0]])
     sigma = 0.5
-    dens = sum(math.exp(-((x[0] - si) ** 2).sum().item() / (2 * sigma**2)) for si in s) / (2 * math.pi * sigma**2)
+    dens = sum(math.exp(-((x[0] - si) ** 2).sum().item() / (2 * sigma**2)) for si in s) / (
+        2 * math.pi * sigma**2
+    )
     got = M.parzen_log_likelihood(x, s, [sigma])[0, 0].item()
     assert abs(got - math.log(dens / 2)) < 1e-7
 
@@ -227,7 +233,9 @@ def test_sample_grid_cells_are_the_seeds_digits():
     alone = figures.image_grid(M.generate(G, M.latent(106)[None]), 1, scale=tab.GRID_SCALE)
     p = 2 * tab.GRID_SCALE
     r0, c0 = cell, 2 * cell
-    assert np.array_equal(grid[r0 + p : r0 + p + 28 * 3, c0 + p : c0 + p + 28 * 3], alone[p:-p, p:-p])
+    assert np.array_equal(
+        grid[r0 + p : r0 + p + 28 * 3, c0 + p : c0 + p + 28 * 3], alone[p:-p, p:-p]
+    )
     norms = M.latents(range(100, 110)).norm(dim=1)
     assert f"mean {norms.mean():.2f}" in md and "seeds **100–109**" in md
 
@@ -245,7 +253,7 @@ def test_interpolation_ends_are_the_two_seeds_and_the_gif_plays(tmp_path):
     assert gif == gif_file and gif.endswith(".gif")
     lerp_mid = L.lerp(M.latent(3), M.latent(11), torch.linspace(0, 1, 8))[4].norm().item()
     assert f"**lerp {lerp_mid:.2f}**" in md
-    strip, *_ , md = tab.interpolate("gan_mlp.mnist", 7, 0, 20, "walk")
+    strip, *_, md = tab.interpolate("gan_mlp.mnist", 7, 0, 20, "walk")
     assert strip.shape[1] == (16 * 30 + 2) * 2 and "Random walk from seed 7, 20 steps" in md
 
 
@@ -311,7 +319,9 @@ def test_quality_and_paper_check():
     assert f"{cat['dcgan.mnist'].meta['parzen_ll']:.1f}" in md and "225 ± 2" in md
     assert is_figure(fig) and tab.quality() == (fig, md)  # drawn once, then the same file
     hists = {n: cat[n].meta["class_histogram"] for n in tab.WEIGHTS}
-    assert len(figures.digit_histogram(hists, "t").axes[0].patches) == 20  # 10 digits x 2 generators
+    assert (
+        len(figures.digit_histogram(hists, "t").axes[0].patches) == 20
+    )  # 10 digits x 2 generators
     rows = tab.paper_check()
     assert rows[0][1] == "225 ± 2" and any("−log 4" in r[0] for r in rows)
     theory = {r[0].split(" [")[0]: r for r in rows}
@@ -332,13 +342,20 @@ def test_live_games_resume_on_any_worker_thread_and_leave_each_thread_as_found()
         item = next(it)
         return item, torch.is_grad_enabled(), torch.get_num_threads()
 
-    runs = [stepwise(L.game_1d(steps=30, every=10)), stepwise(L.game_2d(steps=20, every=10)),
-            stepwise(RL.degradation_run(depth=8, steps=20, reference=None, every=10, initial=True),
-                     threads=None)]  # as demos/gan.py and demos/resnet.py run them  # fmt: skip
+    runs = [
+        stepwise(L.game_1d(steps=30, every=10)),
+        stepwise(L.game_2d(steps=20, every=10)),
+        stepwise(
+            RL.degradation_run(depth=8, steps=20, reference=None, every=10, initial=True),
+            threads=None,
+        ),
+    ]  # as demos/gan.py and demos/resnet.py run them
     with ThreadPoolExecutor(3) as pool:
         for it in runs:
             steps = [pool.submit(poisoned_step, it).result() for _ in range(3)]
-            assert all(grad is False and threads == 2 for _, grad, threads in steps)  # left as found
+            assert all(
+                grad is False and threads == 2 for _, grad, threads in steps
+            )  # left as found
             assert [s.step for s, _, _ in steps] == [0, 10, 20]  # it trained on every thread
 
     def raw_first(depth):  # the model's own generator: its first yield must not hold `no_grad` open

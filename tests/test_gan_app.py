@@ -12,10 +12,13 @@ from tests.figures import is_figure
 
 # Every named endpoint the GAN tab exposes (tests/test_app.py checks the union against the app).
 ENDPOINTS = {
-    "/gan_samples", "/gan_interpolate", "/gan_game_1d", "/gan_game_2d", "/gan_quality", "/gan_paper_check",
-}  # fmt: skip
-
-
+    "/gan_samples",
+    "/gan_interpolate",
+    "/gan_game_1d",
+    "/gan_game_2d",
+    "/gan_quality",
+    "/gan_paper_check",
+}
 
 
 def test_default_interpolation_seeds_draw_different_digits():
@@ -26,10 +29,14 @@ def test_default_interpolation_seeds_draw_different_digits():
     from models import gan as M
     from models import hub
 
-    clf = M.DigitClassifier.from_pretrained(str((hub.WEIGHTS_DIR / "mnist_classifier").resolve()), strict=True)
+    clf = M.DigitClassifier.from_pretrained(
+        str((hub.WEIGHTS_DIR / "mnist_classifier").resolve()), strict=True
+    )
     for weights in tab.WEIGHTS:
         G = hub.get(weights).model
-        digits, _ = L.classify(clf, M.generate(G, M.latents([tab.SEED_A, tab.SEED_B], G.config.z_dim)))
+        digits, _ = L.classify(
+            clf, M.generate(G, M.latents([tab.SEED_A, tab.SEED_B], G.config.z_dim))
+        )
         assert digits[0] != digits[1], (weights, digits.tolist())
     fig3 = tab.FIGURES["fig3"].params  # Fig. 3's preset draws the same pair
     assert (fig3["seed_a"], fig3["seed_b"]) == (tab.SEED_A, tab.SEED_B)
@@ -42,16 +49,30 @@ def test_2d_game_opens_on_its_presets_recorded_frame(monkeypatch):
     from demos import gan_games as games
     from lab import gan as L
 
-    *_, short = L.game_2d(**L.GAME2D_PRESETS["cover"], steps=20, every=20)  # stands in for the 2,000-step run
+    *_, short = L.game_2d(
+        **L.GAME2D_PRESETS["cover"], steps=20, every=20
+    )  # stands in for the 2,000-step run
     monkeypatch.setitem(games._recorded_2d, "cover", short)
     cover = L.GAME2D_PRESETS["cover"]
-    fig, status = games.game_2d_open(cover["k"], cover["lr_d"], cover["lr_g"], "non-saturating", cover["std"],
-                                   games.GAME2D_PRESET_STEPS["cover"], "en")  # fmt: skip
+    fig, status = games.game_2d_open(
+        cover["k"],
+        cover["lr_d"],
+        cover["lr_g"],
+        "non-saturating",
+        cover["std"],
+        games.GAME2D_PRESET_STEPS["cover"],
+        "en",
+    )
     assert is_figure(fig) and status.startswith("Recorded run with these settings, step 20:")
     assert games.game_2d_recorded("cover", "zh")[1].startswith("按这些设置记录的运行，第 20 步")
-    other = games.game_2d_open(cover["k"], cover["lr_d"], cover["lr_g"], "non-saturating", cover["std"], 500, "en")
+    other = games.game_2d_open(
+        cover["k"], cover["lr_d"], cover["lr_g"], "non-saturating", cover["std"], 500, "en"
+    )
     assert other == (gr.skip(), gr.skip())  # other settings: the view stays as it is
-    assert {fn for fn, _ in tab.WARM} >= {tab.default_1d_final, tab.preset_2d_final}  # warmed at start-up
+    assert {fn for fn, _ in tab.WARM} >= {
+        tab.default_1d_final,
+        tab.preset_2d_final,
+    }  # warmed at start-up
 
 
 def test_gan_samples_endpoint(client):
@@ -66,23 +87,33 @@ def test_gan_samples_endpoint(client):
 
 
 def test_gan_interpolate_endpoint_returns_a_gif(client):
-    strip, gif, gif_file, fig, md = client.predict("dcgan.mnist", 3, 11, 16, "paths", "en",
-                                                   api_name="/gan_interpolate")  # fmt: skip
+    strip, gif, gif_file, fig, md = client.predict(
+        "dcgan.mnist", 3, 11, 16, "paths", "en", api_name="/gan_interpolate"
+    )
     with PIL.Image.open(gif_file) as im:
         assert im.format == "GIF" and im.n_frames == 30
     assert is_figure(fig) and "Seed 3 → seed 11, 16 steps" in md
     from demos.gan import SEED_A, SEED_B
 
-    api = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/gan_interpolate"]
+    api = client.view_api(print_info=False, return_format="dict")["named_endpoints"][
+        "/gan_interpolate"
+    ]
     defaults = {p["parameter_name"]: p.get("parameter_default") for p in api["parameters"]}
-    assert (defaults["seed_a"], defaults["seed_b"]) == (SEED_A, SEED_B)  # the page's fields open on them
+    assert (defaults["seed_a"], defaults["seed_b"]) == (
+        SEED_A,
+        SEED_B,
+    )  # the page's fields open on them
 
 
 def test_gan_live_games_endpoints(client):
-    fig, status, check = client.predict(3, 3e-3, 3e-3, "non-saturating", 100, "en", api_name="/gan_game_1d")
+    fig, status, check = client.predict(
+        3, 3e-3, 3e-3, "non-saturating", 100, "en", api_name="/gan_game_1d"
+    )
     assert is_figure(fig) and "Step 100 of 100" in status
     assert check["data"][0][1] == -1.386
-    fig, status = client.predict(1, 1e-3, 1e-3, "non-saturating", 0.05, 200, "en", api_name="/gan_game_2d")
+    fig, status = client.predict(
+        1, 1e-3, 1e-3, "non-saturating", 0.05, 200, "en", api_name="/gan_game_2d"
+    )
     assert is_figure(fig) and "Step 200 of 200" in status
 
 
@@ -98,7 +129,9 @@ def test_gan_bad_input_through_the_api(client):
 
     with pytest.raises(AppError, match="Seeds must be whole numbers|less than|greater than"):
         client.predict("dcgan.mnist", -3, 16, "en", api_name="/gan_samples")
-    with pytest.raises(AppError, match="greater than maximum value 100"):  # gradio checks the slider
+    with pytest.raises(
+        AppError, match="greater than maximum value 100"
+    ):  # gradio checks the slider
         client.predict("dcgan.mnist", 0, 5000, "en", api_name="/gan_samples")
     with pytest.raises(AppError, match="Learning rates must be|greater than"):
         client.predict(1, 5.0, 1e-3, "non-saturating", 100, "en", api_name="/gan_game_1d")
@@ -112,7 +145,6 @@ def test_gan_bad_input_through_the_api(client):
 @pytest.mark.browser
 def test_gan_tab_in_the_browser(app_server, browser):
     from playwright.sync_api import expect
-
 
     page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}).new_page()
     page.set_default_timeout(30_000)
@@ -136,20 +168,29 @@ def test_gan_tab_in_the_browser(app_server, browser):
     expect(page.get_by_role("radio", name="A", exact=True)).to_be_checked()
     page.get_by_role("button", name="Interpolate").click()
     page.locator("#gan-interp-md").get_by_text("Seed 0 → seed 7").wait_for()
-    page.get_by_role("radio", name=re.compile("random walk")).click()  # the walk is drawn at once too
+    page.get_by_role(
+        "radio", name=re.compile("random walk")
+    ).click()  # the walk is drawn at once too
     page.locator("#gan-interp-md").get_by_text("Random walk from seed 0, 16 steps").wait_for()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "gan_samples_en.png"), animations="disabled", full_page=True)
+    page.screenshot(
+        path=str(ARTIFACTS / "gan_samples_en.png"), animations="disabled", full_page=True
+    )
     # Fig. 1 opens on the recorded default run (computed once per process); Run trains live.
     page.get_by_role("tab", name="Fig. 1, live (1-D)").click()
-    page.locator("#gan-1d-status").get_by_text("Recorded run with the default settings, step 1000").wait_for(
-        timeout=90_000)  # fmt: skip
+    page.locator("#gan-1d-status").get_by_text(
+        "Recorded run with the default settings, step 1000"
+    ).wait_for(timeout=90_000)
     page.screenshot(path=str(ARTIFACTS / "gan_fig1_en.png"), animations="disabled", full_page=True)
     # The 2-D game opens on its preset's recorded last frame (warmed at start-up), and so does a preset
     page.get_by_role("tab", name="2-D game").click()
-    page.locator("#gan-2d-status").get_by_text("Recorded run with these settings, step 1000").wait_for(timeout=90_000)
+    page.locator("#gan-2d-status").get_by_text(
+        "Recorded run with these settings, step 1000"
+    ).wait_for(timeout=90_000)
     expect(page.locator("#gan-2d-plot img")).to_have_attribute("src", re.compile(r"\S"))
     page.get_by_role("radio", name=re.compile("cover the modes")).click()
-    page.locator("#gan-2d-status").get_by_text("step 2000: 8 of 8 modes covered").wait_for(timeout=90_000)
+    page.locator("#gan-2d-status").get_by_text("step 2000: 8 of 8 modes covered").wait_for(
+        timeout=90_000
+    )
     page.screenshot(path=str(ARTIFACTS / "gan_2d_en.png"), animations="disabled", full_page=True)
     assert "Traceback" not in page.inner_text("body")

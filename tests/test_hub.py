@@ -34,8 +34,14 @@ def saved(tmp_path: Path) -> tuple[Path, TinyNet]:
 def entry_for(folder: Path | None, files_from: Path, **kw) -> hub.WeightsEntry:
     files = {f: hub.sha256(files_from / f) for f in ("config.json", "model.safetensors")}
     return hub.WeightsEntry(
-        name="tiny.test", model="tests._tiny:TinyNet", repo_id=REPO, revision=SHA, files=files,
-        embedded=str(folder) if folder else None, paper="test", **kw,
+        name="tiny.test",
+        model="tests._tiny:TinyNet",
+        repo_id=REPO,
+        revision=SHA,
+        files=files,
+        embedded=str(folder) if folder else None,
+        paper="test",
+        **kw,
     )
 
 
@@ -85,7 +91,9 @@ def test_missing_file_is_refused(saved):
 def test_pickle_files_are_never_read(saved):
     """A folder with only a pickled checkpoint is refused: the layer reads safetensors only."""
     folder, model = saved
-    entry = replace(entry_for(folder, folder), files={"config.json": hub.sha256(folder / "config.json")})
+    entry = replace(
+        entry_for(folder, folder), files={"config.json": hub.sha256(folder / "config.json")}
+    )
     (folder / "model.safetensors").unlink()
     (folder / "pytorch_model.bin").write_bytes(b"not to be unpickled")
     with pytest.raises(hub.WeightsError, match="no .safetensors file"):
@@ -180,7 +188,9 @@ def test_stalled_hub_gives_up_within_3s_and_falls_back(saved, monkeypatch, stall
     t0 = time.perf_counter()
     loaded = hub.get("tiny.test", fallback="tiny.embedded", catalogue=catalogue)
     elapsed = time.perf_counter() - t0
-    assert elapsed < within(0.5, deadline_s=3), elapsed  # not the ~400 s a stalled Hub takes without it
+    assert elapsed < within(0.5, deadline_s=3), (
+        elapsed
+    )  # not the ~400 s a stalled Hub takes without it
     assert loaded.entry.name == "tiny.embedded"
     assert "unreachable: no answer within 3 s" in loaded.notice
     assert "Falling back: Using **tiny.embedded**" in loaded.notice
@@ -195,7 +205,9 @@ def test_get_loads_once_and_shares(saved, monkeypatch):
     monkeypatch.setattr(hub, "load", lambda e: calls.append(e.name) or real_load(e))
     results = []
     threads = [
-        threading.Thread(target=lambda: results.append(hub.get("tiny.test", catalogue={"tiny.test": entry})))
+        threading.Thread(
+            target=lambda: results.append(hub.get("tiny.test", catalogue={"tiny.test": entry}))
+        )
         for _ in range(4)
     ]
     for th in threads:
@@ -254,8 +266,8 @@ def fake_hub(saved):
             if self.path == f"/api/models/{REPO}/revision/{SHA}":
                 return self._send(json.dumps({"id": REPO, "sha": SHA}).encode(), head_only)
             prefix = f"/{REPO}/resolve/{SHA}/"
-            if self.path.startswith(prefix) and (folder / self.path[len(prefix):]).is_file():
-                return self._send((folder / self.path[len(prefix):]).read_bytes(), head_only)
+            if self.path.startswith(prefix) and (folder / self.path[len(prefix) :]).is_file():
+                return self._send((folder / self.path[len(prefix) :]).read_bytes(), head_only)
             return self._send(None, head_only)
 
         def do_HEAD(self):

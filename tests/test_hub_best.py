@@ -23,8 +23,13 @@ pytest.importorskip("transformers")
 pytest.importorskip("sentencepiece")
 
 ROOT = Path(__file__).resolve().parent.parent
-HUB_NAMES = ["bert_base.uncased", "bert_base.chinese", "transformer_base.opus_mt_ende",
-             "transformer_base.opus_mt_enzh", "resnet50.tv_in1k"]  # fmt: skip
+HUB_NAMES = [
+    "bert_base.uncased",
+    "bert_base.chinese",
+    "transformer_base.opus_mt_ende",
+    "transformer_base.opus_mt_enzh",
+    "resnet50.tv_in1k",
+]
 EXPECTED = {  # (tab, page language) -> the checkpoint it opens on when all of these are cached
     ("resnet", "en"): "resnet50.tv_in1k", ("resnet", "zh"): "resnet50.tv_in1k",
     ("bert", "en"): "bert_base.uncased", ("bert", "zh"): "bert_base.chinese",
@@ -49,7 +54,9 @@ def fake(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def clean(monkeypatch):
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)  # the rule must hold without offline mode
-    monkeypatch.setenv("HF_ENDPOINT", F.closed_port_url())  # should a request slip out, it fails fast
+    monkeypatch.setenv(
+        "HF_ENDPOINT", F.closed_port_url()
+    )  # should a request slip out, it fails fast
     hub._cache.clear()
     hub._verdicts.clear()
     hub._verdicts_read.clear()
@@ -72,7 +79,9 @@ def no_network(monkeypatch):
     return seen
 
 
-def test_every_tab_switches_to_the_cached_checkpoints_with_no_connection(fake, monkeypatch, no_network):
+def test_every_tab_switches_to_the_cached_checkpoints_with_no_connection(
+    fake, monkeypatch, no_network
+):
     cache, cat, _ = fake
     monkeypatch.setenv("HF_HUB_CACHE", str(cache))
     for (paper, lang), want in EXPECTED.items():
@@ -81,10 +90,14 @@ def test_every_tab_switches_to_the_cached_checkpoints_with_no_connection(fake, m
         assert want in best.reason
         if want in HUB_NAMES:
             assert cat[want].repo_id in best.reason and cat[want].revision[:8] in best.reason
-            assert ("sha256" in best.reason) and (("本机" in best.reason) if lang == "zh" else ("this computer" in best.reason))
+            assert ("sha256" in best.reason) and (
+                ("本机" in best.reason) if lang == "zh" else ("this computer" in best.reason)
+            )
             loaded = hub.get(want, fallback=hub.EMBEDDED_DEFAULT[paper], catalogue=cat)
             assert loaded.entry.name == want and loaded.source == "cache"
-            assert f"Using **{want}**" in loaded.notice and "local Hugging Face cache" in loaded.notice
+            assert (
+                f"Using **{want}**" in loaded.notice and "local Hugging Face cache" in loaded.notice
+            )
     for name in HUB_NAMES:
         a = hub.availability(name, catalogue=cat)
         assert (a.state, a.at_hand) == ("cached", True) and a.folder == hub.snapshot_dir(cat[name])
@@ -105,17 +118,35 @@ def test_no_connection_in_a_fresh_process_by_tests_netlog(fake, tmp_path):
         "        print(paper, lang, b.name, hub.get(b.name).source)\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "PAPER_GALLERY_"))}
-    env.update(PYTHONPATH=str(ROOT / "tests" / "netlog"), NETLOG_FILE=str(netlog), HF_HUB_CACHE=str(cache),
-               PAPER_GALLERY_WEIGHTS=str(weights), HF_HUB_DISABLE_TELEMETRY="1", OMP_NUM_THREADS="1")  # fmt: skip
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    env.update(
+        PYTHONPATH=str(ROOT / "tests" / "netlog"),
+        NETLOG_FILE=str(netlog),
+        HF_HUB_CACHE=str(cache),
+        PAPER_GALLERY_WEIGHTS=str(weights),
+        HF_HUB_DISABLE_TELEMETRY="1",
+        OMP_NUM_THREADS="1",
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     rows = {tuple(line.split()[:2]): line.split()[2:] for line in out.stdout.splitlines()}
     for (paper, lang), want in EXPECTED.items():
-        assert rows[(paper, lang)] == [want, "cache" if want in HUB_NAMES else "embedded"], (paper, lang)
+        assert rows[(paper, lang)] == [want, "cache" if want in HUB_NAMES else "embedded"], (
+            paper,
+            lang,
+        )
     assert not netlog.exists() or netlog.read_text() == ""
 
 
-def test_a_corrupt_cached_file_is_refused_by_name_and_the_tab_falls_back(fake, tmp_path, monkeypatch, no_network):
+def test_a_corrupt_cached_file_is_refused_by_name_and_the_tab_falls_back(
+    fake, tmp_path, monkeypatch, no_network
+):
     cache, cat, _ = fake
     mine = tmp_path / "cache"
     F.copy_tree(cache, mine)
@@ -141,7 +172,9 @@ def test_a_corrupt_cached_file_is_refused_by_name_and_the_tab_falls_back(fake, t
     assert no_network == []
 
 
-def test_in_the_chinese_page_an_english_paper_scale_model_beats_the_embedded_one(fake, tmp_path, monkeypatch):
+def test_in_the_chinese_page_an_english_paper_scale_model_beats_the_embedded_one(
+    fake, tmp_path, monkeypatch
+):
     cache, cat, _ = fake
     mine = tmp_path / "cache"
     F.copy_tree(cache, mine)
@@ -205,7 +238,10 @@ def test_sha256_verdicts_are_kept_per_size_mtime_and_inode(tmp_path, monkeypatch
     with open(big, "r+b") as f:  # changed just now: hashed every time, never stored
         f.write(b"\x01" * 16)
     fresh = hub.sha256_cached(big)
-    assert fresh == hub.sha256(big) and json.loads((cache / hub.VERDICTS_FILE).read_text())[os.path.realpath(big)][3] != fresh
+    assert (
+        fresh == hub.sha256(big)
+        and json.loads((cache / hub.VERDICTS_FILE).read_text())[os.path.realpath(big)][3] != fresh
+    )
 
 
 def test_best_available_is_fast_once_verified(fake, monkeypatch):

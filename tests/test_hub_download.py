@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -52,11 +51,15 @@ def clean(monkeypatch, tmp_path):
     hub._cache.clear()
 
 
-def test_download_fetches_with_progress_verifies_and_the_tab_switches(standin, fake_hub, monkeypatch):
+def test_download_fetches_with_progress_verifies_and_the_tab_switches(
+    standin, fake_hub, monkeypatch
+):
     folder, cat = standin
     monkeypatch.setenv("HF_ENDPOINT", fake_hub.url)
     before = hub.best_available("bert", "zh", catalogue=cat)
-    assert before.name == "bert_small.eltec" and "Download the paper-scale model" not in before.reason  # zh page
+    assert (
+        before.name == "bert_small.eltec" and "Download the paper-scale model" not in before.reason
+    )  # zh page
     assert "“下载论文规模的模型”" in before.reason and NAME in before.reason
     assert hub.availability(NAME, catalogue=cat).state == "download"
     seen = []
@@ -64,7 +67,9 @@ def test_download_fetches_with_progress_verifies_and_the_tab_switches(standin, f
     total = sum((folder / f).stat().st_size for f in cat[NAME].files)
     assert got == hub.snapshot_dir(cat[NAME])
     assert seen[0] == (0, total) and seen[-1] == (total, total)
-    assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:])) and len(seen) >= 1 + len(cat[NAME].files)
+    assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:])) and len(seen) >= 1 + len(
+        cat[NAME].files
+    )
     for f in cat[NAME].files:
         assert fake_hub.gets(f"/resolve/{cat[NAME].revision}/{f}") == 1
         assert hub.sha256(got / f) == hub.sha256(folder / f)
@@ -94,7 +99,9 @@ def test_a_download_runs_beside_users_and_two_users_share_it(standin, fake_hub, 
     model = hub.get("bert_small.eltec", catalogue=cat)
     fm = B.fill_mask(model.model, tok, "the [MASK] sat on the mat.", top_k=3)
     assert served.name == "bert_small.eltec" and model.source == "embedded" and fm.predictions
-    assert time.perf_counter() - t0 < 1.0 and not job.finished.is_set()  # not queued behind the download
+    assert (
+        time.perf_counter() - t0 < 1.0 and not job.finished.is_set()
+    )  # not queued behind the download
     fractions = []
     while not job.finished.wait(0.1):
         fractions.append(job.fraction)
@@ -139,8 +146,14 @@ def test_download_says_why_it_cannot(standin, monkeypatch):
 def _run_cli(args, env_extra, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "PAPER_GALLERY_"))}
     env.update(env_extra, HF_HUB_DISABLE_TELEMETRY="1")
-    return subprocess.run([sys.executable, "-m", "models.hub", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "models.hub", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_cli_download_the_night_before_then_offline(standin, fake_hub, tmp_path):
@@ -151,13 +164,22 @@ def test_cli_download_the_night_before_then_offline(standin, fake_hub, tmp_path)
     only = {n: e for n, e in cat.items() if n == NAME or e.revision is None}
     weights = F.weights_dir_with(tmp_path, only)
     cache = tmp_path / "night-cache"
-    env = dict(HF_ENDPOINT=fake_hub.url, HF_HUB_CACHE=str(cache), PAPER_GALLERY_WEIGHTS=str(weights))
+    env = dict(
+        HF_ENDPOINT=fake_hub.url, HF_HUB_CACHE=str(cache), PAPER_GALLERY_WEIGHTS=str(weights)
+    )
     out = _run_cli(["--download"], env, tmp_path)
     assert out.returncode == 0, out.stdout + out.stderr
     assert f"ok   {NAME}" in out.stdout and "(100%)" in out.stdout
-    snap = cache / ("models--" + cat[NAME].repo_id.replace("/", "--")) / "snapshots" / cat[NAME].revision
+    snap = (
+        cache
+        / ("models--" + cat[NAME].repo_id.replace("/", "--"))
+        / "snapshots"
+        / cat[NAME].revision
+    )
     assert sorted(p.name for p in snap.iterdir()) == sorted(cat[NAME].files)
-    status = _run_cli(["--status"], dict(env, HF_HUB_OFFLINE="1", HF_ENDPOINT=F.closed_port_url()), tmp_path)
+    status = _run_cli(
+        ["--status"], dict(env, HF_HUB_OFFLINE="1", HF_ENDPOINT=F.closed_port_url()), tmp_path
+    )
     assert status.returncode == 0
     line = next(ln for ln in status.stdout.splitlines() if ln.startswith(NAME))
     assert line.split()[1] == "cached"
@@ -165,7 +187,11 @@ def test_cli_download_the_night_before_then_offline(standin, fake_hub, tmp_path)
     (tmp_path / "all").mkdir()
     weights_all = F.weights_dir_with(tmp_path / "all", cat)
     bad = _run_cli(["--download"], dict(env, PAPER_GALLERY_WEIGHTS=str(weights_all)), tmp_path)
-    assert bad.returncode == 1 and "FAIL transformer_base.opus_mt_enzh" in bad.stdout and f"ok   {NAME}" in bad.stdout
+    assert (
+        bad.returncode == 1
+        and "FAIL transformer_base.opus_mt_enzh" in bad.stdout
+        and f"ok   {NAME}" in bad.stdout
+    )
 
 
 def test_cli_refresh_keeps_working(tmp_path):
@@ -188,5 +214,9 @@ def test_cli_refresh_keeps_working(tmp_path):
     (tok / "tokenizer.json").write_text((tok / "tokenizer.json").read_text() + " ")
     _run_cli(["--refresh"], dict(PAPER_GALLERY_WEIGHTS=str(weights)), tmp_path)
     again = json.loads((weights / "catalogue.json").read_text())
-    assert again["bert_small.eltec"]["files"]["tokenizer.json"] == hub.sha256(tok / "tokenizer.json")
-    assert again["bert_small.eltec"]["files"]["model.safetensors"] == row["files"]["model.safetensors"]
+    assert again["bert_small.eltec"]["files"]["tokenizer.json"] == hub.sha256(
+        tok / "tokenizer.json"
+    )
+    assert (
+        again["bert_small.eltec"]["files"]["model.safetensors"] == row["files"]["model.safetensors"]
+    )

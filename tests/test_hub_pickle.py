@@ -32,9 +32,17 @@ def entry(folder, name="tiny.opus", pin_bin=True, **kw) -> hub.WeightsEntry:
     files = {f: None for f in MARIAN_FILES}
     if pin_bin:
         files["pytorch_model.bin"] = hub.sha256(folder / "pytorch_model.bin")
-    return hub.WeightsEntry(name=name, model="models.transformer:Transformer", repo_id="paper-gallery-test/opus",
-                            revision="0" * 40, files=files, embedded=str(folder), paper="transformer",
-                            convert="training.convert_transformer:from_marian", **kw)  # fmt: skip
+    return hub.WeightsEntry(
+        name=name,
+        model="models.transformer:Transformer",
+        repo_id="paper-gallery-test/opus",
+        revision="0" * 40,
+        files=files,
+        embedded=str(folder),
+        paper="transformer",
+        convert="training.convert_transformer:from_marian",
+        **kw,
+    )
 
 
 @pytest.fixture
@@ -71,7 +79,9 @@ def test_pinned_bin_loads_with_weights_only_and_gives_the_reference_logits(maria
 def test_unpinned_bin_is_refused_with_a_message_and_never_unpickled(marian, monkeypatch):
     folder, _, _ = marian
     calls = spy_torch_load(monkeypatch)
-    with pytest.raises(hub.WeightsError, match=r"refused 'pytorch_model\.bin'.*pins its sha256.*no pin"):
+    with pytest.raises(
+        hub.WeightsError, match=r"refused 'pytorch_model\.bin'.*pins its sha256.*no pin"
+    ):
         hub.load(entry(folder, pin_bin=False))
     with pytest.raises(hub.WeightsError, match=r"refused 'pytorch_model\.bin'"):
         hub.read_weights(folder)  # a converter called without a catalogue entry: refused too
@@ -110,9 +120,14 @@ def test_pinned_bin_that_holds_code_is_refused_and_the_code_does_not_run(marian,
     flag = "/tmp/paper-gallery-pickle-ran"
     if os.path.exists(flag):
         os.unlink(flag)
-    torch.save({"model.shared.weight": torch.zeros(2, 2), "x": Boom()}, folder / "pytorch_model.bin",
-               pickle_protocol=pickle.HIGHEST_PROTOCOL)  # fmt: skip
-    with pytest.raises(hub.WeightsError, match=r"refused '.*pytorch_model\.bin'.*(Unpickl|weights_only)"):
+    torch.save(
+        {"model.shared.weight": torch.zeros(2, 2), "x": Boom()},
+        folder / "pytorch_model.bin",
+        pickle_protocol=pickle.HIGHEST_PROTOCOL,
+    )
+    with pytest.raises(
+        hub.WeightsError, match=r"refused '.*pytorch_model\.bin'.*(Unpickl|weights_only)"
+    ):
         hub.read_weights(folder, entry(folder))
     assert not os.path.exists(flag)
 
@@ -124,9 +139,14 @@ def test_safetensors_stays_the_rule_for_everything_else(tmp_path):
     folder = tmp_path / "tiny"
     TinyNet(TinyConfig()).save_pretrained(folder)
     (folder / "pytorch_model.bin").write_bytes(b"never read")
-    e = hub.WeightsEntry(name="tiny", model="tests._tiny:TinyNet", repo_id="x/y", revision=None,
-                         files={f: hub.sha256(folder / f) for f in ("config.json", "model.safetensors")},
-                         embedded=str(folder))  # fmt: skip
+    e = hub.WeightsEntry(
+        name="tiny",
+        model="tests._tiny:TinyNet",
+        repo_id="x/y",
+        revision=None,
+        files={f: hub.sha256(folder / f) for f in ("config.json", "model.safetensors")},
+        embedded=str(folder),
+    )
     assert hub.load(e).source == "embedded"
     state = hub.read_weights(folder, dataclasses.replace(e, files={"model.safetensors": None}))
     assert set(state) == {"proj.weight", "proj.bias"}

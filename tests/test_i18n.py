@@ -19,7 +19,12 @@ from tests._timing import within
 from tests.conftest import ARTIFACTS, ROOT
 
 TOP = ["tab_home", "tab_resnet", "tab_transformer", "tab_gan", "tab_bert", "tab_classroom"]
-SUB = {"tab_resnet": "rn_sub_", "tab_transformer": "tf_sub_", "tab_gan": "gan_sub_", "tab_bert": "bert_sub_"}
+SUB = {
+    "tab_resnet": "rn_sub_",
+    "tab_transformer": "tf_sub_",
+    "tab_gan": "gan_sub_",
+    "tab_bert": "bert_sub_",
+}
 LETTERS = re.compile(r"[A-Za-z]{2,}")
 CJK = re.compile(r"[\u3400-\u9fff]")
 MAX_SHORT = 40  # a label, a button, a sub-tab, a column: checked whole
@@ -49,7 +54,9 @@ def visible_forms(s: str) -> list[str]:
     if "{" not in s and len(lines) == 1 and len(_plain(s)) <= MAX_SHORT:
         return [_plain(s)]
     forms = [_plain(ln) for ln in lines if ln.lstrip().startswith("#") and "{" not in ln]
-    body = next((ln for ln in lines if not ln.lstrip().startswith(("#", "|", "<"))), "").split("{")[0]
+    body = next((ln for ln in lines if not ln.lstrip().startswith(("#", "|", "<"))), "").split("{")[
+        0
+    ]
     words = _plain(body)[: MAX_SHORT + 1]
     if CJK.search(words):  # no spaces between Chinese words: any 24 characters in a row
         words = words[:24]
@@ -74,14 +81,24 @@ def leaks(shown: str, lang: str) -> list[tuple[str, str]]:
             if EN[key] == ZH[key]:
                 continue
             for form in visible_forms(EN[key]):
-                if not LETTERS.search(form) or form in ZH[key] or form in LANGUAGE_NAMES:  # names stay
+                if (
+                    not LETTERS.search(form) or form in ZH[key] or form in LANGUAGE_NAMES
+                ):  # names stay
                     continue
-                if form in cells if len(form.split()) <= 2 else re.search(
-                        rf"(?<![A-Za-z]){re.escape(form)}(?![A-Za-z])", page):  # fmt: skip
+                if (
+                    form in cells
+                    if len(form.split()) <= 2
+                    else re.search(rf"(?<![A-Za-z]){re.escape(form)}(?![A-Za-z])", page)
+                ):
                     found.append((key, form))
         return found
-    return [(key, form) for key in ZH if EN[key] != ZH[key]
-            for form in visible_forms(ZH[key]) if CJK.search(form) and form not in LANGUAGE_NAMES and form in page]  # fmt: skip
+    return [
+        (key, form)
+        for key in ZH
+        if EN[key] != ZH[key]
+        for form in visible_forms(ZH[key])
+        if CJK.search(form) and form not in LANGUAGE_NAMES and form in page
+    ]
 
 
 def test_the_forms_checked_are_the_ones_a_page_shows():
@@ -92,9 +109,13 @@ def test_the_forms_checked_are_the_ones_a_page_shows():
     assert visible_forms(EN["quiz_title"]) == ["Predict, then reveal"]
     assert ("rn_sub_live", "Run it yourself") in leaks("首页\nRun it yourself\n为什么有效", "zh")
     assert leaks("Running models", "zh") == []  # a word inside another word is not the label
-    assert {f for _, f in leaks("the model\tpaper\nSelf-Attention", "zh")} == {"paper"}  # a cell, not a word
+    assert {f for _, f in leaks("the model\tpaper\nSelf-Attention", "zh")} == {
+        "paper"
+    }  # a cell, not a word
     assert leaks("English 中文", "zh") == leaks("English 中文", "en") == []  # the language switch
-    assert ("gan_preset_collapse", "模式坍塌") in leaks("mode collapse · 模式坍塌", "en")  # one language a page
+    assert ("gan_preset_collapse", "模式坍塌") in leaks(
+        "mode collapse · 模式坍塌", "en"
+    )  # one language a page
     assert ("quiz_title", "先预测，再揭晓") in leaks("先预测，再揭晓", "en")
 
 
@@ -123,8 +144,12 @@ def test_the_english_page_is_built_without_chinese():
 
     assert [k for k, v in EN.items() if CJK.search(v)] == []
     components = app.demo.get_config_file()["components"]
-    chinese = [(where, s) for c in components for where, s in _plain_strings(c.get("props", {}), f"{c['type']}#{c['id']}")
-               if CJK.search(s) and s not in LANGUAGE_NAMES]  # fmt: skip
+    chinese = [
+        (where, s)
+        for c in components
+        for where, s in _plain_strings(c.get("props", {}), f"{c['type']}#{c['id']}")
+        if CJK.search(s) and s not in LANGUAGE_NAMES
+    ]
     assert chinese == []
     from demos.i18n import COLUMNS_ZH
 
@@ -140,9 +165,16 @@ def test_every_event_that_fills_a_table_knows_the_pages_language():
 
     import app
 
-    switch = next(b for b in app.demo.blocks.values() if getattr(b, "elem_id", None) == "language-switch")
-    blind = [fn.api_name or fn.name for fn in app.demo.fns.values()
-             if fn.fn is not None and switch not in fn.inputs and any(isinstance(o, gr.Dataframe) for o in fn.outputs)]  # fmt: skip
+    switch = next(
+        b for b in app.demo.blocks.values() if getattr(b, "elem_id", None) == "language-switch"
+    )
+    blind = [
+        fn.api_name or fn.name
+        for fn in app.demo.fns.values()
+        if fn.fn is not None
+        and switch not in fn.inputs
+        and any(isinstance(o, gr.Dataframe) for o in fn.outputs)
+    ]
     assert blind == []
 
 
@@ -156,7 +188,9 @@ EMOJI = re.compile(
     "\u270b\u2728\u274c\u274e\u2753-\u2755\u2757\u2795-\u2797\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55\ufe0f"
     "\U0001f000-\U0001faff]"
 )
-CJK_FONT = re.compile("[\u2e80-\u2fff\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")  # the CJK font draws these
+CJK_FONT = re.compile(
+    "[\u2e80-\u2fff\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]"
+)  # the CJK font draws these
 
 
 def ui_strings() -> list[tuple[str, str]]:
@@ -181,10 +215,19 @@ def test_no_emoji_in_what_the_ui_shows():
     assert len(strings) > 1000
     assert [(where, ch) for where, s in strings for ch in EMOJI.findall(s)] == []
     dejavu = TTFont(f"{matplotlib.get_data_path()}/fonts/ttf/DejaVuSans.ttf").getBestCmap()
-    missing = {(where, ch) for where, s in strings for ch in s
-               if ord(ch) > 0x7F and not CJK_FONT.match(ch) and ord(ch) not in dejavu}  # fmt: skip
+    missing = {
+        (where, ch)
+        for where, s in strings
+        for ch in s
+        if ord(ch) > 0x7F and not CJK_FONT.match(ch) and ord(ch) not in dejavu
+    }
     assert missing == set()
-    assert EMOJI.findall("✅ ❌ 😀 ⚠️ ✓ ✗ ⚠ → ·") == ["✅", "❌", "😀", "\ufe0f"]  # the pattern itself
+    assert EMOJI.findall("✅ ❌ 😀 ⚠️ ✓ ✗ ⚠ → ·") == [
+        "✅",
+        "❌",
+        "😀",
+        "\ufe0f",
+    ]  # the pattern itself
 
 
 # --- In Chromium --------------------------------------------------------------------------------
@@ -243,18 +286,25 @@ def visit_everything(page, url: str, lang: str, cap_s: float) -> list[str]:
 @pytest.mark.browser
 def test_no_untranslated_string_on_any_tab(app_server, browser):
 
-
     t0 = time.monotonic()
     found = {}
     for lang, locale in (("zh", "en-US"), ("en", "zh-CN")):  # a browser in the other language
-        page = browser.new_context(locale=locale, viewport={"width": 1920, "height": 1080}).new_page()
+        page = browser.new_context(
+            locale=locale, viewport={"width": 1920, "height": 1080}
+        ).new_page()
         page.set_default_timeout(WAIT)
         # Chinese first, waiting for the callbacks' text; English as a check of the labels.
         texts = visit_everything(page, app_server.url, lang, cap_s=2.0 if lang == "zh" else 0.8)
         found[lang] = sorted({leak for shown in texts for leak in leaks(shown, lang)})
         if lang == "en":  # no Chinese at all on the English page, but the switch's "中文"
-            found["en"] += sorted({line for shown in texts for line in re.split(r"[\n\t]", shown)
-                                   if CJK.search(line) and line.strip() not in LANGUAGE_NAMES})  # fmt: skip
+            found["en"] += sorted(
+                {
+                    line
+                    for shown in texts
+                    for line in re.split(r"[\n\t]", shown)
+                    if CJK.search(line) and line.strip() not in LANGUAGE_NAMES
+                }
+            )
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"i18n_last_tab_{lang}.png"), animations="disabled")
         assert all("Traceback" not in shown for shown in texts)
@@ -266,7 +316,6 @@ def test_no_untranslated_string_on_any_tab(app_server, browser):
 @pytest.mark.browser
 def test_predict_then_reveal_in_chromium(app_server, browser):
     from playwright.sync_api import expect
-
 
     runs = resnet._read_json(resnet.CURVES)["runs"]
     p56 = f"{runs['plain56']['train_error'][-1]:.1f}%"
@@ -326,19 +375,29 @@ def test_a_cold_page_is_in_the_language_of_its_url(app_server, browser, locale, 
     table = ZH if lang == "zh" else EN
     seen, headers = {}, set()
     for tab in PAPER_TABS:
-        page = browser.new_context(locale=locale, viewport={"width": 1920, "height": 1080}).new_page()
+        page = browser.new_context(
+            locale=locale, viewport={"width": 1920, "height": 1080}
+        ).new_page()
         page.goto(f"{app_server.url}/?tab={tab}&lang={lang}")
-        expected = [table[k] for k in TOP] + [table[k] for k in table if k.startswith(SUB[f"tab_{tab}"])]
-        expect(page.get_by_role("tab", selected=True).first).to_have_text(table[f"tab_{tab}"], timeout=WAIT)
+        expected = [table[k] for k in TOP] + [
+            table[k] for k in table if k.startswith(SUB[f"tab_{tab}"])
+        ]
+        expect(page.get_by_role("tab", selected=True).first).to_have_text(
+            table[f"tab_{tab}"], timeout=WAIT
+        )
         expect(page.get_by_role("tab")).to_have_text(expected, timeout=10_000)
         seen[tab] = page.get_by_role("tab").all_inner_texts()
-        headers |= set(page.evaluate("""() => window.gradio_config.components
-            .filter((c) => c.type === "dataframe").flatMap((c) => c.props.headers)"""))
+        headers |= set(
+            page.evaluate("""() => window.gradio_config.components
+            .filter((c) => c.type === "dataframe").flatMap((c) => c.props.headers)""")
+        )
         assert page.evaluate("document.documentElement.lang").startswith(lang)
         page.context.close()
     if lang == "en":
         assert [label for labels in seen.values() for label in labels if CJK.search(label)] == []
-    assert headers and headers <= set(table.values())  # each header is a string of the language asked
+    assert headers and headers <= set(
+        table.values()
+    )  # each header is a string of the language asked
 
 
 @pytest.mark.browser
@@ -354,8 +413,12 @@ def test_the_language_switch_keeps_the_view(app_server, browser):
     open_tab(page, EN["rn_sub_live"])
     page.get_by_label("中文").check()
     page.wait_for_url(re.compile(r"[?&]lang=zh"))
-    expect(page.get_by_role("tab", name=ZH["tab_resnet"], exact=True)).to_have_attribute("aria-selected", "true", timeout=WAIT)
-    expect(page.get_by_role("tab", name=ZH["rn_sub_live"], exact=True)).to_have_attribute("aria-selected", "true", timeout=WAIT)
+    expect(page.get_by_role("tab", name=ZH["tab_resnet"], exact=True)).to_have_attribute(
+        "aria-selected", "true", timeout=WAIT
+    )
+    expect(page.get_by_role("tab", name=ZH["rn_sub_live"], exact=True)).to_have_attribute(
+        "aria-selected", "true", timeout=WAIT
+    )
 
     # And back, from the GAN tab's 2-D game with the "cover the modes" preset picked (a linked value).
     open_tab(page, ZH["tab_gan"])
@@ -363,7 +426,13 @@ def test_the_language_switch_keeps_the_view(app_server, browser):
     page.get_by_role("radio", name=ZH["gan_preset_cover"], exact=True).check()
     page.get_by_label("English").check()
     page.wait_for_url(re.compile(r"[?&]lang=en"))
-    expect(page.get_by_role("tab", name=EN["tab_gan"], exact=True)).to_have_attribute("aria-selected", "true", timeout=WAIT)
-    expect(page.get_by_role("tab", name=EN["gan_sub_2d"], exact=True)).to_have_attribute("aria-selected", "true", timeout=WAIT)
-    expect(page.get_by_role("radio", name=EN["gan_preset_cover"], exact=True)).to_be_checked(timeout=WAIT)
+    expect(page.get_by_role("tab", name=EN["tab_gan"], exact=True)).to_have_attribute(
+        "aria-selected", "true", timeout=WAIT
+    )
+    expect(page.get_by_role("tab", name=EN["gan_sub_2d"], exact=True)).to_have_attribute(
+        "aria-selected", "true", timeout=WAIT
+    )
+    expect(page.get_by_role("radio", name=EN["gan_preset_cover"], exact=True)).to_be_checked(
+        timeout=WAIT
+    )
     assert "game2d=cover" in page.url and "Traceback" not in page.inner_text("body")

@@ -54,7 +54,12 @@ def test_every_layer_has_files():
     ("bench", {"demos"}),
 ])  # fmt: skip
 def test_a_layer_imports_only_what_is_below_it(layer, banned):
-    wrong = {f"{p.relative_to(ROOT)}: {name}" for p in files(layer) for name in imports(p) if top(name) in banned}
+    wrong = {
+        f"{p.relative_to(ROOT)}: {name}"
+        for p in files(layer)
+        for name in imports(p)
+        if top(name) in banned
+    }
     assert not wrong, sorted(wrong)
 
 
@@ -80,7 +85,7 @@ def find_circle(graph: dict[str, set[str]]) -> list[str] | None:
 
     def visit(m: str, path: list[str]) -> list[str] | None:
         if m in path:
-            return path[path.index(m):] + [m]
+            return path[path.index(m) :] + [m]
         if m in done:
             return None
         for n in sorted(graph[m]):

@@ -24,8 +24,13 @@ def toy():
                 lecture.link("lr", gr.Number(0.1, minimum=1e-5, maximum=1.0))
                 lecture.link("frames", gr.Slider(2, 64, value=16, step=1))
                 lecture.link("std", gr.Slider(0.01, 0.5, value=0.05, step=0.01))
-                lecture.link("path", gr.Radio([("lerp | slerp", "paths"), ("random walk", "walk")], value="paths"))
-                lecture.link("generator", gr.Dropdown(["dcgan.mnist", "gan_mlp.mnist"], value="dcgan.mnist"))
+                lecture.link(
+                    "path",
+                    gr.Radio([("lerp | slerp", "paths"), ("random walk", "walk")], value="paths"),
+                )
+                lecture.link(
+                    "generator", gr.Dropdown(["dcgan.mnist", "gan_mlp.mnist"], value="dcgan.mnist")
+                )
                 lecture.link("live", gr.Checkbox(False))
                 with gr.Tabs() as views:
                     with gr.Tab("samples", id="gan-samples"):
@@ -34,21 +39,44 @@ def toy():
                         pass
                 lecture.link("view", views)
             with gr.Tab("BERT", id="bert"):
-                lecture.link("seed", gr.Textbox("The [MASK] sat."))  # same key, another tab: allowed
+                lecture.link(
+                    "seed", gr.Textbox("The [MASK] sat.")
+                )  # same key, another tab: allowed
     return demo, lecture.links_of(demo), ["gan", "bert"], tabs
 
 
 def test_parse_reads_and_types_every_kind(toy):
     _, links, tab_ids, _ = toy
-    query = {"tab": "gan", "seed": "7", "lr": "0.003", "frames": "32", "std": "0.2", "path": "walk",
-             "generator": "gan_mlp.mnist", "live": "true", "view": "gan-2d", "lang": "zh"}  # fmt: skip
+    query = {
+        "tab": "gan",
+        "seed": "7",
+        "lr": "0.003",
+        "frames": "32",
+        "std": "0.2",
+        "path": "walk",
+        "generator": "gan_mlp.mnist",
+        "live": "true",
+        "view": "gan-2d",
+        "lang": "zh",
+    }
     got = lecture.parse(query, links, tab_ids)
-    assert got == {"tab": "gan", "seed": 7, "lr": 0.003, "frames": 32, "std": 0.2, "path": "walk",
-                   "generator": "gan_mlp.mnist", "live": True, "view": "gan-2d"}  # fmt: skip
+    assert got == {
+        "tab": "gan",
+        "seed": 7,
+        "lr": 0.003,
+        "frames": 32,
+        "std": 0.2,
+        "path": "walk",
+        "generator": "gan_mlp.mnist",
+        "live": True,
+        "view": "gan-2d",
+    }
     assert type(got["seed"]) is int and type(got["frames"]) is int and type(got["std"]) is float
     # A key means what the named tab says; without `tab`, tab-scoped keys are not used.
     assert lecture.parse({"tab": "bert", "seed": "A [MASK] day"}, links, tab_ids) == {
-        "tab": "bert", "seed": "A [MASK] day"}  # fmt: skip
+        "tab": "bert",
+        "seed": "A [MASK] day",
+    }
     assert lecture.parse({"seed": "7"}, links, tab_ids) == {}
 
 
@@ -67,15 +95,26 @@ def test_parse_ignores_what_does_not_fit(toy, key, raw):
 
 def test_build_then_parse_is_the_same_view(toy):
     _, links, tab_ids, _ = toy
-    view = {"seed": 42, "lr": 1e-4, "frames": 8, "std": 0.07, "path": "walk", "generator": "gan_mlp.mnist",
-            "live": False, "view": "gan-samples"}  # fmt: skip
+    view = {
+        "seed": 42,
+        "lr": 1e-4,
+        "frames": 8,
+        "std": 0.07,
+        "path": "walk",
+        "generator": "gan_mlp.mnist",
+        "live": False,
+        "view": "gan-samples",
+    }
     query = lecture.build_query("gan", "zh", view, links)
     assert query.startswith("tab=gan&lang=zh&seed=42&lr=0.0001&")
     assert lecture.parse(dict(parse_qsl(query)), links, tab_ids) == {"tab": "gan", **view}
     # Text survives the URL's encoding.
     sentence = "Ein Mann fährt Fahrrad & singt = 100%?"
     query = lecture.build_query("bert", "en", {"seed": sentence}, links)
-    assert lecture.parse(dict(parse_qsl(query)), links, tab_ids) == {"tab": "bert", "seed": sentence}
+    assert lecture.parse(dict(parse_qsl(query)), links, tab_ids) == {
+        "tab": "bert",
+        "seed": sentence,
+    }
 
 
 def test_build_keeps_only_the_tabs_valid_values(toy):
@@ -115,13 +154,37 @@ def test_the_gan_tab_links_its_state():
                 gan.build_tab(switch, tab)
     links = lecture.links_of(demo)
     # `preset` is the "Paper figures" picker (demos/lecture.py); the 2-D game's presets are `game2d`
-    assert {lk.key for lk in links} == {"view", "generator", "seed", "grid", "seed_a", "seed_b", "frames",
-                                        "path", "loss_1d", "game2d", "preset"}  # fmt: skip
+    assert {lk.key for lk in links} == {
+        "view",
+        "generator",
+        "seed",
+        "grid",
+        "seed_a",
+        "seed_b",
+        "frames",
+        "path",
+        "loss_1d",
+        "game2d",
+        "preset",
+    }
     assert {lk.scope for lk in links} == {"gan"}
-    query = {"tab": "gan", "seed": "7", "generator": "gan_mlp.mnist", "path": "walk", "view": "gan-2d",
-             "game2d": "cover", "grid": "101"}  # fmt: skip
-    assert lecture.parse(query, links, ["gan"]) == {"tab": "gan", "seed": 7, "generator": "gan_mlp.mnist",
-                                                   "path": "walk", "view": "gan-2d", "game2d": "cover"}  # fmt: skip
+    query = {
+        "tab": "gan",
+        "seed": "7",
+        "generator": "gan_mlp.mnist",
+        "path": "walk",
+        "view": "gan-2d",
+        "game2d": "cover",
+        "grid": "101",
+    }
+    assert lecture.parse(query, links, ["gan"]) == {
+        "tab": "gan",
+        "seed": 7,
+        "generator": "gan_mlp.mnist",
+        "path": "walk",
+        "view": "gan-2d",
+        "game2d": "cover",
+    }
 
 
 # --- In Chromium --------------------------------------------------------------------------------
@@ -130,7 +193,13 @@ def test_the_gan_tab_links_its_state():
 WAIT = 30_000  # ms: the machine is shared; restoring a view can take seconds while other tests run
 GAN_STATE = "seed=7&seed_a=5&view=gan-samples"
 LABELS = {  # what the page shows in each language: top tab, two GAN labels, the copy button, the grid's text
-    "en": ("Home", "Seed (first digit)", "Seed A", "Copy link to this view", "Digits from seeds 7–70"),
+    "en": (
+        "Home",
+        "Seed (first digit)",
+        "Seed A",
+        "Copy link to this view",
+        "Digits from seeds 7–70",
+    ),
     "zh": ("首页", "种子（第一个数字）", "种子 A", "复制此视图的链接", "来自种子 7–70"),
 }
 
@@ -165,7 +234,6 @@ def test_deep_links_and_copy_link_in_chromium(app_server, browser):
 
     from demos.gan import SEED_B  # the link's seed_b: the field's default
 
-
     t0 = time.monotonic()
     context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_server.url)
@@ -187,9 +255,20 @@ def test_deep_links_and_copy_link_in_chromium(app_server, browser):
     parts = urlsplit(url)
     assert f"{parts.scheme}://{parts.netloc}" == app_server.url and parts.path == "/"
     params = dict(parse_qsl(parts.query))
-    assert params == {"tab": "gan", "lang": "en", "view": "gan-samples", "generator": "dcgan.mnist",
-                      "seed": "7", "grid": "64", "seed_a": "5", "seed_b": str(SEED_B), "frames": "16",
-                      "path": "paths", "loss_1d": "non-saturating", "game2d": "collapse"}  # fmt: skip
+    assert params == {
+        "tab": "gan",
+        "lang": "en",
+        "view": "gan-samples",
+        "generator": "dcgan.mnist",
+        "seed": "7",
+        "grid": "64",
+        "seed_a": "5",
+        "seed_b": str(SEED_B),
+        "frames": "16",
+        "path": "paths",
+        "loss_1d": "non-saturating",
+        "game2d": "collapse",
+    }
     assert page.evaluate("navigator.clipboard.readText()") == url
 
     fresh = context.new_page()
@@ -199,12 +278,18 @@ def test_deep_links_and_copy_link_in_chromium(app_server, browser):
 
     # What does not fit is ignored, silently; the rest of the link still applies: the 2-D game
     # opens with the "cover the modes" preset's settings (k = 1, 2,000 steps).
-    fresh.goto(f"{app_server.url}/?tab=gan&lang=en&view=gan-2d&game2d=cover&seed=abc&grid=5000"
-               "&generator=../../etc/passwd&bogus=1")  # fmt: skip
+    fresh.goto(
+        f"{app_server.url}/?tab=gan&lang=en&view=gan-2d&game2d=cover&seed=abc&grid=5000"
+        "&generator=../../etc/passwd&bogus=1"
+    )
     selected(fresh.get_by_role("tab", name="2-D game"))
-    expect(fresh.get_by_role("radio", name="cover the modes", exact=True)).to_be_checked(timeout=WAIT)
+    expect(fresh.get_by_role("radio", name="cover the modes", exact=True)).to_be_checked(
+        timeout=WAIT
+    )
     has_value(fresh.get_by_role("spinbutton", name="number input for k (D steps per G step)"), "1")
-    has_value(fresh.get_by_role("spinbutton", name="number input for training steps (G updates)"), "2000")
+    has_value(
+        fresh.get_by_role("spinbutton", name="number input for training steps (G updates)"), "2000"
+    )
     assert "Traceback" not in fresh.inner_text("body") and fresh.locator(".toast-body").count() == 0
 
     # The link follows the tab the user is on, even when "copy" comes right after the click.

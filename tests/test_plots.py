@@ -23,7 +23,9 @@ def test_cached_figure_is_drawn_once_and_redrawn_when_its_file_is_gone():
             return plots.png(f, "test"), f"{n} points"
 
     a = fig(5)
-    assert fig(5) == a and fig(5, "en") is not None and len(calls) == 2  # the same file, no matplotlib work
+    assert (
+        fig(5) == a and fig(5, "en") is not None and len(calls) == 2
+    )  # the same file, no matplotlib work
     b = fig(6)
     assert b[0] != a[0] and len(calls) == 3
     with PIL.Image.open(a[0]) as im:  # slide resolution: 4 in x 150 dpi
@@ -39,7 +41,11 @@ def test_figures_do_not_pile_up_in_pyplot():
 
     before = len(plt.get_fignums())
     for _ in range(3):
-        plots.png(rplots.fig6_curves({"plain20": {"epoch": [1, 2], "train_error": [50, 40], "test_error": [55, 45]}}))
+        plots.png(
+            rplots.fig6_curves(
+                {"plain20": {"epoch": [1, 2], "train_error": [50, 40], "test_error": [55, 45]}}
+            )
+        )
     assert len(plt.get_fignums()) == before
 
 
@@ -61,7 +67,9 @@ def test_figures_are_built_only_holding_the_drawing_lock():
 def test_heatmap_image_colours_and_size():
     m = np.array([[0.0, 1.0], [0.5, 0.5], [0.25, 0.75]])  # 3 queries x 2 keys
     im = plots.heatmap_image(m, ["a", "b", "c"], ["x", "y"], "t", vmax=1.0, cell=20)
-    wide = plots.heatmap_image(np.ones((3, 6)) / 6, list("abc"), list("uvwxyz"), "t", vmax=1.0, cell=20)
+    wide = plots.heatmap_image(
+        np.ones((3, 6)) / 6, list("abc"), list("uvwxyz"), "t", vmax=1.0, cell=20
+    )
     assert wide.width - im.width == 4 * 20  # one cell per key
     a = np.asarray(im.convert("RGB")).astype(int)
     x0, y0 = im.info["map_origin"]
@@ -114,9 +122,15 @@ def test_svg_memory_keeps_recipes_for_cached_figures_and_only_a_few_drawn_figure
 
     kept = fig(4)
     with plots.drawing:
-        frames = [plots.png(plots.figure((2, 2)), "test-frames") for _ in range(5)]  # a live run's frames
-    assert not plots.has_svg(frames[0]) and not plots.has_svg(frames[1]) and plots.has_svg(frames[-1])
-    assert plots.has_svg(kept[0]) and plots.has_svg(kept[1])  # a recipe, not one of the recent figures
+        frames = [
+            plots.png(plots.figure((2, 2)), "test-frames") for _ in range(5)
+        ]  # a live run's frames
+    assert (
+        not plots.has_svg(frames[0]) and not plots.has_svg(frames[1]) and plots.has_svg(frames[-1])
+    )
+    assert plots.has_svg(kept[0]) and plots.has_svg(
+        kept[1]
+    )  # a recipe, not one of the recent figures
     assert calls == [4]
     first, second = (open(plots.svg_of(f), encoding="utf-8").read() for f in kept[:2])
     assert calls == [4, 4, 4]  # drawn again for each SVG (no file written), not kept
@@ -167,6 +181,9 @@ def test_figures_in_the_chinese_page_have_no_missing_glyphs():
         warnings.simplefilter("always")
         for fn, args in calls:
             out = getattr(fn, "__wrapped__", fn)(*args)  # drawn now, not from the figure cache
-            assert any(isinstance(x, str) and x.endswith(".png") for x in (out if isinstance(out, tuple) else (out,)))
+            assert any(
+                isinstance(x, str) and x.endswith(".png")
+                for x in (out if isinstance(out, tuple) else (out,))
+            )
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
     assert not missing, missing[:3]

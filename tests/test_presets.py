@@ -49,15 +49,31 @@ def parse(toy, **query):
 
 
 def test_a_preset_expands_to_its_values(toy):
-    assert parse(toy, tab="a", preset="p1") == {"tab": "a", "preset": "p1", "view": "a-2", "seed": 7}
-    assert parse(toy, tab="a", preset="p2") == {"tab": "a", "preset": "p2", "text": "The [MASK] sat."}
+    assert parse(toy, tab="a", preset="p1") == {
+        "tab": "a",
+        "preset": "p1",
+        "view": "a-2",
+        "seed": 7,
+    }
+    assert parse(toy, tab="a", preset="p2") == {
+        "tab": "a",
+        "preset": "p2",
+        "text": "The [MASK] sat.",
+    }
 
 
 def test_explicit_values_win_over_the_preset(toy):
-    assert parse(toy, tab="a", preset="p1", seed="9") == {"tab": "a", "preset": "p1", "view": "a-2", "seed": 9}
+    assert parse(toy, tab="a", preset="p1", seed="9") == {
+        "tab": "a",
+        "preset": "p1",
+        "view": "a-2",
+        "seed": 9,
+    }
     assert parse(toy, tab="a", preset="p1", view="a-1")["view"] == "a-1"
     # a value that does not fit is ignored, as without a preset: the preset's value applies
-    assert parse(toy, tab="a", preset="p1", seed="abc", view="a-9") == parse(toy, tab="a", preset="p1")
+    assert parse(toy, tab="a", preset="p1", seed="abc", view="a-9") == parse(
+        toy, tab="a", preset="p1"
+    )
 
 
 def test_unknown_preset_or_other_tab_is_ignored(toy):
@@ -66,14 +82,19 @@ def test_unknown_preset_or_other_tab_is_ignored(toy):
     assert parse(toy, tab="b", preset="p1") == {"tab": "b"}  # tab b has no presets
     assert parse(toy, preset="p1") == {}  # no tab: nothing is scoped
     _, links, tab_ids, _ = toy
-    assert lecture.parse({"tab": "a", "preset": "p1"}, links, tab_ids) == {"tab": "a", "preset": "p1"}
+    assert lecture.parse({"tab": "a", "preset": "p1"}, links, tab_ids) == {
+        "tab": "a",
+        "preset": "p1",
+    }
 
 
 def test_the_picker_is_linked_as_preset(toy):
     _, links, _, _ = toy
     query = lecture.build_query("a", "en", {"preset": "p1", "view": "a-2", "seed": 7}, links)
     assert query == "tab=a&lang=en&preset=p1&view=a-2&seed=7"
-    assert lecture.build_query("a", "en", {"preset": None, "seed": 7}, links) == "tab=a&lang=en&seed=7"
+    assert (
+        lecture.build_query("a", "en", {"preset": None, "seed": 7}, links) == "tab=a&lang=en&seed=7"
+    )
 
 
 def test_presets_refuse_what_they_could_not_restore():
@@ -117,8 +138,13 @@ def app_demo():
 
 def test_every_tab_has_its_paper_figures(app_demo):
     found = lecture.presets_of(app_demo)
-    assert {scope: {name: p.params["view"] for name, p in ps.table.items()} for scope, ps in found.items()} == {
-        tab: {name: view for name, (view, _) in presets.items()} for tab, presets in EXPECTED.items()}  # fmt: skip
+    assert {
+        scope: {name: p.params["view"] for name, p in ps.table.items()}
+        for scope, ps in found.items()
+    } == {
+        tab: {name: view for name, (view, _) in presets.items()}
+        for tab, presets in EXPECTED.items()
+    }
     links, tab_ids = lecture.links_of(app_demo), list(EXPECTED) + ["home"]
     tables = {scope: p.table for scope, p in found.items()}
     for scope, ps in found.items():
@@ -127,7 +153,10 @@ def test_every_tab_has_its_paper_figures(app_demo):
             assert re.match(r"(Fig\. \d|Table \d|§\d)", text(preset.label, "en")), preset.label
             assert re.match(r"(图 \d|表 \d|§\d)", text(preset.label, "zh")), preset.label
             assert lecture.parse({"tab": scope, "preset": name}, links, tab_ids, tables) == {
-                "tab": scope, "preset": name, **preset.params}  # fmt: skip
+                "tab": scope,
+                "preset": name,
+                **preset.params,
+            }
 
 
 def test_a_click_on_the_picker_applies_the_preset(app_demo):
@@ -160,7 +189,10 @@ def test_a_link_sets_only_its_own_tabs_values(app_demo):
         if lk.scope == "bert" and lk.key in ("view", "preset", "anat_a", "anat_b"):
             assert not isinstance(got, dict), lk.key  # set
         else:
-            assert isinstance(got, dict) and got.get("__type__") == "update", (lk.scope, lk.key)  # gr.skip()
+            assert isinstance(got, dict) and got.get("__type__") == "update", (
+                lk.scope,
+                lk.key,
+            )  # gr.skip()
     assert values[-1] == "bert"  # the tab whose views that draw on a click are drawn next
     Request.query_params = {"tab": "bert"}
     assert restore.fn(Request())[-1] is None  # nothing set: nothing to draw
@@ -172,12 +204,18 @@ def test_copy_link_takes_the_open_tabs_own_keys(app_demo):
     fn = next(f for f in app_demo.fns.values() if (button._id, "click") in f.targets)
     values = []
     for lk in lecture.links_of(app_demo):
-        mine = {("resnet", "view"): "resnet-arch", ("resnet", "preset"): "table1", ("bert", "view"): "bert-nsp",
-                ("bert", "preset"): "fig1_nsp", ("gan", "preset"): "fig3"}  # fmt: skip
+        mine = {
+            ("resnet", "view"): "resnet-arch",
+            ("resnet", "preset"): "table1",
+            ("bert", "view"): "bert-nsp",
+            ("bert", "preset"): "fig1_nsp",
+            ("gan", "preset"): "fig3",
+        }
         values.append(mine.get((lk.scope, lk.key)))
     url = fn.fn("http://127.0.0.1:7860/", "resnet", "en", *values)
     assert (url["value"] if isinstance(url, dict) else url.value) == (
-        "http://127.0.0.1:7860/?tab=resnet&lang=en&preset=table1&view=resnet-arch")
+        "http://127.0.0.1:7860/?tab=resnet&lang=en&preset=table1&view=resnet-arch"
+    )
 
 
 def test_bert_paper_check_has_table6():
@@ -200,7 +238,9 @@ def test_transformer_controls_keep_a_linked_layer_and_head():
     assert (layer["value"] if isinstance(layer, dict) else layer.value) == 2
     assert (head["value"] if isinstance(head, dict) else head.value) == "3"
     layer, head, _, _ = tf.controls(tf.DEFAULT_TEXT, tf.DEFAULT_WEIGHTS, 4, "en", 9, "x")
-    assert (layer["value"] if isinstance(layer, dict) else layer.value) == 3  # the small model's last layer
+    assert (
+        layer["value"] if isinstance(layer, dict) else layer.value
+    ) == 3  # the small model's last layer
     assert (head["value"] if isinstance(head, dict) else head.value) == tf.HEADS_MEAN
 
 
@@ -218,7 +258,9 @@ def _resnet(page, name: str, lang: str) -> None:
         page.get_by_text(text("rn_check_plain", lang)).wait_for()
     elif name == "fig4":
         _figure(page, "resnet-live")
-        recorded = text("rn_live_cached", lang).split("{seconds")[0].format(depth=56, steps=400).strip()
+        recorded = (
+            text("rn_live_cached", lang).split("{seconds")[0].format(depth=56, steps=400).strip()
+        )
         page.locator("#resnet-live-status").get_by_text(recorded).wait_for()  # 56 layers, 400 steps
     elif name == "fig7":
         _figure(page, "resnet-fig7")
@@ -226,13 +268,19 @@ def _resnet(page, name: str, lang: str) -> None:
         page.get_by_text(text("rn_resp_md", lang).replace("**", "")[:10]).first.wait_for()
     elif name == "table1":
         _figure(page, "resnet-block")
-        page.get_by_text(re.compile(r"25\.56 M")).first.wait_for()  # ResNet-50's parameters, counted
+        page.get_by_text(
+            re.compile(r"25\.56 M")
+        ).first.wait_for()  # ResNet-50's parameters, counted
         page.get_by_role("gridcell", name="conv2_x").first.wait_for()
 
 
 def _transformer(page, name: str, lang: str) -> None:
     if name == "fig2":
-        caption = text("tf_kind_cross", lang) + " · " + text("tf_layer_head", lang).format(layer=3, head="mean")
+        caption = (
+            text("tf_kind_cross", lang)
+            + " · "
+            + text("tf_layer_head", lang).format(layer=3, head="mean")
+        )
         page.locator("#transformer-attention-caption").get_by_text(caption).wait_for()
         page.locator("#transformer-heatmap table").wait_for()
         assert page.locator("#transformer-output textarea").input_value().strip()
@@ -248,7 +296,9 @@ def _transformer(page, name: str, lang: str) -> None:
 def _gan(page, name: str, lang: str) -> None:
     if name == "fig1":
         status = page.locator("#gan-1d-status")
-        status.get_by_text(text("gan_1d_cached", lang).split("{")[0].strip()).wait_for(timeout=90_000)
+        status.get_by_text(text("gan_1d_cached", lang).split("{")[0].strip()).wait_for(
+            timeout=90_000
+        )
         status.get_by_text(re.compile("1000")).wait_for()
     elif name == "fig2":
         drawn = text("gan_samples_md", lang).split("{")[0].replace("**", "") + "0–63"
@@ -266,12 +316,16 @@ def _bert(page, name: str, lang: str) -> None:
         page.locator("#bert-masked span").first.wait_for()
         page.get_by_text(text("bert_kind_1", lang)).first.wait_for()
     elif name == "fig1_nsp":
-        page.locator("#bert-nsp-label").get_by_text(re.compile(f"{text('bert_isnext', lang)}|{text('bert_notnext', lang)}")).first.wait_for()  # fmt: skip
+        page.locator("#bert-nsp-label").get_by_text(
+            re.compile(f"{text('bert_isnext', lang)}|{text('bert_notnext', lang)}")
+        ).first.wait_for()
     elif name == "fig2":
         page.locator("#bert-fig2").get_by_text("[CLS]").first.wait_for()
         page.locator("#bert-fig2").get_by_text(text("bert_row_segment", lang)).wait_for()
     elif name == "table6":
-        page.get_by_role("gridcell", name=text("bert_table6_row", lang).format(L=6, H=768, A=3)).wait_for()
+        page.get_by_role(
+            "gridcell", name=text("bert_table6_row", lang).format(L=6, H=768, A=3)
+        ).wait_for()
         page.get_by_role("gridcell", name="45,691,392").first.wait_for()
 
 
@@ -296,23 +350,31 @@ def test_every_preset_opens_by_deep_link_in_chromium(app_server, browser):
         for name, (view, view_label) in presets.items():
             t1 = time.monotonic()
             for lang, page in pages.items():  # start both loads, then check each page
-                page.goto(f"{app_server.url}/?tab={tab}&lang={lang}&preset={name}", wait_until="commit")
+                page.goto(
+                    f"{app_server.url}/?tab={tab}&lang={lang}&preset={name}", wait_until="commit"
+                )
             for lang, page in pages.items():
                 selected(page.get_by_role("tab", name=text(view_label, lang), exact=True))
                 label = text(figures[tab][name].label, lang)
-                expect(page.get_by_role("radio", name=label, exact=True)).to_be_checked(timeout=WAIT)
+                expect(page.get_by_role("radio", name=label, exact=True)).to_be_checked(
+                    timeout=WAIT
+                )
                 CHECKS[tab](page, name, lang)
                 assert "Traceback" not in page.inner_text("body")
                 opened += 1
             took.append((round(time.monotonic() - t1, 1), f"{tab}/{name}"))
     for lang, page in pages.items():
-        page.screenshot(path=str(ARTIFACTS / f"presets_bert_table6_{lang}.png"), animations="disabled")
+        page.screenshot(
+            path=str(ARTIFACTS / f"presets_bert_table6_{lang}.png"), animations="disabled"
+        )
     page = pages["en"]
 
     # A value the link gives itself wins over the preset's.
     page.goto(f"{app_server.url}/?tab=resnet&lang=en&preset=fig4&depth=20")
     selected(page.get_by_role("tab", name=text("rn_sub_live", "en"), exact=True))
-    expect(page.get_by_role("radio", name=text("rn_fig4", "en"), exact=True)).to_be_checked(timeout=WAIT)
+    expect(page.get_by_role("radio", name=text("rn_fig4", "en"), exact=True)).to_be_checked(
+        timeout=WAIT
+    )
     has_value(page.get_by_label(text("rn_depth", "en")).first, "20")
 
     # One click on the picker: the figure's sub-tab opens, and "copy link" names the preset.
@@ -324,9 +386,17 @@ def test_every_preset_opens_by_deep_link_in_chromium(app_server, browser):
     box = page.locator("#view-link textarea")
     has_value(box, re.compile(r"preset=table1"))
     params = dict(parse_qsl(urlsplit(box.input_value()).query))
-    assert params["tab"] == "resnet" and params["preset"] == "table1" and params["view"] == "resnet-arch"
+    assert (
+        params["tab"] == "resnet"
+        and params["preset"] == "table1"
+        and params["view"] == "resnet-arch"
+    )
     assert params["arch"] == "resnet50"
     elapsed = time.monotonic() - t0
-    print(f"{opened} preset links opened and checked in {elapsed:.0f} s; slowest pairs: {sorted(took)[::-1][:5]}")
+    print(
+        f"{opened} preset links opened and checked in {elapsed:.0f} s; slowest pairs: {sorted(took)[::-1][:5]}"
+    )
     assert opened == 2 * sum(len(v) for v in EXPECTED.values())
-    assert elapsed < within(150)  # ~2 minutes on a quiet machine; 250-300 s while other test runs share the two cores
+    assert elapsed < within(
+        150
+    )  # ~2 minutes on a quiet machine; 250-300 s while other test runs share the two cores

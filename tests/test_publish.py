@@ -34,11 +34,21 @@ def test_publish_pins_the_catalogue(tmp_path, monkeypatch):
     TinyNet(TinyConfig()).save_pretrained(tmp_path / "weights" / "tiny_test")
     folder = tmp_path / "weights" / "tiny_test"
     catalogue = tmp_path / "weights" / "catalogue.json"
-    catalogue.write_text(json.dumps({"tiny.test": {
-        "model": "tests._tiny:TinyNet", "repo_id": "paper-gallery/tiny-test", "revision": None,
-        "files": {f: hub.sha256(folder / f) for f in ("config.json", "model.safetensors")},
-        "embedded": "tiny_test",
-    }}))  # fmt: skip
+    catalogue.write_text(
+        json.dumps(
+            {
+                "tiny.test": {
+                    "model": "tests._tiny:TinyNet",
+                    "repo_id": "paper-gallery/tiny-test",
+                    "revision": None,
+                    "files": {
+                        f: hub.sha256(folder / f) for f in ("config.json", "model.safetensors")
+                    },
+                    "embedded": "tiny_test",
+                }
+            }
+        )
+    )
     monkeypatch.setattr(hub, "WEIGHTS_DIR", tmp_path / "weights")
     monkeypatch.setattr(hub, "CATALOGUE_PATH", catalogue)
     api = FakeApi()

@@ -170,7 +170,7 @@ def test_option_a_pads_zeros():
 def test_option_b_and_c():
     b = on_meta("resnet34")
     c = on_meta("resnet34", shortcut="C")
-    projections = lambda m: sum(1 for k in m.state_dict() if k.endswith("downsample.0.weight"))
+    projections = lambda m: sum(1 for k in m.state_dict() if k.endswith("downsample.0.weight"))  # noqa: E731
     assert projections(b) == 3  # only where the shape changes (Table 3, option B)
     assert projections(c) == 16  # every block (option C)
     assert count_params(on_meta("resnet34", shortcut="A")) < count_params(b) < count_params(c)

@@ -38,7 +38,9 @@ def test_preprocess_resizes_crops_and_normalizes():
     assert x.shape == (1, 3, 224, 224)
     expected = (torch.tensor([128, 64, 255]) / 255 - torch.tensor(cfg.mean)) / torch.tensor(cfg.std)
     assert torch.allclose(x[0, :, 100, 100], expected, atol=1e-5)
-    assert torch.equal(R.unnormalize(x, cfg)[100, 100], torch.tensor([128, 64, 255], dtype=torch.uint8))
+    assert torch.equal(
+        R.unnormalize(x, cfg)[100, 100], torch.tensor([128, 64, 255], dtype=torch.uint8)
+    )
 
 
 def test_predict_probabilities_and_cam():
@@ -46,16 +48,26 @@ def test_predict_probabilities_and_cam():
     model = R.resnet("resnet20").eval()
     pred = RL.predict(model, torch.randn(1, 3, 32, 32))
     assert pred.probs.shape == (10,) and abs(pred.probs.sum().item() - 1) < 1e-5
-    assert pred.cam.shape == (32, 32) and pred.cam.min() >= 0 and abs(pred.cam.max().item() - 1) < 1e-6
+    assert (
+        pred.cam.shape == (32, 32) and pred.cam.min() >= 0 and abs(pred.cam.max().item() - 1) < 1e-6
+    )
 
 
 def test_stage_table_is_table_1():
     rows = RL.stage_table(R.PRESETS["resnet50"])
     assert [(r["stage"], r["output"], r["channels"]) for r in rows] == [
-        ("conv1", "112×112", 64), ("conv2_x", "56×56", 256), ("conv3_x", "28×28", 512),
-        ("conv4_x", "14×14", 1024), ("conv5_x", "7×7", 2048), ("pool, fc", "1×1", 1000),
-    ]  # fmt: skip
-    assert [r["output"] for r in RL.stage_table(R.PRESETS["resnet56"])][1:4] == ["32×32", "16×16", "8×8"]
+        ("conv1", "112×112", 64),
+        ("conv2_x", "56×56", 256),
+        ("conv3_x", "28×28", 512),
+        ("conv4_x", "14×14", 1024),
+        ("conv5_x", "7×7", 2048),
+        ("pool, fc", "1×1", 1000),
+    ]
+    assert [r["output"] for r in RL.stage_table(R.PRESETS["resnet56"])][1:4] == [
+        "32×32",
+        "16×16",
+        "8×8",
+    ]
 
 
 def test_gradient_norms_show_why_shortcuts_help():
@@ -91,13 +103,17 @@ def test_imagenet_resnet18_from_the_hub_cache_matches_torchvision(tmp_path, monk
     entry = hub.read_catalogue()["resnet18.tv_in1k"]
     snap = tmp_path / "hf-cache" / "models--timm--resnet18.tv_in1k" / "snapshots" / entry.revision
     snap.mkdir(parents=True)
-    save_file({k: v.contiguous() for k, v in reference.state_dict().items()}, snap / "model.safetensors")
+    save_file(
+        {k: v.contiguous() for k, v in reference.state_dict().items()}, snap / "model.safetensors"
+    )
     # Random weights stand in for the real file: the catalogue's pinned sha256 is for the real one.
     entry = replace(entry, files={"model.safetensors": hub.sha256(snap / "model.safetensors")})
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     loaded = hub.load(entry)
     assert loaded.source == "cache"
-    assert loaded.model.config.categories[0] == "tench" and len(loaded.model.config.categories) == 1000
+    assert (
+        loaded.model.config.categories[0] == "tench" and len(loaded.model.config.categories) == 1000
+    )
     x = torch.randn(2, 3, 224, 224)
     with torch.no_grad():
         assert torch.allclose(loaded.model(x), reference(x), atol=1e-5)
@@ -135,10 +151,18 @@ def test_classify_falls_back_when_the_hub_is_offline(monkeypatch):
 
 @pytest.mark.parametrize("mode", ["L", "RGBA", "CMYK", "P", "I;16", "1", "LA", "F"])
 def test_classify_any_image_mode(tmp_path, mode):
-    rgb = PIL.Image.fromarray(np.random.default_rng(0).integers(0, 255, (40, 60, 3), dtype=np.uint8))
-    img = rgb.convert(mode) if mode not in ("I;16", "F") else PIL.Image.fromarray(
-        (np.asarray(rgb.convert("L"), dtype=np.uint16) * 257).astype(np.uint16) if mode == "I;16"
-        else np.asarray(rgb.convert("L"), dtype=np.float32))  # fmt: skip
+    rgb = PIL.Image.fromarray(
+        np.random.default_rng(0).integers(0, 255, (40, 60, 3), dtype=np.uint8)
+    )
+    img = (
+        rgb.convert(mode)
+        if mode not in ("I;16", "F")
+        else PIL.Image.fromarray(
+            (np.asarray(rgb.convert("L"), dtype=np.uint16) * 257).astype(np.uint16)
+            if mode == "I;16"
+            else np.asarray(rgb.convert("L"), dtype=np.float32)
+        )
+    )
     ext = "jpg" if mode == "CMYK" else ("tiff" if mode == "F" else "png")
     labels, overlay, _ = tab.classify(save(img, tmp_path / f"x.{ext}"), "resnet20.cifar10")
     assert len(labels) == 5 and overlay.shape == (224, 224, 3)
@@ -162,7 +186,9 @@ def test_decompression_bomb_is_refused_before_decoding(tmp_path):
         tab.classify(str(path))
 
 
-@pytest.mark.parametrize("content", [b"hello, not an image", b"\x89PNG\r\n\x1a\n" + b"\0" * 40, b""])
+@pytest.mark.parametrize(
+    "content", [b"hello, not an image", b"\x89PNG\r\n\x1a\n" + b"\0" * 40, b""]
+)
 def test_non_images_get_a_clear_message(tmp_path, content):
     path = tmp_path / "file.png"
     path.write_bytes(content)
@@ -197,7 +223,11 @@ def test_messages_follow_the_page_language():
 
 def test_architecture_and_paper_check():
     rows, md, fig = tab.architecture("resnet50")
-    assert rows[0] == ["conv1", "112×112", "-", 64] and "25.56 M parameters" in md and "4.089 GFLOPs" in md
+    assert (
+        rows[0] == ["conv1", "112×112", "-", 64]
+        and "25.56 M parameters" in md
+        and "4.089 GFLOPs" in md
+    )
     check = {r[0]: r for r in tab.paper_check()}
     assert check["resnet50 (Table 1)"][4] == "+7.6%" and "V1.5" in check["resnet50 (Table 1)"][5]
     assert "3.86 GFLOPs" in check["resnet50 (Table 1)"][5]  # the paper's layout: within 2%
@@ -211,11 +241,17 @@ def test_architecture_and_paper_check():
 def test_live_run_streams_and_finishes():
     outs = list(tab.live_run(20, 20, progress=lambda *a, **k: None))
     fig, summary = outs[-1]
-    assert "Finished: 20 layers, 20 steps" in summary and "plain-20" in summary and "ResNet-20" in summary
+    assert (
+        "Finished: 20 layers, 20 steps" in summary
+        and "plain-20" in summary
+        and "ResNet-20" in summary
+    )
     assert fig is not None
 
 
-@pytest.mark.parametrize("depth,steps,msg", [(21, 100, "Depth must be"), (20, 5000, "Steps must be")])
+@pytest.mark.parametrize(
+    "depth,steps,msg", [(21, 100, "Depth must be"), (20, 5000, "Steps must be")]
+)
 def test_live_run_refuses_out_of_range(depth, steps, msg):
     with pytest.raises(gr.Error, match=msg):
         next(tab.live_run(depth, steps, progress=lambda *a, **k: None))
@@ -225,7 +261,16 @@ def test_recorded_curves_show_the_papers_finding():
     """The committed Fig. 6 run: plain-56 trains worse than plain-20, ResNet-56 better than -20."""
     assert tab.CURVES.exists(), "weights/resnet_curves/curves.json is missing"
     runs = tab._read_json(tab.CURVES)["runs"]
-    assert {"plain20", "plain32", "plain44", "plain56", "resnet20", "resnet32", "resnet44", "resnet56"} <= set(runs)
+    assert {
+        "plain20",
+        "plain32",
+        "plain44",
+        "plain56",
+        "resnet20",
+        "resnet32",
+        "resnet44",
+        "resnet56",
+    } <= set(runs)
     assert tab.degradation_checks(runs) == {"rn_check_plain": True, "rn_check_resnet": True}
     fig, md = tab.recorded_curves()
     assert "✓ plain-56 ends with a higher training error" in md

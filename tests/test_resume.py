@@ -16,8 +16,10 @@ from safetensors.torch import load_file
 from training import resume
 
 REPO = Path(__file__).resolve().parents[1]
-WORDS = ("the cat dog sat ran on a mat house garden door she he opened closed looked at and "
-         "went into room old man woman little small great morning evening light dark").split()  # fmt: skip
+WORDS = (
+    "the cat dog sat ran on a mat house garden door she he opened closed looked at and "
+    "went into room old man woman little small great morning evening light dark"
+).split()
 
 
 def _sentence(rng: random.Random) -> str:
@@ -33,22 +35,44 @@ def write_corpus(root: Path) -> Path:
         with gzip.open(root / "eltec-eng" / f"ENG{i}.txt.gz", "wt") as f:
             f.write("\n".join(paragraphs) + "\n")
     (root / "wikitext-2").mkdir()
-    wiki = "".join(f" = Title {a} = \n" + "".join(f" {_sentence(rng)} {_sentence(rng)} \n" for _ in range(8))
-                   for a in range(3))  # fmt: skip
+    wiki = "".join(
+        f" = Title {a} = \n" + "".join(f" {_sentence(rng)} {_sentence(rng)} \n" for _ in range(8))
+        for a in range(3)
+    )
     with gzip.open(root / "wikitext-2" / "valid.txt.gz", "wt") as f:
         f.write(wiki)
     return root
 
 
 def run_bert(tmp: Path, data: Path, state: Path, **flags) -> str:
-    args = dict(arch="2x32x2", vocab_size=120, seq_len=32, batch_size=4, steps=8, eval_steps=2,
-                heldout="0,3", n_eval=8, n_final=8, lr=1e-3, dropout=0.1, threads=1,
-                data_dir=data, out_dir=tmp / "out", resume=state)  # fmt: skip
+    args = dict(
+        arch="2x32x2",
+        vocab_size=120,
+        seq_len=32,
+        batch_size=4,
+        steps=8,
+        eval_steps=2,
+        heldout="0,3",
+        n_eval=8,
+        n_final=8,
+        lr=1e-3,
+        dropout=0.1,
+        threads=1,
+        data_dir=data,
+        out_dir=tmp / "out",
+        resume=state,
+    )
     args.update(flags)
     cmd = [sys.executable, str(REPO / "training" / "bert.py")]
     cmd += [x for k, v in args.items() for x in (f"--{k}", str(v))]
-    r = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, timeout=300,
-                       env={"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"})  # fmt: skip
+    r = subprocess.run(
+        cmd,
+        cwd=tmp,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"},
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     return r.stdout
 
@@ -58,8 +82,12 @@ def shared_tokenizer(tmp: Path, data: Path) -> Path:
     (huggingface/tokenizers#1794), which would make two runs differ for another reason."""
     from models.bert import train_tokenizer
 
-    text = [line for f in sorted((data / "eltec-eng").glob("*.txt.gz"))
-            for line in gzip.open(f, "rt").read().split("\n") if line]  # fmt: skip
+    text = [
+        line
+        for f in sorted((data / "eltec-eng").glob("*.txt.gz"))
+        for line in gzip.open(f, "rt").read().split("\n")
+        if line
+    ]
     path = tmp / "tokenizer.json"
     train_tokenizer(text, 120).save(str(path))
     return path
@@ -72,7 +100,9 @@ def test_bert_restarted_run_matches_the_uninterrupted_one(tmp_path):
     run_bert(tmp_path, data, straight, piece_steps=6, tokenizer=tok)  # 6 steps in one go
     out = run_bert(tmp_path, data, pieces, piece_steps=3, tokenizer=tok)  # 3 steps, stop ...
     assert "state saved: step 3" in out
-    out = run_bert(tmp_path, data, pieces, piece_steps=6, tokenizer=tok)  # ... and 3 more after a restart
+    out = run_bert(
+        tmp_path, data, pieces, piece_steps=6, tokenizer=tok
+    )  # ... and 3 more after a restart
     assert "resumed" in out and "at step 3 (exact)" in out
     a, b = load_file(str(straight)), load_file(str(pieces))
     assert a.keys() == b.keys()
@@ -81,16 +111,23 @@ def test_bert_restarted_run_matches_the_uninterrupted_one(tmp_path):
         assert torch.equal(a[k], b[k]), k
     ha, hb = resume.header(straight), resume.header(pieces)
     assert ha["meta"]["step"] == hb["meta"]["step"] == 6
+
     def untimed(log):
-        return [{k: v for k, v in row.items() if k not in ("minutes", "tokens_per_s")} for row in log]
+        return [
+            {k: v for k, v in row.items() if k not in ("minutes", "tokens_per_s")} for row in log
+        ]
 
     assert untimed(ha["meta"]["log"]) == untimed(hb["meta"]["log"])
     assert [row["step"] for row in ha["meta"]["log"]] == [2, 4, 6]
     # the restarted run differs from a run that forgot its generators (the test can fail)
-    fresh = run_bert(tmp_path, data, tmp_path / "fresh.safetensors", piece_steps=3, seed=1, tokenizer=tok)
+    fresh = run_bert(
+        tmp_path, data, tmp_path / "fresh.safetensors", piece_steps=3, seed=1, tokenizer=tok
+    )
     assert "state saved: step 3" in fresh
     c = load_file(str(tmp_path / "fresh.safetensors"))
-    assert not torch.equal(c["model/bert/embeddings.token.weight"], b["model/bert/embeddings.token.weight"])
+    assert not torch.equal(
+        c["model/bert/embeddings.token.weight"], b["model/bert/embeddings.token.weight"]
+    )
 
 
 def test_bert_state_refuses_another_run(tmp_path):
@@ -110,8 +147,9 @@ def test_a_state_too_large_keeps_the_weights_alone_and_rewarms(tmp_path):
     kw = dict(models={"net": net}, optimizers={"opt": opt}, rngs={"g": gen, "r": rng})
     big = resume.save(tmp_path / "exact.safetensors", **kw, meta={"step": 1})
     weights_and_rngs = 2**20 + 64 * 65 * 4 + 5056 + 625 * 8  # the file's slack, fp32 weights, rngs
-    small = resume.save(tmp_path / "compact.safetensors", **kw, meta={"step": 1},
-                        max_bytes=weights_and_rngs)  # fmt: skip
+    small = resume.save(
+        tmp_path / "compact.safetensors", **kw, meta={"step": 1}, max_bytes=weights_and_rngs
+    )
     tiny = resume.save(tmp_path / "fp16.safetensors", **kw, meta={}, max_bytes=weights_and_rngs - 1)
     assert big and not small and not tiny
     assert load_file(str(tmp_path / "fp16.safetensors"))["model/net/weight"].dtype == torch.float16
@@ -119,13 +157,22 @@ def test_a_state_too_large_keeps_the_weights_alone_and_rewarms(tmp_path):
     expected = (torch.rand(3, generator=gen), rng.random())
     net2 = torch.nn.Linear(64, 64)
     gen2, rng2 = torch.Generator(), random.Random()
-    r = resume.load(tmp_path / "compact.safetensors", models={"net": net2}, optimizers={},
-                    rngs={"g": gen2, "r": rng2})  # fmt: skip
+    r = resume.load(
+        tmp_path / "compact.safetensors",
+        models={"net": net2},
+        optimizers={},
+        rngs={"g": gen2, "r": rng2},
+    )
     assert not r.exact and r.meta == {"step": 1}
     assert torch.equal(net2.weight, net.weight)
     assert torch.equal(torch.rand(3, generator=gen2), expected[0]) and rng2.random() == expected[1]
     assert resume.rewarm(10, None) == 1.0
-    assert [round(resume.rewarm(s, 10, steps=4), 2) for s in (10, 11, 13, 20)] == [0.25, 0.5, 1.0, 1.0]
+    assert [round(resume.rewarm(s, 10, steps=4), 2) for s in (10, 11, 13, 20)] == [
+        0.25,
+        0.5,
+        1.0,
+        1.0,
+    ]
 
 
 MNIST = REPO.parent / "shared" / "data" / "mnist"
@@ -134,12 +181,28 @@ MNIST = REPO.parent / "shared" / "data" / "mnist"
 @pytest.mark.skipif(not MNIST.exists(), reason="needs ../shared/data/mnist")
 def test_gan_restarted_mid_epoch_matches_the_uninterrupted_run(tmp_path):
     def run(state: Path, piece_steps: int) -> str:
-        args = dict(arch="dcgan", n_train=256, n_select=200, batch_size=32, epochs=3, minutes=0, threads=1,
-                    out_dir=tmp_path / "out", resume=state, piece_steps=piece_steps)  # fmt: skip
+        args = dict(
+            arch="dcgan",
+            n_train=256,
+            n_select=200,
+            batch_size=32,
+            epochs=3,
+            minutes=0,
+            threads=1,
+            out_dir=tmp_path / "out",
+            resume=state,
+            piece_steps=piece_steps,
+        )
         cmd = [sys.executable, str(REPO / "training" / "gan.py")]
         cmd += [x for k, v in args.items() for x in (f"--{k}", str(v))]
-        r = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300,
-                           env={"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"})  # fmt: skip
+        r = subprocess.run(
+            cmd,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"},
+        )
         assert r.returncode == 0, r.stderr[-3000:]
         return r.stdout
 
@@ -152,7 +215,9 @@ def test_gan_restarted_mid_epoch_matches_the_uninterrupted_run(tmp_path):
     for k in a:
         assert torch.equal(a[k], b[k]), k
     logs = [resume.header(f)["meta"]["log"]["epochs"] for f in (straight, pieces)]
-    assert [r["val_parzen"] for r in logs[0]] == [r["val_parzen"] for r in logs[1]] and len(logs[0]) == 1
+    assert [r["val_parzen"] for r in logs[0]] == [r["val_parzen"] for r in logs[1]] and len(
+        logs[0]
+    ) == 1
 
 
 DATA = REPO.parent / "shared" / "data"
@@ -163,8 +228,14 @@ def run_script(script: str, cwd: Path, **args) -> str:
     """training/<script> as a subprocess on one thread; its stdout."""
     cmd = [sys.executable, str(REPO / "training" / script)]
     cmd += [x for k, v in args.items() for x in (f"--{k}", str(v))]
-    r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=600,
-                       env={"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""})  # fmt: skip
+    r = subprocess.run(
+        cmd,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""},
+    )
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
     return r.stdout
 
@@ -179,17 +250,35 @@ def assert_same_state(a_path: Path, b_path: Path) -> dict:
 
 
 def untimed(rows: list[dict]) -> list[dict]:
-    return [{k: v for k, v in r.items() if "second" not in k and not k.endswith("_per_s") and k != "minutes"} for r in rows]
+    return [
+        {
+            k: v
+            for k, v in r.items()
+            if "second" not in k and not k.endswith("_per_s") and k != "minutes"
+        }
+        for r in rows
+    ]
 
 
 @pytest.mark.skipif(not (CIFAR / "cifar10_train.npz").exists(), reason=f"no CIFAR-10 in {CIFAR}")
 def test_resnet_restarted_mid_epoch_matches_the_uninterrupted_run(tmp_path):
     # 256 images in batches of 32: 8 steps an epoch; a stop at step 5 (epoch 1) and at 12 (epoch 2)
-    args = dict(arch="resnet20", epochs=3, limit_train=256, batch_size=32, limit_eval=50, warmup_epochs=1,
-                threads=1, data_dir=CIFAR, out_dir=tmp_path / "out")  # fmt: skip
+    args = dict(
+        arch="resnet20",
+        epochs=3,
+        limit_train=256,
+        batch_size=32,
+        limit_eval=50,
+        warmup_epochs=1,
+        threads=1,
+        data_dir=CIFAR,
+        out_dir=tmp_path / "out",
+    )
     straight, pieces = tmp_path / "straight.safetensors", tmp_path / "pieces.safetensors"
     run_script("resnet.py", tmp_path, **args, resume=straight, piece_steps=12)
-    assert "state saved: epoch 0 iteration 5 step 5" in run_script("resnet.py", tmp_path, **args, resume=pieces, piece_steps=5)
+    assert "state saved: epoch 0 iteration 5 step 5" in run_script(
+        "resnet.py", tmp_path, **args, resume=pieces, piece_steps=5
+    )
     out = run_script("resnet.py", tmp_path, **args, resume=pieces, piece_steps=12)
     assert "resumed" in out and "at epoch 0, iteration 5 (exact)" in out
     a = assert_same_state(straight, pieces)
@@ -203,8 +292,17 @@ def test_resnet_curves_restarted_across_nets_matches_the_uninterrupted_run(tmp_p
     # two nets of 2 epochs x 5 steps; the pieces stop in the first net's second epoch (step 7) and
     # in the second net (step 14 over both): the state then also holds the first net's curves and
     # its fp16 checkpoint
-    args = dict(archs="plain20,resnet20", save="plain20", train_subset=200, test_subset=40, batch_size=40,
-                epochs=2, threads=1, data_dir=CIFAR, out_dir=tmp_path / "out")  # fmt: skip
+    args = dict(
+        archs="plain20,resnet20",
+        save="plain20",
+        train_subset=200,
+        test_subset=40,
+        batch_size=40,
+        epochs=2,
+        threads=1,
+        data_dir=CIFAR,
+        out_dir=tmp_path / "out",
+    )
     straight, pieces = tmp_path / "straight.safetensors", tmp_path / "pieces.safetensors"
     run_script("resnet_curves.py", tmp_path, **args, resume=straight, piece_steps=14)
     out = run_script("resnet_curves.py", tmp_path, **args, resume=pieces, piece_steps=7)
@@ -229,20 +327,41 @@ MULTI30K = DATA / "multi30k"
 @pytest.mark.skipif(not (MULTI30K / "train.en.gz").exists(), reason=f"no Multi30k in {MULTI30K}")
 def test_transformer_restarted_mid_epoch_matches_the_uninterrupted_run(tmp_path):
     # a 2-layer d=32 model on 300 pairs: 30 batches an epoch, dropout on; stops at steps 12 and 45
-    args = dict(arch="2x32x2", vocab_size=300, limit_train=300, limit_eval=10, max_tokens=400, epochs=2,
-                warmup=20, average_last=2, max_minutes=0, threads=1, data_dir=MULTI30K)  # fmt: skip
+    args = dict(
+        arch="2x32x2",
+        vocab_size=300,
+        limit_train=300,
+        limit_eval=10,
+        max_tokens=400,
+        epochs=2,
+        warmup=20,
+        average_last=2,
+        max_minutes=0,
+        threads=1,
+        data_dir=MULTI30K,
+    )
     straight, pieces = tmp_path / "straight.safetensors", tmp_path / "pieces.safetensors"
-    run_script("transformer.py", tmp_path, **args, resume=straight, piece_steps=45, out_dir=tmp_path / "a")
-    out = run_script("transformer.py", tmp_path, **args, resume=pieces, piece_steps=12, out_dir=tmp_path / "b")
+    run_script(
+        "transformer.py", tmp_path, **args, resume=straight, piece_steps=45, out_dir=tmp_path / "a"
+    )
+    out = run_script(
+        "transformer.py", tmp_path, **args, resume=pieces, piece_steps=12, out_dir=tmp_path / "b"
+    )
     assert "state saved: epoch 1 batch 12 step 12" in out
-    out = run_script("transformer.py", tmp_path, **args, resume=pieces, piece_steps=45, out_dir=tmp_path / "b")
+    out = run_script(
+        "transformer.py", tmp_path, **args, resume=pieces, piece_steps=45, out_dir=tmp_path / "b"
+    )
     assert "resumed" in out and "at epoch 1, batch 12, step 12 (exact)" in out
     a = assert_same_state(straight, pieces)
     assert {"rng/batches", "rng/dropout"} <= a.keys()
     metas = [resume.header(f)["meta"] for f in (straight, pieces)]
     assert untimed(metas[0]["log"]) == untimed(metas[1]["log"]) and len(metas[0]["log"]) == 1
     assert metas[0]["tokenizer"] == metas[1]["tokenizer"]
-    assert metas[0]["best"] == metas[1]["best"] == {"bleu": metas[0]["log"][0]["val_bleu_greedy"], "epoch": 1}
+    assert (
+        metas[0]["best"]
+        == metas[1]["best"]
+        == {"bleu": metas[0]["log"][0]["val_bleu_greedy"], "epoch": 1}
+    )
     # the epoch that model selection may still choose is kept beside the weights
     assert (tmp_path / "b" / "snapshots" / "epoch_1.safetensors").exists()
 
@@ -253,7 +372,9 @@ def test_gan_classifier_restarted_mid_epoch_matches_the_uninterrupted_run(tmp_pa
     args = dict(n_train=512, batch_size=64, epochs=2, threads=1, out_dir=tmp_path / "out")
     straight, pieces = tmp_path / "straight.safetensors", tmp_path / "pieces.safetensors"
     run_script("gan_classifier.py", REPO, **args, resume=straight, piece_steps=12)
-    assert "state saved: epoch 0 iteration 5 step 5" in run_script("gan_classifier.py", REPO, **args, resume=pieces, piece_steps=5)
+    assert "state saved: epoch 0 iteration 5 step 5" in run_script(
+        "gan_classifier.py", REPO, **args, resume=pieces, piece_steps=5
+    )
     out = run_script("gan_classifier.py", REPO, **args, resume=pieces, piece_steps=12)
     assert "resumed" in out and "at epoch 0, iteration 5 (exact)" in out
     a = assert_same_state(straight, pieces)
@@ -267,11 +388,28 @@ def test_resnet_saves_its_state_on_sigterm_and_exits_cleanly(tmp_path):
     import signal
 
     state = tmp_path / "s.safetensors"
-    args = dict(epochs=50, limit_train=2048, batch_size=32, limit_eval=50, threads=1, jpeg_p=0,
-                data_dir=CIFAR, out_dir=tmp_path / "out", resume=state)  # fmt: skip
-    cmd = [sys.executable, str(REPO / "training" / "resnet.py")] + [x for k, v in args.items() for x in (f"--{k}", str(v))]
-    p = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                         env={"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""})  # fmt: skip
+    args = dict(
+        epochs=50,
+        limit_train=2048,
+        batch_size=32,
+        limit_eval=50,
+        threads=1,
+        jpeg_p=0,
+        data_dir=CIFAR,
+        out_dir=tmp_path / "out",
+        resume=state,
+    )
+    cmd = [sys.executable, str(REPO / "training" / "resnet.py")] + [
+        x for k, v in args.items() for x in (f"--{k}", str(v))
+    ]
+    p = subprocess.Popen(
+        cmd,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""},
+    )
     try:
         for line in p.stdout:  # the first step is done: the handler is in place
             if line.startswith("epoch 0 it 0/64"):

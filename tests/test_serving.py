@@ -17,8 +17,14 @@ def test_examples_are_answered_at_start_up_and_served_without_the_model(monkeypa
     from models import bert as B
     from models import transformer as T
 
-    warm = [(fn, args) for fn, args in bert.WARM + transformer.WARM if fn in (bert.fill_mask, transformer._run)]
-    assert len(warm) == 2 * len(bert.EXAMPLES) + 2 * len(transformer.EXAMPLES)  # every example, both languages
+    warm = [
+        (fn, args)
+        for fn, args in bert.WARM + transformer.WARM
+        if fn in (bert.fill_mask, transformer._run)
+    ]
+    assert len(warm) == 2 * len(bert.EXAMPLES) + 2 * len(
+        transformer.EXAMPLES
+    )  # every example, both languages
     for fn, args in warm:  # what app.py's warm-up thread does after start-up
         fn(*args)
 
@@ -31,7 +37,9 @@ def test_examples_are_answered_at_start_up_and_served_without_the_model(monkeypa
     assert preds and preds[0]["candidates"][0]["token"] and "**" in md  # the answer, from memory
     _, md_zh, _ = bert.fill_mask(bert.EXAMPLES[3], 5, bert.DEFAULT_WEIGHTS, "zh")
     assert md_zh != md  # each language its own answer text
-    german, tokens_md, _ = transformer.translate(transformer.EXAMPLES[1], transformer.DEFAULT_WEIGHTS, 4, "en")
+    german, tokens_md, _ = transformer.translate(
+        transformer.EXAMPLES[1], transformer.DEFAULT_WEIGHTS, 4, "en"
+    )
     assert german.strip() and "Hunde" in german
     with pytest.raises(AssertionError, match="the model ran"):  # a new sentence does run the model
         bert.fill_mask("A [MASK] sentence nobody has asked before.", 5, bert.DEFAULT_WEIGHTS, "en")
@@ -45,8 +53,14 @@ def test_app_queue_settings_come_from_the_environment(monkeypatch):
     assert (app.QUEUE_SIZE, app.CONCURRENCY) == (100, 4)
     source = open(app.__file__).read()
     assert "demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)" in source
-    live = [fn for fn in app.demo.fns.values() if fn.concurrency_id in ("live-training", "transformer-timing")]
-    assert len(live) >= 3 and all(fn.concurrency_limit == 1 for fn in live)  # one at a time, users wait in line
+    live = [
+        fn
+        for fn in app.demo.fns.values()
+        if fn.concurrency_id in ("live-training", "transformer-timing")
+    ]
+    assert len(live) >= 3 and all(
+        fn.concurrency_limit == 1 for fn in live
+    )  # one at a time, users wait in line
     monkeypatch.setenv("PAPER_GALLERY_QUEUE_SIZE", "7")
     monkeypatch.setenv("PAPER_GALLERY_CONCURRENCY", "2")
     try:
@@ -100,11 +114,15 @@ def test_a_click_on_an_example_shows_its_answer_in_chromium(app_server, browser)
     page.goto(f"{app_server.url}/?tab=bert&lang=en")
     page.get_by_text(bert.EXAMPLES[3], exact=True).click()
     has_value(page.locator("#bert-fill-text textarea"), bert.EXAMPLES[3])
-    expect(page.locator("#bert-fill-md")).to_contain_text("worst of", timeout=WAIT)  # answered, no button
+    expect(page.locator("#bert-fill-md")).to_contain_text(
+        "worst of", timeout=WAIT
+    )  # answered, no button
 
     page.goto(f"{app_server.url}/?tab=transformer&lang=en")
     page.get_by_text(transformer.EXAMPLES[1], exact=True).click()
-    expect(page.locator("#transformer-output textarea")).to_have_value(re.compile("Hunde"), timeout=WAIT)
+    expect(page.locator("#transformer-output textarea")).to_have_value(
+        re.compile("Hunde"), timeout=WAIT
+    )
     assert "Traceback" not in page.inner_text("body")
 
 
@@ -127,12 +145,22 @@ def test_two_replicas_behind_one_address_keep_each_user_on_one(tmp_path, browser
     for d in ("a", "b"):
         (tmp_path / d).mkdir()
     with ThreadPoolExecutor(2) as pool:  # both replicas start side by side
-        a, b = pool.map(lambda d: start_app(d, HF_HUB_OFFLINE="1"), [tmp_path / "a", tmp_path / "b"])
+        a, b = pool.map(
+            lambda d: start_app(d, HF_HUB_OFFLINE="1"), [tmp_path / "a", tmp_path / "b"]
+        )
     port = free_port()
-    env = {"PG_BIND": f"127.0.0.1:{port}", "PG_REPLICA_A": a.url.removeprefix("http://"),
-           "PG_REPLICA_B": b.url.removeprefix("http://"), "PATH": "/usr/sbin:/usr/bin:/bin"}  # fmt: skip
-    proxy = subprocess.Popen([haproxy, "-db", "-f", str(ROOT / "deploy" / "haproxy.cfg")], env=env,
-                             stdout=subprocess.DEVNULL, stderr=open(tmp_path / "haproxy.log", "w"))  # fmt: skip
+    env = {
+        "PG_BIND": f"127.0.0.1:{port}",
+        "PG_REPLICA_A": a.url.removeprefix("http://"),
+        "PG_REPLICA_B": b.url.removeprefix("http://"),
+        "PATH": "/usr/sbin:/usr/bin:/bin",
+    }
+    proxy = subprocess.Popen(
+        [haproxy, "-db", "-f", str(ROOT / "deploy" / "haproxy.cfg")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp_path / "haproxy.log", "w"),
+    )
     try:
         replicas = set()
         for _ in range(2):  # two users
@@ -145,7 +173,9 @@ def test_two_replicas_behind_one_address_keep_each_user_on_one(tmp_path, browser
                     break
                 except Exception:  # noqa: BLE001 - connection refused while haproxy starts
                     time.sleep(0.2)
-            page.get_by_role("button", name="Predict", exact=True).click()  # queue join + streamed result
+            page.get_by_role(
+                "button", name="Predict", exact=True
+            ).click()  # queue join + streamed result
             expect(page.locator("#bert-fill-out table").first).to_be_visible(timeout=WAIT)
             assert "Traceback" not in page.inner_text("body")
             replicas |= {c["value"] for c in context.cookies() if c["name"] == "pg_replica"}

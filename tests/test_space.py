@@ -26,7 +26,9 @@ def test_front_matter_is_a_gradio_space():
     fm = front_matter()
     assert fm["sdk"] == "gradio" and fm["app_file"] == "app.py"
     assert fm["sdk_version"] == next(
-        ln.split("==")[1].strip() for ln in (ROOT / "requirements.txt").read_text().splitlines() if ln.startswith("gradio==")
+        ln.split("==")[1].strip()
+        for ln in (ROOT / "requirements.txt").read_text().splitlines()
+        if ln.startswith("gradio==")
     )
 
 
@@ -47,7 +49,11 @@ def test_preload_from_hub_matches_the_catalogue_exactly():
     cat = hub.read_catalogue()
     by_repo = {e.repo_id: e for e in cat.values() if e.revision}
     for repo, files, revision in parsed:
-        assert len(revision) == 40 and by_repo[repo].revision == revision and set(files) == set(by_repo[repo].files)
+        assert (
+            len(revision) == 40
+            and by_repo[repo].revision == revision
+            and set(files) == set(by_repo[repo].files)
+        )
 
 
 def test_preload_parser_fails_on_a_drift():
@@ -57,7 +63,10 @@ def test_preload_parser_fails_on_a_drift():
     cat = hub.read_catalogue()
     e = cat["bert_base.chinese"]
     cat["bert_base.chinese"] = dataclasses.replace(e, files={**e.files, "tokenizer.json": None})
-    parsed = sorted((ln.split()[0], sorted(ln.split()[1].split(",")), ln.split()[2]) for ln in front_matter()["preload_from_hub"])
+    parsed = sorted(
+        (ln.split()[0], sorted(ln.split()[1].split(",")), ln.split()[2])
+        for ln in front_matter()["preload_from_hub"]
+    )
     assert parsed != sorted(hub.pinned_hub_files(cat))
 
 
@@ -75,8 +84,13 @@ def _is_binary(path: Path) -> bool:
 
 
 def _lfs(paths: list[str]) -> dict[str, bool]:
-    out = subprocess.run(["git", "check-attr", "--stdin", "-z", "filter"], cwd=ROOT, input="\0".join(paths).encode(),
-                         capture_output=True, check=True)  # fmt: skip
+    out = subprocess.run(
+        ["git", "check-attr", "--stdin", "-z", "filter"],
+        cwd=ROOT,
+        input="\0".join(paths).encode(),
+        capture_output=True,
+        check=True,
+    )
     fields = out.stdout.decode().split("\0")
     return {fields[i]: fields[i + 2] == "lfs" for i in range(0, len(fields) - 2, 3)}
 
@@ -89,10 +103,16 @@ def test_every_tracked_file_a_space_would_refuse_is_in_lfs():
     missing = [p for p in must if not covered.get(p)]
     assert not missing, f"not covered by an LFS rule in .gitattributes: {missing}"
     # and the rule is not a blanket one: source code stays plain text
-    assert not any(_lfs(["app.py", "models/hub.py", "README.md", "weights/catalogue.json"]).values())
+    assert not any(
+        _lfs(["app.py", "models/hub.py", "README.md", "weights/catalogue.json"]).values()
+    )
 
 
 def test_the_lfs_check_can_fail(tmp_path):
     """A large file no rule covers is reported (the check reads .gitattributes, not the names)."""
     covered = _lfs(["weights/x/model.safetensors", "weights/x/big.json", "weights/x/model.ckpt2"])
-    assert covered == {"weights/x/model.safetensors": True, "weights/x/big.json": False, "weights/x/model.ckpt2": False}
+    assert covered == {
+        "weights/x/model.safetensors": True,
+        "weights/x/big.json": False,
+        "weights/x/model.ckpt2": False,
+    }

@@ -312,11 +312,22 @@ def test_marian_converter_logit_parity(tmp_path):
 
     torch.manual_seed(0)
     hf_cfg = transformers.MarianConfig(
-        vocab_size=60, d_model=32, encoder_layers=2, decoder_layers=2, encoder_attention_heads=4,
-        decoder_attention_heads=4, encoder_ffn_dim=64, decoder_ffn_dim=64,
-        max_position_embeddings=64, activation_function="swish", scale_embedding=True,
-        pad_token_id=59, decoder_start_token_id=59, eos_token_id=0, forced_eos_token_id=0,
-    )  # fmt: skip
+        vocab_size=60,
+        d_model=32,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=4,
+        decoder_attention_heads=4,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=64,
+        activation_function="swish",
+        scale_embedding=True,
+        pad_token_id=59,
+        decoder_start_token_id=59,
+        eos_token_id=0,
+        forced_eos_token_id=0,
+    )
     ref = transformers.MarianMTModel(hf_cfg).eval()
     with torch.no_grad():
         ref.final_logits_bias.normal_()  # zero at init: make it count

@@ -13,18 +13,26 @@ import torch
 
 from demos import transformer as tab
 from demos import transformer_explorers as explorers
-from models import hub
 from lab import transformer as TL
+from models import hub
 from models import transformer as T
 from tests.conftest import ARTIFACTS
 from tests.figures import is_figure
 
 # Every named endpoint the Transformer tab exposes (tests/test_app.py checks the union against the app).
 ENDPOINTS = {
-    "/transformer_translate", "/transformer_attention", "/transformer_alignment", "/transformer_steps",
-    "/transformer_positional", "/transformer_scaling", "/transformer_schedule", "/transformer_smoothing",
-    "/transformer_complexity", "/transformer_complexity_first", "/transformer_paper_check",
-}  # fmt: skip
+    "/transformer_translate",
+    "/transformer_attention",
+    "/transformer_alignment",
+    "/transformer_steps",
+    "/transformer_positional",
+    "/transformer_scaling",
+    "/transformer_schedule",
+    "/transformer_smoothing",
+    "/transformer_complexity",
+    "/transformer_complexity_first",
+    "/transformer_paper_check",
+}
 OPUS = "transformer_base.opus_mt_ende"
 
 
@@ -39,8 +47,6 @@ def fresh(isolated_hub):
     tab.run.cache_clear()
     yield
     tab.run.cache_clear()
-
-
 
 
 class Table(HTMLParser):
@@ -153,7 +159,9 @@ def test_translate_view_inside_an_event_keeps_the_layer_and_head(fresh):
         LocalContext.in_event_listener.reset(token)
     german, heat, caption = out[0], out[7], out[9]
     assert "Hunde" in german
-    markup, _, want_caption = tab.attention(tab.EXAMPLES[1], tab.DEFAULT_WEIGHTS, 4, "cross", 2, "3")
+    markup, _, want_caption = tab.attention(
+        tab.EXAMPLES[1], tab.DEFAULT_WEIGHTS, 4, "cross", 2, "3"
+    )
     assert heat == markup and caption == want_caption  # layer 2, head 3 kept
 
 
@@ -195,11 +203,17 @@ def test_scaling_schedule_smoothing_complexity():
     assert "lrate = 6.988e-04" in md
     _, md = explorers.smoothing(0.1, 10)
     assert "**0.9100**" in md and "**0.0100**" in md
-    frames = [(len(f[2]), f[1]) for f in explorers.complexity(256, 128)]  # streamed: one row per length
-    assert [n for n, _ in frames] == [1, 2, 3, 4, 5] and all(isinstance(f, dict) for _, f in frames[:-1])
+    frames = [
+        (len(f[2]), f[1]) for f in explorers.complexity(256, 128)
+    ]  # streamed: one row per length
+    assert [n for n, _ in frames] == [1, 2, 3, 4, 5] and all(
+        isinstance(f, dict) for _, f in frames[:-1]
+    )
     table1, png, rows, md = list(explorers.complexity(256, 128))[-1]
     assert table1[0][1] == "O(n²·d)" and [r[0] for r in rows] == [16, 32, 64, 128, 256]
-    assert all(r[1] > 0 and r[2] > 0 for r in rows) and png.endswith(".png") and "Measured now" in md
+    assert (
+        all(r[1] > 0 and r[2] > 0 for r in rows) and png.endswith(".png") and "Measured now" in md
+    )
 
 
 def test_paper_check_counts():
@@ -282,8 +296,14 @@ def write_marian(folder, seed: int = 0):
     import transformers
 
     buf = io.BytesIO()
-    spm.SentencePieceTrainer.train(sentence_iterator=iter(SENTENCES * 4), model_writer=buf, vocab_size=60,
-                                   model_type="unigram", minloglevel=2, hard_vocab_limit=False)  # fmt: skip
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(SENTENCES * 4),
+        model_writer=buf,
+        vocab_size=60,
+        model_type="unigram",
+        minloglevel=2,
+        hard_vocab_limit=False,
+    )
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("source.spm", "target.spm"):
         (folder / name).write_bytes(buf.getvalue())
@@ -297,11 +317,22 @@ def write_marian(folder, seed: int = 0):
     V = len(vocab)
     torch.manual_seed(seed)
     cfg = transformers.MarianConfig(
-        vocab_size=V, d_model=32, encoder_layers=2, decoder_layers=2, encoder_attention_heads=4,
-        decoder_attention_heads=4, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=128,
-        activation_function="swish", scale_embedding=True, pad_token_id=V - 1, decoder_start_token_id=V - 1,
-        eos_token_id=0, forced_eos_token_id=0,
-    )  # fmt: skip
+        vocab_size=V,
+        d_model=32,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=4,
+        decoder_attention_heads=4,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=128,
+        activation_function="swish",
+        scale_embedding=True,
+        pad_token_id=V - 1,
+        decoder_start_token_id=V - 1,
+        eos_token_id=0,
+        forced_eos_token_id=0,
+    )
     ref = transformers.MarianMTModel(cfg).eval()
     ref.save_pretrained(folder)
     return ref, vocab
@@ -314,8 +345,11 @@ def test_marian_tokenizer_matches_transformers(tmp_path):
 
     write_marian(tmp_path / "m")
     ours = MarianTokenizer(tmp_path / "m")
-    ref = transformers.MarianTokenizer(str(tmp_path / "m" / "source.spm"), str(tmp_path / "m" / "target.spm"),
-                                       str(tmp_path / "m" / "vocab.json"))  # fmt: skip
+    ref = transformers.MarianTokenizer(
+        str(tmp_path / "m" / "source.spm"),
+        str(tmp_path / "m" / "target.spm"),
+        str(tmp_path / "m" / "vocab.json"),
+    )
     for s in SENTENCES + ["Unseen words: zebra quokka!", "😀 我"]:
         ids = ours.encode(s).ids
         assert ids == ref(s)["input_ids"], s
@@ -339,7 +373,9 @@ def make_opus_cache(cache, tmp_path, monkeypatch):
     (repo / "refs" / "main").write_text(entry.revision)
     with pytest.raises(hub.WeightsError, match=r"refused '.*pytorch_model\.bin'.*sha256"):
         hub.load(entry)  # the real pin refuses the stand-in
-    entry = dataclasses.replace(entry, files={**entry.files, "pytorch_model.bin": hub.sha256(snap / "pytorch_model.bin")})
+    entry = dataclasses.replace(
+        entry, files={**entry.files, "pytorch_model.bin": hub.sha256(snap / "pytorch_model.bin")}
+    )
     monkeypatch.setattr(hub, "read_catalogue", lambda *a, **k: {**real(*a, **k), OPUS: entry})
     return entry, ref, vocab
 
@@ -385,17 +421,34 @@ def test_opus_mt_offline_without_cache_falls_back_with_a_notice(fresh, monkeypat
 
 
 def test_translate_and_views_endpoints(client):
-    text, tokens_md, notice = client.predict(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, "en",
-                                             api_name="/transformer_translate")  # fmt: skip
+    text, tokens_md, notice = client.predict(
+        tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, "en", api_name="/transformer_translate"
+    )
     assert text == "Ein Mann in einem blauen Hemd fährt auf einem Fahrrad die Straße entlang."
     assert "`▁Mann`<sub>175</sub>" in tokens_md and "shipped with the app" in notice
-    markup, png, caption = client.predict(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, "cross", 3, "mean", "en",
-                                          api_name="/transformer_attention")  # fmt: skip
+    markup, png, caption = client.predict(
+        tab.DEFAULT_TEXT,
+        tab.DEFAULT_WEIGHTS,
+        4,
+        "cross",
+        3,
+        "mean",
+        "en",
+        api_name="/transformer_attention",
+    )
     table = Table(markup)
     assert table.keys[:3] == ["▁A", "▁man", "▁in"] and table.queries[:3] == ["<s>", "▁Ein", "▁Mann"]
     assert open(png, "rb").read(4) == b"\x89PNG" and "Encoder-decoder (cross) attention" in caption
-    html = client.predict(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, 1, 3, "mean", "en",
-                          api_name="/transformer_alignment")  # fmt: skip
+    html = client.predict(
+        tab.DEFAULT_TEXT,
+        tab.DEFAULT_WEIGHTS,
+        4,
+        1,
+        3,
+        "mean",
+        "en",
+        api_name="/transformer_alignment",
+    )
     assert "<b>▁Mann</b>" in html and "<b>▁man</b>" in html
     steps = client.predict(
         tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 4, 2, "zh", api_name="/transformer_steps"
@@ -404,9 +457,7 @@ def test_translate_and_views_endpoints(client):
 
 
 def test_explorer_and_check_endpoints(client):
-    heat, curves, md = client.predict(
-        64, 50, "0, 1", 3, "en", api_name="/transformer_positional"
-    )
+    heat, curves, md = client.predict(64, 50, "0, 1", 3, "en", api_name="/transformer_positional")
     assert (
         is_figure(heat)
         and is_figure(curves)
@@ -427,7 +478,11 @@ def test_explorer_and_check_endpoints(client):
     # the tab opens on the first timing of its settings (then reused, with when it was measured)
     first = client.predict(128, 64, "en", api_name="/transformer_complexity_first")
     again = client.predict(128, 64, "en", api_name="/transformer_complexity_first")
-    assert first[2] == again[2] and "measured at" in first[3] and [r[0] for r in first[2]["data"]] == [16, 32, 64, 128]
+    assert (
+        first[2] == again[2]
+        and "measured at" in first[3]
+        and [r[0] for r in first[2]["data"]] == [16, 32, 64, 128]
+    )
     rows = client.predict("en", api_name="/transformer_paper_check")["data"]
     assert rows[0][2] == "63,082,496"
 
@@ -442,9 +497,7 @@ def test_bad_input_through_the_api(client):
             "A dog.", tab.DEFAULT_WEIGHTS, 10**6, "en", api_name="/transformer_translate"
         )
     with pytest.raises(AppError, match="Unknown weights|not in the list of choices|Value"):
-        client.predict(
-            "A dog.", "../../etc/passwd", 4, "en", api_name="/transformer_translate"
-        )
+        client.predict("A dog.", "../../etc/passwd", 4, "en", api_name="/transformer_translate")
     long = " ".join(["A cat sleeps on the warm sofa."] * 720)  # 5,040 words
     text, _, notice = client.predict(
         long, tab.DEFAULT_WEIGHTS, 4, "en", api_name="/transformer_translate"
@@ -455,19 +508,13 @@ def test_bad_input_through_the_api(client):
     )
     assert "<unk>" in notice
     # The server keeps answering.
-    assert (
-        client.predict("en", api_name="/transformer_paper_check")["data"][1][2]
-        == "214,245,376"
-    )
+    assert client.predict("en", api_name="/transformer_paper_check")["data"][1][2] == "214,245,376"
 
 
 @pytest.mark.browser
 def test_transformer_tab_in_the_browser(app_server, browser):
 
-
-    page = browser.new_context(
-        locale="en-US", viewport={"width": 1400, "height": 1000}
-    ).new_page()
+    page = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}).new_page()
     page.set_default_timeout(30_000)
     page.goto(app_server.url + "/")
     page.get_by_role("tab", name="Transformer").click()

@@ -47,12 +47,18 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from models.bert import (  # noqa: E402
+    PRESETS,
+    Bert,
+    BertConfig,
+    Masked,
+    count_params,
+    mask_tokens,
+    train_tokenizer,
+)  # fmt: skip
 from training import data, resume  # noqa: E402
 from training.common import config_from_args, fp16_roundtrip, save_fp16, stop_requested  # noqa: E402
 from training.distributed import setup  # noqa: E402
-from models.bert import (  # noqa: E402
-    PRESETS, Bert, BertConfig, Masked, count_params, mask_tokens, train_tokenizer,
-)  # fmt: skip
 
 
 @dataclass

@@ -13,7 +13,9 @@ def _parse_bool(s: str) -> bool:
 
 def config_from_args(cls, description: str | None = None, argv: list[str] | None = None):
     """Every field of the dataclass `cls` becomes a --flag with the field's default."""
-    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawTextHelpFormatter
+    )
     for f in fields(cls):
         if f.type in (bool, "bool"):
             kind = _parse_bool

@@ -48,12 +48,17 @@ RENAME = {
 }
 # Tensors HF stores that our module has no copy of: buffers, and the MLM decoder tied to the
 # word embeddings (its bias is `cls.predictions.bias` again)
-DROP = ("bert.embeddings.position_ids", "bert.embeddings.token_type_ids",
-        "cls.predictions.decoder.weight", "cls.predictions.decoder.bias")  # fmt: skip
+DROP = (
+    "bert.embeddings.position_ids",
+    "bert.embeddings.token_type_ids",
+    "cls.predictions.decoder.weight",
+    "cls.predictions.decoder.bias",
+)
 
 
-def config_from_hf(hf: dict, tokenizer_file: Path | None = None, tokenizer=None,
-                   lowercase: bool | None = None) -> BertConfig:  # fmt: skip
+def config_from_hf(
+    hf: dict, tokenizer_file: Path | None = None, tokenizer=None, lowercase: bool | None = None
+) -> BertConfig:
     """HF config.json (+ tokenizer.json, or a tokenizer built from vocab.txt and its `lowercase`,
     for the special ids and lowercasing) -> BertConfig."""
     assert hf.get("hidden_act", "gelu") == "gelu", f"hidden_act {hf['hidden_act']} is not gelu"
@@ -67,24 +72,39 @@ def config_from_hf(hf: dict, tokenizer_file: Path | None = None, tokenizer=None,
         norm = json.loads(tokenizer_file.read_text()).get("normalizer") or {}
         lowercase = bool(norm.get("lowercase", True))
     if tok is not None:
-        for key, token in (("unk_id", "[UNK]"), ("cls_id", "[CLS]"), ("sep_id", "[SEP]"),
-                           ("mask_id", "[MASK]"), ("pad_id", "[PAD]")):  # fmt: skip
+        for key, token in (
+            ("unk_id", "[UNK]"),
+            ("cls_id", "[CLS]"),
+            ("sep_id", "[SEP]"),
+            ("mask_id", "[MASK]"),
+            ("pad_id", "[PAD]"),
+        ):
             if tok.token_to_id(token) is not None:
                 ids[key] = tok.token_to_id(token)
     lowercase = True if lowercase is None else lowercase
     return BertConfig(
-        L=hf["num_hidden_layers"], H=hf["hidden_size"], A=hf["num_attention_heads"],
-        d_ff=hf["intermediate_size"], vocab_size=hf["vocab_size"],
-        max_position=hf["max_position_embeddings"], type_vocab_size=hf["type_vocab_size"],
+        L=hf["num_hidden_layers"],
+        H=hf["hidden_size"],
+        A=hf["num_attention_heads"],
+        d_ff=hf["intermediate_size"],
+        vocab_size=hf["vocab_size"],
+        max_position=hf["max_position_embeddings"],
+        type_vocab_size=hf["type_vocab_size"],
         dropout=hf.get("hidden_dropout_prob", 0.1),
         attention_dropout=hf.get("attention_probs_dropout_prob", 0.1),
-        layer_norm_eps=hf.get("layer_norm_eps", 1e-12), lowercase=lowercase, **ids,
-    )  # fmt: skip
+        layer_norm_eps=hf.get("layer_norm_eps", 1e-12),
+        lowercase=lowercase,
+        **ids,
+    )
 
 
 def _normalize(name: str) -> str:
     """Old TF-era names (bert-base-uncased's own files): LayerNorm.gamma/beta -> weight/bias."""
-    return re.sub(r"LayerNorm\.gamma$", "LayerNorm.weight", re.sub(r"LayerNorm\.beta$", "LayerNorm.bias", name))
+    return re.sub(
+        r"LayerNorm\.gamma$",
+        "LayerNorm.weight",
+        re.sub(r"LayerNorm\.beta$", "LayerNorm.bias", name),
+    )
 
 
 # What a BertForMaskedLM checkpoint lacks (transformers builds it without the pooler, and it has
@@ -109,7 +129,7 @@ def rename_state(hf_state: dict, cfg: BertConfig, missing_heads: list | None = N
             m = rx.match(name)
             if m:
                 new = dst.replace("{i}", m.group(1)) if m.groups() else dst
-                ours[new + name[m.end():]] = tensor
+                ours[new + name[m.end() :]] = tensor
                 break
         else:
             unused.append(name)

@@ -19,8 +19,11 @@ def from_timm(folder, entry) -> ResNet:
     from torchvision.models import ResNet50_Weights
 
     categories = tuple(ResNet50_Weights.IMAGENET1K_V1.meta["categories"])
-    cfg = replace(PRESETS[entry.meta["preset"]], categories=categories,
-                  resize_size=entry.meta.get("resize_size", 256))  # fmt: skip
+    cfg = replace(
+        PRESETS[entry.meta["preset"]],
+        categories=categories,
+        resize_size=entry.meta.get("resize_size", 256),
+    )
     model = ResNet(cfg)
     state = load_file(Path(folder) / "model.safetensors")  # tensors only: nothing is unpickled
     model.load_state_dict(state, strict=True)

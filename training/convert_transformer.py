@@ -68,14 +68,24 @@ def marian_config(hf: dict) -> TransformerConfig:
         hf["activation_function"]
     ]
     return TransformerConfig(
-        N=hf["encoder_layers"], d_model=hf["d_model"], d_ff=hf["encoder_ffn_dim"],
-        h=hf["encoder_attention_heads"], dropout=hf.get("dropout", 0.1),
-        vocab_size=hf["vocab_size"], max_len=hf["max_position_embeddings"], pre_ln=False,
-        activation=act, positional="halves", scale_embedding=hf.get("scale_embedding", False),
-        logits_bias=True, pad_id=hf["pad_token_id"],
-        bos_id=hf.get("decoder_start_token_id", hf["pad_token_id"]), eos_id=hf["eos_token_id"],
-        src_lang="", tgt_lang="",
-    )  # fmt: skip
+        N=hf["encoder_layers"],
+        d_model=hf["d_model"],
+        d_ff=hf["encoder_ffn_dim"],
+        h=hf["encoder_attention_heads"],
+        dropout=hf.get("dropout", 0.1),
+        vocab_size=hf["vocab_size"],
+        max_len=hf["max_position_embeddings"],
+        pre_ln=False,
+        activation=act,
+        positional="halves",
+        scale_embedding=hf.get("scale_embedding", False),
+        logits_bias=True,
+        pad_id=hf["pad_token_id"],
+        bos_id=hf.get("decoder_start_token_id", hf["pad_token_id"]),
+        eos_id=hf["eos_token_id"],
+        src_lang="",
+        tgt_lang="",
+    )
 
 
 def convert_state(
@@ -161,8 +171,11 @@ class MarianTokenizer:
         self.pieces = {i: p for p, i in self.vocab.items()}
         self.unk_id, self.eos_id = self.vocab["<unk>"], self.vocab["</s>"]
         self.pad_id = self.vocab.get("<pad>")
-        self.special = {i for p, i in self.vocab.items()
-                        if p in ("<pad>", "</s>", "<unk>") or self.LANGUAGE_CODE.fullmatch(p)}  # fmt: skip
+        self.special = {
+            i
+            for p, i in self.vocab.items()
+            if p in ("<pad>", "</s>", "<unk>") or self.LANGUAGE_CODE.fullmatch(p)
+        }
         if target_token is not None and target_token not in self.vocab:
             raise ValueError(f"{target_token} is not a language token of {folder / 'vocab.json'}")
         self.target_token = target_token
@@ -170,7 +183,7 @@ class MarianTokenizer:
     def encode(self, text: str) -> _Encoding:
         m = self.LANGUAGE_CODE.match(text)
         code = [m.group(0)] if m else ([self.target_token] if self.target_token else [])
-        text = text[m.end():] if m else text
+        text = text[m.end() :] if m else text
         pieces = self.source.encode(text, out_type=str) if text.strip() else []
         ids = [self.vocab.get(p, self.unk_id) for p in code + pieces] + [self.eos_id]
         return _Encoding(ids, code + pieces + ["</s>"])

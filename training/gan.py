@@ -31,14 +31,20 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from models.gan import (  # noqa: E402
+    PRESETS,
+    Discriminator,
+    Generator,
+    count_params,
+    discriminator_loss,
+    generator_loss,
+    init_weights,
+    parzen_log_likelihood,
+)  # fmt: skip
 from training import resume  # noqa: E402
 from training.common import config_from_args, stop_requested  # noqa: E402
-from training.distributed import setup  # noqa: E402
 from training.data import mnist  # noqa: E402
-from models.gan import (  # noqa: E402
-    PRESETS, Discriminator, Generator, count_params, discriminator_loss, generator_loss,
-    init_weights, parzen_log_likelihood,
-)  # fmt: skip
+from training.distributed import setup  # noqa: E402
 
 
 @dataclass

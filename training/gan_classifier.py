@@ -24,10 +24,10 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
-from training import resume  # noqa: E402
-from training.common import config_from_args, stop_requested  # noqa: E402
 from lab.gan import classify  # noqa: E402
 from models.gan import ClassifierConfig, DigitClassifier, count_params  # noqa: E402
+from training import resume  # noqa: E402
+from training.common import config_from_args, stop_requested  # noqa: E402
 from training.data import mnist  # noqa: E402
 
 
@@ -89,15 +89,25 @@ if state_file and state_file.exists():
     r = resume.load(state_file, **state)
     if resume.run_fields(r.meta["config"]) != resume.run_fields(asdict(cfg)):
         raise SystemExit(f"{state_file} belongs to another run: {r.meta['config']}")
-    epoch, it, step, log, done_minutes = (r.meta[k] for k in ("epoch", "it", "step", "log", "minutes"))
+    epoch, it, step, log, done_minutes = (
+        r.meta[k] for k in ("epoch", "it", "step", "log", "minutes")
+    )
     perm = r.tensors.get("perm")
     resumed_at = None if r.exact else step
-    print(f"resumed {state_file} at epoch {epoch}, iteration {it} ({'exact' if r.exact else 'weights only'})")
+    print(
+        f"resumed {state_file} at epoch {epoch}, iteration {it} ({'exact' if r.exact else 'weights only'})"
+    )
 
 
 def save_state() -> None:
-    meta = {"config": asdict(cfg), "epoch": epoch, "it": it, "step": step, "log": log,
-            "minutes": done_minutes + (time.time() - t_start) / 60}  # fmt: skip
+    meta = {
+        "config": asdict(cfg),
+        "epoch": epoch,
+        "it": it,
+        "step": step,
+        "log": log,
+        "minutes": done_minutes + (time.time() - t_start) / 60,
+    }
     resume.save(state_file, **state, meta=meta, tensors={} if perm is None else {"perm": perm})
     print(f"state saved: epoch {epoch} iteration {it} step {step} -> {state_file}", flush=True)
 
@@ -109,9 +119,12 @@ while epoch < cfg.epochs:
         perm = torch.randperm(len(x_train))
     while it < steps_per_epoch:
         if state_file:
-            if ((cfg.piece_steps and step >= cfg.piece_steps) or stop_requested()
-                    or (cfg.piece_minutes and time.time() - t_start >= cfg.piece_minutes * 60)):
-                save_state()  # fmt: skip
+            if (
+                (cfg.piece_steps and step >= cfg.piece_steps)
+                or stop_requested()
+                or (cfg.piece_minutes and time.time() - t_start >= cfg.piece_minutes * 60)
+            ):
+                save_state()
                 sys.exit(0)
             if time.time() - last_save >= cfg.save_every * 60:
                 save_state()
@@ -126,15 +139,21 @@ while epoch < cfg.epochs:
         opt.step()
         step += 1
         it += 1
-    row = {"epoch": epoch + 1, "loss": loss.item(), "val_accuracy": accuracy(x_val, y_val),
-           "minutes": done_minutes + (time.time() - t_start) / 60}  # fmt: skip
+    row = {
+        "epoch": epoch + 1,
+        "loss": loss.item(),
+        "val_accuracy": accuracy(x_val, y_val),
+        "minutes": done_minutes + (time.time() - t_start) / 60,
+    }
     log["epochs"].append(row)
     print(json.dumps(row), flush=True)
     epoch, it, perm = epoch + 1, 0, None
 
 log["test_accuracy"] = accuracy(x_test, y_test)
 log["train_minutes"] = done_minutes + (time.time() - t_start) / 60
-log["hardware"] = f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {cfg.threads} thread(s)"
+log["hardware"] = (
+    f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {cfg.threads} thread(s)"
+)
 model.eval()
 model.save_pretrained(out_dir)
 (out_dir / "training_log.json").write_text(json.dumps(log, indent=1))

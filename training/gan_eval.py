@@ -21,21 +21,32 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from models import hub  # noqa: E402
 from lab.gan import class_histogram, classify, frechet_distance  # noqa: E402
+from models import hub  # noqa: E402
 from models.gan import (  # noqa: E402
-    PAPER_PARZEN_MNIST, DigitClassifier, Generator, count_params, generate, latents, parzen_evaluate,
-)  # fmt: skip
+    PAPER_PARZEN_MNIST,
+    DigitClassifier,
+    Generator,
+    count_params,
+    generate,
+    latents,
+    parzen_evaluate,
+)
 from training.data import mnist  # noqa: E402
 
-TITLES = {"mlp": "the paper's MLP GAN (Goodfellow et al. 2014, §5)", "dcgan": "a DCGAN (Radford et al. 2015)"}
+TITLES = {
+    "mlp": "the paper's MLP GAN (Goodfellow et al. 2014, §5)",
+    "dcgan": "a DCGAN (Radford et al. 2015)",
+}
 NAMES = {"mlp": "gan_mlp.mnist", "dcgan": "dcgan.mnist"}
 
 ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
 ap.add_argument("--arch", choices=["mlp", "dcgan"], required=True)
 ap.add_argument("--n_samples", type=int, default=10000)
 ap.add_argument("--threads", type=int, default=1)
-ap.add_argument("--catalogue", type=int, default=1, help="1: add/update this generator's catalogue row")
+ap.add_argument(
+    "--catalogue", type=int, default=1, help="1: add/update this generator's catalogue row"
+)
 ap.add_argument("--folder", default="", help="default: weights/gan_<arch>_mnist")
 ap.add_argument("--classifier", default="", help="default: weights/mnist_classifier")
 args = ap.parse_args()
@@ -67,14 +78,22 @@ print(f"histogram {[round(h * 100, 1) for h in hist]}; FD {fd:.2f} (train vs tes
 log_path = folder / "training_log.json"
 log = json.loads(log_path.read_text())
 metrics = {
-    "parzen_ll": round(parzen.mean, 2), "parzen_stderr": round(parzen.stderr, 2),
-    "parzen_sigma": round(parzen.sigma, 4), "parzen_val_curve": [round(v, 2) for v in parzen.val_curve],
-    "parzen_sigmas": [round(s, 4) for s in parzen.sigmas], "n_samples": args.n_samples,
-    "class_histogram": [round(h, 4) for h in hist], "min_class_fraction": round(min(hist), 4),
-    "all_digits_5pct": min(hist) >= 0.05, "frechet": round(fd, 3), "frechet_train_vs_test": round(fd_real, 3),
-    "classifier_test_accuracy": json.loads((clf_folder / "training_log.json").read_text())["test_accuracy"],
+    "parzen_ll": round(parzen.mean, 2),
+    "parzen_stderr": round(parzen.stderr, 2),
+    "parzen_sigma": round(parzen.sigma, 4),
+    "parzen_val_curve": [round(v, 2) for v in parzen.val_curve],
+    "parzen_sigmas": [round(s, 4) for s in parzen.sigmas],
+    "n_samples": args.n_samples,
+    "class_histogram": [round(h, 4) for h in hist],
+    "min_class_fraction": round(min(hist), 4),
+    "all_digits_5pct": min(hist) >= 0.05,
+    "frechet": round(fd, 3),
+    "frechet_train_vs_test": round(fd_real, 3),
+    "classifier_test_accuracy": json.loads((clf_folder / "training_log.json").read_text())[
+        "test_accuracy"
+    ],
     "eval_seconds": round(time.time() - t0, 1),
-}  # fmt: skip
+}
 log["metrics"] = metrics
 log_path.write_text(json.dumps(log, indent=1))
 
@@ -134,30 +153,59 @@ if args.catalogue:
         """Add or update only our own rows of weights/catalogue.json (others' rows untouched)."""
         raw = json.loads(hub.CATALOGUE_PATH.read_text(encoding="utf-8"))
         raw.update(rows)
-        hub.CATALOGUE_PATH.write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        hub.CATALOGUE_PATH.write_text(
+            json.dumps(raw, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
 
     def files(f: Path) -> dict:
         return {n: hub.sha256(f / n) for n in ("config.json", "model.safetensors")}
 
     clf_log = json.loads((clf_folder / "training_log.json").read_text())
-    add_rows({
-        NAMES[args.arch]: {
-            "model": "models.gan:Generator", "repo_id": f"paper-gallery/{folder.name}", "revision": None,
-            "files": files(folder), "embedded": folder.name, "paper": "gan",
-            "description": f"MNIST generator, {TITLES[args.arch]}, trained by this project.",
-            "meta": {k: metrics[k] for k in ("parzen_ll", "parzen_stderr", "parzen_sigma", "class_histogram",
-                                             "min_class_fraction", "frechet", "frechet_train_vs_test",
-                                             "n_samples")}
-            | {"recipe": log["command"], "train_minutes": round(log.get("train_minutes", float("nan")), 1),
-               "epochs": len(log["epochs"]), "num_params": n_params},
-        },
-        "mnist_classifier.mnist": {
-            "model": "models.gan:DigitClassifier", "repo_id": "paper-gallery/mnist_classifier", "revision": None,
-            "files": files(clf_folder), "embedded": "mnist_classifier", "paper": "gan",
-            "description": "Small MNIST CNN that measures GAN samples (mode coverage, Fréchet distance).",
-            "meta": {"test_accuracy": clf_log["test_accuracy"], "recipe": clf_log["command"],
-                     "train_minutes": round(clf_log["train_minutes"], 1)},
-        },
-    })  # fmt: skip
+    add_rows(
+        {
+            NAMES[args.arch]: {
+                "model": "models.gan:Generator",
+                "repo_id": f"paper-gallery/{folder.name}",
+                "revision": None,
+                "files": files(folder),
+                "embedded": folder.name,
+                "paper": "gan",
+                "description": f"MNIST generator, {TITLES[args.arch]}, trained by this project.",
+                "meta": {
+                    k: metrics[k]
+                    for k in (
+                        "parzen_ll",
+                        "parzen_stderr",
+                        "parzen_sigma",
+                        "class_histogram",
+                        "min_class_fraction",
+                        "frechet",
+                        "frechet_train_vs_test",
+                        "n_samples",
+                    )
+                }
+                | {
+                    "recipe": log["command"],
+                    "train_minutes": round(log.get("train_minutes", float("nan")), 1),
+                    "epochs": len(log["epochs"]),
+                    "num_params": n_params,
+                },
+            },
+            "mnist_classifier.mnist": {
+                "model": "models.gan:DigitClassifier",
+                "repo_id": "paper-gallery/mnist_classifier",
+                "revision": None,
+                "files": files(clf_folder),
+                "embedded": "mnist_classifier",
+                "paper": "gan",
+                "description": "Small MNIST CNN that measures GAN samples (mode coverage, Fréchet distance).",
+                "meta": {
+                    "test_accuracy": clf_log["test_accuracy"],
+                    "recipe": clf_log["command"],
+                    "train_minutes": round(clf_log["train_minutes"], 1),
+                },
+            },
+        }
+    )
     print(f"catalogue rows written: {NAMES[args.arch]}, mnist_classifier.mnist")
 print(f"done in {time.time() - t0:.0f} s")

@@ -26,8 +26,11 @@ MAX_BYTES = 16 * 2**20  # 16 MiB
 def pack(work: Path, out: Path, name: str) -> Path:
     """WORK/<name>/ -> OUT/<name>.tar (uncompressed; safetensors do not compress)."""
     folder = work / name
-    files = sorted(p for p in folder.rglob("*") if p.is_file()
-                   and not any(part.startswith(".") for part in p.relative_to(work).parts))  # fmt: skip
+    files = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(work).parts)
+    )
     if not files:
         raise FileNotFoundError(f"{folder}: nothing to pack (did its job fail? see logs.tar)")
     path = out / f"{name}.tar"
@@ -64,15 +67,20 @@ def headline(folder: Path) -> str:
         log = json.loads((folder / "training_log.json").read_text())
         if "final" in log and "test_error_lossless1k" in log["final"]:  # ResNet
             f = log["final"]
-            return (f"{len(log['epochs'])} epochs, test error {f['test_error_jpeg10k']:.2f}% (JPEG 10k), "
-                    f"{f['test_error_lossless1k']:.2f}% (lossless 1k)")  # fmt: skip
+            return (
+                f"{len(log['epochs'])} epochs, test error {f['test_error_jpeg10k']:.2f}% (JPEG 10k), "
+                f"{f['test_error_lossless1k']:.2f}% (lossless 1k)"
+            )
         if "final" in log:  # BERT
             n = log["final"]["heldout_novels"]
             return f"{log['steps']} steps, held-out MLM top-1 {100 * n['mlm_acc']:.1f}%, NSP {100 * n['nsp_acc']:.1f}%"
         if "bleu" in log:  # Transformer
             b = log["bleu"]
-            tests = ", ".join(f"{k[: -len('_bleu')]} {v:.2f}" for k, v in b.items()
-                              if k.startswith("test") and k.endswith("_bleu"))  # fmt: skip
+            tests = ", ".join(
+                f"{k[: -len('_bleu')]} {v:.2f}"
+                for k, v in b.items()
+                if k.startswith("test") and k.endswith("_bleu")
+            )
             return f"{len(log['epochs'])} epochs, {b['selected']}, BLEU {tests}"
         if "best_epoch" in log:  # GAN
             best = max(log["epochs"], key=lambda r: r["val_parzen"])
@@ -100,7 +108,9 @@ def check(out: Path) -> list[str]:
             try:
                 with tarfile.open(f) as tar:
                     names = tar.getnames()
-                members = f"{len(names)} files: " + ", ".join(n.split("/", 1)[-1] for n in names[:8])
+                members = f"{len(names)} files: " + ", ".join(
+                    n.split("/", 1)[-1] for n in names[:8]
+                )
                 members += ", ..." if len(names) > 8 else ""
             except tarfile.TarError as e:
                 problems.append(f"{f.name}: not a readable tar ({e})")

@@ -48,11 +48,11 @@ import torch.nn.functional as F
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from models.resnet import PAPER_CIFAR_TEST_ERROR, PRESETS, ResNet, count_params
 from training import resume  # noqa: E402
 from training.common import config_from_args, stop_requested  # noqa: E402
 from training.data import DATA_DIR, cifar10  # noqa: E402
 from training.distributed import setup, state_sha256  # noqa: E402
-from models.resnet import PAPER_CIFAR_TEST_ERROR, PRESETS, ResNet, count_params
 
 
 @dataclass
@@ -173,8 +173,10 @@ decay = [p for p in model.parameters() if p.ndim > 1]  # conv/fc weights; no dec
 no_decay = [p for p in model.parameters() if p.ndim <= 1]
 optimizer = torch.optim.SGD(
     [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0}],
-    lr=cfg.lr, momentum=cfg.momentum, nesterov=cfg.nesterov,
-)  # fmt: skip
+    lr=cfg.lr,
+    momentum=cfg.momentum,
+    nesterov=cfg.nesterov,
+)
 steps_per_epoch = len(x_train) // cfg.batch_size  # drop the last partial batch
 total_steps = cfg.epochs * steps_per_epoch
 warmup_steps = int(cfg.warmup_epochs * steps_per_epoch)
@@ -219,29 +221,51 @@ epochs = cfg.epochs  # the budget; `--minutes` may lower it at the end of the wa
 budget_fixed = not cfg.minutes
 resumed_at = None  # the step of a restart from weights alone: the lr re-warms from there
 state_file = Path(cfg.resume) if cfg.resume else None
-state = dict(models={"resnet": raw_model}, optimizers={"sgd": optimizer}, rngs={"data": rng, "torch": "torch"})
+state = dict(
+    models={"resnet": raw_model},
+    optimizers={"sgd": optimizer},
+    rngs={"data": rng, "torch": "torch"},
+)
 if state_file and state_file.exists():
     r = resume.load(state_file, **state)
     if resume.run_fields(r.meta["config"]) != resume.run_fields(asdict(cfg)):
         raise SystemExit(f"{state_file} belongs to another run: {r.meta['config']}")
     epoch, it, step, sums, log = (r.meta[k] for k in ("epoch", "it", "step", "sums", "log"))
-    epochs, budget_fixed, done_epoch_seconds = r.meta["epochs"], r.meta["budget_fixed"], r.meta["epoch_seconds"]
+    epochs, budget_fixed, done_epoch_seconds = (
+        r.meta["epochs"],
+        r.meta["budget_fixed"],
+        r.meta["epoch_seconds"],
+    )
     perm = r.tensors["perm"].numpy() if "perm" in r.tensors else None
     resumed_at = None if r.exact else step
     if master:
-        print(f"resumed {state_file} at epoch {epoch}, iteration {it} "
-              f"({'exact' if r.exact else 'weights only'})", flush=True)  # fmt: skip
+        print(
+            f"resumed {state_file} at epoch {epoch}, iteration {it} "
+            f"({'exact' if r.exact else 'weights only'})",
+            flush=True,
+        )
 total_steps = epochs * steps_per_epoch
 
 
 def save_state() -> None:
-    meta = {"config": asdict(cfg), "epoch": epoch, "it": it, "step": step, "sums": sums, "log": log,
-            "epochs": epochs, "budget_fixed": budget_fixed,
-            "epoch_seconds": done_epoch_seconds + time.time() - t_epoch}  # fmt: skip
+    meta = {
+        "config": asdict(cfg),
+        "epoch": epoch,
+        "it": it,
+        "step": step,
+        "sums": sums,
+        "log": log,
+        "epochs": epochs,
+        "budget_fixed": budget_fixed,
+        "epoch_seconds": done_epoch_seconds + time.time() - t_epoch,
+    }
     tensors = {} if perm is None else {"perm": torch.from_numpy(perm)}
     exact = resume.save(state_file, **state, meta=meta, tensors=tensors)
-    print(f"state saved: epoch {epoch} iteration {it} step {step} -> {state_file} "
-          f"({'exact' if exact else 'weights only'})", flush=True)  # fmt: skip
+    print(
+        f"state saved: epoch {epoch} iteration {it} step {step} -> {state_file} "
+        f"({'exact' if exact else 'weights only'})",
+        flush=True,
+    )
 
 
 def fix_budget() -> int:
@@ -261,8 +285,11 @@ while epoch < epochs:
         perm = rng.permutation(len(x_train))
     while it < steps_per_epoch:
         if state_file:
-            stop = ((cfg.piece_steps and step >= cfg.piece_steps) or stop_requested()
-                    or (cfg.piece_minutes and time.time() - t_start >= cfg.piece_minutes * 60))  # fmt: skip
+            stop = (
+                (cfg.piece_steps and step >= cfg.piece_steps)
+                or stop_requested()
+                or (cfg.piece_minutes and time.time() - t_start >= cfg.piece_minutes * 60)
+            )
             if ddp.from_master(bool(stop)):  # rank 0 decides for every rank
                 if master:
                     save_state()
@@ -293,17 +320,27 @@ while epoch < epochs:
         sums["seen"] += len(yb)
         if it % 100 == 1 and master:
             rate = sums["seen"] * ddp.world_size / (done_epoch_seconds + time.time() - t_epoch)
-            print(f"epoch {epoch} it {it - 1}/{steps_per_epoch} loss {loss.item():.3f} lr {lr:.4f} "
-                  f"{rate:.0f} img/s", flush=True)  # fmt: skip
+            print(
+                f"epoch {epoch} it {it - 1}/{steps_per_epoch} loss {loss.item():.3f} lr {lr:.4f} "
+                f"{rate:.0f} img/s",
+                flush=True,
+            )
     t_train = done_epoch_seconds + time.time() - t_epoch
-    loss_sum, wrong, seen = ddp.all_reduce(sums["loss_sum"], sums["wrong"], sums["seen"])  # all ranks
+    loss_sum, wrong, seen = ddp.all_reduce(
+        sums["loss_sum"], sums["wrong"], sums["seen"]
+    )  # all ranks
     ddp.sync_buffers(raw_model)  # rank 0's BatchNorm statistics everywhere, before evaluating
     test_err = evaluate(x_test, y_test, bf16=cfg.bf16)
     row = {
-        "epoch": epoch + 1, "train_loss": loss_sum / seen, "train_error": 100.0 * wrong / seen,
-        "test_error": test_err, "lr": lr, "train_seconds": t_train,
-        "seconds": done_epoch_seconds + time.time() - t_epoch, "images_per_second": seen / t_train,
-    }  # fmt: skip
+        "epoch": epoch + 1,
+        "train_loss": loss_sum / seen,
+        "train_error": 100.0 * wrong / seen,
+        "test_error": test_err,
+        "lr": lr,
+        "train_seconds": t_train,
+        "seconds": done_epoch_seconds + time.time() - t_epoch,
+        "images_per_second": seen / t_train,
+    }
     log["epochs"].append(row)
     if master:
         print(json.dumps(row), flush=True)
@@ -316,7 +353,9 @@ while epoch < epochs:
         if master:
             print(f"--minutes {cfg.minutes}: the budget is {epochs} epochs", flush=True)
     # the safety net of a clock budget: no epoch starts after it
-    if cfg.minutes and ddp.from_master(sum(r["seconds"] for r in log["epochs"]) >= cfg.minutes * 60):
+    if cfg.minutes and ddp.from_master(
+        sum(r["seconds"] for r in log["epochs"]) >= cfg.minutes * 60
+    ):
         if epoch < epochs:
             log["stopped_by_clock"] = f"after epoch {epoch} of {epochs}"
             if master:
@@ -341,8 +380,9 @@ final = {
 }
 log["final"] = final
 if cfg.ddp_check:  # identical on every rank, and not the initial weights
-    sys.stdout.write(f"ddp_check rank {ddp.rank} init_sha256 {init_sha} "
-                     f"final_sha256 {state_sha256(raw_model)}\n")  # fmt: skip
+    sys.stdout.write(
+        f"ddp_check rank {ddp.rank} init_sha256 {init_sha} final_sha256 {state_sha256(raw_model)}\n"
+    )
     sys.stdout.flush()
 ddp.cleanup()
 if not master:
@@ -363,7 +403,9 @@ else:
 sgd, precision = "SGD Nesterov" if cfg.nesterov else "SGD", "bf16 autocast" if cfg.bf16 else "fp32"
 budget_note = f" (the budget that fit in `--minutes {cfg.minutes}`)" if cfg.minutes else ""
 machine_note = " (a shared 2-core machine)" if device == "cpu" and not ddp.ddp else ""
-depth = int("".join(filter(str.isdigit, cfg.arch)))  # a CIFAR net: 6n + 2 layers, n basic blocks a stage
+depth = int(
+    "".join(filter(str.isdigit, cfg.arch))
+)  # a CIFAR net: 6n + 2 layers, n basic blocks a stage
 paper_err = PAPER_CIFAR_TEST_ERROR.get(cfg.arch)
 paper_text = f"{paper_err}% (lossless)" if paper_err else "not in Table 6"
 card = f"""---

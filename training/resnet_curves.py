@@ -47,11 +47,11 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from models.resnet import PRESETS, ResNet, count_flops, count_params
 from training import resume  # noqa: E402
 from training.common import config_from_args, stop_requested  # noqa: E402
 from training.data import DATA_DIR, cifar10  # noqa: E402
 from training.distributed import setup  # noqa: E402
-from models.resnet import PRESETS, ResNet, count_flops, count_params
 
 
 @dataclass
@@ -106,9 +106,11 @@ memory_format = torch.channels_last if cfg.channels_last else torch.contiguous_f
 data_rng = np.random.default_rng(cfg.seed)
 x_all, y_all = cifar10("train", cfg.data_dir)
 per_class = cfg.train_subset // 10
-train_idx = np.sort(np.concatenate(
-    [data_rng.permutation(np.flatnonzero(y_all.numpy() == c))[:per_class] for c in range(10)]
-))  # fmt: skip
+train_idx = np.sort(
+    np.concatenate(
+        [data_rng.permutation(np.flatnonzero(y_all.numpy() == c))[:per_class] for c in range(10)]
+    )
+)
 x_train, y_train = x_all[train_idx], y_all[train_idx]  # (train_subset, 3, 32, 32) uint8
 del x_all, y_all
 x_test, y_test = cifar10("test", cfg.data_dir)
@@ -220,7 +222,12 @@ def write_curves(done: dict) -> dict:
         path = out_dir / "curves.json"
         old = json.loads(path.read_text()) if path.exists() else {}
         runs = {**(old.get("runs", {}) if same_run(old.get("config", {})) else {}), **done}
-        runs = {a: runs[a] for a in sorted(runs, key=lambda a: (a not in ORDER, ORDER.index(a) if a in ORDER else a))}
+        runs = {
+            a: runs[a]
+            for a in sorted(
+                runs, key=lambda a: (a not in ORDER, ORDER.index(a) if a in ORDER else a)
+            )
+        }
         results = describe(runs)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(results, indent=1))
@@ -278,22 +285,39 @@ for ai in range(start, len(ARCHS)):
     rng = np.random.default_rng(cfg.seed)  # same batches and crops for every net
     arch_cfg = replace(PRESETS[arch], zero_init_residual=cfg.zero_init_residual)
     model = ResNet(arch_cfg).to(device, memory_format=memory_format)
-    optimizer = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum,
-                                weight_decay=cfg.weight_decay)  # fmt: skip
+    optimizer = torch.optim.SGD(
+        model.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay
+    )
     run = {
-        "depth": PRESETS[arch].depth, "residual": PRESETS[arch].residual,
-        "params": count_params(model), "flops": count_flops(model),
-        "epoch": [], "train_loss": [], "train_error": [], "test_error": [], "seconds": [],
+        "depth": PRESETS[arch].depth,
+        "residual": PRESETS[arch].residual,
+        "params": count_params(model),
+        "flops": count_flops(model),
+        "epoch": [],
+        "train_loss": [],
+        "train_error": [],
+        "test_error": [],
+        "seconds": [],
         "step_curve": {"step": [], "train_error": []},  # running error over `log_every` steps
-        "command": command, "hardware": hardware(),
-    }  # fmt: skip
+        "command": command,
+        "hardware": hardware(),
+    }
     epoch, it, step, perm, sums, done_seconds = 0, 0, 0, None, dict(zeros), 0.0
     epochs, budget_fixed, resumed_at = cfg.epochs, not cfg.minutes, None
-    state = dict(models={"net": model}, optimizers={"sgd": optimizer}, rngs={"data": rng, "torch": "torch"})
+    state = dict(
+        models={"net": model}, optimizers={"sgd": optimizer}, rngs={"data": rng, "torch": "torch"}
+    )
     if resuming and ai == start:
         r = resume.load(state_file, **state)
         m = r.meta
-        done, epoch, it, step, sums, run = m["done"], m["epoch"], m["it"], m["step"], m["sums"], m["run"]
+        done, epoch, it, step, sums, run = (
+            m["done"],
+            m["epoch"],
+            m["it"],
+            m["step"],
+            m["sums"],
+            m["run"],
+        )
         epochs, budget_fixed, done_seconds = m["epochs"], m["budget_fixed"], m["seconds"]
         perm = r.tensors["perm"].numpy() if "perm" in r.tensors else None
         for k, v in r.tensors.items():
@@ -301,8 +325,11 @@ for ai in range(start, len(ARCHS)):
                 _, name, key = k.split("/", 2)
                 kept.setdefault(name, {})[key] = v
         resumed_at = None if r.exact else step
-        print(f"resumed {state_file} at {arch}, epoch {epoch}, iteration {it} "
-              f"({'exact' if r.exact else 'weights only'})", flush=True)  # fmt: skip
+        print(
+            f"resumed {state_file} at {arch}, epoch {epoch}, iteration {it} "
+            f"({'exact' if r.exact else 'weights only'})",
+            flush=True,
+        )
     steps_done = sum(len(r["epoch"]) * steps_per_epoch for r in done.values())  # finished nets
     t0 = time.time()
 
@@ -310,15 +337,28 @@ for ai in range(start, len(ARCHS)):
         return done_seconds + time.time() - t0
 
     def save_state() -> None:
-        meta = {"config": asdict(cfg), "net": ai, "done": done, "epoch": epoch, "it": it, "step": step,
-                "sums": sums, "run": run, "epochs": epochs, "budget_fixed": budget_fixed,
-                "seconds": seconds()}  # fmt: skip
+        meta = {
+            "config": asdict(cfg),
+            "net": ai,
+            "done": done,
+            "epoch": epoch,
+            "it": it,
+            "step": step,
+            "sums": sums,
+            "run": run,
+            "epochs": epochs,
+            "budget_fixed": budget_fixed,
+            "seconds": seconds(),
+        }
         tensors = {f"kept/{a}/{k}": v for a, w in kept.items() for k, v in w.items()}
         if perm is not None:
             tensors["perm"] = torch.from_numpy(perm)
         exact = resume.save(state_file, **state, meta=meta, tensors=tensors)
-        print(f"state saved: {arch} epoch {epoch} iteration {it} step {step} -> {state_file} "
-              f"({'exact' if exact else 'weights only'})", flush=True)  # fmt: skip
+        print(
+            f"state saved: {arch} epoch {epoch} iteration {it} step {step} -> {state_file} "
+            f"({'exact' if exact else 'weights only'})",
+            flush=True,
+        )
 
     model.train()
     while epoch < epochs:
@@ -326,16 +366,21 @@ for ai in range(start, len(ARCHS)):
             perm = rng.permutation(len(x_train))
         while it < steps_per_epoch:
             if state_file:
-                if ((cfg.piece_steps and steps_done + step >= cfg.piece_steps) or stop_requested()
-                        or (cfg.piece_minutes and time.time() - t_all >= cfg.piece_minutes * 60)):
-                    save_state()  # fmt: skip
+                if (
+                    (cfg.piece_steps and steps_done + step >= cfg.piece_steps)
+                    or stop_requested()
+                    or (cfg.piece_minutes and time.time() - t_all >= cfg.piece_minutes * 60)
+                ):
+                    save_state()
                     sys.exit(0)
                 if time.time() - last_save >= cfg.save_every * 60:
                     save_state()
                     last_save = time.time()
             xb, yb = get_batch(perm[it * cfg.batch_size : (it + 1) * cfg.batch_size], rng)
             for group in optimizer.param_groups:
-                group["lr"] = get_lr(step, epochs * steps_per_epoch) * resume.rewarm(step, resumed_at)
+                group["lr"] = get_lr(step, epochs * steps_per_epoch) * resume.rewarm(
+                    step, resumed_at
+                )
             with torch.autocast(ddp.device_type, dtype=torch.bfloat16, enabled=cfg.bf16):
                 logits = model(xb)  # (B, 10)
             loss = F.cross_entropy(logits.float(), yb)
@@ -352,7 +397,9 @@ for ai in range(start, len(ARCHS)):
             sums["chunk_seen"] += len(yb)
             if step % cfg.log_every == 0:
                 run["step_curve"]["step"].append(step)
-                run["step_curve"]["train_error"].append(100.0 * sums["chunk_wrong"] / sums["chunk_seen"])
+                run["step_curve"]["train_error"].append(
+                    100.0 * sums["chunk_wrong"] / sums["chunk_seen"]
+                )
                 sums["chunk_wrong"], sums["chunk_seen"] = 0, 0
         run["epoch"].append(epoch + 1)
         run["train_loss"].append(sums["loss_sum"] / sums["seen"])
@@ -362,11 +409,18 @@ for ai in range(start, len(ARCHS)):
         epoch, it, perm = epoch + 1, 0, None
         sums = dict(zeros)
         tr, te = run["train_error"][-1], run["test_error"][-1]
-        print(f"{arch} epoch {epoch}: train err {tr:.2f} test err {te:.2f} ({seconds():.0f}s)", flush=True)
+        print(
+            f"{arch} epoch {epoch}: train err {tr:.2f} test err {te:.2f} ({seconds():.0f}s)",
+            flush=True,
+        )
         if not budget_fixed and epoch >= max(1, warmup_steps // steps_per_epoch):
             # before the warm-up ends (the lr so far does not depend on the budget): fix it
-            per_epoch = seconds() / epoch if epoch == 1 else (seconds() - run["seconds"][0]) / (epoch - 1)
-            fit = max(epoch, min(cfg.epochs, epoch + int((cfg.minutes * 60 - seconds()) / per_epoch)))
+            per_epoch = (
+                seconds() / epoch if epoch == 1 else (seconds() - run["seconds"][0]) / (epoch - 1)
+            )
+            fit = max(
+                epoch, min(cfg.epochs, epoch + int((cfg.minutes * 60 - seconds()) / per_epoch))
+            )
             epochs, budget_fixed = agree_on_epochs(arch, fit, seconds()), True
             run["epochs_budget"] = epochs
             print(f"{arch}: --minutes {cfg.minutes}: the budget is {epochs} epochs", flush=True)
@@ -378,13 +432,18 @@ for ai in range(start, len(ARCHS)):
     run["minutes"] = seconds() / 60
     done[arch] = run
     if arch in cfg.save.split(","):
-        kept[arch] = {k: (v.half() if v.is_floating_point() else v).cpu()
-                      for k, v in model.state_dict().items()}  # fmt: skip
+        kept[arch] = {
+            k: (v.half() if v.is_floating_point() else v).cpu()
+            for k, v in model.state_dict().items()
+        }
         save_checkpoint(arch, kept[arch])
     write_curves(done)
     tr, tr_eval, te = run["train_error"][-1], run["final_train_error_eval"], run["test_error"][-1]
-    print(f"{arch}: final train err {tr:.2f} (eval {tr_eval:.2f}) test err {te:.2f} "
-          f"in {run['minutes']:.1f} min", flush=True)  # fmt: skip
+    print(
+        f"{arch}: final train err {tr:.2f} (eval {tr_eval:.2f}) test err {te:.2f} "
+        f"in {run['minutes']:.1f} min",
+        flush=True,
+    )
 
 # -----------------------------------------------------------------------------
 # 4) the finding of Fig. 6, checked on the numbers (printed and stored, not asserted); every
@@ -392,5 +451,9 @@ for ai in range(start, len(ARCHS)):
 for arch, weights in kept.items():
     save_checkpoint(arch, weights)
 results = write_curves(done)
-print(json.dumps({"final_train_error": results["final_train_error"], "checks": results["checks"]}, indent=1))
+print(
+    json.dumps(
+        {"final_train_error": results["final_train_error"], "checks": results["checks"]}, indent=1
+    )
+)
 print(f"done in {(time.time() - t_all) / 60:.1f} min")

@@ -14,11 +14,17 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from models.hub import WEIGHTS_DIR
 from lab.resnet import layer_response_std
+from models.hub import WEIGHTS_DIR
 from models.resnet import ResNet
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "cifar10" / "cifar10_test_lossless1k.npz"
+DATA = (
+    Path(__file__).resolve().parent.parent.parent
+    / "shared"
+    / "data"
+    / "cifar10"
+    / "cifar10_test_lossless1k.npz"
+)
 NETS = ["plain20", "resnet20", "plain56", "resnet56"]
 OUT = WEIGHTS_DIR / "resnet_curves" / "responses.json"
 
@@ -29,17 +35,28 @@ def main() -> None:
         x = torch.from_numpy(z["x"]).permute(0, 3, 1, 2).float() / 255  # (1000, 3, 32, 32)
     stds = {}
     for name in NETS:
-        model = ResNet.from_pretrained(str(WEIGHTS_DIR / "resnet_curves" / name), strict=True).float().eval()
+        model = (
+            ResNet.from_pretrained(str(WEIGHTS_DIR / "resnet_curves" / name), strict=True)
+            .float()
+            .eval()
+        )
         mean = torch.tensor(model.config.mean).view(1, 3, 1, 1)
         std = torch.tensor(model.config.std).view(1, 3, 1, 1)
         stds[name] = [round(v, 5) for v in layer_response_std(model, (x - mean) / std)]
         print(name, len(stds[name]), "layers, mean std", round(float(np.mean(stds[name])), 4))
-    OUT.write_text(json.dumps({
-        "std": stds,
-        "source": "checkpoints of training/resnet_curves.py (reduced budget), on the 1,000 lossless "
-                  "CIFAR-10 test images; std over batch and positions per channel, averaged over channels",
-        "command": ".venv/bin/python -m training.resnet_responses",
-    }, indent=1) + "\n", encoding="utf-8")  # fmt: skip
+    OUT.write_text(
+        json.dumps(
+            {
+                "std": stds,
+                "source": "checkpoints of training/resnet_curves.py (reduced budget), on the 1,000 lossless "
+                "CIFAR-10 test images; std over batch and positions per channel, averaged over channels",
+                "command": ".venv/bin/python -m training.resnet_responses",
+            },
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
 
 
 if __name__ == "__main__":

@@ -33,8 +33,10 @@ MAX_BYTES = 30 * 2**20  # a file committed between pieces stays small
 def _rng_tensors_and_meta(name: str, rng) -> tuple[dict, object]:
     if rng == "torch":  # the CPU's global generator, and each GPU's where there are GPUs
         gpus = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []
-        return {f"rng/{name}": torch.get_rng_state(),
-                **{f"rng/{name}/cuda{i}": g for i, g in enumerate(gpus)}}, None  # fmt: skip
+        return {
+            f"rng/{name}": torch.get_rng_state(),
+            **{f"rng/{name}/cuda{i}": g for i, g in enumerate(gpus)},
+        }, None
     if isinstance(rng, torch.Generator):
         return {f"rng/{name}": rng.get_state()}, None
     if isinstance(rng, random.Random):
@@ -70,15 +72,28 @@ def _nbytes(tensors: dict) -> int:
     return sum(t.numel() * t.element_size() for t in tensors.values())
 
 
-def save(path, *, models: dict, optimizers: dict, rngs: dict, meta: dict, tensors: dict | None = None,
-         max_bytes: int = MAX_BYTES) -> bool:  # fmt: skip
+def save(
+    path,
+    *,
+    models: dict,
+    optimizers: dict,
+    rngs: dict,
+    meta: dict,
+    tensors: dict | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> bool:
     """Write the state to `path` (atomically: a temporary file, then a rename). `tensors` are
     other named tensors of the run (e.g. the current epoch's permutation). Returns whether the
     file is exact (optimizer state kept); compact files hold the weights only."""
-    weights = {f"model/{m}/{k}": v.detach().cpu().contiguous() for m, net in models.items()
-               for k, v in net.state_dict().items()}  # fmt: skip
+    weights = {
+        f"model/{m}/{k}": v.detach().cpu().contiguous()
+        for m, net in models.items()
+        for k, v in net.state_dict().items()
+    }
     rng_tensors, rng_meta = {}, {}
-    rng_tensors.update({f"tensor/{k}": v.detach().cpu().contiguous() for k, v in (tensors or {}).items()})
+    rng_tensors.update(
+        {f"tensor/{k}": v.detach().cpu().contiguous() for k, v in (tensors or {}).items()}
+    )
     for name, rng in rngs.items():
         t, m = _rng_tensors_and_meta(name, rng)
         rng_tensors.update(t)
@@ -103,8 +118,18 @@ def save(path, *, models: dict, optimizers: dict, rngs: dict, meta: dict, tensor
 
 # Config fields that may differ between the pieces of one run: where and how a piece runs,
 # not what is trained.
-PIECE_FIELDS = {"resume", "save_every", "piece_minutes", "piece_steps", "threads", "out_dir",
-                "data_dir", "eval_every", "n_final", "minutes"}  # fmt: skip
+PIECE_FIELDS = {
+    "resume",
+    "save_every",
+    "piece_minutes",
+    "piece_steps",
+    "threads",
+    "out_dir",
+    "data_dir",
+    "eval_every",
+    "n_final",
+    "minutes",
+}
 
 
 def run_fields(config: dict) -> dict:
@@ -136,8 +161,11 @@ def load(path, *, models: dict, optimizers: dict, rngs: dict) -> Resumed:
         prefix = f"model/{m}/"
         sd = {k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)}
         ref = net.state_dict()
-        net.load_state_dict({k: v.to(ref[k].dtype) for k, v in sd.items() if k in ref}
-                            | {k: v for k, v in sd.items() if k not in ref}, strict=True)  # fmt: skip
+        net.load_state_dict(
+            {k: v.to(ref[k].dtype) for k, v in sd.items() if k in ref}
+            | {k: v for k, v in sd.items() if k not in ref},
+            strict=True,
+        )
     if head["exact"]:
         for name, opt in optimizers.items():
             prefix = f"optim/{name}/"

@@ -59,10 +59,6 @@ import torch
 from safetensors.torch import load_file, save_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
-from training import resume  # noqa: E402
-from training.common import config_from_args, fp16_roundtrip, save_fp16, stop_requested  # noqa: E402
-from training.data import DATA_DIR, multi30k  # noqa: E402
-from training.distributed import setup  # noqa: E402
 from models.transformer import (
     BOS,
     PAD,
@@ -77,11 +73,17 @@ from models.transformer import (
     lr_rate,
     train_tokenizer,
 )
+from training import resume  # noqa: E402
+from training.common import config_from_args, fp16_roundtrip, save_fp16, stop_requested  # noqa: E402
+from training.data import DATA_DIR, multi30k  # noqa: E402
+from training.distributed import setup  # noqa: E402
 
 
 @dataclass
 class TrainConfig:
-    arch: str = "small"  # a key of models.transformer.PRESETS, or "NxDxH" (d_ff = 4D) for a quick run
+    arch: str = (
+        "small"  # a key of models.transformer.PRESETS, or "NxDxH" (d_ff = 4D) for a quick run
+    )
     vocab_size: int = 8000  # joint BPE merges + alphabet + 4 specials
     epochs: int = 16  # 790-1,670 target tok/s on 1 busy thread (bf16): 5-10 min an epoch
     max_tokens: int = 2500  # per batch, padded, on each side (§5.1 batches by length)
@@ -135,8 +137,10 @@ class Snapshots:
 
     def put(self, epoch: int, state: dict) -> None:
         if self.folder:
-            save_file({k: v.detach().cpu().contiguous() for k, v in state.items()},
-                      str(self.folder / f"epoch_{epoch}.safetensors"))  # fmt: skip
+            save_file(
+                {k: v.detach().cpu().contiguous() for k, v in state.items()},
+                str(self.folder / f"epoch_{epoch}.safetensors"),
+            )
         else:
             self.memory[epoch] = state
 
@@ -165,8 +169,9 @@ def make_batches(
     Pairs are sorted by length with random tie-breaks (so padding is small and batches change
     every epoch), cut into batches, and the batch order is shuffled.
     """
-    order = sorted(range(len(src_ids)),
-                   key=lambda i: (len(tgt_ids[i]), len(src_ids[i]), rng.random()))  # fmt: skip
+    order = sorted(
+        range(len(src_ids)), key=lambda i: (len(tgt_ids[i]), len(src_ids[i]), rng.random())
+    )
     batches, cur, s_max, t_max = [], [], 0, 0
     for i in order:
         s, t = max(s_max, len(src_ids[i])), max(t_max, len(tgt_ids[i]) + 1)  # +1: <s>
@@ -256,7 +261,9 @@ def main() -> None:
     master, device = ddp.is_master, ddp.device  # rank 0 prints, selects and writes files
     state_file = Path(cfg.resume) if cfg.resume else None
     resuming = bool(state_file and state_file.exists())
-    assert not cfg.resume or not cfg.max_minutes, "--resume runs on the epoch budget: add --max_minutes 0"
+    assert not cfg.resume or not cfg.max_minutes, (
+        "--resume runs on the epoch budget: add --max_minutes 0"
+    )
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)  # the same on every rank: the same batches, sliced by rank
@@ -301,12 +308,16 @@ def main() -> None:
     n_tgt_tokens = sum(map(len, tgt_ids))
     per_sentence = n_tgt_tokens / len(tgt_ids)
     if master:
-        print(f"train {len(src_ids)} pairs, {n_tgt_tokens} target tokens ({per_sentence:.1f} a "
-              f"sentence), vocab {tokenizer.get_vocab_size()}, world_size {ddp.world_size}, "
-              f"device {device}")  # fmt: skip
+        print(
+            f"train {len(src_ids)} pairs, {n_tgt_tokens} target tokens ({per_sentence:.1f} a "
+            f"sentence), vocab {tokenizer.get_vocab_size()}, world_size {ddp.world_size}, "
+            f"device {device}"
+        )
 
     # 2) model and optimiser (§5.3)
-    mcfg = replace(arch_config(cfg.arch), vocab_size=tokenizer.get_vocab_size(), dropout=cfg.dropout)
+    mcfg = replace(
+        arch_config(cfg.arch), vocab_size=tokenizer.get_vocab_size(), dropout=cfg.dropout
+    )
     raw_model = Transformer(mcfg).to(device)  # for evaluating and saving
     model = ddp.wrap(raw_model)  # DDP under torchrun: gradients averaged over the ranks
     if master:
@@ -319,7 +330,16 @@ def main() -> None:
     # 3) train; evaluate on val after every epoch. Where the run is (epoch, batch, that epoch's
     # batches, step, running sums) and the generators go into the state file (training/resume.py)
     log, recent, best = [], [], {"bleu": -1.0, "epoch": 0}
-    epoch, bi, step, batches, tokens, loss_sum, done_train_s, done_minutes = 1, 0, 0, None, 0, 0.0, 0.0, 0.0
+    epoch, bi, step, batches, tokens, loss_sum, done_train_s, done_minutes = (
+        1,
+        0,
+        0,
+        None,
+        0,
+        0.0,
+        0.0,
+        0.0,
+    )
     resumed_at = None  # the step of a restart from weights alone: the lr re-warms from there
     snapshots = Snapshots(out_dir / "snapshots" if state_file else None)
     epoch_rng = random.Random()  # `rng` as it was before this epoch's batches were drawn
@@ -331,15 +351,30 @@ def main() -> None:
             batches = [b for b in batches if len(b) >= ddp.world_size]
         return batches
 
-    state = dict(models={"transformer": raw_model}, optimizers={"adam": opt},
-                 rngs={"batches": epoch_rng, "dropout": "torch"})  # fmt: skip
+    state = dict(
+        models={"transformer": raw_model},
+        optimizers={"adam": opt},
+        rngs={"batches": epoch_rng, "dropout": "torch"},
+    )
     if resuming:
         r = resume.load(state_file, **state)
         m = r.meta
         if resume.run_fields(m["train_config"]) != resume.run_fields(asdict(cfg)):
             raise SystemExit(f"{state_file} belongs to another run: {m['train_config']}")
-        epoch, bi, step, tokens, loss_sum = m["epoch"], m["bi"], m["step"], m["tokens"], m["loss_sum"]
-        log, recent, best, done_train_s, done_minutes = m["log"], m["recent"], m["best"], m["train_s"], m["minutes"]
+        epoch, bi, step, tokens, loss_sum = (
+            m["epoch"],
+            m["bi"],
+            m["step"],
+            m["tokens"],
+            m["loss_sum"],
+        )
+        log, recent, best, done_train_s, done_minutes = (
+            m["log"],
+            m["recent"],
+            m["best"],
+            m["train_s"],
+            m["minutes"],
+        )
         rng.setstate(epoch_rng.getstate())
         if m["drawn"]:  # that epoch's batches, drawn again
             batches = draw_batches()
@@ -347,14 +382,27 @@ def main() -> None:
             torch.cuda.set_rng_state(r.tensors["cuda_rng"])  # dropout on the GPU
         resumed_at = None if r.exact else step
         if master:
-            print(f"resumed {state_file} at epoch {epoch}, batch {bi}, step {step} "
-                  f"({'exact' if r.exact else 'weights only'})", flush=True)  # fmt: skip
+            print(
+                f"resumed {state_file} at epoch {epoch}, batch {bi}, step {step} "
+                f"({'exact' if r.exact else 'weights only'})",
+                flush=True,
+            )
 
     def save_state() -> None:
-        meta = {"train_config": asdict(cfg), "epoch": epoch, "bi": bi, "step": step, "tokens": tokens,
-                "loss_sum": loss_sum, "log": log, "recent": recent, "best": best,
-                "train_s": done_train_s + time.time() - t0, "minutes": done_minutes + (time.time() - t_start) / 60,
-                "tokenizer": tokenizer.to_str()}  # fmt: skip
+        meta = {
+            "train_config": asdict(cfg),
+            "epoch": epoch,
+            "bi": bi,
+            "step": step,
+            "tokens": tokens,
+            "loss_sum": loss_sum,
+            "log": log,
+            "recent": recent,
+            "best": best,
+            "train_s": done_train_s + time.time() - t0,
+            "minutes": done_minutes + (time.time() - t_start) / 60,
+            "tokenizer": tokenizer.to_str(),
+        }
         meta["drawn"] = batches is not None
         if batches is None:
             epoch_rng.setstate(rng.getstate())
@@ -362,8 +410,11 @@ def main() -> None:
         if ddp.device_type == "cuda":
             tensors["cuda_rng"] = torch.cuda.get_rng_state()
         exact = resume.save(state_file, **state, meta=meta, tensors=tensors)
-        print(f"state saved: epoch {epoch} batch {bi} step {step} -> {state_file} "
-              f"({'exact' if exact else 'weights only'})", flush=True)  # fmt: skip
+        print(
+            f"state saved: epoch {epoch} batch {bi} step {step} -> {state_file} "
+            f"({'exact' if exact else 'weights only'})",
+            flush=True,
+        )
 
     t_piece = last_save = time.time()
     while epoch <= cfg.epochs:
@@ -373,8 +424,11 @@ def main() -> None:
             batches = draw_batches()
         while bi < len(batches):
             if state_file:
-                stop = ((cfg.piece_steps and step >= cfg.piece_steps) or stop_requested()
-                        or (cfg.piece_minutes and time.time() - t_piece >= cfg.piece_minutes * 60))  # fmt: skip
+                stop = (
+                    (cfg.piece_steps and step >= cfg.piece_steps)
+                    or stop_requested()
+                    or (cfg.piece_minutes and time.time() - t_piece >= cfg.piece_minutes * 60)
+                )
                 if ddp.from_master(bool(stop)):  # rank 0 decides for every rank
                     if master:
                         save_state()
@@ -400,17 +454,28 @@ def main() -> None:
             tokens, loss_sum = tokens + k, loss_sum + loss.detach().item() * k
             if bi % 50 == 1 and master:
                 tok_s = tokens * ddp.world_size / max(done_train_s + time.time() - t0, 1e-9)
-                print(f"  epoch {epoch} batch {bi - 1}/{len(batches)} loss {loss.detach().item():.3f} "
-                      f"lr {lr:.2e} {tok_s:.0f} tok/s", flush=True)  # fmt: skip
+                print(
+                    f"  epoch {epoch} batch {bi - 1}/{len(batches)} loss {loss.detach().item():.3f} "
+                    f"lr {lr:.2e} {tok_s:.0f} tok/s",
+                    flush=True,
+                )
         train_s = done_train_s + time.time() - t0
         all_tokens, all_loss = ddp.all_reduce(tokens, loss_sum)  # over all ranks
         # every rank validates (identical weights: the same numbers), with the plain model
         val_loss = evaluate_loss(raw_model, val_batches, val_src, val_tgt, cfg)
         val_bleu = bleu(raw_model, tokenizer, *evalsets["val"], beam=1, alpha=0.0, bf16=cfg.bf16)
-        row = {"epoch": epoch, "step": step, "train_loss": all_loss / all_tokens, "val_loss": val_loss,
-               "val_ppl": math.exp(val_loss), "val_bleu_greedy": val_bleu,
-               "lr": get_lr(step), "train_tok_per_s": all_tokens / train_s,
-               "seconds": done_train_s + time.time() - t0, "train_seconds": train_s}  # fmt: skip
+        row = {
+            "epoch": epoch,
+            "step": step,
+            "train_loss": all_loss / all_tokens,
+            "val_loss": val_loss,
+            "val_ppl": math.exp(val_loss),
+            "val_bleu_greedy": val_bleu,
+            "lr": get_lr(step),
+            "train_tok_per_s": all_tokens / train_s,
+            "seconds": done_train_s + time.time() - t0,
+            "train_seconds": train_s,
+        }
         log.append(row)
         if master:
             print(json.dumps(row), flush=True)
@@ -426,8 +491,10 @@ def main() -> None:
         over = (time.time() - t_start + row["seconds"]) / 60 > cfg.max_minutes
         if cfg.max_minutes and ddp.from_master(over):  # rank 0's clock decides for every rank
             if master:
-                print(f"stopping after epoch {epoch - 1}: another would pass --max_minutes "
-                      f"{cfg.max_minutes}")  # fmt: skip
+                print(
+                    f"stopping after epoch {epoch - 1}: another would pass --max_minutes "
+                    f"{cfg.max_minutes}"
+                )
             break
     train_minutes = done_minutes + (time.time() - t_start) / 60  # every piece, from its start
     ddp.cleanup()  # from here on rank 0 alone: selection, scoring, files
@@ -436,18 +503,31 @@ def main() -> None:
     model = raw_model
 
     # 4) model selection on val (greedy BLEU): best single epoch vs the average of the last k
-    choice = {"name": f"epoch {best['epoch']}", "state": snapshots.get(best["epoch"]), "val_bleu": best["bleu"]}
+    choice = {
+        "name": f"epoch {best['epoch']}",
+        "state": snapshots.get(best["epoch"]),
+        "val_bleu": best["bleu"],
+    }
     recent = [w for w in map(snapshots.get, recent) if w is not None]
     if choice["state"] is None:  # (a resumed run without its snapshots) the best of what is here
-        choice = {"name": "the last epoch", "state": {k: v.clone() for k, v in raw_model.state_dict().items()}, "val_bleu": log[-1]["val_bleu_greedy"]}
+        choice = {
+            "name": "the last epoch",
+            "state": {k: v.clone() for k, v in raw_model.state_dict().items()},
+            "val_bleu": log[-1]["val_bleu_greedy"],
+        }
     if cfg.average_last > 1 and len(recent) > 1:
         model.load_state_dict(average_state(recent))
         avg_bleu = bleu(model, tokenizer, *evalsets["val"], beam=1, alpha=0.0, bf16=cfg.bf16)
-        print(f"average of the last {len(recent)} epochs: val BLEU {avg_bleu:.2f} "
-              f"(best single epoch {best['epoch']}: {best['bleu']:.2f})")  # fmt: skip
+        print(
+            f"average of the last {len(recent)} epochs: val BLEU {avg_bleu:.2f} "
+            f"(best single epoch {best['epoch']}: {best['bleu']:.2f})"
+        )
         if avg_bleu > best["bleu"]:
-            choice = {"name": f"average of epochs {log[-len(recent)]['epoch']}-{log[-1]['epoch']}",
-                      "state": model.state_dict(), "val_bleu": avg_bleu}  # fmt: skip
+            choice = {
+                "name": f"average of epochs {log[-len(recent)]['epoch']}-{log[-1]['epoch']}",
+                "state": model.state_dict(),
+                "val_bleu": avg_bleu,
+            }
     model.load_state_dict(choice["state"])
     fp16_roundtrip(model)
     save_fp16(model, tokenizer, out_dir)
@@ -464,10 +544,15 @@ def main() -> None:
         "train_minutes": train_minutes,
         "total_minutes": done_minutes + (time.time() - t_start) / 60,
         "hardware": hardware(ddp, cfg),
-        "bleu": {"beam": cfg.beam, "alpha": cfg.alpha, "sacrebleu": sacrebleu.__version__,
-                 "signature": bleu_signature(), **scores},
+        "bleu": {
+            "beam": cfg.beam,
+            "alpha": cfg.alpha,
+            "sacrebleu": sacrebleu.__version__,
+            "signature": bleu_signature(),
+            **scores,
+        },
         "epochs": log,
-    }  # fmt: skip
+    }
     (out_dir / "training_log.json").write_text(json.dumps(summary, indent=1))
     if "test_2016_flickr_bleu" in summary["bleu"]:  # the card is written for Multi30k
         write_card(out_dir, summary)
@@ -478,8 +563,10 @@ def hardware(ddp, cfg: TrainConfig) -> str:
     if ddp.device_type == "cuda":
         return f"{ddp.world_size} x {torch.cuda.get_device_name()}, torch {torch.__version__}"
     procs = f" x {ddp.world_size} processes" if ddp.ddp else ""
-    return (f"{platform.processor() or platform.machine()}, {cfg.threads} thread(s){procs}, "
-            f"torch {torch.__version__}")  # fmt: skip
+    return (
+        f"{platform.processor() or platform.machine()}, {cfg.threads} thread(s){procs}, "
+        f"torch {torch.__version__}"
+    )
 
 
 def score_splits(model, tokenizer, evalsets: dict, cfg: TrainConfig) -> dict:
@@ -503,8 +590,10 @@ def evaluate_only(cfg: TrainConfig) -> None:
     model = Transformer.from_pretrained(str(out_dir.resolve()), strict=True).eval()
     log = json.loads((out_dir / "training_log.json").read_text())["epochs"]
     n = cfg.limit_eval or None
-    evalsets = {s: (multi30k(s, "en", cfg.data_dir)[:n], multi30k(s, "de", cfg.data_dir)[:n])
-                for s in cfg.eval_splits.split(",")}  # fmt: skip
+    evalsets = {
+        s: (multi30k(s, "en", cfg.data_dir)[:n], multi30k(s, "de", cfg.data_dir)[:n])
+        for s in cfg.eval_splits.split(",")
+    }
     scores = {"selected": cfg.selected or "see training_log.json"}
     scores.update(score_splits(model, tokenizer, evalsets, cfg))
     train_cfg = replace(cfg, eval_only=False, eval_splits=TrainConfig.eval_splits, selected="")
@@ -518,11 +607,16 @@ def evaluate_only(cfg: TrainConfig) -> None:
         "train_minutes": sum(r["seconds"] for r in log) / 60,
         "total_minutes": sum(r["seconds"] for r in log) / 60 + scores["eval_seconds"] / 60,
         "hardware": f"{platform.processor() or platform.machine()}, {cfg.threads} thread(s), "
-                    f"torch {torch.__version__}",
-        "bleu": {"beam": cfg.beam, "alpha": cfg.alpha, "sacrebleu": sacrebleu.__version__,
-                 "signature": bleu_signature(), **scores},
+        f"torch {torch.__version__}",
+        "bleu": {
+            "beam": cfg.beam,
+            "alpha": cfg.alpha,
+            "sacrebleu": sacrebleu.__version__,
+            "signature": bleu_signature(),
+            **scores,
+        },
         "epochs": log,
-    }  # fmt: skip
+    }
     (out_dir / "training_log.json").write_text(json.dumps(summary, indent=1))
     if "test_2016_flickr_bleu" in summary["bleu"]:  # the card is written for Multi30k
         write_card(out_dir, summary)
@@ -534,9 +628,14 @@ def write_card(out_dir: Path, s: dict) -> None:
     b, tc, mc = s["bleu"], s["train_config"], s["model_config"]
     rows = "\n".join(
         f"| {r['epoch']} | {r['train_loss']:.3f} | {r['val_loss']:.3f} | {r['val_bleu_greedy']:.2f} "
-        f"| {r['lr']:.2e} | {r['seconds']:.0f} |" for r in s["epochs"])  # fmt: skip
-    val_row = (f"| val (1014) | {b['val_bleu']:.2f} | {b['val_bleu_greedy']:.2f} |\n"
-               if "val_bleu" in b else "")  # fmt: skip
+        f"| {r['lr']:.2e} | {r['seconds']:.0f} |"
+        for r in s["epochs"]
+    )
+    val_row = (
+        f"| val (1014) | {b['val_bleu']:.2f} | {b['val_bleu_greedy']:.2f} |\n"
+        if "val_bleu" in b
+        else ""
+    )
     card = f"""---
 library_name: paper-gallery
 license: apache-2.0
@@ -555,8 +654,10 @@ embeddings: {s["num_params"] / 1e6:.2f} M parameters, stored in fp16. Code: `mod
 
 | test set | BLEU, beam {b["beam"]}, α={b["alpha"]} | BLEU, greedy |
 |---|---|---|
-| test_2016_flickr (1000) | **{b["test_2016_flickr_bleu"]:.2f}** | {b["test_2016_flickr_bleu_greedy"]:.2f} |
-| test_2017_flickr (1000) | **{b["test_2017_flickr_bleu"]:.2f}** | {b["test_2017_flickr_bleu_greedy"]:.2f} |
+| test_2016_flickr (1000) | **{b["test_2016_flickr_bleu"]:.2f}** | {
+        b["test_2016_flickr_bleu_greedy"]:.2f} |
+| test_2017_flickr (1000) | **{b["test_2017_flickr_bleu"]:.2f}** | {
+        b["test_2017_flickr_bleu_greedy"]:.2f} |
 {val_row}
 sacreBLEU {b["sacrebleu"]} (`{b["signature"]}`): detokenized, cased output against the raw
 references. Checkpoint: {b["selected"]} (chosen on val greedy BLEU).
@@ -575,13 +676,22 @@ translate(model, tokenizer, "A man is riding a bike down the street.", beam=4).t
 {s["command"]}
 ```
 
-{("Scored by a second command (the run was stopped once it had saved its checkpoint, to meet a "
-  "deadline): `" + s["eval_command"] + "`") + chr(10) + chr(10) if "eval_command" in s else ""}Multi30k task 1 train split ({s["train_pairs"]} pairs) only; val for model selection. Adam
+{
+        (
+            "Scored by a second command (the run was stopped once it had saved its checkpoint, to meet a "
+            "deadline): `" + s["eval_command"] + "`"
+        )
+        + chr(10)
+        + chr(10)
+        if "eval_command" in s
+        else ""
+    }Multi30k task 1 train split ({s["train_pairs"]} pairs) only; val for model selection. Adam
 β=({tc["beta1"]}, {tc["beta2"]}), ε={tc["eps"]}, Eq. (3) schedule with warmup {tc["warmup"]} and
 factor {tc["lr_factor"]}, dropout {tc["dropout"]}, label smoothing {tc["label_smoothing"]}, batches
 of ≤{tc["max_tokens"]} padded tokens per side, {len(s["epochs"])} epochs, bf16 autocast.
 Throughput {sum(r["train_tok_per_s"] for r in s["epochs"]) / len(s["epochs"]):.0f} target
-tokens/s on average. Training took {s["train_minutes"]:.0f} min (whole run {s["total_minutes"]:.0f} min) on
+tokens/s on average. Training took {s["train_minutes"]:.0f} min (whole run {
+        s["total_minutes"]:.0f} min) on
 {s["hardware"]}, shared with other jobs.
 
 | epoch | train loss (smoothed) | val NLL | val BLEU (greedy) | lr | seconds |

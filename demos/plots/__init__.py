@@ -50,7 +50,9 @@ SVG_RECENT = 16  # figures kept as drawn (a few MB each) for their SVG: the most
 
 
 _DRAW_LOCK = threading.RLock()  # one matplotlib figure built or saved at a time, process-wide
-_held = threading.local()  # how deep this thread is in `drawing` (re-entrant: builders call builders)
+_held = (
+    threading.local()
+)  # how deep this thread is in `drawing` (re-entrant: builders call builders)
 
 
 class _Drawing(contextlib.ContextDecorator):
@@ -92,15 +94,18 @@ def colormap(name: str):
 def _rc() -> None:
     import matplotlib
 
-    matplotlib.rcParams.update({"font.size": 12, "axes.titlesize": 13, "legend.fontsize": 10,
-                                "svg.fonttype": "none"})  # SVG text stays text: editable on a slide
+    matplotlib.rcParams.update(
+        {"font.size": 12, "axes.titlesize": 13, "legend.fontsize": 10, "svg.fonttype": "none"}
+    )  # SVG text stays text: editable on a slide
 
 
 def figure(figsize: tuple[float, float]):
     """A bare Figure with the gallery's fonts: no pyplot registry, so nothing leaks or needs closing.
     Only inside `drawing` (decorate the function that builds the figure): matplotlib is not thread-safe."""
     if not is_drawing():
-        raise RuntimeError("build matplotlib figures inside `with plots.drawing:` or an `@plots.drawing` function")
+        raise RuntimeError(
+            "build matplotlib figures inside `with plots.drawing:` or an `@plots.drawing` function"
+        )
     _rc()
     from matplotlib.figure import Figure
 
@@ -238,15 +243,24 @@ def view(**kwargs):
     import gradio as gr
 
     kwargs.setdefault("show_label", False)
-    with gr.Column(min_width=kwargs.pop("min_width", 160)):  # in a row, the figure and its SVG button stack
-        image = gr.Image(type="filepath", format="png", interactive=False, buttons=["download", "fullscreen"],
-                         **kwargs)  # fmt: skip
+    with gr.Column(
+        min_width=kwargs.pop("min_width", 160)
+    ):  # in a row, the figure and its SVG button stack
+        image = gr.Image(
+            type="filepath",
+            format="png",
+            interactive=False,
+            buttons=["download", "fullscreen"],
+            **kwargs,
+        )
         svg_export(image)
     return image
 
 
-SVG_FORGOTTEN = ("This figure was drawn too long ago to export: draw it again, then click Export SVG. · "
-                 "该图绘制时间过久，无法导出：请重新绘制后再点击“导出 SVG”。")  # fmt: skip
+SVG_FORGOTTEN = (
+    "This figure was drawn too long ago to export: draw it again, then click Export SVG. · "
+    "该图绘制时间过久，无法导出：请重新绘制后再点击“导出 SVG”。"
+)
 
 
 def _svg_event(shown):
@@ -268,12 +282,26 @@ def svg_export(source) -> None:
     from demos.i18n import t
 
     with gr.Row(elem_classes=["pg-svg-row"]):
-        button = gr.Button(t("svg_button"), size="sm", scale=0, min_width=110, elem_classes=["pg-svg"])
-        out = gr.DownloadButton(t("svg_download"), visible=False, size="sm", scale=0, min_width=150,
-                                elem_classes=["pg-svg-file"])  # fmt: skip
+        button = gr.Button(
+            t("svg_button"), size="sm", scale=0, min_width=110, elem_classes=["pg-svg"]
+        )
+        out = gr.DownloadButton(
+            t("svg_download"),
+            visible=False,
+            size="sm",
+            scale=0,
+            min_width=150,
+            elem_classes=["pg-svg-file"],
+        )
     button.click(_svg_event, source, out, api_visibility="private", show_progress="minimal")
-    source.change(lambda: gr.DownloadButton(visible=False), None, out, api_visibility="private",
-                  show_progress="hidden", queue=False)  # a new figure: its SVG is made on a new click
+    source.change(
+        lambda: gr.DownloadButton(visible=False),
+        None,
+        out,
+        api_visibility="private",
+        show_progress="hidden",
+        queue=False,
+    )  # a new figure: its SVG is made on a new click
 
 
 @functools.cache
@@ -287,11 +315,21 @@ def _font(size: int):
     """DejaVu Sans (shipped with matplotlib: Latin, Greek, arrows) for the PIL-drawn figures."""
     import PIL.ImageFont
 
-    return PIL.ImageFont.truetype(str(Path(_matplotlib().get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"), size)
+    return PIL.ImageFont.truetype(
+        str(Path(_matplotlib().get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"), size
+    )
 
 
-def heatmap_image(m: np.ndarray, rows: Sequence[str], cols: Sequence[str], title: str, vmax: float | None = None,
-                  cell: int = 28, xlabel: str = "keys", ylabel: str = "queries"):  # fmt: skip
+def heatmap_image(
+    m: np.ndarray,
+    rows: Sequence[str],
+    cols: Sequence[str],
+    title: str,
+    vmax: float | None = None,
+    cell: int = 28,
+    xlabel: str = "keys",
+    ylabel: str = "queries",
+):
     """An attention map as a PIL image: rows = queries (labels left), columns = keys (labels on
     top, vertical), Blues from 0 to `vmax` (default: the map's maximum), a colour bar on the right.
     Drawn with numpy and PIL (~20 ms), not matplotlib (~0.5 s with a label on every tick)."""
@@ -314,32 +352,64 @@ def heatmap_image(m: np.ndarray, rows: Sequence[str], cols: Sequence[str], title
     vmax = float(vmax if vmax is not None else max(float(m.max()), 1e-9))
     lut = colour_table("Blues")
     v = (np.clip(m / vmax, 0, 1) * 255).astype(np.uint8)
-    img.paste(PIL.Image.fromarray(lut[v]).resize((n_cols * cell, n_rows * cell), PIL.Image.Resampling.NEAREST),
-              (left, top))  # fmt: skip
+    img.paste(
+        PIL.Image.fromarray(lut[v]).resize(
+            (n_cols * cell, n_rows * cell), PIL.Image.Resampling.NEAREST
+        ),
+        (left, top),
+    )
     for i, r in enumerate(rows):
-        draw.text((left - cell * 0.3, top + (i + 0.5) * cell), str(r), fill="black", font=font, anchor="rm")
+        draw.text(
+            (left - cell * 0.3, top + (i + 0.5) * cell),
+            str(r),
+            fill="black",
+            font=font,
+            anchor="rm",
+        )
     head = int(cell * 1.4)  # the title's band
-    labels = PIL.Image.new("RGB", (top - head, n_cols * cell), "white")  # drawn across, then turned upright
+    labels = PIL.Image.new(
+        "RGB", (top - head, n_cols * cell), "white"
+    )  # drawn across, then turned upright
     ld = PIL.ImageDraw.Draw(labels)
     for j, c in enumerate(cols):
         ld.text((cell * 0.3, (j + 0.5) * cell), str(c), fill="black", font=font, anchor="lm")
     img.paste(labels.rotate(90, expand=True), (left, head))  # reads upwards, ending at the map
     draw.text((left + n_cols * cell / 2, cell * 0.7), title, fill="black", font=font, anchor="mm")
-    draw.text((left + n_cols * cell / 2, H - cell * 0.5), f"{xlabel} →", fill="#444444", font=small, anchor="mm")
-    draw.text((cell * 0.2, top - cell * 0.5), f"{ylabel} ↓", fill="#444444", font=small, anchor="lm")
+    draw.text(
+        (left + n_cols * cell / 2, H - cell * 0.5),
+        f"{xlabel} →",
+        fill="#444444",
+        font=small,
+        anchor="mm",
+    )
+    draw.text(
+        (cell * 0.2, top - cell * 0.5), f"{ylabel} ↓", fill="#444444", font=small, anchor="lm"
+    )
     x_bar = left + n_cols * cell + cell
     ramp = lut[np.linspace(255, 0, h_bar).astype(np.uint8)][:, None, :].repeat(cell // 2, axis=1)
     img.paste(PIL.Image.fromarray(np.ascontiguousarray(ramp)), (x_bar, top))
     for frac in (0.0, 0.5, 1.0):
-        draw.text((x_bar + cell * 0.7, top + (1 - frac) * (h_bar - 1)), f"{frac * vmax:.2f}", fill="black",
-                  font=small, anchor="lm")  # fmt: skip
+        draw.text(
+            (x_bar + cell * 0.7, top + (1 - frac) * (h_bar - 1)),
+            f"{frac * vmax:.2f}",
+            fill="black",
+            font=small,
+            anchor="lm",
+        )
     img.info["map_origin"] = (left, top)  # where cell (0, 0) starts, for tests and click maps
     return img
 
 
 @drawing
-def heatmap_figure(m: np.ndarray, rows: Sequence[str], cols: Sequence[str], title: str, vmax: float | None = None,
-                   xlabel: str = "keys", ylabel: str = "queries"):  # fmt: skip
+def heatmap_figure(
+    m: np.ndarray,
+    rows: Sequence[str],
+    cols: Sequence[str],
+    title: str,
+    vmax: float | None = None,
+    xlabel: str = "keys",
+    ylabel: str = "queries",
+):
     """The same map as `heatmap_image`, as a matplotlib figure (for its SVG: cells are vector
     rectangles up to 10,000 of them, labels are text)."""
     m = np.asarray(m, dtype=np.float64)
@@ -367,7 +437,9 @@ def heatmap_figure(m: np.ndarray, rows: Sequence[str], cols: Sequence[str], titl
     return fig
 
 
-def save_heatmap(path: str, m: np.ndarray, rows: Sequence[str], cols: Sequence[str], title: str, **kwargs) -> str:
+def save_heatmap(
+    path: str, m: np.ndarray, rows: Sequence[str], cols: Sequence[str], title: str, **kwargs
+) -> str:
     """`heatmap_image(...)` saved at `path` (a PNG), with its SVG remembered; `path`."""
     heatmap_image(m, rows, cols, title, **kwargs).save(path)
     m, rows, cols = np.array(m, dtype=np.float32), list(rows), list(cols)  # the maker's own copies
@@ -375,7 +447,9 @@ def save_heatmap(path: str, m: np.ndarray, rows: Sequence[str], cols: Sequence[s
     make = lambda: heatmap_figure(m, rows, cols, title, **keep)  # noqa: E731
     if m.size <= 64 * 64:  # a sentence's map: a few KB
         return remember_svg(path, make)
-    _remember(_recent, SVG_RECENT, os.path.basename(path), make)  # a long text's: among the few recent
+    _remember(
+        _recent, SVG_RECENT, os.path.basename(path), make
+    )  # a long text's: among the few recent
     return path
 
 

@@ -7,7 +7,12 @@ import numpy as np
 
 from demos.plots import OKABE_ITO, _font, colour_table, drawing, figure
 
-MV_BOX = (0.11, 0.01, 0.99, 0.93)  # model-view thumbnails' area in the figure: left, bottom, right, top
+MV_BOX = (
+    0.11,
+    0.01,
+    0.99,
+    0.93,
+)  # model-view thumbnails' area in the figure: left, bottom, right, top
 MV_DPI = 200  # model-view pixels per inch: slide resolution
 
 
@@ -42,12 +47,22 @@ def model_view_image(maps: np.ndarray, flagged: np.ndarray):
             x, y = round(x0 + hi * cw + (cw - side) / 2), round(y0 + li * ch + (ch - side) / 2)
             img.paste(thumb, (x, y))
             framed = bool(flagged[li, hi])
-            draw.rectangle((x - 2, y - 2, x + side + 1, y + side + 1), outline=OKABE_ITO[3] if framed else "#888888",
-                           width=5 if framed else 1)  # fmt: skip
+            draw.rectangle(
+                (x - 2, y - 2, x + side + 1, y + side + 1),
+                outline=OKABE_ITO[3] if framed else "#888888",
+                width=5 if framed else 1,
+            )
             if li == 0:  # figures stay in English (fonts)
-                draw.text((x + side / 2, y0 / 2), f"head {hi + 1}" if A <= 8 else str(hi + 1), fill="black",
-                          font=font, anchor="mm")  # fmt: skip
-        draw.text((x0 - 8, y0 + li * ch + ch / 2), f"layer {li + 1}", fill="black", font=font, anchor="rm")
+                draw.text(
+                    (x + side / 2, y0 / 2),
+                    f"head {hi + 1}" if A <= 8 else str(hi + 1),
+                    fill="black",
+                    font=font,
+                    anchor="mm",
+                )
+        draw.text(
+            (x0 - 8, y0 + li * ch + ch / 2), f"layer {li + 1}", fill="black", font=font, anchor="rm"
+        )
     return img
 
 
@@ -62,7 +77,9 @@ def model_view_figure(maps: np.ndarray, flagged: np.ndarray):
         for hi in range(A):
             ax = axes[li, hi]
             m = maps[li, hi].astype(np.float32)
-            ax.imshow(m, cmap="Blues", vmin=0, vmax=max(float(m.max()), 1e-9), interpolation="nearest")
+            ax.imshow(
+                m, cmap="Blues", vmin=0, vmax=max(float(m.max()), 1e-9), interpolation="nearest"
+            )
             ax.set_xticks([])
             ax.set_yticks([])
             for spine in ax.spines.values():

@@ -37,8 +37,13 @@ def game_1d(s: Game1DState, title: str):
     ax.plot([lo, hi], [x_y, x_y], color="black", lw=1)
     ax.plot([-3, 3], [z_y, z_y], color="black", lw=1)
     x_end = np.clip(s.x_lines, lo, hi)
-    ax.add_collection(LineCollection([[(3 * z, z_y), (x, x_y)] for z, x in zip(s.z_lines, x_end)],
-                                     colors="#555", linewidths=0.8))  # fmt: skip
+    ax.add_collection(
+        LineCollection(
+            [[(3 * z, z_y), (x, x_y)] for z, x in zip(s.z_lines, x_end)],
+            colors="#555",
+            linewidths=0.8,
+        )
+    )
     ax.plot(x_end, np.full_like(x_end, x_y), "^", color="#555", ms=4)
     ax.text(3.15, z_y, "z", va="center")
     ax.text(hi - 0.2, x_y + 0.04, "x", va="bottom")
@@ -57,7 +62,9 @@ def game_2d(s: Game2DState, title: str):
     fig = figure((6.2, 5.6))
     ax = fig.add_subplot()
     lim = float(s.grid[-1])
-    im = ax.imshow(s.d, origin="lower", extent=(-lim, lim, -lim, lim), cmap="PRGn", vmin=0, vmax=1, alpha=0.85)
+    im = ax.imshow(
+        s.d, origin="lower", extent=(-lim, lim, -lim, lim), cmap="PRGn", vmin=0, vmax=1, alpha=0.85
+    )
     ax.scatter(s.real[:, 0], s.real[:, 1], s=4, c="black", alpha=0.35, label="data")
     ax.scatter(s.fake[:, 0], s.fake[:, 1], s=5, c=OKABE_ITO[1], alpha=0.8, label="G(z)")
     ax.scatter(s.modes[:, 0], s.modes[:, 1], s=60, facecolors="none", edgecolors="black", lw=1)
@@ -95,8 +102,13 @@ def digit_histogram(hists: dict[str, list[float]], title: str):
     ax = fig.add_subplot()
     width = 0.8 / max(1, len(hists))
     for i, (name, h) in enumerate(hists.items()):
-        ax.bar(np.arange(10) + (i - (len(hists) - 1) / 2) * width, np.asarray(h) * 100, width,
-               color=OKABE_ITO[i], label=name)  # fmt: skip
+        ax.bar(
+            np.arange(10) + (i - (len(hists) - 1) / 2) * width,
+            np.asarray(h) * 100,
+            width,
+            color=OKABE_ITO[i],
+            label=name,
+        )
     ax.axhline(10, color="grey", ls="--", lw=1, label="10% (uniform)")
     ax.axhline(5, color=OKABE_ITO[3], ls=":", lw=1.5, label="5% (target)")
     ax.set_xticks(range(10))
@@ -118,7 +130,9 @@ def image_grid(images: torch.Tensor, ncols: int, pad: int = 2, scale: int = 1) -
     pix = (images.clamp(0, 1) * 255).round().to(torch.uint8).numpy()
     for i in range(n):
         r, c = divmod(i, ncols)
-        grid[pad + r * cell_h : pad + r * cell_h + h, pad + c * cell_w : pad + c * cell_w + w] = 255 - pix[i]
+        grid[pad + r * cell_h : pad + r * cell_h + h, pad + c * cell_w : pad + c * cell_w + w] = (
+            255 - pix[i]
+        )
     if scale > 1:
         grid = grid.repeat(scale, 0).repeat(scale, 1)
     return grid
@@ -139,5 +153,7 @@ def path_gif(images: dict[str, torch.Tensor], kinds: list[str], path: str, scale
             canvas.paste(tile, (x0, top))
             draw.text((x0, 3), f"{k} {i + 1}/{steps}", fill=0)
         frames.append(canvas.convert("P"))
-    frames[0].save(path, save_all=True, append_images=frames[1:], duration=90, loop=0, optimize=False)
+    frames[0].save(
+        path, save_all=True, append_images=frames[1:], duration=90, loop=0, optimize=False
+    )
     return path

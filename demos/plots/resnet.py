@@ -22,12 +22,16 @@ def fig6_curves(curves: dict, note: str = "") -> "object":
     fig = figure((12, 4.6))
     axes = fig.subplots(1, 2, sharey=True)
     for ax, family, title in zip(axes, ("plain", "resnet"), ("plain networks", "ResNets")):
-        names = sorted((n for n in curves if n.startswith(family)), key=lambda n: int(n[len(family):]))
+        names = sorted(
+            (n for n in curves if n.startswith(family)), key=lambda n: int(n[len(family) :])
+        )
         for color, name in zip(OKABE_ITO, names):
             c = curves[name]
-            depth = name[len(family):]
+            depth = name[len(family) :]
             ax.plot(c["epoch"], c["train_error"], "--", color=color, lw=1.5)
-            ax.plot(c["epoch"], c["test_error"], "-", color=color, lw=2.6, label=f"{family}-{depth}")
+            ax.plot(
+                c["epoch"], c["test_error"], "-", color=color, lw=2.6, label=f"{family}-{depth}"
+            )
         ax.set_title(title)
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)
@@ -108,16 +112,25 @@ def block_diagram(block: str, residual: bool = True, width: int = 64):
     if block == "basic":
         layers = [f"3×3 conv, {width}", "BN, ReLU", f"3×3 conv, {width}", "BN"]
     else:
-        layers = [f"1×1 conv, {width}", "BN, ReLU", f"3×3 conv, {width}", "BN, ReLU",
-                  f"1×1 conv, {4 * width}", "BN"]  # fmt: skip
+        layers = [
+            f"1×1 conv, {width}",
+            "BN, ReLU",
+            f"3×3 conv, {width}",
+            "BN, ReLU",
+            f"1×1 conv, {4 * width}",
+            "BN",
+        ]
     n = len(layers)
     fig = figure((4.6, 1.0 + 0.75 * n))
     ax = fig.subplots()
     ys = np.arange(n)[::-1] + 1.0
     for y, text in zip(ys, layers):
         is_conv = "conv" in text
-        ax.add_patch(Rectangle((0.1, y - 0.27), 1.8, 0.54,
-                                   fc="#D6EAF8" if is_conv else "#F2F3F4", ec="#34495E"))  # fmt: skip
+        ax.add_patch(
+            Rectangle(
+                (0.1, y - 0.27), 1.8, 0.54, fc="#D6EAF8" if is_conv else "#F2F3F4", ec="#34495E"
+            )
+        )
         ax.text(1.0, y, text, ha="center", va="center", fontsize=11)
         if y > ys[-1]:
             ax.annotate("", (1.0, y - 0.62), (1.0, y - 0.28), arrowprops={"arrowstyle": "->"})
@@ -127,13 +140,24 @@ def block_diagram(block: str, residual: bool = True, width: int = 64):
     ax.text(0.95, bottom - 0.55, "⊕, ReLU" if residual else "ReLU", ha="center", fontsize=12)
     ax.annotate("", (1.0, bottom - 0.3), (1.0, ys[-1] - 0.28), arrowprops={"arrowstyle": "->"})
     if residual:  # the identity shortcut, Fig. 2
-        ax.annotate("", (1.3, bottom - 0.45), (1.35, top),
-                    arrowprops={"arrowstyle": "->", "connectionstyle": "bar,fraction=-0.12",
-                                "color": "#D55E00", "lw": 2})  # fmt: skip
+        ax.annotate(
+            "",
+            (1.3, bottom - 0.45),
+            (1.35, top),
+            arrowprops={
+                "arrowstyle": "->",
+                "connectionstyle": "bar,fraction=-0.12",
+                "color": "#D55E00",
+                "lw": 2,
+            },
+        )
         ax.text(2.75, (top + bottom) / 2, "identity\nshortcut x", color="#D55E00", ha="center")
     ax.set_xlim(-0.1, 3.4)
     ax.set_ylim(bottom - 0.9, top + 0.5)
     ax.axis("off")
-    ax.set_title(("bottleneck" if block == "bottleneck" else "basic") + (" block" if residual else " plain block"))
+    ax.set_title(
+        ("bottleneck" if block == "bottleneck" else "basic")
+        + (" block" if residual else " plain block")
+    )
     fig.tight_layout()
     return fig

@@ -129,7 +129,9 @@ ZH = {
     "st_err_bad": "出了点问题，请刷新页面。",
 }
 
-STUDENT_KEYS = [k for k in EN if k.startswith("st_")]  # what the students' page carries, both languages
+STUDENT_KEYS = [
+    k for k in EN if k.startswith("st_")
+]  # what the students' page carries, both languages
 
 
 # The figure questions, and one line "why" per measured answer of every classroom question

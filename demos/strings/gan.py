@@ -96,7 +96,8 @@ EN = {
         "learning rates: G spreads over all eight modes within about 1,500 steps."
     ),
     "gan_preset": "Preset",
-    "gan_preset_collapse": "mode collapse", "gan_preset_cover": "cover the modes",
+    "gan_preset_collapse": "mode collapse",
+    "gan_preset_cover": "cover the modes",
     "gan_std": "std of each Gaussian",
     "gan_2d_status": (
         "Step {step} of {steps} ({seconds:.1f} s): **{covered} of {n} modes** covered, "
@@ -113,11 +114,11 @@ EN = {
         "FD of real data | epochs / training time |\n|---|---|---|---|---|---|\n{rows}\n\n"
         "**Parzen window** (the paper's metric, Table 1: adversarial nets {paper}): σ chosen on the "
         "validation split (the last 10,000 training images). A Parzen estimate in 784 dimensions is "
-        "a poor likelihood (Theis et al. 2016): 10,000 real training images used as the \"samples\" "
+        'a poor likelihood (Theis et al. 2016): 10,000 real training images used as the "samples" '
         "score 243.1 ± 1.9 the same way (Theis et al. report 243). **Mode coverage**: the share of "
         "each digit among the samples, by the project's MNIST "
         "classifier (target: every digit ≥ 5%). **Fréchet distance** on that classifier's 128 features; "
-        "\"FD of real data\" is 10,000 training images vs the test set, the value to aim for."
+        '"FD of real data" is 10,000 training images vs the test set, the value to aim for.'
     ),
     "gan_quality_missing": "The generators' measurements are not in this copy of the catalogue yet.",
     "gan_check_md": (
@@ -233,7 +234,8 @@ ZH = {
         "G 在约 1,500 步内分布到全部八个模式上。"
     ),
     "gan_preset": "预设",
-    "gan_preset_collapse": "模式坍塌", "gan_preset_cover": "覆盖所有模式",
+    "gan_preset_collapse": "模式坍塌",
+    "gan_preset_cover": "覆盖所有模式",
     "gan_std": "每个高斯分布的标准差",
     "gan_2d_status": "第 {step} / {steps} 步（{seconds:.1f} 秒）：覆盖了 **{n} 个模式中的 {covered} 个**，{hq:.0f}% 的样本在某个模式的 3 倍标准差之内。",
     "gan_2d_cached": (

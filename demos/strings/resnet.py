@@ -243,7 +243,9 @@ ZH = {
 def _with_measured(table: dict[str, str]) -> dict[str, str]:
     """The embedded models' measured test errors (JPEG 10k test copy), from their catalogue rows."""
     error = {name: e.meta.get("test_error_jpeg10k") for name, e in hub.read_catalogue().items()}
-    md = table["rn_classify_md"].format(e56=f"{error['resnet56.cifar10']:.2f}", e20=f"{error['resnet20.cifar10']:.2f}")
+    md = table["rn_classify_md"].format(
+        e56=f"{error['resnet56.cifar10']:.2f}", e20=f"{error['resnet20.cifar10']:.2f}"
+    )
     return {**table, "rn_classify_md": md}
 
 

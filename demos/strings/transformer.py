@@ -49,7 +49,8 @@ EN = {
         "is the step that predicts output token i+1."
     ),
     "tf_kind": "Attention",
-    "tf_kind_short_encoder": "encoder self", "tf_kind_short_decoder": "decoder masked self",
+    "tf_kind_short_encoder": "encoder self",
+    "tf_kind_short_decoder": "decoder masked self",
     "tf_kind_short_cross": "cross (encoder-decoder)",
     "tf_layer": "Layer",
     "tf_head": "Head",
@@ -278,7 +279,8 @@ ZH = {
         "是预测第 i+1 个输出词元的那一步。"
     ),
     "tf_kind": "注意力",
-    "tf_kind_short_encoder": "编码器自注意力", "tf_kind_short_decoder": "解码器掩码自注意力",
+    "tf_kind_short_encoder": "编码器自注意力",
+    "tf_kind_short_decoder": "解码器掩码自注意力",
     "tf_kind_short_cross": "交叉注意力",
     "tf_layer": "层",
     "tf_head": "头",

@@ -16,7 +16,11 @@ def _write(line: str) -> None:
             f.write(line + "\n")
 
 
-_connect, _connect_ex, _getaddrinfo = socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
+_connect, _connect_ex, _getaddrinfo = (
+    socket.socket.connect,
+    socket.socket.connect_ex,
+    socket.getaddrinfo,
+)
 
 
 def connect(self, address):
@@ -37,4 +41,8 @@ def getaddrinfo(host, *args, **kwargs):
 
 
 if _log:
-    socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo = connect, connect_ex, getaddrinfo
+    socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo = (
+        connect,
+        connect_ex,
+        getaddrinfo,
+    )
