@@ -44,6 +44,46 @@ def write_corpus(root: Path) -> Path:
     return root
 
 
+DATA = REPO.parent / "shared" / "data"
+CIFAR = DATA / "cifar10"
+
+
+def run_script(script: str, cwd: Path, **args) -> str:
+    """training/<script> as a subprocess on one thread; its stdout."""
+    cmd = [sys.executable, str(REPO / "training" / script)]
+    cmd += [x for k, v in args.items() for x in (f"--{k}", str(v))]
+    r = subprocess.run(
+        cmd,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""},
+    )
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
+    return r.stdout
+
+
+def assert_same_state(a_path: Path, b_path: Path) -> dict:
+    a, b = load_file(str(a_path)), load_file(str(b_path))
+    assert a.keys() == b.keys()
+    assert any(k.startswith("optim/") for k in a) and any(k.startswith("rng/") for k in a)
+    for k in a:
+        assert torch.equal(a[k], b[k]), k
+    return a
+
+
+def untimed(rows: list[dict]) -> list[dict]:
+    return [
+        {
+            k: v
+            for k, v in r.items()
+            if "second" not in k and not k.endswith("_per_s") and k != "minutes"
+        }
+        for r in rows
+    ]
+
+
 def run_bert(tmp: Path, data: Path, state: Path, **flags) -> str:
     args = dict(
         arch="2x32x2",
@@ -63,18 +103,7 @@ def run_bert(tmp: Path, data: Path, state: Path, **flags) -> str:
         resume=state,
     )
     args.update(flags)
-    cmd = [sys.executable, str(REPO / "training" / "bert.py")]
-    cmd += [x for k, v in args.items() for x in (f"--{k}", str(v))]
-    r = subprocess.run(
-        cmd,
-        cwd=tmp,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"},
-    )
-    assert r.returncode == 0, r.stderr[-3000:]
-    return r.stdout
+    return run_script("bert.py", tmp, **args)
 
 
 def shared_tokenizer(tmp: Path, data: Path) -> Path:
@@ -104,19 +133,9 @@ def test_bert_restarted_run_matches_the_uninterrupted_one(tmp_path):
         tmp_path, data, pieces, piece_steps=6, tokenizer=tok
     )  # ... and 3 more after a restart
     assert "resumed" in out and "at step 3 (exact)" in out
-    a, b = load_file(str(straight)), load_file(str(pieces))
-    assert a.keys() == b.keys()
-    assert any(k.startswith("optim/") for k in a) and any(k.startswith("rng/") for k in a)
-    for k in a:
-        assert torch.equal(a[k], b[k]), k
+    b = assert_same_state(straight, pieces)
     ha, hb = resume.header(straight), resume.header(pieces)
     assert ha["meta"]["step"] == hb["meta"]["step"] == 6
-
-    def untimed(log):
-        return [
-            {k: v for k, v in row.items() if k not in ("minutes", "tokens_per_s")} for row in log
-        ]
-
     assert untimed(ha["meta"]["log"]) == untimed(hb["meta"]["log"])
     assert [row["step"] for row in ha["meta"]["log"]] == [2, 4, 6]
     # the restarted run differs from a run that forgot its generators (the test can fail)
@@ -175,89 +194,25 @@ def test_a_state_too_large_keeps_the_weights_alone_and_rewarms(tmp_path):
     ]
 
 
-MNIST = REPO.parent / "shared" / "data" / "mnist"
+MNIST = DATA / "mnist"
 
 
 @pytest.mark.skipif(not MNIST.exists(), reason="needs ../shared/data/mnist")
 def test_gan_restarted_mid_epoch_matches_the_uninterrupted_run(tmp_path):
     def run(state: Path, piece_steps: int) -> str:
-        args = dict(
-            arch="dcgan",
-            n_train=256,
-            n_select=200,
-            batch_size=32,
-            epochs=3,
-            minutes=0,
-            threads=1,
-            out_dir=tmp_path / "out",
-            resume=state,
-            piece_steps=piece_steps,
-        )
-        cmd = [sys.executable, str(REPO / "training" / "gan.py")]
-        cmd += [x for k, v in args.items() for x in (f"--{k}", str(v))]
-        r = subprocess.run(
-            cmd,
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env={"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"},
-        )
-        assert r.returncode == 0, r.stderr[-3000:]
-        return r.stdout
+        args = dict(arch="dcgan", n_train=256, n_select=200, batch_size=32, epochs=3, minutes=0)
+        return run_script("gan.py", REPO, **args, threads=1, out_dir=tmp_path / "out",
+                          resume=state, piece_steps=piece_steps)  # fmt: skip
 
     straight, pieces = tmp_path / "straight.safetensors", tmp_path / "pieces.safetensors"
     run(straight, 12)  # 8 steps an epoch: stops in the second epoch
     assert "state saved: epoch 0 iteration 5" in run(pieces, 5)  # mid-epoch ...
     assert "resumed" in (out := run(pieces, 12)) and "(exact)" in out  # ... and on to step 12
-    a, b = load_file(str(straight)), load_file(str(pieces))
-    assert a.keys() == b.keys() and "tensor/perm" in a
-    for k in a:
-        assert torch.equal(a[k], b[k]), k
+    assert "tensor/perm" in assert_same_state(straight, pieces)
     logs = [resume.header(f)["meta"]["log"]["epochs"] for f in (straight, pieces)]
     assert [r["val_parzen"] for r in logs[0]] == [r["val_parzen"] for r in logs[1]] and len(
         logs[0]
     ) == 1
-
-
-DATA = REPO.parent / "shared" / "data"
-CIFAR = DATA / "cifar10"
-
-
-def run_script(script: str, cwd: Path, **args) -> str:
-    """training/<script> as a subprocess on one thread; its stdout."""
-    cmd = [sys.executable, str(REPO / "training" / script)]
-    cmd += [x for k, v in args.items() for x in (f"--{k}", str(v))]
-    r = subprocess.run(
-        cmd,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""},
-    )
-    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
-    return r.stdout
-
-
-def assert_same_state(a_path: Path, b_path: Path) -> dict:
-    a, b = load_file(str(a_path)), load_file(str(b_path))
-    assert a.keys() == b.keys()
-    assert any(k.startswith("optim/") for k in a) and any(k.startswith("rng/") for k in a)
-    for k in a:
-        assert torch.equal(a[k], b[k]), k
-    return a
-
-
-def untimed(rows: list[dict]) -> list[dict]:
-    return [
-        {
-            k: v
-            for k, v in r.items()
-            if "second" not in k and not k.endswith("_per_s") and k != "minutes"
-        }
-        for r in rows
-    ]
 
 
 @pytest.mark.skipif(not (CIFAR / "cifar10_train.npz").exists(), reason=f"no CIFAR-10 in {CIFAR}")
