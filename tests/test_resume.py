@@ -377,3 +377,16 @@ def test_resnet_saves_its_state_on_sigterm_and_exits_cleanly(tmp_path):
     assert "state saved: epoch 0 iteration" in out and state.exists()
     step = resume.header(state)["meta"]["step"]
     assert 1 <= step < 64 * 50
+
+
+def test_a_state_saved_before_the_tokenizer_option_existed_still_resumes():
+    # The BERT long run saved its state before `--tokenizer` was added; its config has no such
+    # field, and the option names only where a *new* run reads its vocabulary from.
+    from dataclasses import asdict
+
+    from training.bert import TrainConfig
+
+    now = asdict(TrainConfig(steps=50000, threads=2))
+    before = {k: v for k, v in now.items() if k != "tokenizer"}
+    assert resume.run_fields(before) == resume.run_fields(now)
+    assert resume.run_fields({**now, "lr": 1e-3}) != resume.run_fields(now)

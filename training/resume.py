@@ -117,8 +117,10 @@ def save(
 
 
 # Config fields that may differ between the pieces of one run: where and how a piece runs,
-# not what is trained.
+# not what is trained. `tokenizer` names the vocabulary file a *new* run starts from; a resumed
+# run reads its own vocabulary from the state file.
 PIECE_FIELDS = {
+    "tokenizer",
     "resume",
     "save_every",
     "piece_minutes",
