@@ -124,12 +124,15 @@ def decoding(
 ) -> str:
     """The decoder's view: its input (the output shifted right) over its output, the causal mask
     over the first len(mask) positions, and per step the hypotheses of the beam with their top-k
-    next tokens. `steps`: (step, hypothesis, prefix words, log P, [(token, p, chosen)], dropped)."""
+    next tokens and every extension the search kept (✓, with its cumulative log P). `steps`:
+    (step, hypothesis, prefix ids, prefix words, log P, [(id, token, p, Kept or None)], dropped).
+    The rows and the kept cells carry their ids and scores (data-*), so the search can be replayed
+    from the table."""
     cells = "".join(f"<td>{esc(a)}</td>" for a in dec_in)
     outs = "".join(f"<td>{esc(b)}</td>" for b in dec_out)
     pos = "".join(f"<th>{i}</th>" for i in range(len(dec_in)))
     parts = [
-        f"<h4>{text('tf_shift_title', lang)}</h4><p>{text('tf_shift_md', lang)}</p>",
+        f"<h4>{text('tf_shift_title', lang)}</h4><p>{esc(text('tf_shift_md', lang))}</p>",
         f'<table class="tf-shift" border="1" style="border-collapse:collapse">'
         f"<tr><th>t</th>{pos}</tr><tr><th>{text('tf_dec_in', lang)}</th>{cells}</tr>"
         f"<tr><th>{text('tf_dec_out', lang)}</th>{outs}</tr></table>",
@@ -147,22 +150,31 @@ def decoding(
         for i, a in enumerate(dec_in[:n])
     )
     parts.append(
-        f"<h4>{text('tf_mask_title', lang)}</h4><p>{text('tf_mask_md', lang)}</p>"
+        f"<h4>{text('tf_mask_title', lang)}</h4><p>{esc(text('tf_mask_md', lang))}</p>"
         f'<table class="tf-mask" style="border-collapse:collapse"><tr><th></th>{head}</tr>{body}</table>'
     )
     rows = []
-    for t_, b, words, score_b, cands, dropped in steps:
+    done = text("tf_finished", lang)
+    for t_, b, prefix, words, score_b, cands, dropped in steps:
         cand = " · ".join(
-            ("<b>✓ " if chosen else "") + f"{esc(tok)} {p:.2f}" + ("</b>" if chosen else "")
-            for tok, p, chosen in cands
+            f"{esc(tok)} {p:.2f}"
+            if e is None
+            else f'<b class="tf-kept" data-id="{i}" data-logp="{e.score:.6f}" '
+            f'data-finished="{int(e.finished)}">✓ {esc(tok)} {p:.2f} → {e.score:.2f}'
+            + (f" ({done})" if e.finished else "")
+            + "</b>"
+            for i, tok, p, e in cands
         )
         kept = f" <i>({text('tf_dropped', lang)})</i>" if dropped else ""
+        ids = " ".join(map(str, prefix))
         rows.append(
-            f"<tr><td>{t_ + 1 if b == 0 else ''}</td><td>{b + 1}</td><td>{esc(words)}</td>"
-            f"<td>{score_b:.2f}</td><td>{cand}{kept}</td></tr>"
+            f'<tr class="tf-hyp" data-step="{t_ + 1}" data-prefix="{ids}" '
+            f'data-logp="{score_b:.6f}"><td>{t_ + 1 if b == 0 else ""}</td><td>{b + 1}</td>'
+            f"<td>{esc(words)}</td><td>{score_b:.2f}</td><td>{cand}{kept}</td></tr>"
         )
     parts.append(
-        f"<h4>{text('tf_steps_title', lang).format(beam=beam, k=k)}</h4><p>{text('tf_steps_md', lang)}</p>"
+        f"<h4>{text('tf_steps_title', lang).format(beam=beam, k=k)}</h4>"
+        f"<p>{esc(text('tf_steps_md', lang))}</p>"
         f'<table class="tf-steps" border="1" style="border-collapse:collapse">'
         f"<tr><th>{text('tf_col_step', lang)}</th><th>{text('tf_col_beam', lang)}</th>"
         f"<th>{text('tf_col_prefix', lang)}</th><th>log P</th><th>{text('tf_col_next', lang)}</th></tr>"

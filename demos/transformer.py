@@ -329,15 +329,19 @@ def decoding_steps(
     mask = T.causal_mask(min(len(dec_in), MAX_STEPS_SHOWN))[0, 0].tolist()
     steps = []
     for t_, step in enumerate((r.tr.steps or [])[:MAX_STEPS_SHOWN]):
-        for b, ((prefix, score), cands, chosen) in enumerate(
-            zip(step.beams, step.candidates, step.chosen)
+        for b, ((prefix, score), cands, kept) in enumerate(
+            zip(step.beams, step.candidates, step.kept)
         ):
             words = " ".join(tok.id_to_token(i) for i in prefix) or "∅"
-            top = [
-                (tok.id_to_token(c.token), math.exp(c.logprob), c.token == chosen)
-                for c in cands[:k]
+            by_token = {e.token: e for e in kept}
+            # the top k, then every kept extension outside them: (id, token, p, kept or None)
+            shown = [(c.token, math.exp(c.logprob), by_token.get(c.token)) for c in cands[:k]]
+            top_ids = {c.token for c in cands[:k]}
+            shown += [
+                (e.token, math.exp(e.score - score), e) for e in kept if e.token not in top_ids
             ]
-            steps.append((t_, b, words, score, top, chosen == -1))
+            top = [(i, tok.id_to_token(i), p, e) for i, p, e in shown]
+            steps.append((t_, b, prefix, words, score, top, not kept))
     more = len(r.tr.steps or []) - MAX_STEPS_SHOWN
     return html.decoding(dec_in, dec_out, mask, steps, more, beam, k, r.tr.text, r.tr.score, lang)
 

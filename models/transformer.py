@@ -508,12 +508,21 @@ class Candidate(NamedTuple):
     logprob: float  # log P(token | prefix, source)
 
 
+class Kept(NamedTuple):
+    """One extension the search kept at a step: it goes on to the next step, or is finished."""
+
+    token: int
+    score: float  # cumulative log P(prefix + token | source)
+    finished: bool  # ended with </s> (or at max_len): moved to the finished list
+
+
 class DecodeStep(NamedTuple):
-    """One decoding step of one source: the live hypotheses and each one's top-k next tokens."""
+    """One decoding step of one source: the live hypotheses, each one's top-k next tokens and
+    every extension of it the search kept (none: the hypothesis was dropped)."""
 
     beams: list[tuple[list[int], float]]  # (prefix ids without <s>, cumulative log-prob)
     candidates: list[list[Candidate]]  # per beam, the k most likely next tokens
-    chosen: list[int]  # per beam, the token the search took (or -1: the beam was dropped)
+    kept: list[list[Kept]]  # per beam, its extensions the search kept, best first
 
 
 class Decoded(NamedTuple):
@@ -569,7 +578,8 @@ def greedy_decode(
                 continue
             if top_k:
                 cands = [Candidate(int(i), float(p)) for i, p in zip(top_ids[b], top_lp[b])]
-                steps[b].append(DecodeStep([(list(out[b]), score[b])], [cands], [int(best[b])]))
+                kept = Kept(int(best[b]), score[b] + float(best_lp[b]), int(best[b]) == cfg.eos_id)
+                steps[b].append(DecodeStep([(list(out[b]), score[b])], [cands], [[kept]]))
             score[b] += float(best_lp[b])
             if int(best[b]) == cfg.eos_id:
                 done[b] = True
@@ -633,7 +643,7 @@ def beam_search(
         for b in range(B):
             if done[b]:
                 continue
-            chosen = [-1] * K
+            kept: list[list[Kept]] = [[] for _ in range(K)]  # per old beam, what survives
             n = 0
             for rank, (s, i) in enumerate(zip(top_s[b].tolist(), top_i[b].tolist())):
                 j, tok = divmod(i, V)
@@ -644,12 +654,12 @@ def beam_search(
                         ids = prefixes[b][j] + ([] if tok == cfg.eos_id else [tok])
                         lp = length_penalty(len(ids) + 1, alpha)  # +1: the </s> token
                         finished[b].append((s / lp, ids, s))
-                        chosen[j] = tok if chosen[j] == -1 else chosen[j]
+                        kept[j].append(Kept(tok, s, True))
                     continue
                 if n < K:
                     next_beam[b, n], next_tok[b, n], new_scores[b, n] = j, tok, s
                     new_prefixes[b][n] = prefixes[b][j] + [tok]
-                    chosen[j] = tok if chosen[j] == -1 else chosen[j]
+                    kept[j].append(Kept(tok, s, False))
                     n += 1
             if top_k:
                 live = [j for j in range(K) if scores[b, j] > float("-inf")]
@@ -663,7 +673,7 @@ def beam_search(
                             ]
                             for j in live
                         ],
-                        [chosen[j] for j in live],
+                        [kept[j] for j in live],
                     )
                 )
             if len(finished[b]) >= K or n == 0:
@@ -831,6 +841,7 @@ __all__ = [
     "Attentions",
     "Candidate",
     "DecodeStep",
+    "Kept",
     "Decoded",
     "DecoderLayer",
     "EncoderLayer",

@@ -172,12 +172,65 @@ def test_decoding_steps_show_shift_mask_and_beam(fresh):
     assert (
         html.count("visible") == T_ * (T_ + 1) // 2 and html.count(": masked") == T_ * (T_ - 1) // 2
     )
-    assert html.count("<b>✓ ") >= len(r.tr.tokens)  # each kept extension is marked
+    assert html.count('class="tf-kept"') >= len(r.tr.tokens)  # each kept extension is marked
     first = r.tr.steps[0]
     assert len(first.beams) == 1 and len(r.tr.steps[1].beams) == 4  # one start, then the beam
     assert f"<b>{r.tr.text}</b>" in html
     greedy = tab.decoding_steps(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, 1, 5)
     assert greedy.count('class="tf-steps"') == 1 and "beam 1" in greedy
+
+
+def _replay(markup: str, alpha: float) -> tuple[list[int], float, int]:
+    """Beam search replayed from the table alone: each step's kept, unfinished extensions must be
+    exactly the next step's hypotheses (ids and log P); the best finished one, scored with the
+    length penalty, is the output. Returns (ids, score, the fewest extensions kept at a step)."""
+    rows = re.findall(
+        r'<tr class="tf-hyp" data-step="(\d+)" data-prefix="([\d ]*)" data-logp="([-\d.]+)">'
+        r"(.*?)</tr>",
+        markup,
+    )
+    by_step: dict[int, list] = {}
+    for step, prefix, logp, cells in rows:
+        kept = re.findall(
+            r'class="tf-kept" data-id="(\d+)" data-logp="([-\d.]+)" data-finished="([01])"', cells
+        )
+        ids = [int(i) for i in prefix.split()]
+        by_step.setdefault(int(step), []).append((ids, float(logp), kept))
+    finished, fewest = [], 10**9
+    for step in sorted(by_step):
+        live = []
+        for ids, _, kept in by_step[step]:
+            for i, logp, end in kept:
+                (finished if end == "1" else live).append((ids + [int(i)], float(logp)))
+        fewest = min(fewest, sum(len(k) for _, _, k in by_step[step]))
+        if step + 1 in by_step:
+            want = sorted((ids, round(lp, 4)) for ids, lp, _ in by_step[step + 1])
+            assert sorted((ids, round(lp, 4)) for ids, lp in live) == want, step
+    eos_free = [(ids[:-1] if ids and ids[-1] == EOS_ID else ids, lp) for ids, lp in finished]
+    best, lp = max(eos_free, key=lambda f: f[1] / T.length_penalty(len(f[0]) + 1, alpha))
+    return best, lp / T.length_penalty(len(best) + 1, alpha), fewest
+
+
+EOS_ID = T.TransformerConfig().eos_id
+
+
+@pytest.mark.parametrize("beam", [4, 2, 1])
+def test_decoding_steps_replay_gives_the_models_output(fresh, beam):
+    """#19: every extension the beam keeps is in the table, marked, with its score (at step 1 of
+    the default sentence, beam 4 keeps "Ein", "Eine", "Mann" and "Einem"), and replaying the beam
+    from the table gives the model's own translation."""
+    markup = tab.decoding_steps(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, beam, 3)
+    r = tab.run(tab.DEFAULT_TEXT, tab.DEFAULT_WEIGHTS, beam)
+    assert len(r.tr.steps) <= tab.MAX_STEPS_SHOWN  # the whole search is in the table
+    ids, score, fewest = _replay(markup, tab.ALPHA)
+    assert ids == r.tr.tokens and r.tokenizer.decode(ids) == r.tr.text
+    if beam > 1:
+        assert score == pytest.approx(r.tr.score, abs=1e-4)
+    first = re.search(r'data-step="1".*?</tr>', markup).group(0)
+    assert first.count('class="tf-kept"') == beam  # at step 1 the beam is filled from one row
+    assert fewest >= beam
+    assert "&lt;/s&gt;" in markup  # the end token is written out, not swallowed as a tag
+    assert "ends with  is" not in re.sub(r"<[^>]+>", "", markup)
 
 
 # --- explorers and the paper check ---------------------------------------------------------------------

@@ -93,14 +93,18 @@ EN = {
     "tf_steps_title": "3. Search: beam {beam}, the {k} most likely next tokens of every live hypothesis",
     "tf_steps_md": (
         "Each row is one hypothesis (prefix) at one step, with its cumulative log-probability and its "
-        "most likely next tokens (probabilities); ✓ marks the extensions the search kept. A hypothesis "
-        "that ends with </s> is finished and scored with the length penalty."
+        "most likely next tokens (probabilities). Every extension the search kept is marked ✓ with its "
+        "new cumulative log P (→), also when it is not among the top k: the beam keeps the best "
+        "extensions over all hypotheses together, so one hypothesis may give several and another none "
+        "(dropped). An extension that ends with </s> is finished and scored with the length penalty; "
+        "the others are the next step's hypotheses."
     ),
     "tf_col_step": "step",
     "tf_col_beam": "hyp.",
     "tf_col_prefix": "prefix",
     "tf_col_next": "next tokens (P)",
     "tf_dropped": "dropped",
+    "tf_finished": "finished",
     "tf_steps_more": "… and {n} more steps.",
     "tf_steps_result": "Result: <b>{text}</b> (score {score:.3f}).",
     "tf_pe_intro": (
@@ -306,12 +310,18 @@ ZH = {
     "tf_mask_title": "2. 因果掩码",
     "tf_mask_md": "行 = 查询位置，列 = 键位置；蓝色 = 可以关注，灰色 = 被掩码（softmax 之前置为 −∞）。",
     "tf_steps_title": "3. 搜索：束宽 {beam}，每个存活假设最可能的 {k} 个下一个词元",
-    "tf_steps_md": "每一行是某一步的一个假设（前缀），给出它的累计对数概率和最可能的下一个词元（概率）；✓ 标出搜索保留的扩展。以 </s> 结尾的假设即完成，并用长度惩罚打分。",
+    "tf_steps_md": (
+        "每一行是某一步的一个假设（前缀），给出它的累计对数概率和最可能的下一个词元（概率）。"
+        "搜索保留的每个扩展都标上 ✓ 和它新的累计 log P（→），即使它不在前 k 个之中：束搜索在所有假设的扩展中"
+        "一起挑最好的，所以一个假设可能留下好几个扩展，另一个一个也没有（被丢弃）。以 </s> 结尾的扩展即完成，"
+        "并用长度惩罚打分；其余的是下一步的假设。"
+    ),
     "tf_col_step": "步",
     "tf_col_beam": "假设",
     "tf_col_prefix": "前缀",
     "tf_col_next": "下一个词元（P）",
     "tf_dropped": "被丢弃",
+    "tf_finished": "已完成",
     "tf_steps_more": "……还有 {n} 步。",
     "tf_steps_result": "结果：<b>{text}</b>（得分 {score:.3f}）。",
     "tf_pe_intro": (
