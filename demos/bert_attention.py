@@ -94,7 +94,6 @@ def head_view(
     svg = html.head_view(
         tokens[:shown], maps[li, :, :shown, :shown], h, q if q is None or q < shown else None
     )
-    s = BL.soak(tokens, maps)[li]  # (A, 2)
     md = text("bert_head_md", lang).format(layer=li + 1, L=L, A=A)
     if shown < T:
         md += " " + text("bert_head_truncated", lang).format(n=shown, T=T)
@@ -106,12 +105,24 @@ def head_view(
             head=h if h not in ("all", "mean") else text("bert_mean_heads", lang),
             top=", ".join(f"`{tokens[j]}` ({j}) {100 * w[j]:.0f}%" for j in top),
         )
-    flagged = [f"{i + 1}" for i in range(A) if s[i].sum() > SOAK]
-    if flagged:
-        md += "\n\n" + text("bert_soak_layer", lang).format(
-            heads=", ".join(flagged), pct=round(100 * SOAK)
-        )
+    flags = soaking(tokens, maps)  # (L, A): the same count as the model view's
+    heads = [f"{text('bert_head', lang).lower()} {i + 1}" for i in np.flatnonzero(flags[li])]
+    md += "\n\n" + text("bert_soak_layer", lang).format(
+        n=len(heads),
+        A=A,
+        pct=round(100 * SOAK),
+        which=text("bert_soak_which", lang).format(heads=", ".join(heads)) if heads else "",
+        L=L,
+        flagged=int(flags.sum()),
+        total=L * A,
+    )
     return svg, f"{md}\n\n{notice}"
+
+
+def soaking(tokens: list[str], maps: np.ndarray) -> np.ndarray:
+    """(L, A) bool: the heads that put more than SOAK of their attention on [CLS]/[SEP]; the head
+    view counts one row of it, the model view all of it (framed in red)."""
+    return BL.soak(tokens, maps).sum(-1) > SOAK
 
 
 def attention_views(
@@ -139,12 +150,13 @@ def model_view(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang="en"):
     tokens, maps, notice = _attention_input(sentence_a, sentence_b, weights, lang)
     L, A, T, _ = maps.shape
     s = BL.soak(tokens, maps)
+    flags = soaking(tokens, maps)  # (L, A)
     png = fresh_file(PNG_DIR, "bert-model-view-", ".png")
-    figures.model_view_image(maps, s.sum(-1) > SOAK).save(png)
+    figures.model_view_image(maps, flags).save(png)
     remember_svg(
         png, lambda: _model_view_figure(sentence_a, sentence_b, weights, lang)
     )  # its SVG: drawn again
-    flagged = int((s.sum(-1) > SOAK).sum())
+    flagged = int(flags.sum())
     cls_share, sep_share = float(s[..., 0].mean()), float(s[..., 1].mean())
     md = text("bert_model_md", lang).format(
         L=L,
@@ -152,6 +164,7 @@ def model_view(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang="en"):
         T=T,
         flagged=flagged,
         total=L * A,
+        by_layer=", ".join(str(int(n)) for n in flags.sum(-1)),
         pct=round(100 * SOAK),
         cls=100 * cls_share,
         sep=100 * sep_share,
@@ -161,7 +174,7 @@ def model_view(sentence_a, sentence_b="", weights=DEFAULT_WEIGHTS, lang="en"):
 
 def _model_view_figure(sentence_a, sentence_b, weights, lang):
     tokens, maps, _ = _attention_input(sentence_a, sentence_b, weights, lang)
-    return figures.model_view_figure(maps, BL.soak(tokens, maps).sum(-1) > SOAK)
+    return figures.model_view_figure(maps, soaking(tokens, maps))
 
 
 def enlarge(sentence_a, sentence_b="", layer=1, head="mean", weights=DEFAULT_WEIGHTS, lang="en"):

@@ -256,3 +256,44 @@ def test_model_view_click_finds_the_thumbnail_under_the_pointer():
         return tuple(int(v) for v in img[y + side // 2, x - 1])
 
     assert img.shape[:2] == (H, W) and frame(1, 2) == red and frame(0, 0) != red
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_head_view_and_model_view_count_the_same_heads(direct, lang):
+    """#19: the head view used to print a head's number where it said a count ("…in this layer:
+    4" beside the model view's "1 of 16 heads"). Both now state counts, measured here from the
+    model's own maps: per layer in the head view, and the same total in both views."""
+    from demos import bert_attention as BA
+
+    model, tok = direct
+    a, b = BA.ATTN_EXAMPLE
+    enc = tok.encode(a, b)
+    with torch.no_grad():
+        maps = model(
+            torch.tensor([enc.ids]), torch.tensor([enc.type_ids]), return_attention=True
+        ).attentions
+    special = torch.tensor([t in ("[CLS]", "[SEP]") for t in enc.tokens])
+    # (L, A): share of each head's attention on [CLS]/[SEP], averaged over the queries
+    share = torch.stack([m[0][..., special].sum(-1).mean(-1) for m in maps])
+    flagged = share > 0.5
+    L, A = flagged.shape
+    total = int(flagged.sum())
+    assert 0 < total < L * A  # the example has some such heads, not all (else nothing is tested)
+    _, model_md, _ = BA.model_view(a, b, W, lang)
+    by_layer = ", ".join(str(int(n)) for n in flagged.sum(-1))
+    if lang == "en":
+        assert f"**{total} of {L * A} heads**" in model_md and by_layer in model_md
+    else:
+        assert f"**{L * A} 个头中有 {total} 个**" in model_md and by_layer in model_md
+    for li in range(L):
+        _, md = BA.head_view(a, b, li + 1, "all", "all", W, lang)
+        n = int(flagged[li].sum())
+        heads = [i + 1 for i in range(A) if flagged[li, i]]
+        if lang == "en":
+            assert f"In this layer **{n} of {A} heads**" in md
+            assert f"in all {L} layers **{total} of {L * A} heads**" in md
+            assert ("(" + ", ".join(f"head {h}" for h in heads) + ")" in md) == bool(heads)
+        else:
+            assert (
+                f"本层 **{A} 个头中有 {n} 个**" in md and f"**{L * A} 个头中有 {total} 个**" in md
+            )

@@ -105,10 +105,14 @@ EN = {
     "bert_head_truncated": "The head view draws the first {n} of {T} tokens (the model view shows all).",
     "bert_token_md": "`{tok}` attends most to ({head}): {top}",
     "bert_mean_heads": "mean of heads",
-    "bert_soak_layer": "Heads with more than {pct}% of their attention on [CLS]/[SEP] in this layer: {heads}.",
+    "bert_soak_layer": (
+        "In this layer **{n} of {A} heads** put more than {pct}% of their attention on [CLS]/[SEP]"
+        "{which}; in all {L} layers **{flagged} of {total} heads** (framed in the model view)."
+    ),
+    "bert_soak_which": " ({heads})",
     "bert_model_md": (
         "{L} layers × {A} heads over {T} tokens. **{flagged} of {total} heads** put more than {pct}% of "
-        "their attention on [CLS]/[SEP] (framed in red). On average {cls:.0f}% of attention goes to "
+        "their attention on [CLS]/[SEP] (framed in red; by layer, from layer 1: {by_layer}). On average {cls:.0f}% of attention goes to "
         "[CLS] and {sep:.0f}% to [SEP]. Each thumbnail is coloured relative to its own largest weight."
     ),
     "bert_heat_axes": (
@@ -286,10 +290,14 @@ ZH = {
     "bert_head_truncated": "单层视图只画出 {T} 个词元中的前 {n} 个（全模型视图显示全部）。",
     "bert_token_md": "`{tok}` 最关注（{head}）：{top}",
     "bert_mean_heads": "各头平均",
-    "bert_soak_layer": "本层中超过 {pct}% 注意力落在 [CLS]/[SEP] 上的头：{heads}。",
+    "bert_soak_layer": (
+        "本层 **{A} 个头中有 {n} 个**把超过 {pct}% 的注意力放在 [CLS]/[SEP] 上{which}；"
+        "全部 {L} 层 **{total} 个头中有 {flagged} 个**（全模型视图中的红框）。"
+    ),
+    "bert_soak_which": "（{heads}）",
     "bert_model_md": (
         "{L} 层 × {A} 个头，共 {T} 个词元。**{total} 个头中有 {flagged} 个**把超过 {pct}% 的注意力放在 [CLS]/[SEP] 上"
-        "（红框）。平均有 {cls:.0f}% 的注意力落在 [CLS]，{sep:.0f}% 落在 [SEP]。每个缩略图的颜色相对于其自身的最大权重。"
+        "（红框；按层，从第 1 层起：{by_layer}）。平均有 {cls:.0f}% 的注意力落在 [CLS]，{sep:.0f}% 落在 [SEP]。每个缩略图的颜色相对于其自身的最大权重。"
     ),
     "bert_heat_axes": "行 = 查询（发出注意力的词元），列 = 键（被关注的词元）；颜色相对于最大权重；鼠标悬停单元格可看数值。",
     "bert_check_intro": (
