@@ -181,11 +181,27 @@ def _live_summary(history: dict, lang: str, cached: bool = False) -> str:
         else []
     )
     head = text("rn_live_cached" if cached else "rn_live_done", lang).format(
-        depth=history["depth"], steps=history["steps"], seconds=history.get("seconds", 0)
+        depth=history["depth"],
+        steps=history["steps"],
+        seconds=history.get("seconds", 0),
+        **(_recorded_where(history, lang) if cached else {}),
     )
     return head + (
         "\n\n| net | loss | test acc. |\n|---|---|---|\n" + "\n".join(lines) if lines else ""
     )
+
+
+def _recorded_where(history: dict, lang: str) -> dict:
+    """When and where a recorded run's time was measured (#19: a stored time says so)."""
+    machine = text("rn_machine", lang).format(
+        cpu=history.get("cpu") or text("rn_cpu_unknown", lang), cores=history.get("cores", "?")
+    )
+    return {
+        "date": history.get("date") or text("rn_date_unknown", lang),
+        "machine": machine,
+        "threads": history.get("threads", "?"),
+        "load": history.get("load_average_1min", float("nan")),
+    }
 
 
 def live_run(depth: int, steps: int, lang: str = "en", progress=gr.Progress()):

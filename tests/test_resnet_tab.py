@@ -283,3 +283,33 @@ def test_live_default_is_recorded_and_shows_degradation():
     assert final["plain-56"] > 10 * final["plain-20"] > 10 * final["ResNet-56"]
     assert data["test_accuracy"]["plain-56"] < 0.5 < 0.9 < data["test_accuracy"]["ResNet-56"]
     assert data["seconds"] > 0 and "load_average_1min" in data  # timing: bench/resnet.py --live
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_recorded_live_time_says_when_and_where(lang):
+    """#19: the recorded default run showed "105 s on two CPU cores" beside a live run of 49 s,
+    with no word of when or on what. A stored time now comes with its date, machine, threads and
+    load; what the record lacks is said to be unrecorded, never guessed."""
+    data = tab._read_json(RL.LIVE_RECORD)
+    assert data["date"] and data["cores"] and data["threads"]
+    _, md = tab.live_cached(lang)
+    head = md.split("\n\n")[0]
+    assert f"{data['seconds']:.0f}" in head and data["date"] in head
+    if lang == "en":
+        assert f"{data['cores']} CPU cores, {data['threads']} threads" in head
+        assert f"load average {data['load_average_1min']:.1f}" in head and "Press" not in head
+    else:
+        assert f"{data['cores']} 个 CPU 核，{data['threads']} 个线程" in head
+    bare = {k: data[k] for k in ("depth", "steps", "step", "loss", "seconds")}
+    old = tab._live_summary(bare, lang, cached=True)
+    assert ("date not recorded" if lang == "en" else "日期未记录") in old
+    assert ("CPU model not recorded" if lang == "en" else "CPU 型号未记录") in old
+
+
+def test_live_recorder_writes_the_machine():
+    from training import resnet_live
+
+    cpu = resnet_live.cpu_model()
+    assert cpu is None or (isinstance(cpu, str) and cpu)
+    src = open(resnet_live.__file__, encoding="utf-8").read()
+    assert all(f'history["{k}"]' in src for k in ("date", "cpu", "cores", "threads"))

@@ -3,18 +3,32 @@
     .venv/bin/python -m training.resnet_live        # writes weights/resnet_live/default.json
 
 The same function the tab runs live (`lab.resnet.degradation_run`, seeded), with the tab's
-default settings; the wall-clock time is measured on this machine with two threads.
+default settings; the wall-clock time is measured on this machine with two threads, and the record
+says when and where (date, CPU model, cores, threads, load average): the tab shows it beside the time.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
+import platform
 import time
 
 import torch
 
 from lab.resnet import LIVE_DEFAULT, LIVE_RECORD, degradation_run
+
+
+def cpu_model() -> str | None:
+    """The CPU's model name as the kernel reports it (None where it cannot be read)."""
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
 
 
 def main() -> None:
@@ -31,6 +45,9 @@ def main() -> None:
     history["seconds"] = round(time.perf_counter() - t0, 1)
     history["threads"] = torch.get_num_threads()
     history["load_average_1min"] = round(os.getloadavg()[0], 2)  # other processes slow the clock
+    history["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    history["cpu"] = cpu_model()
+    history["cores"] = os.cpu_count()
     history["command"] = ".venv/bin/python -m training.resnet_live"
     LIVE_RECORD.parent.mkdir(parents=True, exist_ok=True)
     LIVE_RECORD.write_text(json.dumps(history, indent=1) + "\n", encoding="utf-8")

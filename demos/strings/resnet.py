@@ -43,8 +43,16 @@ EN = {
     "rn_live_status": "Status",
     "rn_live_training": "training",
     "rn_live_progress": "Training… step {step} of {steps}",
-    "rn_live_done": "Finished: {depth} layers, {steps} steps in {seconds:.0f} s.",
-    "rn_live_cached": "Recorded run with the default settings ({depth} layers, {steps} steps, {seconds:.0f} s on two CPU cores). Press **Run** to train live.",
+    "rn_live_done": "Finished: {depth} layers, {steps} steps in {seconds:.0f} s, on this server now.",
+    "rn_live_cached": (
+        "Recorded run with the default settings ({depth} layers, {steps} steps). It took "
+        "{seconds:.0f} s when it was recorded: {date}, {machine}, {threads} threads, load average "
+        "{load:.1f}. The time depends on the machine and on what else runs on it: press **Run** to "
+        "train live and time it on this server."
+    ),
+    "rn_machine": "{cpu}, {cores} CPU cores",
+    "rn_cpu_unknown": "CPU model not recorded",
+    "rn_date_unknown": "date not recorded",
     "rn_live_nocache": "No recorded default run in this copy; press **Run** to train live.",
     "rn_grad_md": (
         "**Gradient norms per layer** (‖∂loss/∂W‖ of every conv, log scale), for a plain and a residual "
@@ -166,8 +174,15 @@ ZH = {
     "rn_live_status": "状态",
     "rn_live_training": "训练中",
     "rn_live_progress": "训练中… 第 {step} / {steps} 步",
-    "rn_live_done": "完成：{depth} 层，{steps} 步，用时 {seconds:.0f} 秒。",
-    "rn_live_cached": "默认设置下记录的运行（{depth} 层，{steps} 步，在两个 CPU 核上用时 {seconds:.0f} 秒）。按 **运行** 现场训练。",
+    "rn_live_done": "完成：{depth} 层，{steps} 步，在本服务器上现场用时 {seconds:.0f} 秒。",
+    "rn_live_cached": (
+        "默认设置下记录的运行（{depth} 层，{steps} 步）。记录时用时 {seconds:.0f} 秒：{date}，{machine}，"
+        "{threads} 个线程，平均负载 {load:.1f}。用时取决于机器以及机器上同时运行的其他程序：按 **运行** "
+        "现场训练，并在本服务器上计时。"
+    ),
+    "rn_machine": "{cpu}，{cores} 个 CPU 核",
+    "rn_cpu_unknown": "CPU 型号未记录",
+    "rn_date_unknown": "日期未记录",
     "rn_live_nocache": "此副本中没有记录的默认运行；按 **运行** 现场训练。",
     "rn_grad_md": (
         "**每层的梯度范数**（每个卷积层的 ‖∂loss/∂W‖，对数坐标），比较同样深度的普通网络和残差网络，"
