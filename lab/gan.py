@@ -221,7 +221,7 @@ def game_1d(
     loss_d = loss_g = float("nan")
     yield frame(0, loss_d, loss_g)
     for step in range(1, steps + 1):
-        loss_d, loss_g = train_step(
+        loss_d, loss_g, *_ = train_step(
             G, D, opt_d, opt_g, sample_data, sample_z, batch_size, k, saturating
         )
         if step % every == 0 or step == steps:
@@ -330,7 +330,7 @@ def game_2d(
         return torch.randn(n, 2, generator=gen)
 
     for step in range(1, steps + 1):
-        loss_d, loss_g = train_step(
+        loss_d, loss_g, *_ = train_step(
             G, D, opt_d, opt_g, sample_data, sample_z, batch_size, k, saturating
         )
         if step % every == 0 or step == steps:

@@ -238,28 +238,48 @@ def train_step(
     batch_size: int,
     k: int = 1,
     saturating: bool = False,
-) -> tuple[float, float]:
+    reduce_grads: Callable[[nn.Module], None] | None = None,
+) -> "AlgorithmStep":
     """One iteration of Algorithm 1: k steps of D on fresh minibatches, then one step of G.
 
     Args:
         sample_data, sample_z: n -> a minibatch of n examples of p_data and of noise of p_z.
         k: discriminator steps per generator step ("we used k = 1").
         saturating: G descends log(1 - D(G(z))) (Eq. 1) instead of -log D(G(z)) (§3's advice).
+        reduce_grads: called on D, then on G, between backward and the optimizer's step (data
+            parallel training averages the gradients of its ranks there); None on one process.
     Returns:
-        D's last loss and G's loss.
+        D's last loss, G's loss, and the mean D(x) and D(G(z)) of D's last step.
     """
     for _ in range(k):
         with torch.no_grad():
             fake = G(sample_z(batch_size))  # D's step does not reach G
-        loss_d = discriminator_loss(D(sample_data(batch_size)), D(fake))
-        opt_d.zero_grad()
+        real_logits, fake_logits = D(sample_data(batch_size)), D(fake)
+        loss_d = discriminator_loss(real_logits, fake_logits)
+        opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
+        if reduce_grads:
+            reduce_grads(D)
         opt_d.step()
     loss_g = generator_loss(D(G(sample_z(batch_size))), saturating)
-    opt_g.zero_grad()
+    opt_g.zero_grad(set_to_none=True)
     loss_g.backward()
+    if reduce_grads:
+        reduce_grads(G)
     opt_g.step()
-    return loss_d.item(), loss_g.item()
+    return AlgorithmStep(
+        loss_d.item(),
+        loss_g.item(),
+        torch.sigmoid(real_logits).mean().item(),
+        torch.sigmoid(fake_logits).mean().item(),
+    )
+
+
+class AlgorithmStep(NamedTuple):
+    loss_d: float
+    loss_g: float
+    d_real: float  # mean D(x) on the data minibatch
+    d_fake: float  # mean D(G(z)) on the noise minibatch
 
 
 # ---------------------------------------------------------------------------------------------

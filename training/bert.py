@@ -240,7 +240,8 @@ def main() -> None:
                      else Tokenizer.from_file(cfg.tokenizer))  # fmt: skip
     elif master:  # trained twice on the same text it can differ (huggingface/tokenizers#1794)
         tokenizer = train_tokenizer((p for d in train_docs for p in d), cfg.vocab_size)
-    if ddp.ddp and not (resuming or cfg.tokenizer):  # rank 0's vocabulary on every rank (training it twice can give two vocabularies)
+    # rank 0's vocabulary on every rank (training it twice can give two vocabularies)
+    if ddp.ddp and not (resuming or cfg.tokenizer):
         from tokenizers import Tokenizer
 
         tokenizer = Tokenizer.from_str(ddp.from_master(tokenizer.to_str() if master else None))
@@ -279,7 +280,11 @@ def main() -> None:
     # generators, the step and the log, so a restart draws the same batches and masks)
     log, step, seen_tokens, resumed_at, done_minutes = [], 0, 0, None, 0.0
     acc = {"mlm_loss": 0.0, "nsp_loss": 0.0, "mlm_acc": 0.0, "nsp_acc": 0.0, "n": 0}
-    state = dict(models={"bert": raw_model}, optimizers={"adamw": opt}, rngs={"data": rng, "mask": gen, "dropout": "torch"})
+    state = dict(
+        models={"bert": raw_model},
+        optimizers={"adamw": opt},
+        rngs={"data": rng, "mask": gen, "dropout": "torch"},
+    )
     if resuming:
         r = resume.load(state_file, **state)
         kept = resume.run_fields(asdict(cfg))
@@ -307,8 +312,11 @@ def main() -> None:
         p = progress(step, clock() - start)
         if p >= 1:
             break
-        if state_file and ((cfg.piece_steps and step >= cfg.piece_steps) or stop_requested()
-                           or (cfg.piece_minutes and clock() - start >= cfg.piece_minutes * 60)):
+        if state_file and (
+            (cfg.piece_steps and step >= cfg.piece_steps)
+            or stop_requested()
+            or (cfg.piece_minutes and clock() - start >= cfg.piece_minutes * 60)
+        ):
             if master:  # fmt: skip
                 save_state()
             ddp.cleanup()
@@ -340,14 +348,21 @@ def main() -> None:
         acc["nsp_acc"] += (out.nsp_logits.argmax(-1) == nsp).float().mean().item()
         acc["n"] += 1
         now = clock()
-        due = step % cfg.eval_steps == 0 if cfg.eval_steps else now - last_eval >= cfg.eval_every * 60
+        due = (
+            step % cfg.eval_steps == 0 if cfg.eval_steps else now - last_eval >= cfg.eval_every * 60
+        )
         if due or progress(step, now - start) >= 1:
             sums = {k: v / ddp.world_size for k, v in acc.items() if k != "n"}  # mean of ranks
             sums = dict(zip(sums, ddp.all_reduce(*sums.values())))
             if master:
                 heldout_eval = evaluate(raw_model, eval_small)
                 minutes = done_minutes + (time.time() - piece_start) / 60
-                rate = (seen_tokens - log[-1]["tokens"]) / max(1e-9, 60 * (minutes - log[-1]["minutes"])) if log else 0.0
+                rate = (
+                    (seen_tokens - log[-1]["tokens"])
+                    / max(1e-9, 60 * (minutes - log[-1]["minutes"]))
+                    if log
+                    else 0.0
+                )
                 row = {"step": step, "minutes": round(minutes, 2), "tokens": seen_tokens,
                        "tokens_per_s": round(rate),
                        "lr": opt.param_groups[0]["lr"],
@@ -375,9 +390,13 @@ def main() -> None:
         "wikitext2_valid": evaluate(model, fixed_set(wiki, cfg.n_final, cfg, mcfg, seed=3)),
     }
     summary = {
-        "recipe": ddp.launcher("OMP_NUM_THREADS=1 .venv/bin/python") + " training/bert.py "
-        + " ".join(f"--{k} {shlex.quote(str(v))}" for k, v in asdict(cfg).items()
-                   if v != getattr(TrainConfig, k)),  # fmt: skip
+        "recipe": ddp.launcher("OMP_NUM_THREADS=1 .venv/bin/python")
+        + " training/bert.py "
+        + " ".join(
+            f"--{k} {shlex.quote(str(v))}"
+            for k, v in asdict(cfg).items()
+            if v != getattr(TrainConfig, k)
+        ),  # fmt: skip
         "train_config": asdict(cfg),
         "model_config": asdict(mcfg),
         "params": count_params(mcfg),

@@ -36,11 +36,10 @@ from models.gan import (  # noqa: E402
     Discriminator,
     Generator,
     count_params,
-    discriminator_loss,
-    generator_loss,
     init_weights,
     parzen_log_likelihood,
-)  # fmt: skip
+    train_step,
+)
 from training import resume  # noqa: E402
 from training.common import config_from_args, stop_requested  # noqa: E402
 from training.data import mnist  # noqa: E402
@@ -176,8 +175,11 @@ while epoch < cfg.epochs:
         perm = torch.randperm(len(x_train))
     while it < steps_per_epoch:
         g_step = epoch * steps_per_epoch + it
-        if state_file and ((cfg.piece_steps and g_step >= cfg.piece_steps) or stop_requested()
-                           or (cfg.piece_minutes and time.time() - t_start >= cfg.piece_minutes * 60)):
+        if state_file and (
+            (cfg.piece_steps and g_step >= cfg.piece_steps)
+            or stop_requested()
+            or (cfg.piece_minutes and time.time() - t_start >= cfg.piece_minutes * 60)
+        ):
             if master:  # fmt: skip
                 save_state()
             ddp.cleanup()
@@ -190,38 +192,28 @@ while epoch < cfg.epochs:
                 opt.param_groups[0]["lr"] = lr * resume.rewarm(g_step, resumed_at)
         batch = perm[it * cfg.batch_size : (it + 1) * cfg.batch_size]  # the same on every rank
         real = x_train[ddp.shard(batch)]  # (B / world_size, 1, 28, 28): this rank's slice
-        # k steps of D: ascend log D(x) + log(1 - D(G(z)))
-        for _ in range(cfg.k):
-            z = ddp.shard(torch.randn(cfg.batch_size, z_dim)).to(device)
-            with torch.no_grad():
-                fake = G(z)
-            real_logits, fake_logits = D(real), D(fake)
-            loss_d = discriminator_loss(real_logits, fake_logits)
-            opt_d.zero_grad(set_to_none=True)
-            loss_d.backward()
-            ddp.average_gradients(D)
-            opt_d.step()
-        # one step of G (non-saturating by default, §3)
-        fake_logits_g = D(G(ddp.shard(torch.randn(cfg.batch_size, z_dim)).to(device)))
-        loss_g = generator_loss(fake_logits_g, cfg.saturating)
-        opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        ddp.average_gradients(G)
-        opt_g.step()
+        # Algorithm 1 (models/gan.py): k steps of D on this minibatch, then one step of G
+        # (non-saturating by default, §3); each rank holds its slice of the batch and of the noise,
+        # and the ranks average their gradients before each optimizer step
+        step = train_step(
+            G, D, opt_d, opt_g,
+            sample_data=lambda n: real,
+            sample_z=lambda n: ddp.shard(torch.randn(n, z_dim)).to(device),
+            batch_size=cfg.batch_size, k=cfg.k, saturating=cfg.saturating,
+            reduce_grads=ddp.average_gradients,
+        )  # fmt: skip
         if cfg.ema:
             with torch.no_grad():
                 for p_ema, p in zip(G_ema.parameters(), G.parameters()):
                     p_ema.lerp_(p, 1 - cfg.ema)
                 for b_ema, b in zip(G_ema.buffers(), G.buffers()):  # BN statistics: copied
                     b_ema.copy_(b)
-        sums["loss_d"] += loss_d.item()
-        sums["loss_g"] += loss_g.item()
-        sums["d_real"] += torch.sigmoid(real_logits).mean().item()
-        sums["d_fake"] += torch.sigmoid(fake_logits).mean().item()
+        for key in sums:
+            sums[key] += getattr(step, key)
         if it % 100 == 0 and master:
             rate = (it + 1) * cfg.batch_size / (time.time() - t_epoch + 1e-9)
-            print(f"epoch {epoch} it {it}/{steps_per_epoch} loss_d {loss_d.item():.3f} "
-                  f"loss_g {loss_g.item():.3f} {rate:.0f} img/s", flush=True)  # fmt: skip
+            print(f"epoch {epoch} it {it}/{steps_per_epoch} loss_d {step.loss_d:.3f} "
+                  f"loss_g {step.loss_g:.3f} {rate:.0f} img/s", flush=True)  # fmt: skip
         it += 1
         if cfg.minutes and ddp.from_master(minutes_so_far() > cfg.minutes):  # rank 0's clock
             stop = True
@@ -257,7 +249,9 @@ G = G_best.cpu().eval()
 G.half().save_pretrained(out_dir)
 log["best_epoch"] = best["epoch"]
 log["train_minutes"] = minutes_so_far()
-log["hardware"] = f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {cfg.threads} thread(s)"
+log["hardware"] = (
+    f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {cfg.threads} thread(s)"
+)
 if ddp.device_type == "cuda":
     gpu = torch.cuda.get_device_name()
     log["hardware"] = f"{ddp.world_size} x {gpu}, torch {torch.__version__}"
