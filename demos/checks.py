@@ -6,10 +6,12 @@ from __future__ import annotations
 import math
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import gradio as gr
 
+from demos import weights
 from demos.i18n import text
 from models import hub
 
@@ -47,9 +49,19 @@ def one_of(value, choices: list[str], key: str, lang: str):
 def load_weights(name, allowed: list[str], fallback: str | None, key: str, lang: str) -> hub.Loaded:
     """The shared model of the weights `name`, one of the tab's `allowed` names (else gr.Error with
     the tab's message `key`, given the names). When they cannot be loaded, `fallback` is, with a
-    notice that says why; when nothing loads, gr.Error says why (no trace)."""
+    notice that says why in words for a student (the technical reason folded away under it); when
+    nothing loads, gr.Error says why (no trace)."""
     if not isinstance(name, str) or name not in allowed:
         raise gr.Error(text(key, lang).format(names=", ".join(allowed)))
+    loaded = load_or_say_why(name, fallback)
+    if loaded.entry.name != name:
+        loaded = replace(loaded, notice=weights.fallback_notice(name, loaded, lang))
+    return loaded
+
+
+def load_or_say_why(name: str, fallback: str | None = None) -> hub.Loaded:
+    """The shared model of the weights `name` (or of `fallback`); when nothing loads, gr.Error says
+    why, with no trace."""
     try:
         return hub.get(name, fallback=fallback)
     except hub.WeightsError as e:

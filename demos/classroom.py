@@ -65,10 +65,6 @@ def store() -> rooms.Store:
         return _store
 
 
-def _lang(choice) -> str:
-    return "zh" if choice in ("中文", "zh") else "en"
-
-
 def questions() -> dict:
     return CQ.all_questions()
 
@@ -193,7 +189,7 @@ def guarded(fn):
         try:
             return fn(*args, **kwargs)
         except sqlite3.Error as e:
-            lang = _lang(signature.bind_partial(*args, **kwargs).arguments.get("lang_choice"))
+            lang = signature.bind_partial(*args, **kwargs).arguments.get("lang", "en")
             raise gr.Error(text("cls_err_db", lang).format(err=type(e).__name__)) from None
 
     return call
@@ -220,10 +216,9 @@ def _idle(status: str = "") -> tuple:
 
 
 @guarded
-def start(order: list[str] | None, session: dict | None, lang_choice, request: gr.Request):
+def start(order: list[str] | None, session: dict | None, lang, request: gr.Request):
     """Open a room (ending this page's previous one); -> session, panel visible, join panel, question,
     histogram, reveal text, timer on, status."""
-    lang = _lang(lang_choice)
     keys = [k for k in (order or []) if k in questions()]
     if session:  # one room per presenter's page: the old one ends
         try:
@@ -240,10 +235,9 @@ def start(order: list[str] | None, session: dict | None, lang_choice, request: g
 
 
 @guarded
-def resume(lang_choice, saved: str, request: gr.Request):
+def resume(lang, saved: str, request: gr.Request):
     """On page load (a reload, the language switch): the room this browser presents (kept in its
     localStorage), if it is still live."""
-    lang = _lang(lang_choice)
     try:
         session = json.loads(saved) if saved else None
         store().check_presenter(session["code"], session["key"])
@@ -260,9 +254,8 @@ def remember(session: dict | None) -> str:
 
 
 @guarded
-def tick(session: dict | None, lang_choice):
+def tick(session: dict | None, lang):
     """The histogram now (every TICK seconds while presenting)."""
-    lang = _lang(lang_choice)
     if not session:
         return gr.skip(), gr.Timer(active=False)
     try:
@@ -293,9 +286,8 @@ def reveal_payload(key: str, lang_first: str) -> tuple[str, dict]:
 
 
 @guarded
-def reveal(session: dict | None, lang_choice):
+def reveal(session: dict | None, lang):
     """Run the measurement, store the answer (every phone shows it), show it beside the votes."""
-    lang = _lang(lang_choice)
     if not session:
         return gr.skip(), text("cls_err_not_started", lang)
     try:
@@ -332,8 +324,7 @@ def reveal_md(room: rooms.Room, counts: dict[str, int], payload: dict, lang: str
 
 
 @guarded
-def next_question(session: dict | None, lang_choice):
-    lang = _lang(lang_choice)
+def next_question(session: dict | None, lang):
     if not session:
         return gr.skip(), gr.skip(), text("cls_err_not_started", lang)
     try:
@@ -346,8 +337,7 @@ def next_question(session: dict | None, lang_choice):
 
 
 @guarded
-def end(session: dict | None, lang_choice):
-    lang = _lang(lang_choice)
+def end(session: dict | None, lang):
     if session:
         try:
             store().end(session["code"], session["key"])

@@ -13,7 +13,7 @@ import functools
 
 import gradio as gr
 
-from demos import quiz
+from demos import checks, quiz
 from demos.i18n import text
 from demos.strings import classroom as strings  # registers them
 
@@ -108,13 +108,9 @@ GAN_STEPS = 16
 @functools.cache
 def _sharpness():
     from lab import classroom as L
-    from models import hub
 
-    try:
-        g = hub.get(GAN_WEIGHTS).model
-        c = hub.get(CLASSIFIER).model
-    except hub.WeightsError as e:
-        raise gr.Error(str(e)) from None
+    g = checks.load_or_say_why(GAN_WEIGHTS).model
+    c = checks.load_or_say_why(CLASSIFIER).model
     return L.path_sharpness(g, c, SEED_PAIRS, GAN_STEPS)
 
 
@@ -166,12 +162,8 @@ def _masking():
     from demos import bert
     from lab import classroom as L
     from models import bert as B
-    from models import hub
 
-    try:
-        loaded = hub.get(bert.DEFAULT_WEIGHTS)
-    except hub.WeightsError as e:
-        raise gr.Error(str(e)) from None
+    loaded = checks.load_or_say_why(bert.DEFAULT_WEIGHTS)
     cfg = loaded.model.config
     tok = B.load_tokenizer(loaded.folder)
     rows = [tok.encode(s).ids for s in MASK_SENTENCES]

@@ -383,7 +383,7 @@ def test_presenter_callbacks(monkeypatch, tmp_path):
         headers = {"host": "lecture.example.org:7860", "x-forwarded-proto": "https"}
         request = None
 
-    out = C.start(["transformer_pe", "resnet"], None, "中文", Req())
+    out = C.start(["transformer_pe", "resnet"], None, "zh", Req())
     session, join_html, q_md, hist = out[0], out[2], out[3], out[4]
     code = session["code"]
     assert f"https://lecture.example.org:7860/join?room={code}" in join_html and "<svg" in join_html
@@ -391,22 +391,22 @@ def test_presenter_callbacks(monkeypatch, tmp_path):
     tok = TOKENS[3]
     C.store().join(code, tok)
     C.store().vote(code, tok, 0, "approx", ["exact", "approx", "depends"])
-    h, _ = C.tick(session, "English")
+    h, _ = C.tick(session, "en")
     assert 'data-choice="approx" data-count="1"' in h and "1 joined" in h
-    h, md = C.reveal(session, "English")
+    h, md = C.reveal(session, "en")
     assert "Measured answer: yes, exactly" in md and "0 of 1 votes" in md and "cls-right" in h
     assert "?tab=transformer&lang=en&preset=pe" in md
-    q_md, h, md = C.next_question(session, "English")
+    q_md, h, md = C.next_question(session, "en")
     assert "Question 2 of 2" in q_md and md == ""
-    *_, msg = C.next_question(session, "English")
+    *_, msg = C.next_question(session, "en")
     assert "last question" in msg
-    C.end(session, "English")
-    h, timer = C.tick(session, "English")
+    C.end(session, "en")
+    h, timer = C.tick(session, "en")
     assert "expired or ended" in h
     # the 51st room: a message, not a trace
     for _ in range(rooms.MAX_ROOMS):
         C.store().create(["resnet"])
-    out = C.start(["resnet"], None, "English", Req())
+    out = C.start(["resnet"], None, "en", Req())
     assert out[0] is None and "50 rooms" in out[-1]
 
 
