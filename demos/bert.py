@@ -21,6 +21,7 @@ from demos import html, lecture, quiz
 from demos.bert_inputs import DEFAULT_WEIGHTS, MAX_CHARS, WEIGHTS, clean, encode, load
 from demos.checks import whole_number
 from demos.i18n import columns, t, text, with_columns
+from demos.runtime import clear_on_failure
 from demos.strings import bert as strings  # noqa: F401 (registers the tab's strings)
 from lab import bert as BL
 from models import bert as B
@@ -437,10 +438,12 @@ def _fill_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
             preds = gr.JSON()
         examples = gr.Examples([[e] for e in EXAMPLES], inputs=[sentence], label=t("bert_examples"))
     inputs, outputs = [sentence, top_k, weights, lang], [out, md, preds]
-    go.click(fill_mask, inputs, outputs, api_name="bert_fill_mask")
+    # A refused sentence (#19: no [MASK], empty, too long): the earlier answer is emptied, with why
+    clear_on_failure(go.click(fill_mask, inputs, outputs, api_name="bert_fill_mask"), outputs, lang)
     # A click on an example answers it at once (answered at start-up: WARM)
     examples.load_input_event.then(fill_mask, inputs, outputs, api_visibility="private")
-    sentence.submit(fill_mask, inputs, outputs, api_visibility="private")
+    submitted = sentence.submit(fill_mask, inputs, outputs, api_visibility="private")
+    clear_on_failure(submitted, outputs, lang)
     return SimpleNamespace(sentence=sentence, redraw=(fill_mask, inputs, outputs))
 
 
@@ -462,7 +465,7 @@ def _anatomy_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
         [a, b, weights, lang],
         [fig2, table, md],
     )
-    go.click(fn, inputs, outputs, api_name="bert_anatomy")
+    clear_on_failure(go.click(fn, inputs, outputs, api_name="bert_anatomy"), outputs, lang)
     return SimpleNamespace(a=a, b=b, redraw=(fn, inputs, outputs))
 
 
@@ -486,7 +489,7 @@ def _masking_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
         [text_, seed, weights, lang],
         [out, table, md],
     )
-    go.click(fn, inputs, outputs, api_name="bert_masking")
+    clear_on_failure(go.click(fn, inputs, outputs, api_name="bert_masking"), outputs, lang)
     return SimpleNamespace(text=text_, seed=seed, redraw=(fn, inputs, outputs))
 
 
@@ -507,7 +510,7 @@ def _nsp_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
         md = gr.Markdown()
     inputs, outputs = [a, b, weights, lang], [label, md]
     pairs.change(nsp_example, pairs, [a, b], api_visibility="private")
-    go.click(next_sentence, inputs, outputs, api_name="bert_nsp")
+    clear_on_failure(go.click(next_sentence, inputs, outputs, api_name="bert_nsp"), outputs, lang)
     return SimpleNamespace(a=a, b=b, redraw=(next_sentence, inputs, outputs))
 
 

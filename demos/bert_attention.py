@@ -20,6 +20,7 @@ from demos.checks import fresh_file, whole_number
 from demos.i18n import t, text
 from demos.plots import bert as figures
 from demos.plots import remember_svg, save_heatmap, svg_export
+from demos.runtime import clear_on_failure
 from lab import bert as BL
 from models import bert as B
 
@@ -293,15 +294,25 @@ def attention_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
     hv_inputs = [a, b, layer, head, token, weights, lang]
     en_inputs = [a, b, en_layer, en_head, weights, lang]
     go.click(token_choices, [a, b, weights, lang], token, **private)
-    go.click(head_view, hv_inputs, [head_svg, head_md], api_name="bert_head_view")
-    go.click(
-        model_view, [a, b, weights, lang], [mv_image, mv_md, mv_png], api_name="bert_model_view"
+    hv_out, mv_out, en_out = (
+        [head_svg, head_md],
+        [mv_image, mv_md, mv_png],
+        [en_html, en_png, en_md],
     )
-    go.click(enlarge, en_inputs, [en_html, en_png, en_md], api_name="bert_enlarge")
-    for c in (layer, head, token):
-        c.change(head_view, hv_inputs, [head_svg, head_md], **private)
-    for c in (en_layer, en_head):
-        c.change(enlarge, en_inputs, [en_html, en_png, en_md], **private)
+    # A refused sentence (#19): each view is emptied at once and says why, not left as it was
+    views = [
+        (go.click(head_view, hv_inputs, hv_out, api_name="bert_head_view"), hv_out),
+        (go.click(model_view, [a, b, weights, lang], mv_out, api_name="bert_model_view"), mv_out),
+        (go.click(enlarge, en_inputs, en_out, api_name="bert_enlarge"), en_out),
+    ]
+    views += [
+        (c.change(head_view, hv_inputs, hv_out, **private), hv_out) for c in (layer, head, token)
+    ]
+    views += [
+        (c.change(enlarge, en_inputs, en_out, **private), en_out) for c in (en_layer, en_head)
+    ]
+    for event, outs in views:
+        clear_on_failure(event, outs, lang)
     mv_image.select(model_view_click, weights, [en_layer, en_head], **private)
     outputs = [token, head_svg, head_md, mv_image, mv_md, mv_png, en_html, en_png, en_md]
     return SimpleNamespace(

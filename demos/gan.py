@@ -22,7 +22,7 @@ from demos.checks import fresh_file, load_weights, one_of, whole_number
 from demos.gan_games import check_rows, default_1d_final, preset_2d_final
 from demos.i18n import columns, t, text, with_columns
 from demos.plots import gan as figures
-from demos.runtime import torch_threads
+from demos.runtime import clear_on_failure, torch_threads
 from demos.strings import gan as strings  # noqa: F401 (registers the tab's strings)
 from lab import gan as L
 from models import gan as M
@@ -384,7 +384,8 @@ def _samples_tab(lang: gr.Radio, tab: gr.Tab) -> SimpleNamespace:
 
     # Samples render when the tab opens; everything else when its sub-tab opens or on a click.
     sample_io = dict(fn=sample_grid, inputs=[weights, seed, n, lang], outputs=[grid, samples_md])
-    gr.on([tab.select, go.click, weights.change], **sample_io, api_name="gan_samples")
+    sampled = gr.on([tab.select, go.click, weights.change], **sample_io, api_name="gan_samples")
+    clear_on_failure(sampled, sample_io["outputs"], lang)  # a refused seed: no earlier grid (#19)
     tab.select(games.prewarm, None, None, api_visibility="private")
     grid.select(
         pick, [seed, n, which, seed_a, seed_b], [seed_a, seed_b, which], api_visibility="private"
@@ -395,7 +396,7 @@ def _samples_tab(lang: gr.Radio, tab: gr.Tab) -> SimpleNamespace:
     interp_io = dict(
         fn=interpolate, inputs=[weights, seed_a, seed_b, steps, mode, lang], outputs=interp_out
     )
-    interp.click(**interp_io, api_name="gan_interpolate")
+    clear_on_failure(interp.click(**interp_io, api_name="gan_interpolate"), interp_out, lang)
     gr.on([tab.select, weights.change, mode.input], **interp_io, api_visibility="private")
     redraw = (
         samples_view,

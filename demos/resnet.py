@@ -22,7 +22,7 @@ from demos import lecture, plots, quiz
 from demos.checks import load_weights
 from demos.i18n import columns, t, text, with_columns
 from demos.plots import resnet as figures
-from demos.runtime import stepwise
+from demos.runtime import clear_on_failure, stepwise
 from demos.strings import resnet as strings  # noqa: F401 (registers the tab's strings)
 from lab import resnet as RL
 from models import hub
@@ -549,8 +549,10 @@ def _classify_tab(lang: gr.Radio) -> None:
             [[p] for p in example_images()], inputs=[image], label=t("rn_examples")
         )
     inputs, outputs = [image, weights, lang], [top5, cam, notice]
-    go.click(classify, inputs, outputs, api_name="resnet_classify")
-    image.upload(classify, inputs, outputs, api_visibility="private")
+    # No image, or a file that is not one (#19): the earlier photo's answer is emptied, with why
+    clear_on_failure(go.click(classify, inputs, outputs, api_name="resnet_classify"), outputs, lang)
+    uploaded = image.upload(classify, inputs, outputs, api_visibility="private")
+    clear_on_failure(uploaded, outputs, lang)
     examples.load_input_event.then(classify, inputs, outputs, api_visibility="private")
 
 

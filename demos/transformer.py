@@ -26,7 +26,7 @@ from demos import html, lecture, plots, quiz
 from demos import transformer_explorers as explorers
 from demos.checks import fresh_file, load_weights, whole_number
 from demos.i18n import t, text
-from demos.runtime import torch_threads
+from demos.runtime import clear_on_failure, torch_threads
 from demos.strings import transformer as strings  # noqa: F401 (registers the tab's strings)
 from lab import transformer as TL
 from models import hub
@@ -545,20 +545,24 @@ def _translate_tab(lang: gr.Radio, tab: gr.Tab) -> SimpleNamespace:
     # "always_last": a click while the tab's first translation is still drawing its maps must not be
     # dropped (gradio's default "once" ignores a trigger while the same step is pending)
     last = dict(trigger_mode="always_last")
+    translated = gr.on(
+        [tab.select, go.click, source.submit],
+        translate,
+        tr_in,
+        [output, tokens_md, notice],
+        api_name="transformer_translate",
+        **last,
+    )
     (
-        gr.on(
-            [tab.select, go.click, source.submit],
-            translate,
-            tr_in,
-            [output, tokens_md, notice],
-            api_name="transformer_translate",
-            **last,
-        )
-        .success(
+        translated.success(
             controls, [*tr_in, layer, head], [layer, head, target, target_index], **private, **last
         )
         .success(attention, attn_in, [heat, png, caption], **private, **last)
         .success(alignment, align_in, align, **private, **last)
+    )
+    # A refused text (#19): every view of the previous translation is emptied at once, with why
+    clear_on_failure(
+        translated, [output, tokens_md, notice, heat, png, caption, target, align], lang
     )
     # A click on an example translates it and draws its maps at once (translated at start-up: WARM)
     examples.load_input_event.then(
@@ -599,10 +603,11 @@ def _steps_tab(lang: gr.Radio, tr: SimpleNamespace) -> None:
             top_k = gr.Slider(1, TOP_K, value=3, step=1, label=t("tf_topk"))
             show = gr.Button(t("tf_show"), variant="primary")
         steps_html = gr.HTML(elem_id="transformer-steps")
-    gr.on(
+    shown = gr.on(
         [steps_tab.select, show.click],
         decoding_steps,
         [tr.source, tr.weights, tr.beam, top_k, lang],
         steps_html,
         api_name="transformer_steps",
     )
+    clear_on_failure(shown, [steps_html], lang)  # a refused text: no steps of an earlier one

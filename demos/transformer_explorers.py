@@ -20,7 +20,7 @@ from demos import plots
 from demos.checks import number, whole_number
 from demos.i18n import columns, t, text, with_columns
 from demos.plots import transformer as figures
-from demos.runtime import torch_threads
+from demos.runtime import clear_on_failure, torch_threads
 from demos.strings import transformer as strings  # noqa: F401 (registers the tab's strings)
 from lab import transformer as TL
 from models import hub
@@ -289,13 +289,14 @@ def positional_tab(lang: gr.Radio) -> SimpleNamespace:
             heat = plots.view()
             curves = plots.view()
     inputs, outputs = [d, max_pos, dims, k], [heat, curves, md]
-    gr.on(
+    drawn = gr.on(
         [pe_tab.select, d.release, max_pos.release, dims.submit, k.release],
         positional,
         [*inputs, lang],
         outputs,
         api_name="transformer_positional",
     )
+    clear_on_failure(drawn, outputs, lang)  # refused dimensions: no figures of earlier ones
     return SimpleNamespace(d=d, max_pos=max_pos, dims=dims, k=k, inputs=inputs, outputs=outputs)
 
 
