@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from types import SimpleNamespace
 
 import gradio as gr
@@ -18,6 +19,7 @@ import torch
 
 from demos import bert_attention as attention
 from demos import html, lecture, quiz
+from demos import weights as weights_ui
 from demos.bert_inputs import DEFAULT_WEIGHTS, MAX_CHARS, WEIGHTS, clean, encode, load
 from demos.checks import whole_number
 from demos.i18n import columns, t, text, with_columns
@@ -35,6 +37,13 @@ EXAMPLES = [
     "It was the best of times, it was the worst of [MASK].",
     "The [MASK] [MASK] on the table were still warm.",
 ]
+# Offered when a model with Chinese examples (bert-base-chinese) is loaded: from its catalogue row
+EXAMPLES_ZH = [
+    e
+    for w in WEIGHTS
+    for e in getattr(hub.read_catalogue().get(w), "meta", {}).get("examples_zh", [])
+]
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 NSP_EXAMPLES = [
     ("She opened the door and walked into the room.", "A fire was burning in the grate."),
     (
@@ -99,11 +108,46 @@ def _fill_mask(sentence, top_k=5, weights=DEFAULT_WEIGHTS, lang="en"):
     filled = list(fm.tokens)
     for p in fm.predictions:
         filled[p.position] = f"**{p.tokens[0]}**"
-    words = " ".join(x for x in filled[1:-1]).replace(" ##", "")
+    words = join_pieces(filled[1:-1])
     md = text("bert_fill_md", lang).format(filled=words, n=len(preds))
     if len(preds) > 1:
         md += "\n\n" + text("bert_fill_independent", lang)
     return html.fill_bars(preds, lang), f"{md}\n\n{notice}", preds
+
+
+def join_pieces(pieces: list[str]) -> str:
+    """WordPieces back to text: a "##" piece continues the word before it; Chinese characters (one
+    piece each in bert-base-chinese) are written without spaces. Pieces may be wrapped in **."""
+    out = ""
+    for p in pieces:
+        bare = p.strip("*")
+        if bare.startswith("##"):
+            out += p.replace("##", "", 1)
+        elif out and (CJK.match(bare[:1]) or CJK.match(out.rstrip("*")[-1:])):
+            out += p
+        else:
+            out += (" " if out else "") + p
+    return out
+
+
+def examples_for(weights, sentence):
+    """The example sentences of the model in use (private): the Chinese ones with a model that has
+    them, the English ones otherwise; a default sentence of the other language is swapped."""
+    zh = bool(EXAMPLES_ZH) and weights in _ZH_WEIGHTS
+    if zh and sentence == EXAMPLES[0]:
+        sentence = EXAMPLES_ZH[0]
+    elif not zh and sentence in EXAMPLES_ZH:
+        sentence = EXAMPLES[0]
+    else:
+        sentence = gr.skip()
+    # a radio, filled only then: the English page's config holds no Chinese (#19 item 12)
+    shown = gr.Radio(choices=EXAMPLES_ZH if zh else [], value=None, visible=zh)
+    return gr.Dataset(visible=not zh), shown, sentence
+
+
+_ZH_WEIGHTS = {
+    w for w in WEIGHTS if getattr(hub.read_catalogue().get(w), "meta", {}).get("examples_zh")
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,6 +217,8 @@ def next_sentence(sentence_a, sentence_b, weights=DEFAULT_WEIGHTS, lang="en"):
     b = clean(sentence_b, lang, key="bert_err_empty_b")
     model, tok, notice = load(weights, lang)
     enc = encode(tok, model, a, b, lang)
+    if "nsp" in getattr(model, "missing_heads", ()):  # a checkpoint without a trained NSP head
+        return None, f"{text('bert_nsp_untrained', lang).format(name=weights)}\n\n{notice}"
     with torch.no_grad():
         out = model(torch.tensor([enc.ids]), torch.tensor([enc.type_ids]))
     p = float(out.nsp_logits[0].softmax(-1)[0])
@@ -378,9 +424,9 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("bert_claim"))
     quiz.block(QUESTION, lang)  # predict, then reveal (#8)
     figures_picker = lecture.picker(FIGURES)
-    weights = gr.Dropdown(
-        WEIGHTS, value=DEFAULT_WEIGHTS, label=t("bert_weights"), elem_id="bert-weights"
-    )
+    # Opens on the best checkpoint at hand (issue 15): demos/weights.py
+    picker = weights_ui.picker("bert", WEIGHTS, DEFAULT_WEIGHTS, "bert_weights", "bert-weights")
+    weights = picker.dropdown
     with gr.Tabs() as views:
         fill = _fill_tab(lang, weights)
         anatomy_ = _anatomy_tab(lang, weights)
@@ -388,6 +434,14 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
         nsp = _nsp_tab(lang, weights)
         attn = attention.attention_tab(lang, weights)
         _check_tab(lang, weights)
+    weights_ui.wire(picker, lang)
+    weights.change(
+        examples_for,
+        [weights, fill.sentence],
+        [fill.examples.dataset, fill.examples_zh, fill.sentence],
+        api_visibility="private",
+        show_progress="hidden",
+    )
 
     # Deep links (demos/lecture.py): ?tab=bert&fill=The [MASK] is red., ?tab=bert&preset=fig2, ...
     for key, component in [
@@ -437,14 +491,24 @@ def _fill_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
         with gr.Accordion(t("bert_predictions"), open=False):
             preds = gr.JSON()
         examples = gr.Examples([[e] for e in EXAMPLES], inputs=[sentence], label=t("bert_examples"))
+        # filled when a model with Chinese examples is in use (examples_for)
+        examples_zh = gr.Radio([], value=None, label=t("bert_examples_zh"), visible=False)
     inputs, outputs = [sentence, top_k, weights, lang], [out, md, preds]
     # A refused sentence (#19: no [MASK], empty, too long): the earlier answer is emptied, with why
     clear_on_failure(go.click(fill_mask, inputs, outputs, api_name="bert_fill_mask"), outputs, lang)
-    # A click on an example answers it at once (answered at start-up: WARM)
+    # A click on an example answers it at once (the English ones answered at start-up: WARM)
     examples.load_input_event.then(fill_mask, inputs, outputs, api_visibility="private")
+    examples_zh.input(lambda e: e, examples_zh, sentence, api_visibility="private").then(
+        fill_mask, inputs, outputs, api_visibility="private"
+    )
     submitted = sentence.submit(fill_mask, inputs, outputs, api_visibility="private")
     clear_on_failure(submitted, outputs, lang)
-    return SimpleNamespace(sentence=sentence, redraw=(fill_mask, inputs, outputs))
+    return SimpleNamespace(
+        sentence=sentence,
+        examples=examples,
+        examples_zh=examples_zh,
+        redraw=(fill_mask, inputs, outputs),
+    )
 
 
 def _anatomy_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:

@@ -14,21 +14,23 @@ from demos.i18n import text
 from demos.strings import bert as strings  # noqa: F401 (registers the tab's strings)
 from models import bert as B
 
-WEIGHTS = ["bert_small.eltec", "bert_base.uncased"]
-DEFAULT_WEIGHTS = "bert_small.eltec"
+WEIGHTS = ["bert_small.eltec", "bert_base.uncased", "bert_base.chinese"]
+DEFAULT_WEIGHTS = "bert_small.eltec"  # the embedded model: what the tab falls back to
 MAX_CHARS = 20_000  # longer text is refused before tokenizing
 MASK_SPELLINGS = re.compile(r"\[\s*mask\s*\]|<mask>", re.IGNORECASE)
 
 
 @functools.cache
-def _tokenizer(folder: str):
-    return B.load_tokenizer(folder)
+def _tokenizer(folder: str, lowercase: bool):
+    return B.load_tokenizer(folder, lowercase=lowercase)
 
 
 def load(weights: str, lang: str):
-    """(model, tokenizer, notice) for `weights`, falling back to the embedded model."""
+    """(model, tokenizer, notice) for `weights`, falling back to the embedded model. The
+    tokenizer lowercases as the checkpoint did (bert-base-chinese: not at all)."""
     loaded = load_weights(weights, WEIGHTS, DEFAULT_WEIGHTS, "bert_err_weights", lang)
-    return loaded.model, _tokenizer(str(loaded.folder)), loaded.notice
+    model = loaded.model
+    return model, _tokenizer(str(loaded.folder), model.config.lowercase), loaded.notice
 
 
 def clean(value, lang: str, key: str = "bert_err_empty", optional: bool = False) -> str:

@@ -55,8 +55,8 @@ def load_weights(name, allowed: list[str], fallback: str | None, key: str, lang:
         raise gr.Error(text(key, lang).format(names=", ".join(allowed)))
     loaded = load_or_say_why(name, fallback)
     if loaded.entry.name != name:
-        loaded = replace(loaded, notice=weights.fallback_notice(name, loaded, lang))
-    return loaded
+        return replace(loaded, notice=weights.fallback_notice(name, loaded, lang))
+    return replace(loaded, notice=weights.notice(loaded, lang))
 
 
 def load_or_say_why(name: str, fallback: str | None = None) -> hub.Loaded:

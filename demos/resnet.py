@@ -8,6 +8,7 @@ Paper: He, Zhang, Ren, Sun, "Deep Residual Learning for Image Recognition", arXi
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +20,7 @@ import PIL.Image
 import torch
 
 from demos import lecture, plots, quiz
+from demos import weights as weights_ui
 from demos.checks import load_weights
 from demos.i18n import columns, t, text, with_columns
 from demos.plots import resnet as figures
@@ -29,7 +31,7 @@ from models import hub
 from models import resnet as R
 
 WEIGHTS = ["resnet56.cifar10", "resnet20.cifar10", "resnet18.tv_in1k", "resnet50.tv_in1k"]
-DEFAULT_WEIGHTS = "resnet56.cifar10"
+DEFAULT_WEIGHTS = "resnet56.cifar10"  # the embedded model: what the tab falls back to
 CURVES = hub.WEIGHTS_DIR / "resnet_curves" / "curves.json"
 RESPONSES = hub.WEIGHTS_DIR / "resnet_curves" / "responses.json"
 DEPTHS = [8, 14, 20, 32, 44, 56, 110]  # 6n+2
@@ -107,7 +109,29 @@ def classify(path: str | None, weights: str = DEFAULT_WEIGHTS, lang: str = "en")
     )
     overlay = figures.cam_overlay(crop_big, cam_big)
     seen = text("rn_seen", lang).format(w=image.width, h=image.height, s=cfg.image_size)
-    return labels, overlay, f"{loaded.notice}\n\n{seen}"
+    return (
+        labels,
+        overlay,
+        out_of_class(path, cfg.categories, labels, lang) + (f"{loaded.notice}\n\n{seen}"),
+    )
+
+
+def out_of_class(path: str, categories: list[str], labels: dict[str, float], lang: str) -> str:
+    """For a 10-class CIFAR model and an example photo of something outside its classes (#19
+    item 4): why it still names one of them, with confidence. Empty otherwise."""
+    subject = example_subject(path)
+    if len(categories) != 10 or subject is None or subject[1]:
+        return ""
+    top = max(labels, key=labels.get)
+    return (
+        text("rn_out_of_class", lang).format(
+            subject=text(subject[0], lang),
+            top=top,
+            p=100 * labels[top],
+            classes=", ".join(categories),
+        )
+        + "\n\n"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -374,21 +398,56 @@ QUESTION = quiz.Question(
 # ---------------------------------------------------------------------------------------------
 
 
-def example_images() -> list[str]:
-    """Photos that ship inside scikit-image (not dataset images): a cat, a coffee cup, a rocket,
-    an astronaut, a motorcycle, and a greyscale camera man."""
+# The example photos: (file in scikit-image's data, what it shows, whether that is one of CIFAR-10's
+# classes). The two a CIFAR-10 model can get right come first (#19 item 4).
+EXAMPLES = [
+    ("chelsea.png", "rn_subject_cat", True),
+    ("horse.png", "rn_subject_horse", True),
+    ("coffee.png", "rn_subject_coffee", False),
+    ("rocket.jpg", "rn_subject_rocket", False),
+    ("astronaut.png", "rn_subject_astronaut", False),
+    ("motorcycle_left.png", "rn_subject_motorcycle", False),
+    ("camera.png", "rn_subject_camera", False),
+]
+
+
+def _examples_folder() -> Path:
     import skimage
 
-    folder = Path(skimage.__file__).parent / "data"
-    names = [
-        "chelsea.png",
-        "coffee.png",
-        "rocket.jpg",
-        "astronaut.png",
-        "motorcycle_left.png",
-        "camera.png",
-    ]
-    return [str(folder / n) for n in names if (folder / n).exists()]
+    return Path(skimage.__file__).parent / "data"
+
+
+def example_images() -> list[str]:
+    """Photos that ship inside scikit-image (not dataset images): a cat and a horse (CIFAR-10
+    classes) first, then a coffee cup, a rocket, an astronaut, a motorcycle, and a greyscale
+    camera man."""
+    folder = _examples_folder()
+    return [str(folder / n) for n, _, _ in EXAMPLES if (folder / n).exists()]
+
+
+@functools.cache
+def _example_digests() -> dict[tuple[int, str], tuple[str, bool]]:
+    """(size, sha256) of each example photo -> (what it shows, whether CIFAR-10 has that class)."""
+    out = {}
+    for name, subject, in_class in EXAMPLES:
+        path = _examples_folder() / name
+        if path.exists():
+            data = path.read_bytes()
+            out[(len(data), hashlib.sha256(data).hexdigest())] = (subject, in_class)
+    return out
+
+
+def example_subject(path: str | None) -> tuple[str, bool] | None:
+    """What an example photo shows, recognized by its bytes (gradio hands the file over under
+    another folder); None for any other image."""
+    try:
+        size = Path(path).stat().st_size
+    except (OSError, TypeError, ValueError):
+        return None
+    if not any(size == s for s, _ in _example_digests()):
+        return None  # not one of the examples: no need to read it
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return _example_digests().get((size, digest))
 
 
 def with_clear_errors(image: gr.Image) -> gr.Image:
@@ -539,7 +598,11 @@ def _classify_tab(lang: gr.Radio) -> None:
                         elem_id="resnet-image",
                     )
                 )
-                weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("rn_weights"))
+                # opens on the best checkpoint at hand (issue 15): demos/weights.py
+                picker = weights_ui.picker(
+                    "resnet", WEIGHTS, DEFAULT_WEIGHTS, "rn_weights", "resnet-weights"
+                )
+                weights = picker.dropdown
                 go = gr.Button(t("rn_classify"), variant="primary")
             with gr.Column():
                 top5 = gr.Label(num_top_classes=5, label=t("rn_top5"))
@@ -554,6 +617,15 @@ def _classify_tab(lang: gr.Radio) -> None:
     uploaded = image.upload(classify, inputs, outputs, api_visibility="private")
     clear_on_failure(uploaded, outputs, lang)
     examples.load_input_event.then(classify, inputs, outputs, api_visibility="private")
+    # When a download has switched the tab to its model: classify the image on screen again
+    weights_ui.wire(picker, lang).success(reclassify, inputs, outputs, api_visibility="private")
+
+
+def reclassify(path, weights, lang):
+    """`classify` for an image on screen (private): nothing when there is none."""
+    if not path:
+        return gr.skip(), gr.skip(), gr.skip()
+    return classify(path, weights, lang)
 
 
 def _architecture_tab(lang: gr.Radio) -> gr.Dropdown:

@@ -24,6 +24,7 @@ import torch
 
 from demos import html, lecture, plots, quiz
 from demos import transformer_explorers as explorers
+from demos import weights as weights_ui
 from demos.checks import fresh_file, load_weights, whole_number
 from demos.i18n import t, text
 from demos.runtime import clear_on_failure, torch_threads
@@ -32,8 +33,12 @@ from lab import transformer as TL
 from models import hub
 from models import transformer as T
 
-WEIGHTS = ["transformer_small.multi30k_ende", "transformer_base.opus_mt_ende"]
-DEFAULT_WEIGHTS = WEIGHTS[0]
+WEIGHTS = [
+    "transformer_small.multi30k_ende",
+    "transformer_base.opus_mt_ende",
+    "transformer_base.opus_mt_enzh",
+]
+DEFAULT_WEIGHTS = WEIGHTS[0]  # the embedded model: what the tab falls back to
 DEFAULT_TEXT = "A man in a blue shirt is riding a bike down the street."
 EXAMPLES = [
     DEFAULT_TEXT,
@@ -115,7 +120,9 @@ def run(source: str, weights: str, beam: int, lang: str = "en") -> Run:
     notes = [loaded.notice]
     ids = tok.encode(source).ids
     if len(ids) > MAX_SRC_TOKENS:  # translate the first subwords only, and say so
-        source = tok.decode(ids[: MAX_SRC_TOKENS - 1])
+        # the source side's own decoder where it has one (OPUS-MT en-zh: English pieces, and no
+        # >>cmn_Hans<< in the text: encode puts it back)
+        source = getattr(tok, "decode_source", tok.decode)(ids[: MAX_SRC_TOKENS - 1])
         notes.append(text("tf_note_cut", lang).format(n=len(ids), m=MAX_SRC_TOKENS - 1))
     unk = sum(1 for i in ids[:MAX_SRC_TOKENS] if tok.id_to_token(i) == "<unk>")
     if unk:
@@ -492,7 +499,11 @@ def _translate_tab(lang: gr.Radio, tab: gr.Tab) -> SimpleNamespace:
                     elem_id="transformer-source",
                 )
                 with gr.Row():
-                    weights = gr.Dropdown(WEIGHTS, value=DEFAULT_WEIGHTS, label=t("tf_weights"))
+                    # opens on the best checkpoint at hand (issue 15): demos/weights.py
+                    picker = weights_ui.picker(
+                        "transformer", WEIGHTS, DEFAULT_WEIGHTS, "tf_weights", "transformer-weights"
+                    )
+                    weights = picker.dropdown
                     beam = gr.Slider(1, MAX_BEAM, value=4, step=1, label=t("tf_beam"))
                     go = gr.Button(t("tf_translate"), variant="primary")
                 examples = gr.Examples(
@@ -582,6 +593,19 @@ def _translate_tab(lang: gr.Radio, tab: gr.Tab) -> SimpleNamespace:
         align_in,
         align,
         api_name="transformer_alignment",
+    )
+
+    # A link that names the weights (?weights=, or a preset that sets them) keeps them at page load
+    def linked(query: dict) -> bool:
+        preset = FIGURES.get(query.get("preset", ""))
+        return query.get("tab") == "transformer" and (
+            "weights" in query or (preset is not None and "weights" in preset.params)
+        )
+
+    switched = weights_ui.wire(picker, lang, linked)
+    # When a download has switched the tab to its model: translate again with it
+    switched.success(
+        translate_view, [source, weights, beam, kind, layer, head, lang], view_outputs, **private
     )
     return SimpleNamespace(
         source=source,

@@ -611,7 +611,7 @@ def _mb(n: int | None) -> str:
     return f"{n / 1e6:,.0f} MB" if n else ""
 
 
-def _refused_file(problem: str) -> str:
+def refused_file(problem: str) -> str:
     """The file a refusal names (for the short version of the reason)."""
     import re
 
@@ -628,7 +628,7 @@ REASONS = {
         "embedded": "**{name}**: the small model shipped with the app.",
         "none_cached": " No paper-scale checkpoint is on this computer yet ({others}).",
         "can_download": " “Download the paper-scale model” fetches it{size}.",
-        "offline": " HF_HUB_OFFLINE=1: downloading is off.",
+        "offline": " This copy of the app does not download models (it runs offline).",
         "refused": " Refused {name}: its file '{file}' in the local cache does not match the pinned "
         "sha256 (corrupt or changed); download it again to repair it.",
         "gan": "**{name}**: the model shipped with the app (no paper-scale checkpoint exists for this tab).",
@@ -640,7 +640,7 @@ REASONS = {
         "embedded": "**{name}**：应用自带的小模型。",
         "none_cached": "本机还没有论文规模的检查点（{others}）。",
         "can_download": "“下载论文规模的模型”可以获取它{size}。",
-        "offline": "HF_HUB_OFFLINE=1：已关闭下载。",
+        "offline": "这份应用不下载模型（离线运行）。",
         "refused": "已拒绝 {name}：本地缓存中的文件 '{file}' 与固定的 sha256 不符（已损坏或被改动）；"
         "重新下载即可修复。",
         "gan": "**{name}**：应用自带的模型（此页没有论文规模的检查点）。",
@@ -673,8 +673,8 @@ def best_available(
                 reason += r
             return Best(name, reason)
         missing.append(name)
-        if _refused_file(a.problem):
-            refused.append(words["refused"].format(name=name, file=_refused_file(a.problem)))
+        if refused_file(a.problem):
+            refused.append(words["refused"].format(name=name, file=refused_file(a.problem)))
     name = EMBEDDED_DEFAULT[paper]
     if not PREFERRED.get((paper, lang)):
         return Best(name, words["gan"].format(name=name))

@@ -9,8 +9,9 @@ EN = {
         "on unlabelled text with two tasks, *masked language modelling* (guess 15% hidden tokens from "
         "both sides) and *next-sentence prediction*, and it becomes a strong starting point for "
         "language tasks. Here you query the pre-trained model itself. The embedded model is a small BERT "
-        "(4 layers, 256 wide) we pre-trained on 94 English novels on two CPU cores; with the Hugging Face "
-        "Hub reachable, `bert-base-uncased` can be chosen too."
+        "(4 layers, 256 wide) we pre-trained on 94 English novels on two CPU cores; the paper-scale "
+        "`bert-base-uncased` and, for Chinese, `bert-base-chinese` are used instead wherever they are on "
+        "this computer (or once downloaded)."
     ),
     "bert_weights": "Weights",
     "bert_sub_fill": "Fill the mask",
@@ -30,6 +31,12 @@ EN = {
     "bert_topk": "Top-k",
     "bert_fill_go": "Predict",
     "bert_examples": "Examples",
+    "bert_examples_zh": "Examples (Chinese)",
+    "bert_nsp_untrained": (
+        "**{name}** was published without a trained next-sentence head, so it has no P(IsNext) to "
+        "show: a number here would be meaningless (an untrained head). Choose a model with its NSP "
+        "head (the embedded one, `bert_base.uncased` or `bert_base.chinese`)."
+    ),
     "bert_predictions": "Predictions (JSON)",
     "bert_fill_md": "**Top-1 filled in:** {filled}  \n{n} mask(s).",
     "bert_fill_independent": (
@@ -205,7 +212,8 @@ ZH = {
         "**论文的主张**（Devlin 等，2018）：用两个任务在无标注文本上预训练一个双向 Transformer 编码器——"
         "*掩码语言模型*（根据左右两侧上下文猜出被遮住的 15% 词元）和*下一句预测*——它就会成为语言任务的有力起点。"
         "这里直接查询预训练好的模型本身。内置模型是我们在两个 CPU 核上用 94 部英文小说预训练的小型 BERT"
-        "（4 层，宽 256）；可连接 Hugging Face Hub 时，也可选择 `bert-base-uncased`。"
+        "（4 层，宽 256）；论文规模的 `bert-base-uncased` 以及中文的 `bert-base-chinese` 只要已在本机"
+        "（或下载之后），就会代替它使用。"
     ),
     "bert_weights": "权重",
     "bert_sub_fill": "完形填空",
@@ -223,6 +231,11 @@ ZH = {
     "bert_topk": "前 k 个",
     "bert_fill_go": "预测",
     "bert_examples": "示例",
+    "bert_examples_zh": "示例（中文）",
+    "bert_nsp_untrained": (
+        "**{name}** 发布时没有训练好的下一句预测头，因此没有 P(IsNext) 可显示：这里的数字没有意义（未训练的头）。"
+        "请选择带有 NSP 头的模型（内置模型、`bert_base.uncased` 或 `bert_base.chinese`）。"
+    ),
     "bert_predictions": "预测结果（JSON）",
     "bert_fill_md": "**填入第一候选：** {filled}  \n共 {n} 个掩码。",
     "bert_fill_independent": "多个掩码是*独立*预测的（每个都把其他掩码看作 `[MASK]`）：各自的第一候选放在一起未必通顺。",

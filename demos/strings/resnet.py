@@ -75,12 +75,27 @@ EN = {
         "Upload, paste or take a photo. The embedded models are CIFAR-10 ResNets trained by this project, "
         "ResNet-56 (the default, {e56}% error on the JPEG test copy) and ResNet-20 ({e20}%; the paper, lossless: 6.97% and 8.75%, see "
         "their model cards), 10 classes: airplane, automobile, bird, cat, deer, dog, frog, horse, ship, truck; "
-        "the ImageNet ResNets (1,000 classes) load from the Hugging Face Hub when it is reachable. "
+        "the ImageNet ResNets (1,000 classes) are used instead wherever they are on this computer (or "
+        "once downloaded): real photos are not 32×32 CIFAR images. "
         "The image is resized, center-cropped and normalized exactly as the weights were trained; the "
         "heat map (Grad-CAM) shows where the last stage looked for the top class."
     ),
     "rn_image": "Image",
     "rn_weights": "Weights",
+    "rn_out_of_class": (
+        "**Why “{top}” ({p:.0f}%)?** This photo shows {subject}, which is not one of CIFAR-10's "
+        "10 classes ({classes}). A 10-class model has no “none of these”: it must pick one of its "
+        "classes, and its probabilities add up to 100% over those ten whatever the photo shows. "
+        "The number says which class the photo resembles most, not that it is one. Try the cat or "
+        "the horse, or an ImageNet model (1,000 classes)."
+    ),
+    "rn_subject_cat": "a cat",
+    "rn_subject_horse": "a horse",
+    "rn_subject_coffee": "a cup of coffee",
+    "rn_subject_rocket": "a rocket",
+    "rn_subject_astronaut": "an astronaut",
+    "rn_subject_motorcycle": "a motorcycle",
+    "rn_subject_camera": "a man with a camera",
     "rn_classify": "Classify",
     "rn_top5": "Top-5",
     "rn_examples": "Examples (photos that ship with scikit-image)",
@@ -201,11 +216,23 @@ ZH = {
     "rn_classify_md": (
         "上传、粘贴或拍一张照片。内置模型是本项目训练的 CIFAR-10 ResNet：ResNet-56（默认，在 JPEG 测试集副本上误差 {e56}%）和 ResNet-20"
         "（{e20}%；论文（无损）为 6.97% 与 8.75%，见模型卡），10 类：飞机、汽车、鸟、猫、鹿、狗、青蛙、马、船、卡车；"
-        "能连上 Hugging Face Hub 时可加载 ImageNet ResNet（1,000 类）。图像按权重训练时的方式缩放、中心裁剪并归一化；"
+        "ImageNet ResNet（1,000 类）只要已在本机（或下载之后）就会代替它们使用：真实照片并不是 32×32 的 CIFAR 图像。图像按权重训练时的方式缩放、中心裁剪并归一化；"
         "热力图（Grad-CAM）显示最后一个阶段为最高类别关注了哪里。"
     ),
     "rn_image": "图像",
     "rn_weights": "权重",
+    "rn_out_of_class": (
+        "**为什么是“{top}”（{p:.0f}%）？** 这张照片是{subject}，不属于 CIFAR-10 的 10 个类别（{classes}）。"
+        "10 类模型没有“都不是”这个选项：它只能在自己的类别中选一个，而且无论照片是什么，这十类的概率加起来总是 100%。"
+        "这个数字说明照片最像哪一类，而不是说它就是那一类。试试猫或马，或者换用 ImageNet 模型（1,000 类）。"
+    ),
+    "rn_subject_cat": "一只猫",
+    "rn_subject_horse": "一匹马",
+    "rn_subject_coffee": "一杯咖啡",
+    "rn_subject_rocket": "一枚火箭",
+    "rn_subject_astronaut": "一位宇航员",
+    "rn_subject_motorcycle": "一辆摩托车",
+    "rn_subject_camera": "一个拿着相机的人",
     "rn_classify": "分类",
     "rn_top5": "前 5 名",
     "rn_examples": "示例（scikit-image 自带的照片）",

@@ -23,14 +23,15 @@ EN = {
         "Type English; the model translates it into German with beam search (length penalty α = 0.6, "
         "§6.1; beam 1 = greedy). The embedded model is this project's 7.6 M-parameter Transformer "
         "trained on Multi30k (image captions: it knows people, animals, streets, sports; sacreBLEU 35.1 "
-        "on test 2016, 27.0 on test 2017). OPUS-MT (Helsinki-NLP's transformer-base, 74 M) loads from "
-        "the Hugging Face Hub when it is reachable."
+        "on test 2016, 27.0 on test 2017). OPUS-MT (Helsinki-NLP's transformer-base, 74 M: English→German, "
+        "and English→Chinese, the Chinese page's choice) is used instead wherever it is on this "
+        "computer (or once downloaded)."
     ),
     "tf_source": "English",
     "tf_weights": "Weights",
     "tf_beam": "Beam size",
     "tf_translate": "Translate",
-    "tf_output": "German",
+    "tf_output": "Translation",
     "tf_examples": "Examples",
     "tf_tokens_md": (
         "**Source**, {n_src} subwords: {src}\n\n**Output**, {n_tgt} subwords (id below each): {tgt}\n\n"
@@ -261,14 +262,14 @@ ZH = {
     "tf_translate_md": (
         "输入英语，模型用束搜索把它翻译成德语（长度惩罚 α = 0.6，§6.1；束宽 1 即贪心解码）。内置模型是本项目"
         "在 Multi30k 上训练的 7.6 M 参数 Transformer（图片描述语料：熟悉人物、动物、街道、运动；sacreBLEU 在 "
-        "test 2016 上为 35.1，在 test 2017 上为 27.0）。能连上 Hugging Face Hub 时，可加载 OPUS-MT"
-        "（Helsinki-NLP 的 transformer-base，74 M）。"
+        "test 2016 上为 35.1，在 test 2017 上为 27.0）。OPUS-MT（Helsinki-NLP 的 transformer-base，74 M："
+        "英译德，以及中文页面默认的英译中）只要已在本机（或下载之后），就会代替它使用。"
     ),
     "tf_source": "英语",
     "tf_weights": "权重",
     "tf_beam": "束宽",
     "tf_translate": "翻译",
-    "tf_output": "德语",
+    "tf_output": "译文",
     "tf_examples": "示例",
     "tf_tokens_md": (
         "**源句**，{n_src} 个子词：{src}\n\n**译文**，{n_tgt} 个子词（下标为 id）：{tgt}\n\n"
