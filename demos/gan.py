@@ -161,7 +161,7 @@ def interpolate(
     cols = steps if mode == "paths" else min(steps, 16)
     strip = np.concatenate([figures.image_grid(images[k], cols, scale=2) for k in kinds], axis=0)
     gif = figures.path_gif(images, kinds, _gif_path())
-    fig = plots.png(figures.latent_norms(norms, z_dim), "gan-norms", dpi=100)
+    fig = plots.png(figures.latent_norms(norms, z_dim, lang), "gan-norms", dpi=100)
     if mode == "paths":
         mid = steps // 2
         md = text("gan_interp_md", lang).format(
@@ -202,7 +202,7 @@ def quality(lang: str = "en"):
     md = text("gan_quality_md", lang).format(rows=rows, paper=f"{paper_ll:.0f} ± {paper_se:.0f}")
     hists = {n: m["class_histogram"] for n, m in measured.items()}
     return plots.png(
-        figures.digit_histogram(hists, "Which digits the generators draw (10,000 samples each)"),
+        figures.digit_histogram(hists, plots.label("fig_digits_title", lang), lang),
         "gan-digits",
     ), md
 

@@ -152,17 +152,42 @@ def recorded_curves(lang: str = "en"):
     data = _read_json(CURVES)
     curves = data["runs"]
     fig = plots.png(
-        figures.fig6_curves(curves, note=text("rn_reduced", "en")), "resnet-fig6"
-    )  # figures: English (fonts)
+        figures.fig6_curves(curves, note=plots.label("rn_reduced", lang), lang=lang), "resnet-fig6"
+    )
     final = {n: (c["train_error"][-1], c["test_error"][-1]) for n, c in curves.items()}
     rows = "\n".join(f"| {n} | {tr:.1f} | {te:.1f} |" for n, (tr, te) in sorted(final.items()))
     checks = degradation_checks(curves)
     mark = {True: "✓", False: "✗", None: "…"}
     verdict = "\n".join(f"- {mark[ok]} {text(key, lang)}" for key, ok in checks.items())
     md = text("rn_curves_md", lang).format(
-        rows=rows, verdict=verdict, budget=data.get("budget", ""), recipe=data.get("recipe", "")
+        rows=rows, verdict=verdict, **budget_and_recipe(data, lang)
     )
     return fig, md
+
+
+def budget_and_recipe(data: dict, lang: str) -> dict[str, str]:
+    """The recorded run's budget and recipe in the page's language, from its config (a file of
+    another shape keeps its own English sentences)."""
+    c = data.get("config", {})
+    try:
+        return {
+            "budget": text("rn_budget", lang).format(
+                n=c["train_subset"],
+                epochs=c["epochs"],
+                iters=c["train_subset"] // c["batch_size"] * c["epochs"],
+                batch=c["batch_size"],
+                test=c["test_subset"],
+            ),
+            "recipe": text("rn_recipe", lang).format(
+                momentum=c["momentum"],
+                wd=c["weight_decay"],
+                lr=c["lr"],
+                warmup=c["warmup_epochs"],
+                pad=c["pad"],
+            ),
+        }
+    except (KeyError, TypeError, ZeroDivisionError):
+        return {"budget": data.get("budget", ""), "recipe": data.get("recipe", "")}
 
 
 def degradation_checks(curves: dict) -> dict[str, bool | None]:
@@ -180,8 +205,8 @@ def degradation_checks(curves: dict) -> dict[str, bool | None]:
     }
 
 
-def _live_figure(history: dict, depth: int, steps: int) -> str:
-    fig = figures.live_curves(history["step"], history["loss"], depth, steps)
+def _live_figure(history: dict, depth: int, steps: int, lang: str = "en") -> str:
+    fig = figures.live_curves(history["step"], history["loss"], depth, steps, lang)
     return plots.png(fig, "resnet-live", dpi=100)  # streamed: a smaller frame, sent faster
 
 
@@ -191,7 +216,9 @@ def live_cached(lang: str = "en"):
     if not RL.LIVE_RECORD.exists():
         return None, text("rn_live_nocache", lang)
     data = _read_json(RL.LIVE_RECORD)
-    return _live_figure(data, data["depth"], data["steps"]), _live_summary(data, lang, cached=True)
+    return _live_figure(data, data["depth"], data["steps"], lang), _live_summary(
+        data, lang, cached=True
+    )
 
 
 def _live_summary(history: dict, lang: str, cached: bool = False) -> str:
@@ -251,10 +278,10 @@ def live_run(depth: int, steps: int, lang: str = "en", progress=gr.Progress()):
         history["seconds"] = time.perf_counter() - t0
         if s.test_accuracy is not None:
             history["test_accuracy"] = s.test_accuracy
-            yield _live_figure(history, depth, steps), _live_summary(history, lang)
+            yield _live_figure(history, depth, steps, lang), _live_summary(history, lang)
         elif s.step in (0, 10) or s.step % 50 == 0:  # a first frame at once, then every 50 steps
             yield (
-                _live_figure(history, depth, steps),
+                _live_figure(history, depth, steps, lang),
                 text("rn_live_progress", lang).format(step=s.step, steps=steps),
             )
 
@@ -268,10 +295,8 @@ def grad_norms(depth: int, steps: int, lang: str = "en"):
     if not 0 <= steps <= 200:
         raise gr.Error(text("rn_err_gsteps", lang))
     norms = RL.gradient_norms(depth, steps)
-    title = text("rn_grad_title", "en").format(
-        depth=depth, steps=steps
-    )  # figures stay in English (fonts)
-    return plots.png(figures.gradient_norms(norms, title), "resnet-grads")
+    title = plots.label("rn_grad_title", lang).format(depth=depth, steps=steps)
+    return plots.png(figures.gradient_norms(norms, title, lang), "resnet-grads")
 
 
 @plots.cached
@@ -280,7 +305,7 @@ def layer_responses(lang: str = "en"):
     if not RESPONSES.exists():
         return None, text("rn_resp_missing", lang)
     data = _read_json(RESPONSES)
-    return plots.png(figures.layer_responses(data["std"]), "resnet-fig7"), text(
+    return plots.png(figures.layer_responses(data["std"], lang), "resnet-fig7"), text(
         "rn_resp_md", lang
     ).format(source=data["source"])
 
@@ -309,7 +334,9 @@ def architecture(name: str, lang: str = "en"):
         gflops=flops / 1e9,
         size=cfg.image_size,
     )
-    fig = plots.png(figures.block_diagram(cfg.block, cfg.residual, cfg.widths[0]), "resnet-block")
+    fig = plots.png(
+        figures.block_diagram(cfg.block, cfg.residual, cfg.widths[0], lang), "resnet-block"
+    )
     return rows, md, fig
 
 

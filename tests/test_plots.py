@@ -187,3 +187,34 @@ def test_figures_in_the_chinese_page_have_no_missing_glyphs():
             )
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
     assert not missing, missing[:3]
+
+
+def test_figures_speak_chinese_on_the_chinese_page():
+    """#19.14: titles, axes and legends of the figures follow the page (a CJK font is installed by
+    scripts/setup.sh --dev and on a Space by packages.txt), and the recorded run's budget too."""
+    from demos import resnet
+
+    assert plots.cjk_font(), "no CJK font: run scripts/setup.sh --dev (fonts-wqy-zenhei)"
+    curves = {"plain20": {"epoch": [1, 2], "train_error": [50, 40], "test_error": [55, 45]}}
+    with plots.drawing:
+        zh, en = rplots.fig6_curves(curves, lang="zh"), rplots.fig6_curves(curves, lang="en")
+    assert zh.axes[0].get_title() == "普通网络" and en.axes[0].get_title() == "plain networks"
+    assert zh.axes[0].get_xlabel() == "训练轮数（epoch）" and zh.axes[0].get_ylabel() == "错误率（%）"
+    assert zh.axes[0].get_legend().get_title().get_text() == "虚线：训练，粗线：测试"
+    _, md = resnet.recorded_curves.__wrapped__("zh")
+    assert "张训练图像" in md and "training images" not in md and "SGD，动量" in md
+    _, md_en = resnet.recorded_curves.__wrapped__("en")
+    assert "training images" in md_en and "张" not in md_en
+
+
+def test_figure_text_stays_english_where_no_cjk_font_is_installed(monkeypatch):
+    monkeypatch.setattr(plots, "cjk_font", lambda: None)
+    assert plots.figure_lang("zh") == "en" and plots.label("fig_epoch", "zh") == "epoch"
+
+
+def test_heat_map_draws_chinese_tokens_with_their_glyphs():
+    """A Chinese token (bert-base-chinese, OPUS-MT en-zh) is drawn with the CJK font: two different
+    characters give two different images (DejaVu Sans draws both as the same empty box)."""
+    a = np.asarray(plots.heatmap_image(np.ones((1, 1)), ["今"], ["x"], "t"))
+    b = np.asarray(plots.heatmap_image(np.ones((1, 1)), ["天"], ["x"], "t"))
+    assert a.shape == b.shape and (a != b).any()

@@ -32,6 +32,16 @@ def test_front_matter_is_a_gradio_space():
     )
 
 
+def test_a_space_installs_the_cjk_font_the_figures_use():
+    """#19.14: a Space installs packages.txt with apt; the figures' Chinese needs one of the fonts
+    demos/plots looks for (scripts/setup.sh --dev installs the same package)."""
+    from demos import plots
+
+    packages = (ROOT / "packages.txt").read_text().split()
+    assert "fonts-wqy-zenhei" in packages and "WenQuanYi Zen Hei" in plots.CJK_FONTS
+    assert "fonts-wqy-zenhei" in (ROOT / "scripts" / "setup.sh").read_text()
+
+
 def test_preload_from_hub_matches_the_catalogue_exactly():
     """One line per pinned Hub checkpoint, `repo file1,file2 revision` (the format Spaces read):
     the same repos, the same files and the same revisions as weights/catalogue.json."""

@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import logging
 import os
 import tempfile
 import threading
@@ -90,6 +91,51 @@ def colormap(name: str):
     return _matplotlib().colormaps[name]
 
 
+# Fonts with Chinese glyphs, first found first used: Debian's fonts-wqy-zenhei (scripts/setup.sh
+# --dev installs it; a Space gets it from packages.txt), else a Noto/Source Han CJK font.
+CJK_FONTS = ("WenQuanYi Zen Hei", "Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans CJK JP")
+
+
+@functools.cache
+def cjk_font() -> tuple[str, str] | None:
+    """(family, file) of a font with Chinese glyphs, or None when the machine has none."""
+    with drawing:  # matplotlib's font manager is shared state
+        from matplotlib import font_manager
+
+        # WenQuanYi's only weight is 500: findfont logs it for every new size, which is not news
+        logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+        for family in CJK_FONTS:
+            try:
+                path = font_manager.findfont(
+                    font_manager.FontProperties(family=family), fallback_to_default=False
+                )
+            except ValueError:
+                continue
+            return family, path
+    return None
+
+
+def figure_lang(lang: str) -> str:
+    """The language a figure's own text can speak: Chinese where a CJK font is installed (else its
+    characters would be empty boxes), English otherwise."""
+    return "zh" if lang == "zh" and cjk_font() else "en"
+
+
+def label(key: str, lang: str) -> str:
+    """A figure's own text (demos/strings/figures.py) in the language the figure can speak."""
+    from demos.i18n import text
+    from demos.strings import figures  # noqa: F401 - registers the strings
+
+    return text(key, figure_lang(lang))
+
+
+def has_cjk(strings) -> bool:
+    """Whether any of `strings` holds a CJK character (then a PIL label needs the CJK font)."""
+    return any(
+        "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\uffef" for s in strings for ch in str(s)
+    )
+
+
 @functools.cache
 def _rc() -> None:
     import matplotlib
@@ -97,6 +143,10 @@ def _rc() -> None:
     matplotlib.rcParams.update(
         {"font.size": 12, "axes.titlesize": 13, "legend.fontsize": 10, "svg.fonttype": "none"}
     )  # SVG text stays text: editable on a slide
+    if cjk_font():  # glyph by glyph: Latin from DejaVu Sans, Chinese from the CJK font
+        family = cjk_font()[0]
+        # a list of families, not "sans-serif": a generic family does not fall back glyph by glyph
+        matplotlib.rcParams["font.family"] = ["DejaVu Sans", family]
 
 
 def figure(figsize: tuple[float, float]):
@@ -311,10 +361,13 @@ def colour_table(name: str) -> np.ndarray:
 
 
 @functools.cache
-def _font(size: int):
-    """DejaVu Sans (shipped with matplotlib: Latin, Greek, arrows) for the PIL-drawn figures."""
+def _font(size: int, cjk: bool = False):
+    """The PIL-drawn figures' font: DejaVu Sans (shipped with matplotlib: Latin, Greek, arrows), or
+    with `cjk` the CJK font where there is one (Chinese tokens and labels; it has Latin too)."""
     import PIL.ImageFont
 
+    if cjk and cjk_font():
+        return PIL.ImageFont.truetype(cjk_font()[1], size)
     return PIL.ImageFont.truetype(
         str(Path(_matplotlib().get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"), size
     )
@@ -339,7 +392,8 @@ def heatmap_image(
 
     m = np.asarray(m, dtype=np.float64)
     n_rows, n_cols = m.shape
-    font, small = _font(round(cell * 0.55)), _font(round(cell * 0.5))
+    cjk = has_cjk([*rows, *cols, title, xlabel, ylabel])  # Chinese tokens or labels
+    font, small = _font(round(cell * 0.55), cjk), _font(round(cell * 0.5), cjk)
     probe = PIL.ImageDraw.Draw(PIL.Image.new("RGB", (1, 1)))
     width = lambda s: probe.textlength(str(s), font=font)  # noqa: E731
     left = int(max([width(r) for r in rows] + [0]) + cell * 1.6)

@@ -11,7 +11,7 @@ import PIL.Image
 import PIL.ImageDraw
 import torch
 
-from demos.plots import OKABE_ITO, drawing, figure
+from demos.plots import OKABE_ITO, drawing, figure, label
 
 if TYPE_CHECKING:
     from lab.gan import Game1DState, Game2DState
@@ -57,7 +57,7 @@ def game_1d(s: Game1DState, title: str):
 
 
 @drawing
-def game_2d(s: Game2DState, title: str):
+def game_2d(s: Game2DState, title: str, lang: str = "en"):
     """D's surface as the background (data-like = dark green), data points black, G's points on top."""
     fig = figure((6.2, 5.6))
     ax = fig.add_subplot()
@@ -65,7 +65,9 @@ def game_2d(s: Game2DState, title: str):
     im = ax.imshow(
         s.d, origin="lower", extent=(-lim, lim, -lim, lim), cmap="PRGn", vmin=0, vmax=1, alpha=0.85
     )
-    ax.scatter(s.real[:, 0], s.real[:, 1], s=4, c="black", alpha=0.35, label="data")
+    ax.scatter(
+        s.real[:, 0], s.real[:, 1], s=4, c="black", alpha=0.35, label=label("fig_data", lang)
+    )
     ax.scatter(s.fake[:, 0], s.fake[:, 1], s=5, c=OKABE_ITO[1], alpha=0.8, label="G(z)")
     ax.scatter(s.modes[:, 0], s.modes[:, 1], s=60, facecolors="none", edgecolors="black", lw=1)
     ax.set_xlim(-lim, lim)
@@ -79,14 +81,14 @@ def game_2d(s: Game2DState, title: str):
 
 
 @drawing
-def latent_norms(norms: dict[str, np.ndarray], z_dim: int):
+def latent_norms(norms: dict[str, np.ndarray], z_dim: int, lang: str = "en"):
     """|z| along each latent path, with sqrt(z_dim), where N(0, I) puts its mass."""
     fig = figure((6, 3))
     ax = fig.add_subplot()
     for color, (name, v) in zip(OKABE_ITO, norms.items()):
         ax.plot(np.arange(1, len(v) + 1), v, "o-", ms=3, color=color, lw=2, label=name)
     ax.axhline(math.sqrt(z_dim), color="grey", ls="--", lw=1, label=f"√{z_dim}")
-    ax.set_xlabel("step")
+    ax.set_xlabel(label("fig_step", lang))
     ax.set_ylabel("‖z‖")
     ax.set_ylim(0, max(math.sqrt(z_dim) * 1.4, max(v.max() for v in norms.values()) * 1.1))
     ax.grid(alpha=0.3)
@@ -96,7 +98,7 @@ def latent_norms(norms: dict[str, np.ndarray], z_dim: int):
 
 
 @drawing
-def digit_histogram(hists: dict[str, list[float]], title: str):
+def digit_histogram(hists: dict[str, list[float]], title: str, lang: str = "en"):
     """Share of each digit among 10,000 samples, per generator; uniform = 10%, target >= 5%."""
     fig = figure((8, 3.6))
     ax = fig.add_subplot()
@@ -109,11 +111,11 @@ def digit_histogram(hists: dict[str, list[float]], title: str):
             color=OKABE_ITO[i],
             label=name,
         )
-    ax.axhline(10, color="grey", ls="--", lw=1, label="10% (uniform)")
-    ax.axhline(5, color=OKABE_ITO[3], ls=":", lw=1.5, label="5% (target)")
+    ax.axhline(10, color="grey", ls="--", lw=1, label=label("fig_uniform", lang))
+    ax.axhline(5, color=OKABE_ITO[3], ls=":", lw=1.5, label=label("fig_target", lang))
     ax.set_xticks(range(10))
-    ax.set_xlabel("digit (by the project's MNIST classifier)")
-    ax.set_ylabel("% of samples")
+    ax.set_xlabel(label("fig_digit_axis", lang))
+    ax.set_ylabel(label("fig_share_samples", lang))
     ax.set_title(title)
     ax.legend(fontsize=9, ncols=2)
     ax.grid(alpha=0.3, axis="y")

@@ -7,21 +7,22 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from demos.plots import OKABE_ITO, colormap, drawing, figure
+from demos.plots import OKABE_ITO, colormap, drawing, figure, label
 
 
 @drawing
-def fig6_curves(curves: dict, note: str = "") -> "object":
+def fig6_curves(curves: dict, note: str = "", lang: str = "en") -> "object":
     """The paper's Fig. 6: error vs epoch, plain nets left, ResNets right; dashed train, bold test.
 
     Args:
         curves: {"plain20": {"epoch": [...], "train_error": [...], "test_error": [...]}, ...}
             (errors in percent).
         note: the budget, printed under the figure (a reduced run must say so).
+        lang: the page's language (Chinese where a CJK font is installed).
     """
     fig = figure((12, 4.6))
     axes = fig.subplots(1, 2, sharey=True)
-    for ax, family, title in zip(axes, ("plain", "resnet"), ("plain networks", "ResNets")):
+    for ax, family, title in zip(axes, ("plain", "resnet"), ("fig_plain_nets", "fig_resnets")):
         names = sorted(
             (n for n in curves if n.startswith(family)), key=lambda n: int(n[len(family) :])
         )
@@ -32,11 +33,11 @@ def fig6_curves(curves: dict, note: str = "") -> "object":
             ax.plot(
                 c["epoch"], c["test_error"], "-", color=color, lw=2.6, label=f"{family}-{depth}"
             )
-        ax.set_title(title)
-        ax.set_xlabel("epoch")
+        ax.set_title(label(title, lang))
+        ax.set_xlabel(label("fig_epoch", lang))
         ax.grid(alpha=0.3)
-        ax.legend(title="dashed: train, bold: test", loc="upper right")
-    axes[0].set_ylabel("error (%)")
+        ax.legend(title=label("fig_train_test", lang), loc="upper right")
+    axes[0].set_ylabel(label("fig_error", lang))
     if note:
         fig.suptitle(note, fontsize=11)
     fig.tight_layout()
@@ -44,7 +45,13 @@ def fig6_curves(curves: dict, note: str = "") -> "object":
 
 
 @drawing
-def live_curves(steps: Sequence[int], series: dict[str, Sequence[float]], depth: int, total: int):
+def live_curves(
+    steps: Sequence[int],
+    series: dict[str, Sequence[float]],
+    depth: int,
+    total: int,
+    lang: str = "en",
+):
     """Training loss of a plain and a residual net of the same depth, streamed as they train."""
     fig = figure((8, 4.2))
     ax = fig.subplots()
@@ -52,9 +59,9 @@ def live_curves(steps: Sequence[int], series: dict[str, Sequence[float]], depth:
         ax.plot(steps[: len(values)], values, color=color, lw=2.4, label=name)
     ax.set_xlim(0, total)
     ax.set_yscale("log")
-    ax.set_xlabel("training step")
-    ax.set_ylabel("training loss (log scale)")
-    ax.set_title(f"{depth} layers: plain vs residual, same data, same steps")
+    ax.set_xlabel(label("fig_train_step", lang))
+    ax.set_ylabel(label("fig_train_loss_log", lang))
+    ax.set_title(label("fig_live_title", lang).format(depth=depth))
     ax.grid(alpha=0.3, which="both")
     ax.legend()
     fig.tight_layout()
@@ -62,15 +69,15 @@ def live_curves(steps: Sequence[int], series: dict[str, Sequence[float]], depth:
 
 
 @drawing
-def gradient_norms(norms: dict[str, Sequence[float]], title: str):
+def gradient_norms(norms: dict[str, Sequence[float]], title: str, lang: str = "en"):
     """Per-layer gradient norm (log scale), layer 1 = next to the input."""
     fig = figure((8, 4.2))
     ax = fig.subplots()
     for color, (name, values) in zip(OKABE_ITO, norms.items()):
         ax.plot(np.arange(1, len(values) + 1), values, "o-", ms=3, color=color, lw=2, label=name)
     ax.set_yscale("log")
-    ax.set_xlabel("layer (1 = first conv)")
-    ax.set_ylabel("‖∂loss/∂W‖ (log scale)")
+    ax.set_xlabel(label("fig_layer_first", lang))
+    ax.set_ylabel(label("fig_grad_norm", lang))
     ax.set_title(title)
     ax.grid(alpha=0.3, which="both")
     ax.legend()
@@ -79,7 +86,7 @@ def gradient_norms(norms: dict[str, Sequence[float]], title: str):
 
 
 @drawing
-def layer_responses(stds: dict[str, Sequence[float]]):
+def layer_responses(stds: dict[str, Sequence[float]], lang: str = "en"):
     """The paper's Fig. 7: std of each 3x3 layer's response, in layer order (top) and sorted."""
     fig = figure((9, 6.4))
     axes = fig.subplots(2, 1)
@@ -87,10 +94,10 @@ def layer_responses(stds: dict[str, Sequence[float]]):
         v = np.asarray(values)
         axes[0].plot(np.arange(1, len(v) + 1), v, color=color, lw=2, label=name)
         axes[1].plot(np.arange(1, len(v) + 1), np.sort(v)[::-1], color=color, lw=2, label=name)
-    axes[0].set_xlabel("layer index (original)")
-    axes[1].set_xlabel("layer index (sorted by magnitude)")
+    axes[0].set_xlabel(label("fig_layer_original", lang))
+    axes[1].set_xlabel(label("fig_layer_sorted", lang))
     for ax in axes:
-        ax.set_ylabel("std")
+        ax.set_ylabel(label("fig_std", lang))
         ax.grid(alpha=0.3)
         ax.legend()
     fig.tight_layout()
@@ -105,7 +112,7 @@ def cam_overlay(image: np.ndarray, cam: np.ndarray, alpha: float = 0.45) -> np.n
 
 
 @drawing
-def block_diagram(block: str, residual: bool = True, width: int = 64):
+def block_diagram(block: str, residual: bool = True, width: int = 64, lang: str = "en"):
     """The paper's Fig. 2 / Fig. 5: the layers of one block, and its shortcut."""
     from matplotlib.patches import Rectangle
 
@@ -151,13 +158,11 @@ def block_diagram(block: str, residual: bool = True, width: int = 64):
                 "lw": 2,
             },
         )
-        ax.text(2.75, (top + bottom) / 2, "identity\nshortcut x", color="#D55E00", ha="center")
+        ax.text(2.75, (top + bottom) / 2, label("fig_shortcut", lang), color="#D55E00", ha="center")
     ax.set_xlim(-0.1, 3.4)
     ax.set_ylim(bottom - 0.9, top + 0.5)
     ax.axis("off")
-    ax.set_title(
-        ("bottleneck" if block == "bottleneck" else "basic")
-        + (" block" if residual else " plain block")
-    )
+    kind = "bottleneck" if block == "bottleneck" else "basic"
+    ax.set_title(label(f"fig_block_{kind}" + ("" if residual else "_plain"), lang))
     fig.tight_layout()
     return fig

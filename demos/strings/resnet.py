@@ -27,6 +27,15 @@ EN = {
         " (Table 6); plain-56 has higher training *and* test error than plain-20 (Fig. 6 left)."
     ),
     "rn_reduced": "reduced budget: a subset of CIFAR-10 and few epochs (details below the plot)",
+    "rn_budget": (
+        "{n:,} training images, {epochs} epochs = {iters:,} iterations of batch {batch} per net "
+        "(the paper: 50,000 images, 64,000 iterations); test error on {test:,} images of the test set"
+    ),
+    "rn_recipe": (
+        "SGD with momentum {momentum}, weight decay {wd}, learning rate {lr} with a {warmup}-epoch "
+        "linear warm-up and cosine decay to 0; {pad}-px padding, random crop and flip; one recipe "
+        "for all nets"
+    ),
     "rn_check_plain": "plain-56 ends with a higher training error than plain-20 (degradation)",
     "rn_check_resnet": "ResNet-56 ends with a lower training error than ResNet-20 (depth helps)",
     "rn_curves_missing": "The recorded curves are not in this copy of the app (weights/resnet_curves/curves.json).",
@@ -174,6 +183,14 @@ ZH = {
         "（表 6）；plain-56 的训练误差和测试误差都高于 plain-20（图 6 左）。"
     ),
     "rn_reduced": "缩减的预算：CIFAR-10 的子集、较少的 epoch（详见图下方）",
+    "rn_budget": (
+        "{n:,} 张训练图像，{epochs} 个 epoch，即每个网络 {iters:,} 次迭代、每批 {batch} 张"
+        "（论文：50,000 张图像，64,000 次迭代）；测试错误率在测试集的 {test:,} 张图像上测得"
+    ),
+    "rn_recipe": (
+        "SGD，动量 {momentum}，权重衰减 {wd}，学习率 {lr}，先线性预热 {warmup} 个 epoch，再余弦衰减到 0；"
+        "四周补 {pad} 像素后随机裁剪并水平翻转；所有网络用同一套训练方法"
+    ),
     "rn_check_plain": "plain-56 最终的训练误差高于 plain-20（退化）",
     "rn_check_resnet": "ResNet-56 最终的训练误差低于 ResNet-20（更深更好）",
     "rn_curves_missing": "此副本中没有记录的训练曲线（weights/resnet_curves/curves.json）。",
