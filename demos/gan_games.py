@@ -6,6 +6,7 @@ and one builder per sub-tab; `demos/gan.py` places the sub-tabs.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from types import SimpleNamespace
@@ -122,6 +123,88 @@ def game_1d_open(
         status,
         check_rows(s, lang),
     )
+
+
+# Saturation (§3): the two generator losses from a state where D rejects G's samples
+# G's optimizer -> (its choice's label, its name in the result, G's learning rate)
+SAT_OPTIMIZERS = {
+    "sgd": ("gan_sat_sgd", "gan_sat_sgd_name", 0.01),
+    "adam": ("gan_sat_adam", "gan_sat_adam_name", 3e-3),
+}
+SAT_ROWS = (1, 10, 100)  # the table's updates, then the last
+SAT_HEADERS = [
+    "col_sat_step",
+    "col_sat_grad_ns",
+    "col_sat_grad_s",
+    "col_sat_ratio",
+    "col_sat_d_ns",
+    "col_sat_d_s",
+]
+LOSS_NAMES = {"non-saturating": "−log D(G(z))", "saturating": "log(1 − D(G(z)))"}
+
+
+@functools.lru_cache(maxsize=4)
+def saturation_run(optimizer: str) -> L.SaturationRun:
+    """The preset's run for one optimizer of G (a few seconds; once per process)."""
+    p = {**L.SATURATION_PRESET, "optimizer": optimizer, "lr_g": SAT_OPTIMIZERS[optimizer][2]}
+
+    def run():
+        yield L.saturation_run(**p)
+
+    (r,) = stepwise(run(), threads=1)  # on one torch thread, autograd on (demos/runtime.py)
+    return r
+
+
+def saturation_rows(r: L.SaturationRun) -> list[list]:
+    """G's gradient norm and D(G(z)) under both losses at a few updates, measured."""
+    ns, s = "non-saturating", "saturating"
+    rows = []
+    for step in (*SAT_ROWS, int(r.steps[-1])):
+        i = step - 1
+        g_ns, g_s = float(r.grad_norm[ns][i]), float(r.grad_norm[s][i])
+        rows.append(
+            [
+                step,
+                f"{g_ns:.3g}",
+                f"{g_s:.3g}",
+                f"{g_ns / g_s:,.0f}×" if g_s > 0 else "∞",
+                round(float(r.d_fake[ns][i]), 4),
+                round(float(r.d_fake[s][i]), 4),
+            ]
+        )
+    return rows
+
+
+@plots.cached
+def saturation(optimizer: str = "sgd", lang: str = "en"):
+    """§3 measured: G's gradient norm under log(1 - D(G(z))) and -log D(G(z)) from a state where
+    D rejects G's samples, side by side (figure and table), and what the run shows."""
+    optimizer = one_of(optimizer, list(SAT_OPTIMIZERS), "gan_err_choice", lang)
+    r = saturation_run(optimizer)
+    ns, s = "non-saturating", "saturating"
+    m0 = r.g_start  # both runs start from one state
+    m_ns, m_s = float(r.g_mean[ns][-1]), float(r.g_mean[s][-1])
+    moved = (m_s - m0) / (L.GAME1D_DATA[0] - m0)  # the saturating run's share of the way
+    _, name_key, lr_g = SAT_OPTIMIZERS[optimizer]
+    name = text(name_key, lang)
+    md = text("gan_sat_result", lang).format(
+        opt=name,
+        lr=lr_g,
+        d0=float(r.d_fake[ns][0]),
+        g_ns=float(r.grad_norm[ns][0]),
+        g_s=float(r.grad_norm[s][0]),
+        ratio=float(r.grad_norm[ns][0] / r.grad_norm[s][0]),
+        steps=int(r.steps[-1]),
+        m_ns=m_ns,
+        m_s=m_s,
+        m0=m0,
+        d_ns=float(r.d_fake[ns][-1]),
+        d_s=float(r.d_fake[s][-1]),
+    )
+    verdict = "gan_sat_stuck" if moved < 0.25 else "gan_sat_rescued"
+    md += " " + text(verdict, lang).format(moved=max(moved, 0.0), opt=name)
+    fig = figures.saturation(r, LOSS_NAMES, lang)
+    return plots.png(fig, "gan-saturation", dpi=100), md, saturation_rows(r)
 
 
 _default_run: dict[str, L.Game1DState] = {}
@@ -268,6 +351,27 @@ def game_1d_tab(lang: gr.Radio) -> SimpleNamespace:
                     wrap=True,
                     column_widths=["58%", "14%", "14%", "14%"],
                 )
+        # Saturation (§3): the two generator losses from where D rejects G's samples
+        gr.Markdown(t("gan_sat_title"))
+        gr.Markdown(t("gan_sat_md"))
+        with gr.Row():
+            sat_opt = gr.Radio(
+                [(t(key), name) for name, (key, *_) in SAT_OPTIMIZERS.items()],
+                value="sgd",
+                label=t("gan_sat_opt"),
+            )
+            sat_go = gr.Button(t("gan_sat_run"), variant="primary")
+        sat_md = gr.Markdown(elem_id="gan-saturation-md")
+        with gr.Row():
+            with gr.Column(scale=3):
+                sat_plot = plots.view(elem_id="gan-saturation")
+            with gr.Column(scale=2):
+                sat_table = gr.Dataframe(
+                    headers=columns(SAT_HEADERS),
+                    interactive=False,
+                    wrap=True,
+                    column_widths=["12%", "20%", "20%", "14%", "17%", "17%"],
+                )
     live = dict(concurrency_limit=1, concurrency_id="live-training")
     game_in, game_out = [k, lr_d, lr_g, loss, steps, lang], [plot, status, check]
     ev = run.click(
@@ -290,6 +394,18 @@ def game_1d_tab(lang: gr.Radio) -> SimpleNamespace:
         concurrency_id="gan-1d-open",
     )
     stop.click(None, cancels=[ev, ev_open])
+    # opens measured (computed once per process, a few seconds), after the game's own frame
+    sat = with_columns(saturation, {2: SAT_HEADERS})
+    sat_in, sat_out = [sat_opt, lang], [sat_plot, sat_md, sat_table]
+    ev_open.then(sat, sat_in, sat_out, api_visibility="private", concurrency_id="gan-saturation")
+    gr.on(
+        [sat_go.click, sat_opt.input],
+        sat,
+        sat_in,
+        sat_out,
+        api_name="gan_saturation",
+        concurrency_id="gan-saturation",
+    )
     return SimpleNamespace(loss=loss, redraw=(opened, game_in, game_out))
 
 

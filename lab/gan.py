@@ -10,6 +10,7 @@ The games are plain generators that yield their state: the tab draws them, and r
 `demos/runtime.stepwise` (thread count and grad mode per step).
 """
 
+import copy
 import math
 from typing import Iterator, NamedTuple
 
@@ -19,6 +20,7 @@ from torch import Tensor, nn
 
 from models.gan import (
     DigitClassifier,
+    discriminator_loss,
     latent,
     optimal_discriminator,
     train_step,
@@ -226,6 +228,109 @@ def game_1d(
         )
         if step % every == 0 or step == steps:
             yield frame(step, loss_d, loss_g)
+
+
+class SaturationRun(NamedTuple):
+    """The two generator losses of §3 from one start, step by step (index i = G update i + 1)."""
+
+    optimizer: str  # G's optimizer: "sgd" (with momentum, as in the paper) or "adam"
+    steps: np.ndarray  # (S,) 1 .. S
+    grad_norm: dict[str, np.ndarray]  # loss -> (S,) ||grad_theta_G of G's loss|| at each update
+    d_fake: dict[str, np.ndarray]  # loss -> (S,) mean D(G(z)) on the minibatch of D's last step
+    g_mean: dict[str, np.ndarray]  # loss -> (S,) mean G(z) after the update (p_data's mean: 1)
+    g_start: float  # mean G(z) at the shared start
+
+
+# §3's situation: G far left of the data (p_data = N(1, 0.5^2)) and D trained first until it
+# rejects G's samples confidently (mean D(G(z)) ~ 1e-4); then G learns with SGD + momentum, as the
+# paper's experiments did. Adam divides each step by the gradient's running size, so it hides the
+# saturation: `optimizer="adam"` shows that too.
+SATURATION_PRESET = dict(
+    steps=1000, optimizer="sgd", lr_g=0.01, lr_d=3e-3, k=1, g_bias=-3.0, d_warmup=300
+)
+SATURATION_LOSSES = ("non-saturating", "saturating")
+
+
+def saturation_run(
+    steps: int = 1000,
+    optimizer: str = "sgd",
+    lr_g: float = 0.01,
+    lr_d: float = 3e-3,
+    k: int = 1,
+    g_bias: float = -3.0,
+    d_warmup: int = 300,
+    batch_size: int = 256,
+    seed: int = 0,
+) -> SaturationRun:
+    """§3: "Early in learning, when G is poor, D can reject samples with high confidence because
+    they are clearly different from the training data. In this case, log(1 - D(G(z))) saturates."
+
+    The 1-D game's G and D, with G's output shifted to `g_bias` and D trained alone for
+    `d_warmup` steps (Adam, `lr_d`) so that it rejects G's samples; from that one state, Algorithm 1
+    (`models.gan.train_step`) with each generator loss on the same minibatches. G's gradient norm is
+    read at every update, between backward and the optimizer's step.
+
+    Args:
+        optimizer: G's optimizer, "sgd" (momentum 0.9) or "adam" (betas 0.5, 0.999, as the game).
+        lr_g, lr_d: learning rates of G and D (D: Adam, as in the game); k: D steps per G step.
+    """
+    mu, sd = GAME1D_DATA
+    torch.manual_seed(seed)
+    G0, D0 = _mlp(1, 16, 1), _mlp(1, 32, 1, nn.LeakyReLU)
+    with torch.no_grad():
+        G0[-1].bias.fill_(g_bias)
+
+    def sampler(g: torch.Generator):
+        return (
+            lambda n: mu + sd * torch.randn(n, 1, generator=g),
+            lambda n: 2 * torch.rand(n, 1, generator=g) - 1,
+        )
+
+    data, noise = sampler(torch.Generator().manual_seed(seed))
+    opt_d0 = torch.optim.Adam(D0.parameters(), lr=lr_d, betas=(0.5, 0.999))
+    for _ in range(d_warmup):  # D alone: it learns to reject G's samples
+        with torch.no_grad():
+            fake = G0(noise(batch_size))
+        loss = discriminator_loss(D0(data(batch_size)), D0(fake))
+        opt_d0.zero_grad(set_to_none=True)
+        loss.backward()
+        opt_d0.step()
+    probe = 2 * torch.rand(2048, 1, generator=torch.Generator().manual_seed(seed + 2)) - 1
+    with torch.no_grad():
+        g_start = G0(probe).mean().item()
+    out = {name: ([], [], []) for name in SATURATION_LOSSES}
+    for name in SATURATION_LOSSES:
+        G, D = copy.deepcopy(G0), copy.deepcopy(D0)
+        opt_d = torch.optim.Adam(D.parameters(), lr=lr_d, betas=(0.5, 0.999))
+        opt_d.load_state_dict(opt_d0.state_dict())  # D goes on as it was
+        if optimizer == "sgd":
+            opt_g = torch.optim.SGD(G.parameters(), lr=lr_g, momentum=0.9)
+        elif optimizer == "adam":
+            opt_g = torch.optim.Adam(G.parameters(), lr=lr_g, betas=(0.5, 0.999))
+        else:
+            raise ValueError(f"optimizer must be 'sgd' or 'adam', not {optimizer!r}")
+        data, noise = sampler(torch.Generator().manual_seed(seed + 1))  # the same for both losses
+        norms, d_fake, g_mean = out[name]
+
+        def read_grad(m: nn.Module, G=G, norms=norms) -> None:
+            if m is G:
+                norms.append(torch.cat([p.grad.flatten() for p in G.parameters()]).norm().item())
+
+        for _ in range(steps):
+            s = train_step(
+                G, D, opt_d, opt_g, data, noise, batch_size, k, name == "saturating", read_grad
+            )
+            d_fake.append(s.d_fake)
+            with torch.no_grad():
+                g_mean.append(G(probe).mean().item())
+    return SaturationRun(
+        optimizer,
+        np.arange(1, steps + 1),
+        {n: np.array(v[0]) for n, v in out.items()},
+        {n: np.array(v[1]) for n, v in out.items()},
+        {n: np.array(v[2]) for n, v in out.items()},
+        g_start,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,28 @@ import torch
 from demos.plots import OKABE_ITO, drawing, figure, label
 
 if TYPE_CHECKING:
-    from lab.gan import Game1DState, Game2DState
+    from lab.gan import Game1DState, Game2DState, SaturationRun
+
+
+@drawing
+def saturation(r: SaturationRun, names: dict[str, str], lang: str = "en"):
+    """§3 side by side: G's gradient norm at each update (log scale) and where G's samples are
+    (mean G(z), the data's mean dotted), one line per generator loss (`names`: loss -> label)."""
+    fig = figure((10, 3.6))
+    grad_ax, mean_ax = fig.subplots(1, 2)
+    for color, (loss, name) in zip((OKABE_ITO[2], OKABE_ITO[3]), names.items()):
+        grad_ax.semilogy(r.steps, r.grad_norm[loss], color=color, lw=1.6, label=name)
+        mean_ax.plot(r.steps, r.g_mean[loss], color=color, lw=2, label=name)
+    mean_ax.axhline(1.0, color="black", ls=":", lw=1.5, label=label("fig_sat_data", lang))
+    for ax, title in zip((grad_ax, mean_ax), ("fig_sat_grad", "fig_sat_where")):
+        ax.set_title(label(title, lang))
+        ax.set_xlabel(label("fig_sat_update", lang))
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=9)
+    grad_ax.set_ylabel("‖∇θ_G‖")
+    mean_ax.set_ylabel(label("fig_sat_mean", lang))
+    fig.tight_layout()
+    return fig
 
 
 @drawing

@@ -55,8 +55,45 @@ EN = {
         "z ~ U(−1, 1) (lower line) to x = G(z) (arrows) and so defines p_g (green); the "
         "discriminator D (blue, dashed) is trained to tell them apart; the optimal D* = p_data / "
         "(p_data + p_g) for the current G is drawn in orange (Prop. 1). At the optimum p_g = p_data, "
-        "D = D* = 1/2 and the value of the game is −log 4. Try the saturating loss: early on D "
-        "rejects G's samples confidently and log(1 − D(G(z))) gives G almost no gradient (§3)."
+        "D = D* = 1/2 and the value of the game is −log 4. With these settings the saturating loss "
+        "log(1 − D(G(z))) of Eq. 1 converges too: Adam divides each of G's steps by the gradient's "
+        "running size. **Saturation (§3)**, below, starts where D rejects G's samples confidently "
+        "and measures G's gradient under both losses."
+    ),
+    "gan_sat_title": "### Saturation (§3): G's gradient under both losses",
+    "gan_sat_md": (
+        "§3: “Early in learning, when G is poor, D can reject samples with high confidence … In this "
+        "case, log(1 − D(G(z))) saturates.” Both runs start from one state: G's samples around x = −3, "
+        "far left of the data, and D trained alone for 300 steps until it rejects them. Then "
+        "Algorithm 1 (k = 1) runs once with each generator loss, on the same minibatches, and G's "
+        "gradient norm is read at every update. Choose G's optimizer: SGD with momentum (as in the "
+        "paper) or Adam (as in the game above)."
+    ),
+    "gan_sat_opt": "G's optimizer",
+    "gan_sat_sgd": "SGD + momentum (paper)",
+    "gan_sat_adam": "Adam (the game's)",
+    "gan_sat_sgd_name": "SGD with momentum 0.9",
+    "gan_sat_adam_name": "Adam",
+    "gan_sat_run": "Compare the losses",
+    "col_sat_step": "G update",
+    "col_sat_grad_ns": "‖∇G‖, −log D(G(z))",
+    "col_sat_grad_s": "‖∇G‖, log(1 − D(G(z)))",
+    "col_sat_ratio": "ratio",
+    "col_sat_d_ns": "D(G(z)), −log D",
+    "col_sat_d_s": "D(G(z)), log(1 − D)",
+    "gan_sat_result": (
+        "**Measured, G with {opt} (lr {lr:g}):** at the first update D(G(z)) = {d0:.4f} and G's "
+        "gradient norm is **{g_ns:.3g}** with −log D(G(z)) but **{g_s:.3g}** with log(1 − D(G(z))), "
+        "{ratio:,.0f}× smaller. After {steps} updates the mean of G(z) is {m_ns:.2f} vs {m_s:.2f} "
+        "(data: 1.0, start: {m0:.2f}) and D(G(z)) {d_ns:.3f} vs {d_s:.3f}."
+    ),
+    "gan_sat_stuck": (
+        "The saturating loss left G where it started ({moved:.0%} of the way to the data): its "
+        "gradient stayed too small to move it, which is why the paper trains G to maximize log D(G(z))."
+    ),
+    "gan_sat_rescued": (
+        "Both losses reached the data here ({moved:.0%} of the way): {opt} rescales the small "
+        "gradient, so the saturation costs little here; choose SGD to compare."
     ),
     "gan_k": "k (D steps per G step)",
     "gan_lr_d": "learning rate of D",
@@ -196,7 +233,39 @@ ZH = {
         "**论文图 1，现场演示。** 数据 p_data = N(1, 0.5²)（黑色点线）；生成器把 z ~ U(−1, 1)（下方的线）映射为 "
         "x = G(z)（箭头），由此得到 p_g（绿色）；判别器 D（蓝色虚线）被训练来区分二者；当前 G 下的最优判别器 "
         "D* = p_data / (p_data + p_g) 用橙色画出（命题 1）。在最优点 p_g = p_data，D = D* = 1/2，博弈的值为 −log 4。"
-        "试试饱和损失：训练初期 D 能很有把握地拒绝 G 的样本，log(1 − D(G(z))) 几乎不给 G 梯度（§3）。"
+        "在这些设置下，式 1 的饱和损失 log(1 − D(G(z))) 同样收敛：Adam 会把 G 的每一步除以梯度的滑动平均大小。"
+        "下面的 **饱和（§3）** 从 D 能很有把握地拒绝 G 的样本的状态出发，测量两种损失下 G 的梯度。"
+    ),
+    "gan_sat_title": "### 饱和（§3）：两种损失下 G 的梯度",
+    "gan_sat_md": (
+        "§3：“在学习初期，G 还很差时，D 能以很高的置信度拒绝样本……此时 log(1 − D(G(z))) 会饱和。”"
+        "两次运行从同一个状态出发：G 的样本在 x = −3 附近，远在数据左侧；D 先单独训练 300 步，直到能拒绝它们。"
+        "然后用每种生成器损失各运行一次算法 1（k = 1），使用相同的小批量，并在每次更新时读取 G 的梯度范数。"
+        "可选择 G 的优化器：带动量的 SGD（与论文相同）或 Adam（与上面的博弈相同）。"
+    ),
+    "gan_sat_opt": "G 的优化器",
+    "gan_sat_sgd": "SGD + 动量（论文）",
+    "gan_sat_adam": "Adam（上面的博弈）",
+    "gan_sat_sgd_name": "带动量 0.9 的 SGD",
+    "gan_sat_adam_name": "Adam",
+    "gan_sat_run": "比较两种损失",
+    "col_sat_step": "G 更新",
+    "col_sat_grad_ns": "‖∇G‖，−log D(G(z))",
+    "col_sat_grad_s": "‖∇G‖，log(1 − D(G(z)))",
+    "col_sat_ratio": "比值",
+    "col_sat_d_ns": "D(G(z))，−log D",
+    "col_sat_d_s": "D(G(z))，log(1 − D)",
+    "gan_sat_result": (
+        "**实测，G 使用 {opt}（学习率 {lr:g}）：** 第一次更新时 D(G(z)) = {d0:.4f}，G 的梯度范数在 −log D(G(z)) 下为 "
+        "**{g_ns:.3g}**，在 log(1 − D(G(z))) 下只有 **{g_s:.3g}**，小 {ratio:,.0f} 倍。{steps} 次更新后，G(z) 的均值为 "
+        "{m_ns:.2f} 对 {m_s:.2f}（数据：1.0，起点：{m0:.2f}），D(G(z)) 为 {d_ns:.3f} 对 {d_s:.3f}。"
+    ),
+    "gan_sat_stuck": (
+        "饱和损失让 G 停在原地（只走了到数据距离的 {moved:.0%}）：它的梯度太小，推不动 G——这正是论文改为让 G "
+        "最大化 log D(G(z)) 的原因。"
+    ),
+    "gan_sat_rescued": (
+        "这里两种损失都到达了数据（走完了 {moved:.0%}）：{opt} 会放大很小的梯度，所以这里饱和的代价不大；选择 SGD 对比一下。"
     ),
     "gan_k": "k（每步 G 对应的 D 步数）",
     "gan_lr_d": "D 的学习率",
