@@ -238,7 +238,9 @@ def _live_summary(history: dict, lang: str, cached: bool = False) -> str:
         **(_recorded_where(history, lang) if cached else {}),
     )
     return head + (
-        "\n\n| net | loss | test acc. |\n|---|---|---|\n" + "\n".join(lines) if lines else ""
+        "\n\n" + text("rn_live_table_head", lang) + "\n|---|---|---|\n" + "\n".join(lines)
+        if lines
+        else ""
     )
 
 

@@ -313,3 +313,11 @@ def test_live_recorder_writes_the_machine():
     assert cpu is None or (isinstance(cpu, str) and cpu)
     src = open(resnet_live.__file__, encoding="utf-8").read()
     assert all(f'history["{k}"]' in src for k in ("date", "cpu", "cores", "threads"))
+
+
+def test_recorded_live_table_speaks_the_page_language():
+    """#19.14: the table under the recorded run had English headers on the Chinese page."""
+    _, zh = tab.live_cached.__wrapped__("zh")
+    _, en = tab.live_cached.__wrapped__("en")
+    assert "| 网络 | 损失 | 测试准确率 |" in zh and "| net |" not in zh
+    assert "| net | loss | test acc. |" in en

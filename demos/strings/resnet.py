@@ -27,6 +27,7 @@ EN = {
         " (Table 6); plain-56 has higher training *and* test error than plain-20 (Fig. 6 left)."
     ),
     "rn_reduced": "reduced budget: a subset of CIFAR-10 and few epochs (details below the plot)",
+    "rn_live_table_head": "| net | loss | test acc. |",
     "rn_budget": (
         "{n:,} training images, {epochs} epochs = {iters:,} iterations of batch {batch} per net "
         "(the paper: 50,000 images, 64,000 iterations); test error on {test:,} images of the test set"
@@ -183,6 +184,7 @@ ZH = {
         "（表 6）；plain-56 的训练误差和测试误差都高于 plain-20（图 6 左）。"
     ),
     "rn_reduced": "缩减的预算：CIFAR-10 的子集、较少的 epoch（详见图下方）",
+    "rn_live_table_head": "| 网络 | 损失 | 测试准确率 |",
     "rn_budget": (
         "{n:,} 张训练图像，{epochs} 个 epoch，即每个网络 {iters:,} 次迭代、每批 {batch} 张"
         "（论文：50,000 张图像，64,000 次迭代）；测试错误率在测试集的 {test:,} 张图像上测得"
