@@ -390,3 +390,28 @@ def test_a_state_saved_before_the_tokenizer_option_existed_still_resumes():
     before = {k: v for k, v in now.items() if k != "tokenizer"}
     assert resume.run_fields(before) == resume.run_fields(now)
     assert resume.run_fields({**now, "lr": 1e-3}) != resume.run_fields(now)
+
+
+def test_bert_exports_the_weights_of_its_state_without_training(tmp_path):
+    """`--export true`: the state's weights, as they are, become a scored checkpoint with its card
+    (an intermediate model to ship while the long run goes on); the state file is not touched."""
+    from safetensors.torch import load_file as load_weights
+
+    from models.bert import load
+
+    data = write_corpus(tmp_path / "data")
+    state = tmp_path / "s.safetensors"
+    run_bert(tmp_path, data, state, piece_steps=3)
+    before = state.read_bytes()
+    out = run_bert(tmp_path, data, state, piece_steps=3, export="true")
+    assert "state saved" not in out and state.read_bytes() == before
+    model, _ = load(tmp_path / "out")
+    saved = load_file(str(state))
+    key = "model/bert/embeddings.token.weight"
+    exported = load_weights(str(tmp_path / "out" / "model.safetensors"))
+    name = next(k for k in exported if k.endswith("embeddings.token.weight"))
+    assert torch.allclose(exported[name].float(), saved[key].half().float())
+    card = (tmp_path / "out" / "README.md").read_text()
+    assert "An intermediate checkpoint:** step 3 of the" in card and "MLM top-1" in card
+    with pytest.raises(AssertionError, match="needs --resume"):
+        run_bert(tmp_path, data, tmp_path / "none.safetensors", export="true")

@@ -79,6 +79,7 @@ class TrainConfig:
     save_every: float = 10.0  # minutes between writes of the state file
     piece_minutes: float = 0.0  # > 0: stop this piece after so many minutes (the state is saved)
     piece_steps: int = 0  # > 0: stop this piece at this step (tests)
+    export: bool = False  # with --resume: no training, write the state's weights, scored, with card
     heldout: str = "10,30,50,70,90"  # indices (sorted file names) of the held-out novels
     n_eval: int = 256  # held-out sequences of the periodic evaluation
     n_final: int = 2000  # held-out sequences of the final evaluation (novels and WikiText-2)
@@ -232,6 +233,8 @@ def main() -> None:
     held_docs = [novels[k] for k in names if k in held]
     state_file = Path(cfg.resume) if cfg.resume else None
     resuming = state_file is not None and state_file.exists()
+    if cfg.export and not resuming:
+        raise SystemExit("--export true needs --resume with an existing state file")
     assert not cfg.resume or cfg.steps > 0, "--resume needs a budget in steps (--steps)"
     if resuming or cfg.tokenizer:  # the run's own vocabulary, or the given one, not a new one
         from tokenizers import Tokenizer
@@ -308,7 +311,7 @@ def main() -> None:
     start = last_eval = last_save = clock()
     if not cfg.steps:  # the wall-clock schedule starts now
         done_minutes = 0.0
-    while True:
+    while not cfg.export:
         p = progress(step, clock() - start)
         if p >= 1:
             break
@@ -428,6 +431,20 @@ def write_card(out_dir: Path, s: dict) -> None:
         f"| {100 * r['heldout_mlm_acc']:.1f} | {r['heldout_mlm_ppl']:.1f} | {100 * r['heldout_nsp_acc']:.1f} |"
         for r in s["evals"])  # fmt: skip
     ok = {True: "met", False: "**missed**"}
+    if tc.get("steps"):
+        schedule = (f"The schedule runs on steps ({tc['steps']:,} planned; restartable from its state "
+                    "file, `training/resume.py`).")  # fmt: skip
+    else:
+        schedule = (f"The schedule runs on the wall clock ({tc['minutes']} min); `--steps "
+                    f"{s['steps']}` repeats it step for step.")  # fmt: skip
+    intermediate = ""
+    if tc.get("steps") and s["steps"] < tc["steps"]:
+        intermediate = (
+            f"\n\n**An intermediate checkpoint:** step {s['steps']:,} of the {tc['steps']:,} planned, "
+            "exported from the run's state file (`--export true`) while the run goes on; the "
+            "learning rate had not decayed yet. The curve below shows where the run was heading."
+        )
+    speed = s["tokens_seen"] / max(1e-9, 60 * s["train_minutes"])
     card = f"""---
 library_name: paper-gallery
 license: apache-2.0
@@ -453,7 +470,7 @@ Code: `models/bert.py`.
 | 5 held-out novels ({", ".join(s["heldout_novels"])}) | **{100 * nov["mlm_acc"]:.1f}%** | {nov["mlm_ppl"]:.1f} | **{100 * nov["nsp_acc"]:.1f}%** | {nov["mlm_n"]:,} / {nov["nsp_n"]:,} |
 | WikiText-2 validation (out of domain) | {100 * wiki["mlm_acc"]:.1f}% | {wiki["mlm_ppl"]:.1f} | {100 * wiki["nsp_acc"]:.1f}% | {wiki["mlm_n"]:,} / {wiki["nsp_n"]:,} |
 
-Targets: held-out MLM top-1 ≥ 40% ({ok[nov["mlm_acc"] >= 0.40]}), NSP ≥ 85% ({ok[nov["nsp_acc"] >= 0.85]}).
+Targets (issue #14): held-out MLM top-1 ≥ 35% ({ok[nov["mlm_acc"] >= 0.35]}), NSP ≥ 80% ({ok[nov["nsp_acc"] >= 0.80]}).{intermediate}
 MLM is scored as in pre-training: 15% of the tokens chosen, 80% of them shown as [MASK], 10% as a
 random piece, 10% unchanged, the model's top-1 piece compared with the original at every chosen
 position (a fixed draw, seed 2 / 3). NSP pairs are 50% IsNext, 50% NotNext (B from another
@@ -479,10 +496,10 @@ novels held out whole (never seen by the tokenizer or the model), the other 94 (
 tokens) for training. Sequences of {tc["seq_len"]} tokens "[CLS] A [SEP] B [SEP]", batch
 {tc["batch_size"]}, AdamW β=(0.9, 0.98), weight decay {tc["weight_decay"]}, peak lr {tc["lr"]},
 linear warm-up over {100 * tc["warmup"]:.0f}% of the budget then linear decay, gradient clipping 1.0,
-dropout {tc.get("dropout", 0.1)}, fp32. The schedule runs on the wall clock ({tc["minutes"]} min): this run made
+dropout {tc.get("dropout", 0.1)}, {"bf16 autocast" if tc.get("bf16") else "fp32"}. {schedule} This run made
 **{s["steps"]:,} steps** and saw {s["tokens_seen"] / 1e6:.1f} M tokens in {s["train_minutes"]} min
-on {s["machine"]}, sharing the two cores with other work. `--steps {s["steps"]}` repeats the same
-schedule step for step (BERT-BASE: 1 M steps of 256 × 512 tokens).
+({speed:,.0f} tokens/s on average) on {s["machine"]}, sharing the two cores with other work
+(BERT-BASE: 1 M steps of 256 × 512 tokens).
 
 | step | minutes | tokens (M) | train MLM loss | held-out MLM top-1 % | held-out MLM ppl | held-out NSP % |
 |---|---|---|---|---|---|---|

@@ -121,6 +121,7 @@ def save(
 # run reads its own vocabulary from the state file.
 PIECE_FIELDS = {
     "tokenizer",
+    "export",
     "resume",
     "save_every",
     "piece_minutes",
