@@ -415,3 +415,32 @@ def test_bert_exports_the_weights_of_its_state_without_training(tmp_path):
     assert "An intermediate checkpoint:** step 3 of the" in card and "MLM top-1" in card
     with pytest.raises(AssertionError, match="needs --resume"):
         run_bert(tmp_path, data, tmp_path / "none.safetensors", export="true")
+
+
+def test_bert_catalogue_row_follows_the_shipped_weights(tmp_path, monkeypatch):
+    """`--catalogue true`: the row the app checks the embedded BERT against gets the new files'
+    sha256 and scores; weights written elsewhere are refused (the row would not match them)."""
+    import json
+    import shutil
+
+    from models import hub
+    from training.bert import update_catalogue
+
+    weights = tmp_path / "weights"
+    (weights / "bert_eltec").mkdir(parents=True)
+    shutil.copy(hub.CATALOGUE_PATH, weights / "catalogue.json")
+    for f in ("config.json", "model.safetensors", "tokenizer.json"):
+        (weights / "bert_eltec" / f).write_bytes(f.encode())
+    monkeypatch.setattr(hub, "WEIGHTS_DIR", weights)
+    monkeypatch.setattr(hub, "CATALOGUE_PATH", weights / "catalogue.json")
+    scores = {"mlm_acc": 0.3512, "mlm_ppl": 40.0, "nsp_acc": 0.81}
+    summary = {"final": {"heldout_novels": scores, "wikitext2_valid": scores}, "params": 1,
+               "steps": 20000, "train_minutes": 300.0, "recipe": "r"}  # fmt: skip
+    update_catalogue(weights / "bert_eltec", summary)
+    row = json.loads((weights / "catalogue.json").read_text())["bert_small.eltec"]
+    assert row["files"]["model.safetensors"] == hub.sha256(
+        weights / "bert_eltec" / "model.safetensors"
+    )
+    assert row["meta"]["heldout_mlm_acc"] == 0.3512 and row["meta"]["steps"] == 20000
+    with pytest.raises(SystemExit, match="ships weights/bert_eltec"):
+        update_catalogue(tmp_path / "elsewhere", summary)

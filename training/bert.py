@@ -80,6 +80,7 @@ class TrainConfig:
     piece_minutes: float = 0.0  # > 0: stop this piece after so many minutes (the state is saved)
     piece_steps: int = 0  # > 0: stop this piece at this step (tests)
     export: bool = False  # with --resume: no training, write the state's weights, scored, with card
+    catalogue: bool = False  # update the bert_small.eltec row of weights/catalogue.json (shipping)
     heldout: str = "10,30,50,70,90"  # indices (sorted file names) of the held-out novels
     n_eval: int = 256  # held-out sequences of the periodic evaluation
     n_final: int = 2000  # held-out sequences of the final evaluation (novels and WikiText-2)
@@ -419,7 +420,36 @@ def main() -> None:
         summary["machine"] = f"{ddp.world_size} x {gpu}, torch {torch.__version__}"
     (out_dir / "training_log.json").write_text(json.dumps(summary, indent=1))
     write_card(out_dir, summary)
+    if cfg.catalogue:
+        update_catalogue(out_dir, summary)
     print(json.dumps({k: v for k, v in summary.items() if k != "evals"}, indent=1))
+
+
+def update_catalogue(out_dir: Path, s: dict, name: str = "bert_small.eltec") -> None:
+    """The shipped row of weights/catalogue.json for the weights just written: their sha256 and
+    the measured scores (the app checks the files against these hashes; others' rows untouched)."""
+    from models import hub
+
+    raw = json.loads(hub.CATALOGUE_PATH.read_text(encoding="utf-8"))
+    row = raw[name]
+    if (hub.WEIGHTS_DIR / row["embedded"]).resolve() != out_dir.resolve():
+        raise SystemExit(f"--catalogue: {name} ships weights/{row['embedded']}, not {out_dir}")
+    nov, wiki = s["final"]["heldout_novels"], s["final"]["wikitext2_valid"]
+    row["files"] = {f: hub.sha256(out_dir / f) for f in row["files"]}
+    row["meta"].update(
+        heldout_mlm_acc=round(nov["mlm_acc"], 4),
+        heldout_mlm_ppl=round(nov["mlm_ppl"], 2),
+        nsp_acc=round(nov["nsp_acc"], 4),
+        wikitext2_mlm_acc=round(wiki["mlm_acc"], 4),
+        wikitext2_mlm_ppl=round(wiki["mlm_ppl"], 2),
+        wikitext2_nsp_acc=round(wiki["nsp_acc"], 4),
+        params=s["params"],
+        steps=s["steps"],
+        train_minutes=s["train_minutes"],
+        recipe=s["recipe"],
+    )
+    hub.CATALOGUE_PATH.write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(f"catalogue row {name} updated")
 
 
 def write_card(out_dir: Path, s: dict) -> None:

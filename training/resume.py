@@ -122,6 +122,7 @@ def save(
 PIECE_FIELDS = {
     "tokenizer",
     "export",
+    "catalogue",
     "resume",
     "save_every",
     "piece_minutes",
