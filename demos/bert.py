@@ -427,7 +427,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     # Opens on the best checkpoint at hand (issue 15): demos/weights.py
     picker = weights_ui.picker("bert", WEIGHTS, DEFAULT_WEIGHTS, "bert_weights", "bert-weights")
     weights = picker.dropdown
-    with gr.Tabs() as views:
+    with gr.Tabs(overflow_behavior="wrap") as views:  # every sub-tab in sight (#19.6)
         fill = _fill_tab(lang, weights)
         anatomy_ = _anatomy_tab(lang, weights)
         masking = _masking_tab(lang, weights)
@@ -435,6 +435,11 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
         attn = attention.attention_tab(lang, weights)
         _check_tab(lang, weights)
     weights_ui.wire(picker, lang)
+    # Every view opens on its default result (#19.10): a sub-tab draws its view when it opens, the
+    # first one also when the BERT tab opens (the examples' answers are warmed at start-up: WARM)
+    for view in (fill, anatomy_, masking, nsp, attn):
+        view.sub.select(*view.redraw, api_visibility="private")
+    tab.select(*fill.redraw, api_visibility="private")
     weights.change(
         examples_for,
         [weights, fill.sentence],
@@ -474,7 +479,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
 
 def _fill_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
     """Fill-mask: the top-k pieces for every [MASK]."""
-    with gr.Tab(t("bert_sub_fill"), id="bert-fill"):
+    with gr.Tab(t("bert_sub_fill"), id="bert-fill") as sub:
         gr.Markdown(t("bert_fill_intro"))
         with gr.Row():
             sentence = gr.Textbox(
@@ -507,13 +512,14 @@ def _fill_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
         sentence=sentence,
         examples=examples,
         examples_zh=examples_zh,
+        sub=sub,
         redraw=(fill_mask, inputs, outputs),
     )
 
 
 def _anatomy_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
     """Input anatomy: the paper's Fig. 2 drawn from the real input."""
-    with gr.Tab(t("bert_sub_anatomy"), id="bert-anatomy"):
+    with gr.Tab(t("bert_sub_anatomy"), id="bert-anatomy") as sub:
         gr.Markdown(t("bert_anatomy_intro"))
         with gr.Row():
             a = gr.Textbox(ANATOMY_EXAMPLE[0], label=t("bert_sentence_a"), max_length=MAX_CHARS)
@@ -521,7 +527,10 @@ def _anatomy_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
         go = gr.Button(t("bert_anatomy_go"), variant="primary")
         fig2 = gr.HTML(elem_id="bert-fig2")
         table = gr.Dataframe(
-            headers=columns(ANATOMY_COLS), label=t("bert_anatomy_table"), interactive=False
+            headers=columns(ANATOMY_COLS),
+            label=t("bert_anatomy_table"),
+            interactive=False,
+            max_height=2400,  # one row a piece, every one in sight (#19.7)
         )
         md = gr.Markdown()
     fn, inputs, outputs = (
@@ -530,12 +539,12 @@ def _anatomy_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
         [fig2, table, md],
     )
     clear_on_failure(go.click(fn, inputs, outputs, api_name="bert_anatomy"), outputs, lang)
-    return SimpleNamespace(a=a, b=b, redraw=(fn, inputs, outputs))
+    return SimpleNamespace(a=a, b=b, sub=sub, redraw=(fn, inputs, outputs))
 
 
 def _masking_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
     """Masking: the 15% / 80-10-10 procedure on a sentence, and what the model recovers."""
-    with gr.Tab(t("bert_sub_masking"), id="bert-masking"):
+    with gr.Tab(t("bert_sub_masking"), id="bert-masking") as sub:
         gr.Markdown(t("bert_masking_intro"))
         with gr.Row():
             text_ = gr.Textbox(
@@ -545,7 +554,10 @@ def _masking_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
         go = gr.Button(t("bert_masking_go"), variant="primary")
         out = gr.HTML(elem_id="bert-masked")
         table = gr.Dataframe(
-            headers=columns(MASKING_COLS), label=t("bert_masking_table"), interactive=False
+            headers=columns(MASKING_COLS),
+            label=t("bert_masking_table"),
+            interactive=False,
+            max_height=2400,  # one row a chosen piece, every one in sight (#19.7)
         )
         md = gr.Markdown()
     fn, inputs, outputs = (
@@ -554,12 +566,12 @@ def _masking_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
         [out, table, md],
     )
     clear_on_failure(go.click(fn, inputs, outputs, api_name="bert_masking"), outputs, lang)
-    return SimpleNamespace(text=text_, seed=seed, redraw=(fn, inputs, outputs))
+    return SimpleNamespace(text=text_, seed=seed, sub=sub, redraw=(fn, inputs, outputs))
 
 
 def _nsp_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
     """Next-sentence prediction: P(IsNext) for a pair."""
-    with gr.Tab(t("bert_sub_nsp"), id="bert-nsp"):
+    with gr.Tab(t("bert_sub_nsp"), id="bert-nsp") as sub:
         gr.Markdown(t("bert_nsp_intro"))
         pairs = gr.Dropdown(
             [_pair_label(i) for i in range(len(NSP_EXAMPLES))],
@@ -575,14 +587,21 @@ def _nsp_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
     inputs, outputs = [a, b, weights, lang], [label, md]
     pairs.change(nsp_example, pairs, [a, b], api_visibility="private")
     clear_on_failure(go.click(next_sentence, inputs, outputs, api_name="bert_nsp"), outputs, lang)
-    return SimpleNamespace(a=a, b=b, redraw=(next_sentence, inputs, outputs))
+    return SimpleNamespace(a=a, b=b, sub=sub, redraw=(next_sentence, inputs, outputs))
 
 
 def _check_tab(lang: gr.Radio, weights: gr.Dropdown) -> None:
     """Paper check: parameter counts, masking rates, the embedded model's pre-training scores."""
     with gr.Tab(t("bert_sub_check"), id="bert-check") as check_tab:
         gr.Markdown(t("bert_check_intro"))
-        check = gr.Dataframe(headers=columns(CHECK_COLS), interactive=False, wrap=True)
+        check = gr.Dataframe(
+            headers=columns(CHECK_COLS),
+            interactive=False,
+            wrap=True,
+            # the "why" column had what was left of a 2,130 px row (#19.7); every row in sight
+            column_widths=["17%", "12%", "12%", "8%", "7%", "44%"],
+            max_height=2400,
+        )
         md = gr.Markdown(elem_id="bert-check-md")
     check_tab.select(
         with_columns(paper_check, {0: CHECK_COLS}),

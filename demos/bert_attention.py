@@ -246,7 +246,7 @@ def layer_choices(weights=DEFAULT_WEIGHTS):
 def attention_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
     """Attention: the head view (one layer), the model view (layers x heads), one head enlarged."""
     L = B.PRESETS["small"].L
-    with gr.Tab(t("bert_sub_attention"), id="bert-attention"):
+    with gr.Tab(t("bert_sub_attention"), id="bert-attention") as sub:
         gr.Markdown(t("bert_attention_intro"))
         with gr.Row():
             a = gr.Textbox(ATTN_EXAMPLE[0], label=t("bert_sentence_a"), max_length=MAX_CHARS)
@@ -318,5 +318,6 @@ def attention_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
     return SimpleNamespace(
         a=a,
         b=b,
+        sub=sub,
         redraw=(attention_views, [a, b, layer, head, en_layer, en_head, weights, lang], outputs),
     )

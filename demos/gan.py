@@ -300,7 +300,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("gan_claim"))
     quiz.block(QUESTION, lang)  # predict, then reveal (#8)
     figures_picker = lecture.picker(FIGURES)
-    with gr.Tabs() as views:
+    with gr.Tabs(overflow_behavior="wrap") as views:  # every sub-tab in sight (#19.6)
         samples = _samples_tab(lang, tab)
         game1 = games.game_1d_tab(lang)
         game2 = games.game_2d_tab(lang)
@@ -432,6 +432,7 @@ def _check_tab(lang: gr.Radio) -> None:
             interactive=False,
             wrap=True,
             column_widths=["60%", "14%", "14%", "12%"],
+            max_height=2400,  # every row in sight, no scroll box (#19.7)
         )
     tab_check.select(
         with_columns(paper_check, {None: PAPER_CHECK_COLS}), lang, check, api_name="gan_paper_check"

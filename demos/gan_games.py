@@ -350,6 +350,7 @@ def game_1d_tab(lang: gr.Radio) -> SimpleNamespace:
                     interactive=False,
                     wrap=True,
                     column_widths=["58%", "14%", "14%", "14%"],
+                    max_height=2400,  # every row in sight, no scroll box (#19.7)
                 )
         # Saturation (§3): the two generator losses from where D rejects G's samples
         gr.Markdown(t("gan_sat_title"))

@@ -85,7 +85,7 @@ def heatmap(
             f"{esc(q)}</th>{''.join(cells)}</tr>"
         )
     return (
-        f'<div class="pg-heat" style="overflow:auto;max-height:640px">'
+        f'<div class="pg-heat" style="overflow-x:auto">'  # every row in sight (#19.7)
         f'<table data-rows="{len(rows)}" data-cols="{len(cols)}" style="border-collapse:collapse">'
         f'<tr><th style="font-size:11px;font-weight:normal">{corner}</th>{head}</tr>{"".join(body)}</table></div>'
     )
@@ -211,25 +211,28 @@ def fill_bars(preds: list[dict], lang: str) -> str:
 
 
 def input_anatomy(tokens: list[str], segments: list[int], special: Sequence[str], lang: str) -> str:
-    """Fig. 2 drawn from the real input: each piece over its token, segment and position embeddings."""
+    """Fig. 2 drawn from the real input: each piece over its token, segment and position embeddings.
+    The pieces' columns wrap onto more lines like text (#19.7: one wide row showed 12 of 23 tokens
+    through a scroll box on a projector)."""
     seg_color = ["#cfe3f3", "#f6dfb8"]
     cell = "border:1px solid #888;border-radius:4px;padding:2px 4px;text-align:center;white-space:nowrap"
+    column = "display:flex;flex-direction:column;gap:3px"
     cols = []
     for i, (tk, sg) in enumerate(zip(tokens, segments)):
         style = f"{cell};background:{'#eee' if tk in special else '#fff'}"
         cols.append(
-            f"<td><div style='{style};font-weight:600'>{esc(tk)}</div>"
+            f"<div class='pg-piece' style='{column}'><div style='{style};font-weight:600'>{esc(tk)}</div>"
             f"<div style='{cell};background:#fde8d9'>E<sub>{esc(tk)}</sub></div>"
             f"<div style='{cell};background:{seg_color[sg]}'>E<sub>{'AB'[sg]}</sub></div>"
-            f"<div style='{cell};background:#e4f2e4'>E<sub>{i}</sub></div></td>"
+            f"<div style='{cell};background:#e4f2e4'>E<sub>{i}</sub></div></div>"
         )
     labels = "".join(
         f"<div style='{cell};border-color:transparent;text-align:right'>{text(k, lang)}</div>"
         for k in ("bert_row_input", "bert_row_token", "bert_row_segment", "bert_row_position")
     )
     return (
-        f"<div class='pg-fig2' style='overflow-x:auto'><table style='border-collapse:separate;border-spacing:3px'>"
-        f"<tr><td>{labels}</td>{''.join(cols)}</tr></table>"
+        f"<div class='pg-fig2'><div style='display:flex;flex-wrap:wrap;gap:8px 3px'>"
+        f"<div style='{column}'>{labels}</div>{''.join(cols)}</div>"
         f"<p>{text('bert_fig2_caption', lang)}</p></div>"
     )
 

@@ -475,11 +475,21 @@ CLIPBOARD_JS = """(url) => {
 # Projector mode: gradio's text sizes (theme variables) about 1.4x, for the back row of a lecture hall.
 # Per browser, like the language: `?projector=1` (or 0) in the URL, else the remembered choice; the
 # class is set in <head>, before the page is drawn, so the page never flashes small.
+# In both modes (#19 item 7): an image's floating label and its toolbar sit in a band above the
+# picture instead of on its top row (a grid's digits, a figure's title), and a slider's number box
+# moves under its label before the label wraps. In projector mode the controls side by side in a row
+# are at least 260 px wide (gradio's 160 px, scaled with the text): a row that cannot hold them
+# wraps instead of wrapping their labels (#19 item 6). tests/test_audit.py checks it at 1280x720.
 PROJECTOR_HEAD = """<style>
 html.pg-projector {
   --text-xxs: 12px; --text-xs: 14px; --text-sm: 17px; --text-md: 20px;
   --text-lg: 23px; --text-xl: 30px; --text-xxl: 36px;
 }
+.image-container:has(> .icon-button-wrapper.top-panel) { box-sizing: border-box; padding-top: 30px; }
+html.pg-projector .image-container:has(> .icon-button-wrapper.top-panel) { padding-top: 38px; }
+html body .block .head > label { flex: 1 0 auto; max-width: 100%; }
+html.pg-projector .row > .block, html.pg-projector .row > .column,
+html.pg-projector .row > .form > .block { min-width: min(260px, 100%) !important; }
 </style>
 <script>
 (() => {

@@ -519,6 +519,9 @@ FIGURES = {
 }  # fmt: skip
 
 
+# A paper check's table shows every row: no scroll box inside the page (#19.7; gradio's default 500 px
+# held 6 of its rows on a projector)
+TABLE_HEIGHT = 2400
 STAGE_COLS = ["col_stage", "col_output", "col_blocks", "col_channels"]
 CHECK_COLS = ["col_network", "col_quantity", "col_paper", "col_ours", "col_gap", "col_why"]
 TABLE3_COLS = ["col_model", "col_top1", "col_top5"]
@@ -528,7 +531,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("rn_claim"))
     quiz.block(QUESTION, lang)  # predict, then reveal (#8)
     figures_picker = lecture.picker(FIGURES)
-    with gr.Tabs() as views:
+    with gr.Tabs(overflow_behavior="wrap") as views:  # every sub-tab in sight (#19.6)
         _curves_tab(lang, tab)
         live = _live_tab(lang)
         why = _why_tab(lang)
@@ -600,6 +603,8 @@ def _why_tab(lang: gr.Radio) -> SimpleNamespace:
         resp_plot = plots.view()
         resp_md = gr.Markdown()
     why_tab.select(layer_responses, lang, [resp_plot, resp_md], api_name="resnet_responses")
+    # the gradient norms open drawn too (#19.10): the defaults' figure is warmed at start-up (WARM)
+    why_tab.select(grad_norms, [depth, steps, lang], grad_plot, api_visibility="private")
     run.click(
         grad_norms,
         [depth, steps, lang],
@@ -614,7 +619,7 @@ def _why_tab(lang: gr.Radio) -> SimpleNamespace:
 
 def _classify_tab(lang: gr.Radio) -> None:
     """Classify: upload / webcam / paste -> top-5 and Grad-CAM."""
-    with gr.Tab(t("rn_sub_classify"), id="resnet-classify"):
+    with gr.Tab(t("rn_sub_classify"), id="resnet-classify") as classify_tab:
         gr.Markdown(t("rn_classify_md"))
         with gr.Row():
             with gr.Column():
@@ -646,8 +651,21 @@ def _classify_tab(lang: gr.Radio) -> None:
     uploaded = image.upload(classify, inputs, outputs, api_visibility="private")
     clear_on_failure(uploaded, outputs, lang)
     examples.load_input_event.then(classify, inputs, outputs, api_visibility="private")
+    # The view opens on its first example classified (#19.10), unless an image is there already
+    classify_tab.select(
+        classify_opening, inputs, [image, *outputs], api_visibility="private", trigger_mode="once"
+    )
     # When a download has switched the tab to its model: classify the image on screen again
     weights_ui.wire(picker, lang).success(reclassify, inputs, outputs, api_visibility="private")
+
+
+def classify_opening(path, weights, lang):
+    """What Classify shows when it opens: the first example photo (a cat, a CIFAR-10 class) with
+    its answer; nothing changes when an image is on screen already."""
+    if path:
+        return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+    first = example_images()[0]
+    return first, *classify(first, weights, lang)
 
 
 def reclassify(path, weights, lang):
@@ -691,6 +709,7 @@ def _check_tab(lang: gr.Radio) -> None:
             interactive=False,
             wrap=True,
             column_widths=["15%", "9%", "7%", "7%", "7%", "55%"],
+            max_height=TABLE_HEIGHT,
         )
     check_tab.select(
         with_columns(paper_check, {None: CHECK_COLS}), lang, check, api_name="resnet_paper_check"

@@ -448,7 +448,7 @@ def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:
     gr.Markdown(t("tf_claim"))
     quiz.block(QUESTION, lang)  # predict, then reveal (#8)
     figures_picker = lecture.picker(FIGURES)
-    with gr.Tabs() as views:
+    with gr.Tabs(overflow_behavior="wrap") as views:  # every sub-tab in sight (#19.6)
         tr = _translate_tab(lang, tab)
         _steps_tab(lang, tr)
         pe = explorers.positional_tab(lang)
@@ -498,20 +498,26 @@ def _translate_tab(lang: gr.Radio, tab: gr.Tab) -> SimpleNamespace:
                     label=t("tf_source"),
                     elem_id="transformer-source",
                 )
-                with gr.Row():
-                    # opens on the best checkpoint at hand (issue 15): demos/weights.py
-                    picker = weights_ui.picker(
-                        "transformer", WEIGHTS, DEFAULT_WEIGHTS, "tf_weights", "transformer-weights"
-                    )
-                    weights = picker.dropdown
-                    beam = gr.Slider(1, MAX_BEAM, value=4, step=1, label=t("tf_beam"))
-                    go = gr.Button(t("tf_translate"), variant="primary")
+                # opens on the best checkpoint at hand (issue 15): demos/weights.py. The dropdown,
+                # its notice and the download button stack; in one row with the beam they were
+                # squeezed into slivers (#19.6)
+                picker = weights_ui.picker(
+                    "transformer", WEIGHTS, DEFAULT_WEIGHTS, "tf_weights", "transformer-weights"
+                )
+                weights = picker.dropdown
+                with gr.Row(equal_height=True):
+                    beam = gr.Slider(1, MAX_BEAM, value=4, step=1, label=t("tf_beam"), scale=2)
+                    go = gr.Button(t("tf_translate"), variant="primary", scale=1)
                 examples = gr.Examples(
                     [[e] for e in EXAMPLES], inputs=[source], label=t("tf_examples")
                 )
             with gr.Column(scale=3):
                 output = gr.Textbox(
-                    label=t("tf_output"), interactive=False, elem_id="transformer-output"
+                    label=t("tf_output"),
+                    interactive=False,
+                    lines=2,
+                    max_lines=12,  # a long translation grows the box instead of hiding lines
+                    elem_id="transformer-output",
                 )
                 tokens_md = gr.Markdown(elem_id="transformer-tokens")
                 notice = gr.Markdown(elem_id="transformer-notice")
@@ -527,7 +533,7 @@ def _translate_tab(lang: gr.Radio, tab: gr.Tab) -> SimpleNamespace:
                 allow_custom_value=True,
             )
             with gr.Column(min_width=160):
-                png = gr.File(label=t("tf_png"), interactive=False, height=80)
+                png = gr.File(label=t("tf_png"), interactive=False)
                 plots.svg_export(png)
         caption = gr.Markdown(elem_id="transformer-attention-caption")
         heat = gr.HTML(elem_id="transformer-heatmap")

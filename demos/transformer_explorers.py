@@ -282,7 +282,7 @@ def positional_tab(lang: gr.Radio) -> SimpleNamespace:
         with gr.Row():
             d = gr.Slider(8, 1024, value=128, step=8, label=t("tf_pe_d"))
             max_pos = gr.Slider(10, 1000, value=100, step=10, label=t("tf_pe_max"))
-            dims = gr.Textbox("4, 5, 20, 60", label=t("tf_pe_dims"))
+            dims = gr.Textbox("4, 5, 20, 60", label=t("tf_pe_dims"), scale=2)  # a long label
             k = gr.Slider(1, 50, value=5, step=1, label=t("tf_pe_k"))
         md = gr.Markdown(elem_id="transformer-pe-md")
         with gr.Row():
@@ -393,6 +393,7 @@ def check_tab(lang: gr.Radio) -> None:
             interactive=False,
             wrap=True,
             column_widths=["24%", "14%", "16%", "46%"],
+            max_height=2400,  # every row in sight, no scroll box (#19.7)
         )
     check_tab.select(
         with_columns(paper_check, {None: CHECK_COLS}),

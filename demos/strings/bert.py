@@ -292,7 +292,7 @@ ZH = {
     "bert_attention_go": "显示注意力",
     "bert_layer": "层",
     "bert_head": "头",
-    "bert_heads": "注意力头（全部、平均或其中一个）",
+    "bert_heads": "注意力头（全部/平均/单个）",
     "bert_pick_token": "选择一个词元（查询）",
     "bert_head_view": "单层视图",
     "bert_model_view": "全模型视图",
