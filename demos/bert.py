@@ -30,13 +30,7 @@ from models import bert as B
 from models import hub
 
 MAX_TOP_K = 20
-EXAMPLES = [
-    "She opened the [MASK] and walked into the room.",
-    "The [MASK] was shining brightly in the sky.",
-    "He took off his [MASK] and sat down by the fire.",
-    "It was the best of times, it was the worst of [MASK].",
-    "The [MASK] [MASK] on the table were still warm.",
-]
+EXAMPLES = BL.FILL_MASK_EXAMPLES  # bench/bert_cloze.py scores the same sentences
 # Offered when a model with Chinese examples (bert-base-chinese) is loaded: from its catalogue row
 EXAMPLES_ZH = [
     e
