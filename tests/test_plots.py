@@ -199,7 +199,9 @@ def test_figures_speak_chinese_on_the_chinese_page():
     with plots.drawing:
         zh, en = rplots.fig6_curves(curves, lang="zh"), rplots.fig6_curves(curves, lang="en")
     assert zh.axes[0].get_title() == "普通网络" and en.axes[0].get_title() == "plain networks"
-    assert zh.axes[0].get_xlabel() == "训练轮数（epoch）" and zh.axes[0].get_ylabel() == "错误率（%）"
+    assert (
+        zh.axes[0].get_xlabel() == "训练轮数（epoch）" and zh.axes[0].get_ylabel() == "错误率（%）"
+    )
     assert zh.axes[0].get_legend().get_title().get_text() == "虚线：训练，粗线：测试"
     _, md = resnet.recorded_curves.__wrapped__("zh")
     assert "张训练图像" in md and "training images" not in md and "SGD，动量" in md
