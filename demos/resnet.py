@@ -664,8 +664,23 @@ def classify_opening(path, weights, lang):
     its answer; nothing changes when an image is on screen already."""
     if path:
         return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-    first = example_images()[0]
+    first = _servable(example_images()[0])
     return first, *classify(first, weights, lang)
+
+
+@functools.cache
+def _servable(path: str) -> str:
+    """A copy of an example photo in the temp folder: gradio serves a returned file only from the
+    working directory or the temp folder, and scikit-image's data may be anywhere (a Space's
+    site-packages, a virtual environment outside the checkout). The bytes, so its subject, stay."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.gettempdir()) / "paper-gallery-examples"
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / Path(path).name
+    shutil.copyfile(path, copy)
+    return str(copy)
 
 
 def reclassify(path, weights, lang):

@@ -321,3 +321,27 @@ def test_recorded_live_table_speaks_the_page_language():
     _, en = tab.live_cached.__wrapped__("en")
     assert "| 网络 | 损失 | 测试准确率 |" in zh and "| net |" not in zh
     assert "| net | loss | test acc. |" in en
+
+
+def test_classify_opens_on_a_photo_gradio_may_serve(monkeypatch, tmp_path):
+    """Classify opens on the cat, classified. Gradio serves a returned file only from the working
+    directory or the temp folder: the photo inside scikit-image (a Space's site-packages, a virtual
+    environment outside the checkout) was refused ("Cannot move ... to the gradio cache dir"), and
+    the pane showed "Error". The opening returns a copy in the temp folder, recognized as the cat."""
+    import tempfile
+    from pathlib import Path
+
+    elsewhere = tmp_path / "site-packages" / "skimage" / "data"
+    elsewhere.mkdir(parents=True)
+    for name, _, _ in tab.EXAMPLES:
+        src = tab._examples_folder() / name
+        if src.exists():
+            (elsewhere / name).write_bytes(src.read_bytes())
+    monkeypatch.setattr(tab, "_examples_folder", lambda: elsewhere)
+    if hasattr(tab, "_servable"):
+        tab._servable.cache_clear()
+    path, top5, *_ = tab.classify_opening(None, tab.DEFAULT_WEIGHTS, "en")
+    assert Path(path).resolve().is_relative_to(Path(tempfile.gettempdir()).resolve())
+    assert not Path(path).resolve().is_relative_to(elsewhere)
+    assert tab.example_subject(path) == ("rn_subject_cat", True)
+    assert max(top5, key=top5.get) == "cat"
