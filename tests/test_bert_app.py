@@ -259,7 +259,7 @@ def test_model_view_click_finds_the_thumbnail_under_the_pointer():
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_head_view_and_model_view_count_the_same_heads(direct, lang):
+def test_head_view_and_model_view_count_the_same_heads(direct, lang, monkeypatch):
     """#19: the head view used to print a head's number where it said a count ("…in this layer:
     4" beside the model view's "1 of 16 heads"). Both now state counts, measured here from the
     model's own maps: per layer in the head view, and the same total in both views."""
@@ -275,7 +275,11 @@ def test_head_view_and_model_view_count_the_same_heads(direct, lang):
     special = torch.tensor([t in ("[CLS]", "[SEP]") for t in enc.tokens])
     # (L, A): share of each head's attention on [CLS]/[SEP], averaged over the queries
     share = torch.stack([m[0][..., special].sum(-1).mean(-1) for m in maps])
-    flagged = share > 0.5
+    # a threshold between the heads' shares, so that some heads are flagged and some not whatever
+    # the weights (the shipped model's heads changed as it trained; the views read BA.SOAK)
+    soak = float(share.flatten().median())
+    monkeypatch.setattr(BA, "SOAK", soak)
+    flagged = share > soak
     L, A = flagged.shape
     total = int(flagged.sum())
     assert 0 < total < L * A  # the example has some such heads, not all (else nothing is tested)

@@ -472,7 +472,7 @@ def write_card(out_dir: Path, s: dict) -> None:
         intermediate = (
             f"\n\n**An intermediate checkpoint:** step {s['steps']:,} of the {tc['steps']:,} planned, "
             "exported from the run's state file (`--export true`) while the run goes on; the "
-            "learning rate had not decayed yet. The curve below shows where the run was heading."
+            "learning rate had not decayed yet. The curve below shows where the run was heading.\n"
         )
     speed = s["tokens_seen"] / max(1e-9, 60 * s["train_minutes"])
     card = f"""---
