@@ -363,16 +363,16 @@ def game_1d_tab(lang: gr.Radio) -> SimpleNamespace:
             )
             sat_go = gr.Button(t("gan_sat_run"), variant="primary")
         sat_md = gr.Markdown(elem_id="gan-saturation-md")
-        with gr.Row():
-            with gr.Column(scale=3):
-                sat_plot = plots.view(elem_id="gan-saturation")
-            with gr.Column(scale=2):
-                sat_table = gr.Dataframe(
-                    headers=columns(SAT_HEADERS),
-                    interactive=False,
-                    wrap=True,
-                    column_widths=["12%", "20%", "20%", "14%", "17%", "17%"],
-                )
+        # the figure, then the table at full width (six columns beside the figure were cut off
+        # at 1280x720 in projector mode: tests/test_audit.py)
+        sat_plot = plots.view(elem_id="gan-saturation")
+        sat_table = gr.Dataframe(
+            headers=columns(SAT_HEADERS),
+            interactive=False,
+            wrap=True,
+            max_height=2400,
+            column_widths=["12%", "20%", "20%", "14%", "17%", "17%"],
+        )
     live = dict(concurrency_limit=1, concurrency_id="live-training")
     game_in, game_out = [k, lr_d, lr_g, loss, steps, lang], [plot, status, check]
     ev = run.click(

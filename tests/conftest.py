@@ -102,8 +102,11 @@ CHROMIUM_ARGS = [
 def browser():
     """Debian's Chromium, driven by Playwright (never `playwright install`), one for the session;
     each test opens its own contexts (`browser.new_context(...)`) and closes them."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # expect()'s own limit (5 s by default, not the page's set_default_timeout) tells a hang from a
+    # busy machine: a cold page took longer than 5 s to show the quiz with one core taken (#16)
+    expect.set_options(timeout=30_000)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield b
