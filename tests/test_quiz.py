@@ -77,7 +77,7 @@ def test_the_measured_answers_today():
     assert measured("resnet", "en").answer == "plain56"  # degradation in the recorded run
     assert measured("transformer", "en").answer == "saturates"
     assert measured("gan", "en").answer == "0.5"
-    assert measured("bert", "en").answer == "door"  # the shipped model (step 13,113) reads the context
+    assert measured("bert", "en").answer == "door"  # the shipped model reads the context
 
 
 # --- the answer follows the data ---------------------------------------------------------------
