@@ -18,8 +18,8 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from models.digit_classifier import DigitClassifier
 from models.gan import (
-    DigitClassifier,
     discriminator_loss,
     latent,
     optimal_discriminator,

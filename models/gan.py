@@ -7,8 +7,9 @@ of the game at the optimum C(G*) = -log 4 (Thm. 1); one step of Algorithm 1 with
 steps per generator step; the MNIST nets of §5 (generator: rectifier hidden units and a sigmoid
 output; discriminator: maxout units with dropout); the Gaussian Parzen-window log-likelihood of
 §5/Table 1. Also the convolutional generator of DCGAN (Radford et al. 2015, arXiv:1511.06434) for
-28x28 images, and a small MNIST classifier that measures samples (its weights are in the
-catalogue; what it measures is in `lab/gan.py`, with the latent paths and the 1-D and 2-D games).
+28x28 images. The MNIST classifier that judges samples is not the paper's: it lives in
+`models/digit_classifier.py`, and what it measures in `lab/gan.py`, with the latent paths and the
+1-D and 2-D games.
 
 Deviations from the paper:
 - Adam (lr 2e-4, beta1 0.5, DCGAN's settings) instead of SGD with momentum and a decaying lr.
@@ -306,7 +307,7 @@ def generate(model: Generator, z: Tensor, batch_size: int = 1000) -> Tensor:
 
 
 # ---------------------------------------------------------------------------------------------
-# Measuring samples: the Parzen window (§5, Table 1), and the digit classifier that judges them
+# Measuring samples: the Parzen window (§5, Table 1)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -349,47 +350,6 @@ def parzen_evaluate(samples: Tensor, val: Tensor, test: Tensor, sigmas=None) -> 
     return ParzenResult(
         best, ll.mean().item(), (ll.std() / math.sqrt(len(ll))).item(), sigmas, curve.tolist()
     )
-
-
-@dataclass
-class ClassifierConfig:
-    """A small MNIST CNN that only measures samples (not from the paper): 2 conv, 2 fc."""
-
-    channels: tuple[int, ...] = (16, 32)
-    d_features: int = 128  # the penultimate layer: the features of the Fréchet distance
-    num_classes: int = 10
-
-    def __post_init__(self) -> None:
-        self.channels = tuple(self.channels)
-
-
-class DigitClassifier(
-    nn.Module,
-    PyTorchModelHubMixin,
-    library_name="paper-gallery",
-    pipeline_tag="image-classification",
-    license="apache-2.0",
-    tags=["mnist", "image-classification", "gan-evaluation"],
-):
-    """conv-relu-pool x2, fc-relu (features), fc (logits); input (B, 1, 28, 28) in [0, 1]."""
-
-    def __init__(self, config: ClassifierConfig):
-        super().__init__()
-        self.config = cfg = config
-        c1, c2 = cfg.channels
-        self.features = nn.Sequential(
-            nn.Conv2d(1, c1, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # (B, c1, 14, 14)
-            nn.Conv2d(c1, c2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # (B, c2, 7, 7)
-            nn.Flatten(), nn.Linear(c2 * 7 * 7, cfg.d_features), nn.ReLU(),  # (B, d_features)
-        )  # fmt: skip
-        self.dropout = nn.Dropout(0.3)
-        self.fc = nn.Linear(cfg.d_features, cfg.num_classes)
-
-    def forward_features(self, x: Tensor) -> Tensor:
-        return self.features((x - 0.1307) / 0.3081)  # MNIST mean/std
-
-    def forward(self, x: Tensor) -> Tensor:
-        return self.fc(self.dropout(self.forward_features(x)))  # (B, 10)
 
 
 def count_params(model: nn.Module) -> int:

@@ -28,8 +28,9 @@ def test_default_interpolation_seeds_draw_different_digits():
     from lab import gan as L
     from models import gan as M
     from models import hub
+    from models.digit_classifier import DigitClassifier
 
-    clf = M.DigitClassifier.from_pretrained(
+    clf = DigitClassifier.from_pretrained(
         str((hub.WEIGHTS_DIR / "mnist_classifier").resolve()), strict=True
     )
     for weights in tab.WEIGHTS:

@@ -2,7 +2,7 @@
 
     .venv/bin/python training/gan_classifier.py                 # -> weights/mnist_classifier
 
-Not from the paper: the GAN tab's "judge". A small CNN (models.gan.DigitClassifier) trained on
+Not from the paper: the GAN tab's "judge". A small CNN (models.digit_classifier.DigitClassifier) trained on
 train[:50000] with light augmentation (random shifts of up to 2 px), Adam with a cosine schedule;
 train[50000:] is the validation set, the 10,000 test images are measured at the end.
 
@@ -25,7 +25,8 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 from lab.gan import classify  # noqa: E402
-from models.gan import ClassifierConfig, DigitClassifier, count_params  # noqa: E402
+from models.digit_classifier import ClassifierConfig, DigitClassifier  # noqa: E402
+from models.gan import count_params  # noqa: E402
 from training import resume  # noqa: E402
 from training.common import config_from_args, stop_requested  # noqa: E402
 from training.data import mnist  # noqa: E402
@@ -168,7 +169,7 @@ datasets: [mnist]
 
 # MNIST digit classifier (the GAN tab's judge)
 
-A small CNN (`models.gan.DigitClassifier`: two 3x3 conv + max-pool layers, a 128-unit feature
+A small CNN (`models.digit_classifier.DigitClassifier`: two 3x3 conv + max-pool layers, a 128-unit feature
 layer, a 10-way output; {count_params(model):,} parameters). The Paper Gallery uses it only to
 measure generated digits: the class histogram of samples (mode coverage) and a Fréchet distance on
 its 128-d features. Input: (B, 1, 28, 28) pixels in [0, 1].

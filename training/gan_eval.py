@@ -23,9 +23,9 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from lab.gan import class_histogram, classify, frechet_distance  # noqa: E402
 from models import hub  # noqa: E402
+from models.digit_classifier import DigitClassifier  # noqa: E402
 from models.gan import (  # noqa: E402
     PAPER_PARZEN_MNIST,
-    DigitClassifier,
     Generator,
     count_params,
     generate,
@@ -192,7 +192,7 @@ if args.catalogue:
                 },
             },
             "mnist_classifier.mnist": {
-                "model": "models.gan:DigitClassifier",
+                "model": "models.digit_classifier:DigitClassifier",
                 "repo_id": "paper-gallery/mnist_classifier",
                 "revision": None,
                 "files": files(clf_folder),
