@@ -4,6 +4,7 @@ same run trained N steps, stopped, and restarted for N more reach the same state
 corpus that the test writes."""
 
 import gzip
+import json
 import random
 import subprocess
 import sys
@@ -155,6 +156,27 @@ def test_bert_state_refuses_another_run(tmp_path):
     run_bert(tmp_path, data, state, piece_steps=2)
     with pytest.raises(AssertionError, match="belongs to another run"):
         run_bert(tmp_path, data, state, piece_steps=4, lr=5e-4)
+
+
+def test_bert_budget_cut_decays_the_lr_to_zero_and_ends_the_run(tmp_path):
+    """--anneal_start/--anneal_end, given at a restart: the planned lr is scaled down linearly from
+    the start step and the run ends at the end step; a cut that begins before the state's step is
+    refused (the steps already trained would not be those of the run)."""
+    data = write_corpus(tmp_path / "data")
+    state = tmp_path / "s.safetensors"
+    run_bert(tmp_path, data, state, piece_steps=2, eval_steps=1, warmup=0.1)
+    with pytest.raises(AssertionError, match="must not lie before"):
+        run_bert(tmp_path, data, state, eval_steps=1, warmup=0.1, anneal_start=1, anneal_end=5)
+    out = run_bert(tmp_path, data, state, eval_steps=1, warmup=0.1, anneal_start=2, anneal_end=5)
+    rows = [json.loads(line) for line in out.splitlines() if line.startswith('{"step"')]
+    assert [r["step"] for r in rows] == [3, 4, 5]  # ended at 5 of the 8 planned
+    # lr of step s (set before it): 1e-3 (s / 8 <= 0.1 ... then linear decay) x (5 - s) / 3
+    planned = [1e-3 * (1 - s / 8) / 0.9 for s in (2, 3, 4)]
+    assert [r["lr"] for r in rows] == pytest.approx(
+        [p * (5 - s) / 3 for p, s in zip(planned, (2, 3, 4))]
+    )
+    card = (tmp_path / "out" / "README.md").read_text()
+    assert "decayed linearly to 0 from step 2 to step 5" in card
 
 
 def test_a_state_too_large_keeps_the_weights_alone_and_rewarms(tmp_path):

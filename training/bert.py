@@ -73,6 +73,8 @@ class TrainConfig:
     weight_decay: float = 0.01
     minutes: float = 60.0  # wall-clock budget of the optimisation (the schedule runs on it)
     steps: int = 0  # > 0: the total budget in steps (the schedule runs on it; resumable)
+    anneal_start: int = 0  # with anneal_end: a budget cut short. From this step on, the planned
+    anneal_end: int = 0  # lr is scaled linearly down to 0 at anneal_end, where the run ends
     eval_every: float = 2.0  # minutes between evaluations on the small held-out set
     eval_steps: int = 0  # > 0: evaluate every `eval_steps` steps instead (resumable runs)
     resume: str = ""  # a state file (training/resume.py): continued if it exists, kept up to date
@@ -272,10 +274,15 @@ def main() -> None:
     gen = torch.Generator().manual_seed(cfg.seed)
 
     def progress(step: int, elapsed: float) -> float:
+        if cfg.anneal_end and step >= cfg.anneal_end:
+            return 1.0
         return step / cfg.steps if cfg.steps else elapsed / (cfg.minutes * 60)
 
-    def get_lr(p: float) -> float:  # 1) linear warm-up, 2) linear decay to 0
-        return cfg.lr * (p / cfg.warmup if p < cfg.warmup else max(0.0, (1 - p) / (1 - cfg.warmup)))
+    def get_lr(p: float, step: int) -> float:  # 1) linear warm-up, 2) linear decay to 0
+        lr = cfg.lr * (p / cfg.warmup if p < cfg.warmup else max(0.0, (1 - p) / (1 - cfg.warmup)))
+        if cfg.anneal_end and step >= cfg.anneal_start:  # 3) a cut budget: decay to 0 sooner
+            lr *= max(0.0, (cfg.anneal_end - step) / (cfg.anneal_end - cfg.anneal_start))
+        return lr
 
     def clock() -> float:  # rank 0's clock on every rank: one schedule, evaluation and stop
         return ddp.from_master(time.time())
@@ -291,9 +298,15 @@ def main() -> None:
     )
     if resuming:
         r = resume.load(state_file, **state)
-        kept = resume.run_fields(asdict(cfg))
-        if resume.run_fields(r.meta["train_config"]) != kept:
-            raise SystemExit(f"{state_file} belongs to another run: {r.meta['train_config']}")
+        cut = ("anneal_start", "anneal_end")  # may be set later, before the cut begins
+        kept = {k: v for k, v in resume.run_fields(asdict(cfg)).items() if k not in cut}
+        old = r.meta["train_config"]
+        if {k: v for k, v in resume.run_fields(old).items() if k not in cut} != kept:
+            raise SystemExit(f"{state_file} belongs to another run: {old}")
+        if any(old.get(k, 0) != getattr(cfg, k) for k in cut) and r.meta["step"] > cfg.anneal_start:
+            raise SystemExit(
+                f"--anneal_start must not lie before the state's step {r.meta['step']}"
+            )
         step, seen_tokens, log, acc = r.meta["step"], r.meta["tokens"], r.meta["log"], r.meta["acc"]
         done_minutes = r.meta["minutes"]
         resumed_at = None if r.exact else step
@@ -329,7 +342,7 @@ def main() -> None:
             save_state()
             last_save = clock()
         for g in opt.param_groups:
-            g["lr"] = get_lr(p) * resume.rewarm(step, resumed_at)
+            g["lr"] = get_lr(p, step) * resume.rewarm(step, resumed_at)
         ids, types, nsp = make_batch(train, rng, cfg.batch_size, cfg.seq_len,
                                      mcfg.cls_id, mcfg.sep_id, mcfg.pad_id)  # fmt: skip
         m = mask_tokens(ids, mcfg, gen)
@@ -468,7 +481,13 @@ def write_card(out_dir: Path, s: dict) -> None:
         schedule = (f"The schedule runs on the wall clock ({tc['minutes']} min); `--steps "
                     f"{s['steps']}` repeats it step for step.")  # fmt: skip
     intermediate = ""
-    if tc.get("steps") and s["steps"] < tc["steps"]:
+    if tc.get("anneal_end") and s["steps"] >= tc["anneal_end"]:
+        intermediate = (
+            f"\n\n**A budget cut short:** {tc['steps']:,} steps were planned. To finish within the "
+            f"budget, the learning rate was decayed linearly to 0 from step {tc['anneal_start']:,} "
+            f"to step {tc['anneal_end']:,}, where the run ended (`--anneal_start`, `--anneal_end`).\n"
+        )
+    elif tc.get("steps") and s["steps"] < tc["steps"]:
         intermediate = (
             f"\n\n**An intermediate checkpoint:** step {s['steps']:,} of the {tc['steps']:,} planned, "
             "exported from the run's state file (`--export true`) while the run goes on; the "
