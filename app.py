@@ -17,7 +17,7 @@ except (OSError, AttributeError):  # not glibc: nothing to do
 
 import gradio as gr  # noqa: E402
 
-from demos import bert, classroom, gan, home, lecture, plots, resnet, transformer  # noqa: E402
+from demos import bert, classroom, gan, home, lazy, lecture, plots, resnet, transformer  # noqa: E402
 from demos.i18n import I18N, app_kwargs, build_language_switch, t  # noqa: E402
 
 # Serving a lecture hall (README, "Serving"): every event runs in gradio's queue. Live training and
@@ -59,8 +59,6 @@ def build_app() -> gr.Blocks:
 demo = build_app()
 
 if __name__ == "__main__":
-    # the tabs' default figures, drawn in a low-priority thread once the page is served
-    plots.warm_in_background([call for _, module in TABS for call in getattr(module, "WARM", [])])
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE).launch(
         i18n=I18N,
         head=lecture.PROJECTOR_HEAD,
@@ -72,4 +70,10 @@ if __name__ == "__main__":
         footer_links=["api", "settings"],
         max_file_size="10mb",
         share=False,
+        prevent_thread_lock=True,  # returns once the page is served: then torch and the models
     )
+    # The page was built without torch (demos/lazy.py): import it and the models now, in the
+    # background, so that the first click rarely waits; then draw the tabs' default figures
+    lazy.preload()
+    plots.warm_in_background([call for _, module in TABS for call in getattr(module, "WARM", [])])
+    demo.block_thread()

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bert_cloze.py [weights/bert_eltec ...]
 
 Two measures, on one checkpoint folder or several side by side:
-1. The BERT tab's fill-mask examples (`lab.bert.FILL_MASK_EXAMPLES`): is each top-1 answer a
+1. The BERT tab's fill-mask examples (`lab.tab_defaults.FILL_MASK_EXAMPLES`): is each top-1 answer a
    content word (letters only, not a function word or punctuation)? The target: every example.
 2. Hand-written cloze sentences (below, written for this project in the manner of the novels and
    of plain modern English; held out from training, not tuned to): top-1 and top-5 accuracy, each
@@ -213,7 +213,7 @@ def content_word(piece: str) -> bool:
 def score(folder: Path) -> dict:
     import torch
 
-    from lab.bert import FILL_MASK_EXAMPLES
+    from lab.tab_defaults import FILL_MASK_EXAMPLES
     from models.bert import fill_mask, load, load_tokenizer
 
     model, _ = load(folder)

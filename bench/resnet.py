@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import pct, ratio_text, timed  # noqa: E402
 from lab import resnet as RL  # noqa: E402
+from lab import tab_defaults  # noqa: E402
 from models import resnet as R  # noqa: E402
 
 
@@ -127,7 +128,7 @@ def main() -> None:
         return
     # The tab's "run it yourself" with its default settings: time to the first streamed frame and
     # to the end (the target: the degradation visible within 60 s on two cores).
-    depth, steps = RL.LIVE_DEFAULT["depth"], RL.LIVE_DEFAULT["steps"]
+    depth, steps = tab_defaults.LIVE_DEFAULT["depth"], tab_defaults.LIVE_DEFAULT["steps"]
     t0 = time.perf_counter()
     first = None
     for _ in RL.degradation_run(depth=depth, steps=steps, reference=20, initial=True):

@@ -15,7 +15,6 @@ import re
 from types import SimpleNamespace
 
 import gradio as gr
-import torch
 
 from demos import bert_attention as attention
 from demos import html, lecture, quiz
@@ -23,14 +22,18 @@ from demos import weights as weights_ui
 from demos.bert_inputs import DEFAULT_WEIGHTS, MAX_CHARS, WEIGHTS, clean, encode, load
 from demos.checks import whole_number
 from demos.i18n import columns, t, text, with_columns
+from demos.lazy import lazy
 from demos.runtime import clear_on_failure
 from demos.strings import bert as strings  # noqa: F401 (registers the tab's strings)
-from lab import bert as BL
-from models import bert as B
+from lab import tab_defaults
 from models import hub
 
+torch = lazy("torch")
+BL = lazy("lab.bert")
+B = lazy("models.bert")
+
 MAX_TOP_K = 20
-EXAMPLES = BL.FILL_MASK_EXAMPLES  # bench/bert_cloze.py scores the same sentences
+EXAMPLES = tab_defaults.FILL_MASK_EXAMPLES  # bench/bert_cloze.py scores the same sentences
 # Offered when a model with Chinese examples (bert-base-chinese) is loaded: from its catalogue row
 EXAMPLES_ZH = [
     e

@@ -12,17 +12,20 @@ from types import SimpleNamespace
 
 import gradio as gr
 import numpy as np
-import torch
 
 from demos import html
 from demos.bert_inputs import DEFAULT_WEIGHTS, MAX_CHARS, clean, encode, load
 from demos.checks import fresh_file, whole_number
 from demos.i18n import t, text
+from demos.lazy import lazy
 from demos.plots import bert as figures
 from demos.plots import remember_svg, save_heatmap, svg_export
 from demos.runtime import clear_on_failure
-from lab import bert as BL
-from models import bert as B
+from lab import tab_defaults
+
+torch = lazy("torch")
+BL = lazy("lab.bert")
+B = lazy("models.bert")
 
 MAX_HEAD_VIEW = 64  # tokens drawn in the head view (the model view shows them all)
 SOAK = 0.5  # a head is flagged when more than half its attention goes to [CLS]/[SEP]
@@ -245,7 +248,7 @@ def layer_choices(weights=DEFAULT_WEIGHTS):
 
 def attention_tab(lang: gr.Radio, weights: gr.Dropdown) -> SimpleNamespace:
     """Attention: the head view (one layer), the model view (layers x heads), one head enlarged."""
-    L = B.PRESETS["small"].L
+    L = tab_defaults.BERT_SMALL_LAYERS
     with gr.Tab(t("bert_sub_attention"), id="bert-attention") as sub:
         gr.Markdown(t("bert_attention_intro"))
         with gr.Row():

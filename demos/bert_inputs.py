@@ -11,8 +11,10 @@ import gradio as gr
 
 from demos.checks import load_weights
 from demos.i18n import text
+from demos.lazy import lazy
 from demos.strings import bert as strings  # noqa: F401 (registers the tab's strings)
-from models import bert as B
+
+B = lazy("models.bert")
 
 WEIGHTS = ["bert_small.eltec", "bert_base.uncased", "bert_base.chinese"]
 DEFAULT_WEIGHTS = "bert_small.eltec"  # the embedded model: what the tab falls back to

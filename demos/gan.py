@@ -21,12 +21,15 @@ from demos import lecture, plots, quiz
 from demos.checks import fresh_file, load_weights, one_of, whole_number
 from demos.gan_games import check_rows, default_1d_final, preset_2d_final
 from demos.i18n import columns, t, text, with_columns
+from demos.lazy import lazy
 from demos.plots import gan as figures
 from demos.runtime import clear_on_failure, torch_threads
 from demos.strings import gan as strings  # noqa: F401 (registers the tab's strings)
-from lab import gan as L
-from models import gan as M
+from lab import tab_defaults
 from models import hub
+
+L = lazy("lab.gan")
+M = lazy("models.gan")
 
 WEIGHTS = ["dcgan.mnist", "gan_mlp.mnist"]
 DEFAULT_WEIGHTS = "dcgan.mnist"
@@ -293,7 +296,9 @@ FIGURES = {
 }  # fmt: skip
 # The recorded runs the sub-tabs open on (the default 1-D game's last frame for Fig. 1, the 2-D
 # presets' last frames): app.py computes them after start-up.
-WARM = [(default_1d_final, ())] + [(preset_2d_final, (name,)) for name in L.GAME2D_PRESETS]
+WARM = [(default_1d_final, ())] + [
+    (preset_2d_final, (name,)) for name in tab_defaults.GAME2D_PRESETS
+]
 
 
 def build_tab(lang: gr.Radio, tab: gr.Tab) -> None:

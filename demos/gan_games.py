@@ -16,11 +16,14 @@ import gradio as gr
 from demos import plots
 from demos.checks import number, one_of, whole_number
 from demos.i18n import columns, t, text, with_columns
+from demos.lazy import lazy
 from demos.plots import gan as figures
 from demos.runtime import stepwise
 from demos.strings import gan as strings  # noqa: F401 (registers the tab's strings)
-from lab import gan as L
-from models import gan as M
+from lab import tab_defaults
+
+L = lazy("lab.gan")
+M = lazy("models.gan")
 
 LR_RANGE = (1e-5, 1e-1)
 MAX_K = 10
@@ -224,7 +227,7 @@ def default_1d_final() -> L.Game1DState:
 
 def preset_2d(name: str):
     """The controls of a 2-D preset: k, lr_D, lr_G, loss, std, steps."""
-    p = L.GAME2D_PRESETS.get(name, L.GAME2D_PRESETS["cover"])
+    p = tab_defaults.GAME2D_PRESETS.get(name, tab_defaults.GAME2D_PRESETS["cover"])
     loss = "saturating" if p["saturating"] else "non-saturating"
     return p["k"], p["lr_d"], p["lr_g"], loss, p["std"], GAME2D_PRESET_STEPS[name]
 
@@ -267,14 +270,16 @@ def preset_2d_final(name: str) -> L.Game2DState:
     with _recorded_2d_lock:
         if name not in _recorded_2d:
             steps = GAME2D_PRESET_STEPS[name]
-            *_, last = stepwise(L.game_2d(**L.GAME2D_PRESETS[name], steps=steps, every=steps))
+            *_, last = stepwise(
+                L.game_2d(**tab_defaults.GAME2D_PRESETS[name], steps=steps, every=steps)
+            )
             _recorded_2d[name] = last
     return _recorded_2d[name]
 
 
 def game_2d_recorded(name: str = "collapse", lang: str = "en"):
     """What the sub-tab shows for a preset: the last frame of its recorded run (Run trains live)."""
-    s = preset_2d_final(one_of(name, list(L.GAME2D_PRESETS), "gan_err_choice", lang))
+    s = preset_2d_final(one_of(name, list(tab_defaults.GAME2D_PRESETS), "gan_err_choice", lang))
     status = text("gan_2d_cached", lang).format(
         step=s.step, covered=s.modes_covered, n=len(s.modes), hq=s.high_quality * 100
     )
@@ -295,7 +300,7 @@ def game_2d_open(
     settings (changed by hand, then the sub-tab left and opened again) the view stays as it is."""
     args = _game_args(k, lr_d, lr_g, loss, steps, GAME2D_STEPS, lang)
     args["std"] = number(std, *STD_RANGE, "gan_err_std", lang)
-    for name, p in L.GAME2D_PRESETS.items():
+    for name, p in tab_defaults.GAME2D_PRESETS.items():
         if args == {**p, "steps": GAME2D_PRESET_STEPS[name]}:
             return game_2d_recorded(name, lang)
     return gr.skip(), gr.skip()
@@ -305,7 +310,11 @@ def prewarm() -> None:
     """When the tab opens, start computing the recorded runs its sub-tabs open on (the paper
     check's 1-D run, the 2-D presets) in the background, if start-up has not done it yet."""
     todo = [(default_1d_final, ())] if "final" not in _default_run else []
-    todo += [(preset_2d_final, (name,)) for name in L.GAME2D_PRESETS if name not in _recorded_2d]
+    todo += [
+        (preset_2d_final, (name,))
+        for name in tab_defaults.GAME2D_PRESETS
+        if name not in _recorded_2d
+    ]
     if todo:
         threading.Thread(target=lambda: [fn(*args) for fn, args in todo], daemon=True).start()
 
@@ -412,7 +421,7 @@ def game_1d_tab(lang: gr.Radio) -> SimpleNamespace:
 
 def game_2d_tab(lang: gr.Radio) -> SimpleNamespace:
     """The 2-D game: a ring of Gaussians, the discriminator's surface, mode collapse or not."""
-    p = L.GAME2D_PRESETS["collapse"]
+    p = tab_defaults.GAME2D_PRESETS["collapse"]
     with gr.Tab(t("gan_sub_2d"), id="gan-2d") as tab_2d:
         gr.Markdown(t("gan_2d_md"))
         with gr.Row():

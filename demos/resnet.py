@@ -17,18 +17,21 @@ from types import SimpleNamespace
 import gradio as gr
 import numpy as np
 import PIL.Image
-import torch
 
 from demos import lecture, plots, quiz
 from demos import weights as weights_ui
 from demos.checks import load_weights
 from demos.i18n import columns, t, text, with_columns
+from demos.lazy import lazy
 from demos.plots import resnet as figures
 from demos.runtime import clear_on_failure, stepwise
 from demos.strings import resnet as strings  # noqa: F401 (registers the tab's strings)
-from lab import resnet as RL
+from lab import tab_defaults
 from models import hub
-from models import resnet as R
+
+torch = lazy("torch")
+RL = lazy("lab.resnet")
+R = lazy("models.resnet")
 
 WEIGHTS = ["resnet56.cifar10", "resnet20.cifar10", "resnet18.tv_in1k", "resnet50.tv_in1k"]
 DEFAULT_WEIGHTS = "resnet56.cifar10"  # the embedded model: what the tab falls back to
@@ -316,7 +319,7 @@ def layer_responses(lang: str = "en"):
 # Architecture explorer and the paper check (Tables 1, 3 and 6)
 # ---------------------------------------------------------------------------------------------
 
-ARCHS = [n for n in R.PRESETS if n.startswith(("resnet", "plain"))]
+ARCHS = tab_defaults.RESNET_ARCHS
 
 
 @plots.cached
@@ -511,8 +514,8 @@ WARM = [(recorded_curves, ("en",)), (live_cached, ("en",)), (layer_responses, ("
 # of Fig. 6 on CIFAR-10 (plain-20 vs plain-56): both open the recorded curves.
 FIGURES = {
     "fig1": lecture.Preset("rn_fig1", {"view": "resnet-curves"}),
-    "fig4": lecture.Preset("rn_fig4", {"view": "resnet-live", "depth": RL.LIVE_DEFAULT["depth"],
-                                       "steps": RL.LIVE_DEFAULT["steps"]}),
+    "fig4": lecture.Preset("rn_fig4", {"view": "resnet-live", "depth": tab_defaults.LIVE_DEFAULT["depth"],
+                                       "steps": tab_defaults.LIVE_DEFAULT["steps"]}),
     "fig6": lecture.Preset("rn_fig6", {"view": "resnet-curves"}),
     "fig7": lecture.Preset("rn_fig7", {"view": "resnet-why", "grad_depth": 56, "grad_steps": 0}),
     "table1": lecture.Preset("rn_table1", {"view": "resnet-arch", "arch": "resnet50"}),
@@ -569,9 +572,15 @@ def _live_tab(lang: gr.Radio) -> SimpleNamespace:
     with gr.Tab(t("rn_sub_live"), id="resnet-live") as live_tab:
         gr.Markdown(t("rn_live_md"))
         with gr.Row():
-            depth = gr.Dropdown(DEPTHS, value=RL.LIVE_DEFAULT["depth"], label=t("rn_depth"))
+            depth = gr.Dropdown(
+                DEPTHS, value=tab_defaults.LIVE_DEFAULT["depth"], label=t("rn_depth")
+            )
             steps = gr.Slider(
-                10, MAX_LIVE_STEPS, value=RL.LIVE_DEFAULT["steps"], step=10, label=t("rn_steps")
+                10,
+                MAX_LIVE_STEPS,
+                value=tab_defaults.LIVE_DEFAULT["steps"],
+                step=10,
+                label=t("rn_steps"),
             )
             run = gr.Button(t("rn_run"), variant="primary")
             stop = gr.Button(t("rn_stop"), variant="stop")

@@ -16,10 +16,12 @@ from contextlib import contextmanager, nullcontext
 from typing import Iterator
 
 import gradio as gr
-import torch
 
 from demos.i18n import text
+from demos.lazy import lazy
 from demos.strings import runtime as strings  # noqa: F401 (registers the shared strings)
+
+torch = lazy("torch")
 
 
 @contextmanager

@@ -20,18 +20,20 @@ from typing import NamedTuple
 
 import gradio as gr
 import numpy as np
-import torch
 
 from demos import html, lecture, plots, quiz
 from demos import transformer_explorers as explorers
 from demos import weights as weights_ui
 from demos.checks import fresh_file, load_weights, whole_number
 from demos.i18n import t, text
+from demos.lazy import lazy
 from demos.runtime import clear_on_failure, torch_threads
 from demos.strings import transformer as strings  # noqa: F401 (registers the tab's strings)
-from lab import transformer as TL
 from models import hub
-from models import transformer as T
+
+torch = lazy("torch")
+TL = lazy("lab.transformer")
+T = lazy("models.transformer")
 
 WEIGHTS = [
     "transformer_small.multi30k_ende",

@@ -14,17 +14,19 @@ from types import SimpleNamespace
 
 import gradio as gr
 import numpy as np
-import torch
 
 from demos import plots
 from demos.checks import number, whole_number
 from demos.i18n import columns, t, text, with_columns
+from demos.lazy import lazy
 from demos.plots import transformer as figures
 from demos.runtime import clear_on_failure, torch_threads
 from demos.strings import transformer as strings  # noqa: F401 (registers the tab's strings)
-from lab import transformer as TL
 from models import hub
-from models import transformer as T
+
+torch = lazy("torch")
+TL = lazy("lab.transformer")
+T = lazy("models.transformer")
 
 DEFAULT_WEIGHTS = (
     "transformer_small.multi30k_ende"  # the embedded model: its config and BLEU in the check

@@ -12,16 +12,6 @@ import torch
 
 from models.bert import PRESETS, SPECIAL_TOKENS, BertConfig, count_params, mask_tokens
 
-# The fill-mask sentences the BERT tab offers (also scored by bench/bert_cloze.py: each top-1 answer
-# should be a fitting content word, issue #14)
-FILL_MASK_EXAMPLES = [
-    "She opened the [MASK] and walked into the room.",
-    "The [MASK] was shining brightly in the sky.",
-    "He took off his [MASK] and sat down by the fire.",
-    "It was the best of times, it was the worst of [MASK].",
-    "The [MASK] [MASK] on the table were still warm.",
-]
-
 
 def params_formula(cfg: BertConfig) -> int:
     """The usual back-of-envelope count: V·H for the token embeddings + L·12H² for the layers

@@ -351,15 +351,6 @@ class Game2DState(NamedTuple):
     loss_g: float
 
 
-GAME2D_PRESETS = {
-    # a discriminator far ahead of G (k = 5 steps at 10x G's learning rate): G's samples gather on
-    # one or two modes where D is least sure, and stay there (measured: 2 of 8 modes, 500-2000 steps)
-    "collapse": dict(k=5, lr_d=1e-2, lr_g=1e-3, saturating=False, std=0.05),
-    # Algorithm 1 as in the paper, k = 1, equal learning rates: all 8 modes by ~1,500 steps
-    "cover": dict(k=1, lr_d=1e-3, lr_g=1e-3, saturating=False, std=0.05),
-}
-
-
 def ring_modes(n_modes: int = 8, radius: float = 2.0) -> Tensor:
     angles = torch.arange(n_modes) * 2 * math.pi / n_modes
     return torch.stack([radius * torch.cos(angles), radius * torch.sin(angles)], 1)  # (n, 2)

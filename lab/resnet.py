@@ -19,8 +19,6 @@ from torch import Tensor, nn
 from models.hub import WEIGHTS_DIR
 from models.resnet import ResNet, ResNetConfig, cifar_config
 
-# The degradation run the tab opens on, recorded by `training/resnet_live.py` (seeded: the same curves)
-LIVE_DEFAULT = {"depth": 56, "steps": 400}
 LIVE_RECORD = WEIGHTS_DIR / "resnet_live" / "default.json"
 
 # ---------------------------------------------------------------------------------------------

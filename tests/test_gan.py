@@ -16,6 +16,7 @@ from demos import gan_games as games
 from demos.plots import gan as figures
 from demos.runtime import stepwise
 from lab import gan as L
+from lab import tab_defaults
 from models import gan as M
 from models import hub
 from tests.figures import is_figure
@@ -305,7 +306,7 @@ def test_live_games_stream_frames_and_the_check():
 def test_game_2d_presets_show_collapse_and_coverage():
     """Measured: "collapse" holds 2 of 8 modes from 250 to 2,000 steps; "cover" has 7 by 1,000."""
     runs = {}
-    for name, p in L.GAME2D_PRESETS.items():
+    for name, p in tab_defaults.GAME2D_PRESETS.items():
         steps = 500 if name == "collapse" else 1000  # k = 5 makes a collapse step 3x as costly
         *_, s = L.game_2d(**p, steps=steps, every=steps)
         runs[name] = (s.modes_covered, s.high_quality)

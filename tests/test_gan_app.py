@@ -49,12 +49,13 @@ def test_2d_game_opens_on_its_presets_recorded_frame(monkeypatch):
     from demos import gan as tab
     from demos import gan_games as games
     from lab import gan as L
+    from lab import tab_defaults
 
     *_, short = L.game_2d(
-        **L.GAME2D_PRESETS["cover"], steps=20, every=20
+        **tab_defaults.GAME2D_PRESETS["cover"], steps=20, every=20
     )  # stands in for the 2,000-step run
     monkeypatch.setitem(games._recorded_2d, "cover", short)
-    cover = L.GAME2D_PRESETS["cover"]
+    cover = tab_defaults.GAME2D_PRESETS["cover"]
     fig, status = games.game_2d_open(
         cover["k"],
         cover["lr_d"],

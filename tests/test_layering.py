@@ -27,6 +27,13 @@ def imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module)
             found |= {f"{node.module}.{a.name}" for a in node.names}  # `from demos import gan`
+        elif (  # `torch = lazy("torch")`: imported on first use (demos/lazy.py), an import all the same
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", None) == "lazy"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            found.add(node.args[0].value)
     return found
 
 
@@ -117,3 +124,33 @@ def test_the_circle_check_finds_a_circle_hidden_in_a_function(tmp_path):
     (tmp_path / "demos" / "plots" / "__init__.py").write_text("")
     (tmp_path / "demos" / "plots" / "gan.py").write_text("from demos.plots import figure\n")
     assert find_circle(import_graph(tmp_path)) == ["demos.quiz", "demos.resnet", "demos.quiz"]
+
+
+def test_lazy_imports_count_as_imports():
+    """demos/ names its models with `lazy(...)`: the layering above must still see them."""
+    assert "lab.bert" in imports(ROOT / "demos" / "bert.py")
+    assert "models.gan" in imports(ROOT / "demos" / "gan.py")
+
+
+def test_the_tabs_open_values_need_no_torch_and_match_the_models():
+    """lab/tab_defaults.py is what the page is built from before torch is imported: it imports
+    nothing, and its copies of the models' names match the models."""
+    assert imports(ROOT / "lab" / "tab_defaults.py") == set()
+    from lab import tab_defaults as D
+    from models import bert as B
+    from models import resnet as R
+
+    assert D.RESNET_ARCHS == [n for n in R.PRESETS if n.startswith(("resnet", "plain"))]
+    assert D.BERT_SMALL_LAYERS == B.PRESETS["small"].L
+
+
+def test_the_page_is_built_without_torch():
+    """app.py builds every tab with torch not imported (issue #16.5: the page is served first)."""
+    import subprocess
+    import sys
+
+    code = "import sys, app; print(sorted(m for m in ('torch', 'models.bert', 'lab.gan') if m in sys.modules))"
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                       timeout=300, env={**__import__("os").environ, "HF_HUB_OFFLINE": "1"})  # fmt: skip
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip().splitlines()[-1] == "[]"

@@ -14,6 +14,7 @@ import torchvision
 
 from demos import resnet as tab
 from lab import resnet as RL
+from lab import tab_defaults
 from models import hub
 from models import resnet as R
 
@@ -278,7 +279,10 @@ def test_recorded_curves_show_the_papers_finding():
 
 def test_live_default_is_recorded_and_shows_degradation():
     data = tab._read_json(RL.LIVE_RECORD)
-    assert (data["depth"], data["steps"]) == (RL.LIVE_DEFAULT["depth"], RL.LIVE_DEFAULT["steps"])
+    assert (data["depth"], data["steps"]) == (
+        tab_defaults.LIVE_DEFAULT["depth"],
+        tab_defaults.LIVE_DEFAULT["steps"],
+    )
     final = {n: v[-1] for n, v in data["loss"].items()}
     assert final["plain-56"] > 10 * final["plain-20"] > 10 * final["ResNet-56"]
     assert data["test_accuracy"]["plain-56"] < 0.5 < 0.9 < data["test_accuracy"]["ResNet-56"]

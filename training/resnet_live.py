@@ -17,7 +17,8 @@ import time
 
 import torch
 
-from lab.resnet import LIVE_DEFAULT, LIVE_RECORD, degradation_run
+from lab.resnet import LIVE_RECORD, degradation_run
+from lab.tab_defaults import LIVE_DEFAULT
 
 
 def cpu_model() -> str | None:

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import PIL.Image
 import PIL.ImageDraw
-import torch
 
+from demos.lazy import lazy
 from demos.plots import OKABE_ITO, drawing, figure, label
+
+torch = lazy("torch")
 
 if TYPE_CHECKING:
     from lab.gan import Game1DState, Game2DState, SaturationRun
