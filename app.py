@@ -27,6 +27,7 @@ from demos.i18n import I18N, app_kwargs, build_language_switch, t  # noqa: E402
 # full") instead of piling up. Both can be set from the environment.
 QUEUE_SIZE = int(os.environ.get("PAPER_GALLERY_QUEUE_SIZE", "100"))
 CONCURRENCY = int(os.environ.get("PAPER_GALLERY_CONCURRENCY", "4"))
+PRELOAD_DELAY_S = 5.0  # seconds after the page is served (the first page loads meanwhile)
 
 TABS = [
     ("tab_home", home),
@@ -72,8 +73,9 @@ if __name__ == "__main__":
         share=False,
         prevent_thread_lock=True,  # returns once the page is served: then torch and the models
     )
-    # The page was built without torch (demos/lazy.py): import it and the models now, in the
-    # background, so that the first click rarely waits; then draw the tabs' default figures
-    lazy.preload()
+    # The page was built without torch (demos/lazy.py): import it and the models in the background,
+    # so that the first click rarely waits; then draw the tabs' default figures. Not at once: on two
+    # cores the import slowed the first page from 4.1 to 6.2 s to interactive (bench/startup.py)
+    lazy.preload(delay_s=PRELOAD_DELAY_S)
     plots.warm_in_background([call for _, module in TABS for call in getattr(module, "WARM", [])])
     demo.block_thread()

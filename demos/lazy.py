@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import sys
 import threading
+import time
 import types
 
 
@@ -44,12 +45,13 @@ def lazy(name: str) -> types.ModuleType:
     return sys.modules.get(name) or LazyModule(name)
 
 
-def preload() -> threading.Thread:
+def preload(delay_s: float = 0.0) -> threading.Thread:
     """Import every module the page's stand-ins name, in a background thread (once the page is
     served)."""
     names = sorted(_WANTED, key=lambda n: n != "torch")  # torch first: everything needs it
 
     def run() -> None:
+        time.sleep(delay_s)
         for name in names:
             try:
                 importlib.import_module(name)
