@@ -64,6 +64,7 @@ class GANConfig:
 
     def __post_init__(self) -> None:
         assert self.arch in ("mlp", "dcgan"), f"unknown arch {self.arch!r}"
+        assert self.d_convs in (2, 3), f"d_convs {self.d_convs}: 2 or 3"
         assert self.image_size == 28, "both architectures are laid out for 28x28 images"
 
 

@@ -2,16 +2,21 @@
 
     .venv/bin/python training/gan.py --arch mlp --minutes 55 --lr_d 1e-4   # -> weights/gan_mlp_mnist
     .venv/bin/python training/gan.py --arch dcgan --minutes 57             # -> weights/gan_dcgan_mnist
+    .venv/bin/python training/gan.py --arch dcgan --lr 1e-3 --lr_d 2e-4 --d_convs 3 --ema_bn recompute
     .venv/bin/python training/gan.py --arch dcgan --minutes 1 --out_dir /tmp/smoke   # smoke run
     torchrun --standalone --nproc_per_node 4 training/gan.py --arch dcgan   # 4 GPUs (README)
 
 Algorithm 1 with k = 1 on train[:50000] (the paper's split; train[50000:] is the validation set),
 non-saturating generator loss (§3), Adam, and an exponential moving average of G's weights (the
-averaged G is the one evaluated and saved; `--ema 0` turns it off). After every epoch a quick Parzen-window estimate (2,000
-samples, 1,000 validation images) picks the best generator so far: model selection on validation
-data only. Stops after `epochs` or `minutes`, whichever comes first. Writes the best generator with
-save_pretrained (fp16 tensors) and training_log.json; `training/gan_eval.py` then measures it on
-the test set (Parzen, mode coverage, Fréchet distance) and writes the model card.
+averaged G is the one evaluated and saved; `--ema 0` turns it off). The second DCGAN line is the
+stronger recipe of issue #14 (measured at 1,000 G steps: 58% of samples classified with p >= 0.9
+against 42%, Fréchet distance 49 against 145): G's lr 5x D's, a third conv in D, and the averaged G
+normalized by BatchNorm statistics of its own weights. After every epoch a quick Parzen-window
+estimate (2,000 samples, 1,000 validation images) picks the best generator so far: model
+selection on validation data only. Stops after `epochs` or `minutes`, whichever comes first.
+Writes the best generator with save_pretrained (fp16 tensors) and training_log.json;
+`training/gan_eval.py` then measures it on the test set (Parzen, mode coverage, Fréchet distance)
+and writes the model card.
 
 Uses a GPU when there is one; under torchrun, several processes (training/distributed.py):
 `batch_size` is the global batch, each rank takes its slice of the real images and of the noise,
@@ -21,6 +26,7 @@ Rank 0's clock ends the run for every rank; rank 0 writes the files.
 """
 
 import copy
+import dataclasses
 import json
 import platform
 import sys
@@ -61,10 +67,13 @@ class TrainConfig:
     k: int = 1  # D steps per G step (Algorithm 1; "we used k = 1")
     lr: float = 2e-4  # Adam, DCGAN's settings (the paper: SGD + momentum)
     lr_d: float = 0.0  # D's learning rate if > 0 (else `lr`): a slower D keeps G's gradient useful
+    d_convs: int = 0  # dcgan: D's strided convolutions if > 0 (else the preset's); G is unchanged
     beta1: float = 0.5
     saturating: bool = False  # True: G minimizes log(1 - D(G(z))) as in Eq. 1
     ema: float = 0.999  # keep an exponential moving average of G's weights (0 = off); not in the
     # paper (Yazici et al. 2019, arXiv:1806.04498): averaging damps G's oscillation in the game
+    ema_bn: str = "copy"  # the averaged G's BatchNorm statistics: "copy" G's after every step, or
+    # "recompute" them for the averaged weights (on 20 batches of noise) before it is evaluated
     init: str = "default"  # "paper": uniform +-0.05 (G) and +-0.005 (D) weights, the paper's code
     threads: int = 1
     seed: int = 1337
@@ -75,6 +84,7 @@ class TrainConfig:
 # 1) config from the command line: every TrainConfig field is a --flag
 cfg = config_from_args(TrainConfig, __doc__)
 cfg.out_dir = cfg.out_dir or f"weights/gan_{cfg.arch}_mnist"
+assert cfg.ema_bn in ("copy", "recompute"), f"ema_bn {cfg.ema_bn!r}: copy or recompute"
 ddp = setup()  # one process, or one of torchrun's: rank, world_size, device
 master, device = ddp.is_master, ddp.device  # rank 0 prints and writes files
 command = ddp.launcher(".venv/bin/python") + " training/gan.py " + " ".join(sys.argv[1:])
@@ -96,6 +106,8 @@ x_train = x_train[: cfg.n_train, None].to(device)  # (50000, 1, 28, 28)
 # -----------------------------------------------------------------------------
 # 3) the two players
 model_cfg = PRESETS[cfg.arch]
+if cfg.d_convs:  # only D changes: the saved G is the preset's
+    model_cfg = dataclasses.replace(model_cfg, d_convs=cfg.d_convs)
 G, D = Generator(model_cfg), Discriminator(model_cfg)
 if model_cfg.arch == "dcgan":
     G.apply(init_weights)
@@ -118,9 +130,29 @@ SIGMAS = torch.logspace(-1, 0, 21).tolist()
 
 
 @torch.no_grad()
+def recompute_bn(model: torch.nn.Module, n_batches: int = 20) -> None:
+    """BatchNorm statistics of `model`'s own weights, averaged over `n_batches` batches of noise
+    from a fixed seed (the global generator is left alone). The averaged weights normalized by
+    the current G's statistics (`ema_bn="copy"`) draw worse digits while G still moves fast."""
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None  # a plain average over the batches
+    model.train()
+    gen = torch.Generator().manual_seed(cfg.seed)
+    for _ in range(n_batches):
+        model(torch.randn(cfg.batch_size, z_dim, generator=gen).to(device))
+    for m in norms:
+        m.momentum = 0.1  # PyTorch's default, that of training
+    model.eval()
+
+
+@torch.no_grad()
 def quick_parzen() -> tuple[float, float]:
     """Validation Parzen log-likelihood (best sigma of the grid) of the current G: for selection."""
     n_samples, n_val = cfg.n_select, cfg.n_select // 2
+    if cfg.ema and cfg.ema_bn == "recompute":
+        recompute_bn(G_ema)
     G_eval = G_ema if cfg.ema else G.eval()
     samples = G_eval(torch.randn(n_samples, z_dim).to(device)).cpu()
     G.train()
@@ -145,7 +177,9 @@ players = dict(models={"G": G, "D": D, "G_ema": G_ema, "G_best": G_best},
                optimizers={"G": opt_g, "D": opt_d}, rngs={"torch": "torch"})  # fmt: skip
 if state_file and state_file.exists():
     r = resume.load(state_file, **players)
-    if resume.run_fields(r.meta["config"]) != resume.run_fields(asdict(cfg)):
+    # a field added after the state was saved: that run had its default (the old behaviour)
+    saved = {**asdict(TrainConfig()), **r.meta["config"]}
+    if resume.run_fields(saved) != resume.run_fields(asdict(cfg)):
         raise SystemExit(f"{state_file} belongs to another run: {r.meta['config']}")
     epoch, it, sums, log, best = (r.meta[k] for k in ("epoch", "it", "sums", "log", "best"))
     done_minutes, done_epoch_seconds = r.meta["minutes"], r.meta["epoch_seconds"]
