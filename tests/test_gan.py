@@ -211,6 +211,9 @@ def test_catalogue_rows_match_the_measured_logs():
     assert clf.meta["test_accuracy"] > 0.985
 
 
+@pytest.mark.skipif(
+    not (data.DATA_DIR / "mnist").exists(), reason="needs the MNIST test images (the data bundle)"
+)
 def test_classifier_reads_real_digits():
     loaded = hub.get("mnist_classifier.mnist")
     x, y = data.mnist("test")
