@@ -211,6 +211,21 @@ def test_catalogue_rows_match_the_measured_logs():
     assert clf.meta["test_accuracy"] > 0.985
 
 
+def test_confident_share_counts_samples_called_a_digit_with_p_at_least_0_9():
+    """gan_eval's legibility measure (issue #14): the share of images whose top class has p >= 0.9."""
+    clf = hub.get("mnist_classifier.mnist").model
+    G = hub.get("dcgan.mnist").model
+    _, feats = L.classify(clf, M.generate(G, M.latents(range(300), G.config.z_dim)))
+    with torch.inference_mode():
+        top = clf.fc(feats).softmax(-1).amax(-1)
+    share = L.confident_share(clf, feats)
+    assert share == pytest.approx((top >= 0.9).double().mean().item())
+    assert 0.0 < share < 1.0  # some samples legible, some not (the shipped DCGAN: 62.7%)
+    assert (
+        L.confident_share(clf, feats, p=0.0) == 1.0 and L.confident_share(clf, feats, p=1.01) == 0
+    )
+
+
 @pytest.mark.skipif(
     not (data.DATA_DIR / "mnist").exists(), reason="needs the MNIST test images (the data bundle)"
 )

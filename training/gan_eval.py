@@ -21,7 +21,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from lab.gan import class_histogram, classify, frechet_distance  # noqa: E402
+from lab.gan import class_histogram, classify, confident_share, frechet_distance  # noqa: E402
 from models import hub  # noqa: E402
 from models.digit_classifier import DigitClassifier  # noqa: E402
 from models.gan import (  # noqa: E402
@@ -73,7 +73,9 @@ _, feat_train = classify(clf, x_train[:10000])
 hist = class_histogram(pred_s)
 fd = frechet_distance(feat_s, feat_test)
 fd_real = frechet_distance(feat_train, feat_test)
-print(f"histogram {[round(h * 100, 1) for h in hist]}; FD {fd:.2f} (train vs test {fd_real:.2f})")
+conf, conf_real = confident_share(clf, feat_s), confident_share(clf, feat_test)
+print(f"histogram {[round(h * 100, 1) for h in hist]}; FD {fd:.2f} (train vs test {fd_real:.2f}); "
+      f"p >= 0.9: {conf * 100:.1f}% of samples, {conf_real * 100:.1f}% of test digits")  # fmt: skip
 
 log_path = folder / "training_log.json"
 log = json.loads(log_path.read_text())
@@ -87,6 +89,8 @@ metrics = {
     "class_histogram": [round(h, 4) for h in hist],
     "min_class_fraction": round(min(hist), 4),
     "all_digits_5pct": min(hist) >= 0.05,
+    "confident_share": round(conf, 4),  # classified with p >= 0.9
+    "confident_share_test": round(conf_real, 4),
     "frechet": round(fd, 3),
     "frechet_train_vs_test": round(fd_real, 3),
     "classifier_test_accuracy": json.loads((clf_folder / "training_log.json").read_text())[
@@ -98,6 +102,7 @@ log["metrics"] = metrics
 log_path.write_text(json.dumps(log, indent=1))
 
 paper_ll, paper_se = PAPER_PARZEN_MNIST
+ok = {True: "met", False: "**missed**"}  # issue #14's targets
 hist_rows = "\n".join(f"| {d} | {h * 100:.1f}% |" for d, h in enumerate(hist))
 n_params = count_params(G)
 cfg = log["config"]
@@ -121,8 +126,9 @@ on this file).
 | metric | this generator | reference |
 |---|---|---|
 | Parzen-window log-likelihood (§5, Table 1), sigma = {parzen.sigma:.3f} chosen on the validation split | **{parzen.mean:.1f} ± {parzen.stderr:.1f}** | paper, adversarial nets: {paper_ll:.0f} ± {paper_se:.0f}; 10,000 real training images: 243.1 ± 1.9 |
-| smallest digit share among the samples (mode coverage) | {min(hist) * 100:.1f}% | target ≥ 5%, uniform 10% |
-| Fréchet distance, features of the project's MNIST classifier | {fd:.2f} | 10,000 training images vs test: {fd_real:.2f} |
+| samples the classifier calls a digit with p ≥ 0.9 | {conf * 100:.1f}% | test digits: {conf_real * 100:.1f}%; target ≥ 0.9 × that = {90 * conf_real:.1f}% ({ok[conf >= 0.9 * conf_real]}) |
+| smallest digit share among the samples (mode coverage) | {min(hist) * 100:.1f}% | target ≥ 7% ({ok[min(hist) >= 0.07]}), uniform 10% |
+| Fréchet distance, features of the project's MNIST classifier | {fd:.2f} | target ≤ 10 ({ok[fd <= 10]}); 10,000 training images vs test: {fd_real:.2f} |
 
 Class histogram of the samples (classifier test accuracy {metrics["classifier_test_accuracy"] * 100:.2f}%):
 
