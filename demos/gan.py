@@ -188,6 +188,13 @@ def interpolate(
 # ---------------------------------------------------------------------------------------------
 
 
+def legible(m: dict) -> str:
+    """The share of samples called a digit with p >= 0.9, beside the test digits' (gan_eval)."""
+    if "confident_share" not in m:
+        return "–"
+    return f"{m['confident_share'] * 100:.1f}% ({m['confident_share_test'] * 100:.1f}%)"
+
+
 @plots.cached
 def quality(lang: str = "en"):
     """Parzen log-likelihood, class histogram and Fréchet distance of both generators."""
@@ -197,7 +204,7 @@ def quality(lang: str = "en"):
         return None, text("gan_quality_missing", lang)
     rows = "\n".join(
         f"| {n} | **{m['parzen_ll']:.1f} ± {m['parzen_stderr']:.1f}** (σ = {m['parzen_sigma']:.3f}) | "
-        f"{min(m['class_histogram']) * 100:.2f}% | {m['frechet']:.2f} | {m['frechet_train_vs_test']:.2f} | "
+        f"{legible(m)} | {min(m['class_histogram']) * 100:.2f}% | {m['frechet']:.2f} | {m['frechet_train_vs_test']:.2f} | "
         f"{m.get('epochs', '?')} / {m.get('train_minutes', '?')} min |"
         for n, m in measured.items()
     )

@@ -185,6 +185,8 @@ if args.catalogue:
                         "parzen_sigma",
                         "class_histogram",
                         "min_class_fraction",
+                        "confident_share",
+                        "confident_share_test",
                         "frechet",
                         "frechet_train_vs_test",
                         "n_samples",

@@ -147,14 +147,17 @@ EN = {
     "gan_quality_md": (
         "Measured by this project on the MNIST test set (10,000 images) with 10,000 samples of each "
         "generator (`training/gan_eval.py`):\n\n"
-        "| generator | Parzen log-likelihood (nats) | smallest digit share | Fréchet distance | "
-        "FD of real data | epochs / training time |\n|---|---|---|---|---|---|\n{rows}\n\n"
+        "| generator | Parzen log-likelihood (nats) | legible: p ≥ 0.9 | smallest digit share | "
+        "Fréchet distance | FD of real data | epochs / training time |\n"
+        "|---|---|---|---|---|---|---|\n{rows}\n\n"
         "**Parzen window** (the paper's metric, Table 1: adversarial nets {paper}): σ chosen on the "
         "validation split (the last 10,000 training images). A Parzen estimate in 784 dimensions is "
         'a poor likelihood (Theis et al. 2016): 10,000 real training images used as the "samples" '
-        "score 243.1 ± 1.9 the same way (Theis et al. report 243). **Mode coverage**: the share of "
+        "score 243.1 ± 1.9 the same way (Theis et al. report 243). **Legible**: the share of samples "
+        "the project's MNIST classifier calls a digit with probability ≥ 0.9, beside that of the "
+        "test digits (target: at least 0.9 × theirs). **Mode coverage**: the share of "
         "each digit among the samples, by the project's MNIST "
-        "classifier (target: every digit ≥ 5%). **Fréchet distance** on that classifier's 128 features; "
+        "classifier (target: every digit ≥ 7%). **Fréchet distance** on that classifier's 128 features; "
         '"FD of real data" is 10,000 training images vs the test set, the value to aim for.'
     ),
     "gan_quality_missing": "The generators' measurements are not in this copy of the catalogue yet.",
@@ -313,11 +316,12 @@ ZH = {
     ),
     "gan_quality_md": (
         "由本项目在 MNIST 测试集（10,000 张图像）上测得，每个生成器各取 10,000 个样本（`training/gan_eval.py`）：\n\n"
-        "| 生成器 | Parzen 对数似然（nats） | 最少数字的占比 | Fréchet 距离 | 真实数据的 FD | epoch 数 / 训练时间 |\n"
-        "|---|---|---|---|---|---|\n{rows}\n\n"
+        "| 生成器 | Parzen 对数似然（nats） | 可辨认：p ≥ 0.9 | 最少数字的占比 | Fréchet 距离 | 真实数据的 FD | epoch 数 / 训练时间 |\n"
+        "|---|---|---|---|---|---|---|\n{rows}\n\n"
         "**Parzen 窗**（论文的指标，表 1：对抗网络 {paper}）：σ 在验证集（训练集最后 10,000 张图像）上选取。"
         "在 784 维中 Parzen 估计并不是好的似然（Theis 等，2016）：用同样的方法，把 10,000 张真实训练图像当作“样本”，得分为 243.1 ± 1.9（Theis 等报告的是 243）。"
-        "**模式覆盖**：样本中每个数字的占比，由本项目的 MNIST 分类器判定（目标：每个数字 ≥ 5%）。"
+        "**可辨认**：本项目的 MNIST 分类器以 ≥ 0.9 的概率判为某个数字的样本占比，旁边是测试集数字的占比（目标：至少是它的 0.9 倍）。"
+        "**模式覆盖**：样本中每个数字的占比，由本项目的 MNIST 分类器判定（目标：每个数字 ≥ 7%）。"
         "**Fréchet 距离** 基于该分类器的 128 维特征；“真实数据的 FD”是 10,000 张训练图像与测试集之间的值，即努力的目标。"
     ),
     "gan_quality_missing": "此副本的权重目录中还没有生成器的测量结果。",
