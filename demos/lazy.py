@@ -2,8 +2,8 @@
 
 `torch = lazy("torch")` stands for the module: its first attribute access imports it (once, under
 the import system's own per-module lock, so two threads may touch it at once). app.py builds the
-page without importing torch; a background thread imports it as soon as the page is served
-(`preload`), so the first click rarely waits. tests/test_layering.py reads `lazy("…")` as an import.
+page without importing torch; a background thread imports it a few seconds after the page is
+served (`preload`), so the first click rarely waits. tests/test_layering.py reads `lazy("…")` as an import.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """What the tabs' widgets open on, importable without torch.
 
 app.py builds and serves the page before torch and the models are imported (issue #16, part 5):
-every value the page needs while it is being built lives here, in plain Python. The experiments in
-`lab/<paper>.py` read the same values from here; `tests/test_layering.py` checks that this module
+every value the page needs while it is being built lives here, in plain Python. training/,
+bench/ and the tests read the same values from here; `tests/test_layering.py` checks that this module
 imports nothing and that the copies of the models' names below match the models.
 """
 
