@@ -97,7 +97,7 @@ def test_the_outbound_logger_sees_connections(tmp_path):
 def test_resnet_classify_endpoint(client):
     from gradio_client import handle_file
 
-    from demos.resnet import example_images
+    from demos.resnet_classify import example_images
 
     cat = next(p for p in example_images() if p.endswith("chelsea.png"))
     label, overlay, notice = client.predict(

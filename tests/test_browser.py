@@ -79,7 +79,7 @@ def test_lang_in_url_opens_chinese_and_is_remembered(page, app_server):
 def test_resnet_tab_in_the_browser(page, app_server, tmp_path):
     from playwright.sync_api import expect
 
-    from demos.resnet import example_images
+    from demos.resnet_classify import example_images
 
     page.goto(app_server.url + "/")
     page.get_by_role("tab", name="ResNet").click()

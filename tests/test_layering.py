@@ -70,6 +70,16 @@ def test_a_layer_imports_only_what_is_below_it(layer, banned):
     assert not wrong, sorted(wrong)
 
 
+def test_no_file_of_the_page_is_over_700_lines():
+    """#17: a tab is read in one sitting; a large sub-tab moves to its own module beside it."""
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in files("demos")
+        if (n := len(p.read_text().splitlines())) > 700
+    }
+    assert not long, long
+
+
 def test_app_only_composes_the_tabs():
     ours = {top(n) for n in imports(ROOT / "app.py")} & {*LAYERS, "app"}
     assert ours == {"demos"}

@@ -13,6 +13,7 @@ import torch
 import torchvision
 
 from demos import resnet as tab
+from demos import resnet_classify as classify_tab
 from lab import resnet as RL
 from lab import tab_defaults
 from models import hub
@@ -134,8 +135,8 @@ def test_real_checkpoint_with_a_wrong_checksum_is_refused(tmp_path, monkeypatch)
 
 
 def test_classify_cat_photo_on_embedded_weights():
-    cat = next(p for p in tab.example_images() if p.endswith("chelsea.png"))
-    labels, overlay, notice = tab.classify(cat, "resnet20.cifar10")
+    cat = next(p for p in classify_tab.example_images() if p.endswith("chelsea.png"))
+    labels, overlay, notice = classify_tab.classify(cat, "resnet20.cifar10")
     assert len(labels) == 5 and set(labels) <= set(R.CIFAR10_CLASSES)
     assert abs(sum(labels.values()) - 1) < 0.5 and max(labels, key=labels.get) in {"cat", "dog"}
     assert overlay.shape == (224, 224, 3) and overlay.dtype == np.uint8
@@ -144,8 +145,8 @@ def test_classify_cat_photo_on_embedded_weights():
 
 def test_classify_falls_back_when_the_hub_is_offline(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    cat = next(p for p in tab.example_images() if p.endswith("chelsea.png"))
-    labels, _, notice = tab.classify(cat, "resnet50.tv_in1k")
+    cat = next(p for p in classify_tab.example_images() if p.endswith("chelsea.png"))
+    labels, _, notice = classify_tab.classify(cat, "resnet50.tv_in1k")
     assert set(labels) <= set(R.CIFAR10_CLASSES)
     assert "HF_HUB_OFFLINE=1" in notice and "Falling back: Using **resnet56.cifar10**" in notice
 
@@ -165,17 +166,19 @@ def test_classify_any_image_mode(tmp_path, mode):
         )
     )
     ext = "jpg" if mode == "CMYK" else ("tiff" if mode == "F" else "png")
-    labels, overlay, _ = tab.classify(save(img, tmp_path / f"x.{ext}"), "resnet20.cifar10")
+    labels, overlay, _ = classify_tab.classify(save(img, tmp_path / f"x.{ext}"), "resnet20.cifar10")
     assert len(labels) == 5 and overlay.shape == (224, 224, 3)
 
 
 def test_16_bit_images_are_rescaled_not_clipped():
     img = PIL.Image.fromarray(np.array([[0, 32896, 65535]], dtype=np.uint16))
-    assert np.asarray(tab.to_rgb(img))[0, :, 0].tolist() == [0, 128, 255]
+    assert np.asarray(classify_tab.to_rgb(img))[0, :, 0].tolist() == [0, 128, 255]
 
 
 def test_tiny_image_gets_a_result(tmp_path):
-    labels, _, notice = tab.classify(save(PIL.Image.new("RGB", (1, 1), "red"), tmp_path / "1.png"))
+    labels, _, notice = classify_tab.classify(
+        save(PIL.Image.new("RGB", (1, 1), "red"), tmp_path / "1.png")
+    )
     assert len(labels) == 5 and "(1×1)" in notice
 
 
@@ -184,7 +187,7 @@ def test_decompression_bomb_is_refused_before_decoding(tmp_path):
     PIL.Image.new("1", (12000, 12000)).save(path)  # 144 megapixels in a few kB
     assert path.stat().st_size < 100_000
     with pytest.raises(gr.Error, match=r"too large \(12000×12000\); the limit is 40 megapixels"):
-        tab.classify(str(path))
+        classify_tab.classify(str(path))
 
 
 @pytest.mark.parametrize(
@@ -194,7 +197,7 @@ def test_non_images_get_a_clear_message(tmp_path, content):
     path = tmp_path / "file.png"
     path.write_bytes(content)
     with pytest.raises(gr.Error, match="not an image that can be read"):
-        tab.classify(str(path))
+        classify_tab.classify(str(path))
 
 
 def test_truncated_jpeg_gets_a_clear_message(tmp_path):
@@ -203,20 +206,20 @@ def test_truncated_jpeg_gets_a_clear_message(tmp_path):
     path = tmp_path / "cut.jpg"
     path.write_bytes(buf.getvalue()[:200])
     with pytest.raises(gr.Error, match="not an image that can be read"):
-        tab.classify(str(path))
+        classify_tab.classify(str(path))
 
 
 def test_missing_image_and_unknown_weights():
     with pytest.raises(gr.Error, match="upload, paste or take an image"):
-        tab.classify(None)
-    cat = tab.example_images()[0]
+        classify_tab.classify(None)
+    cat = classify_tab.example_images()[0]
     with pytest.raises(gr.Error, match="Unknown weights"):
-        tab.classify(cat, "../../etc/passwd")
+        classify_tab.classify(cat, "../../etc/passwd")
 
 
 def test_messages_follow_the_page_language():
     with pytest.raises(gr.Error, match="请先上传"):
-        tab.classify(None, lang="zh")
+        classify_tab.classify(None, lang="zh")
 
 
 # --- the other sub-tabs ----------------------------------------------------------------------------
@@ -337,15 +340,15 @@ def test_classify_opens_on_a_photo_gradio_may_serve(monkeypatch, tmp_path):
 
     elsewhere = tmp_path / "site-packages" / "skimage" / "data"
     elsewhere.mkdir(parents=True)
-    for name, _, _ in tab.EXAMPLES:
-        src = tab._examples_folder() / name
+    for name, _, _ in classify_tab.EXAMPLES:
+        src = classify_tab._examples_folder() / name
         if src.exists():
             (elsewhere / name).write_bytes(src.read_bytes())
-    monkeypatch.setattr(tab, "_examples_folder", lambda: elsewhere)
+    monkeypatch.setattr(classify_tab, "_examples_folder", lambda: elsewhere)
     if hasattr(tab, "_servable"):
-        tab._servable.cache_clear()
-    path, top5, *_ = tab.classify_opening(None, tab.DEFAULT_WEIGHTS, "en")
+        classify_tab._servable.cache_clear()
+    path, top5, *_ = classify_tab.classify_opening(None, classify_tab.DEFAULT_WEIGHTS, "en")
     assert Path(path).resolve().is_relative_to(Path(tempfile.gettempdir()).resolve())
     assert not Path(path).resolve().is_relative_to(elsewhere)
-    assert tab.example_subject(path) == ("rn_subject_cat", True)
+    assert classify_tab.example_subject(path) == ("rn_subject_cat", True)
     assert max(top5, key=top5.get) == "cat"

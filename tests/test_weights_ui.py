@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from demos import bert, transformer
-from demos import resnet as rn
+from demos import resnet_classify as rn
 from demos import weights as W
 from models import hub
 from tests import _fakehub as F
@@ -161,7 +161,7 @@ def test_the_app_in_a_fresh_process_opens_on_them_with_no_connection(fake, tmp_p
     netlog = tmp_path / "netlog.txt"
     script = (
         "import app\n"
-        "from demos import weights as W, resnet, transformer, bert\n"
+        "from demos import weights as W, resnet_classify as resnet, transformer, bert\n"
         "for paper, m in (('resnet', resnet), ('transformer', transformer), ('bert', bert)):\n"
         "    for lang in ('en', 'zh'):\n"
         "        d, md, b, offer, in_use = W.opening(paper, m.WEIGHTS, m.DEFAULT_WEIGHTS, lang)\n"
