@@ -248,8 +248,10 @@ def main() -> None:
         for sentence, top1, good in r["examples"]:
             print(f"  {'✓' if good else '✗'} {sentence}  ->  {' / '.join(top1)}")
         n = len(CLOZE)
-        print(f"cloze sentences: top-1 {r['top1']} / {n} ({100 * r['top1'] / n:.0f}%), "
-              f"top-5 {r['top5']} / {n} ({100 * r['top5'] / n:.0f}%)")  # fmt: skip
+        print(
+            f"cloze sentences: top-1 {r['top1']} / {n} ({100 * r['top1'] / n:.0f}%), "
+            f"top-5 {r['top5']} / {n} ({100 * r['top5'] / n:.0f}%)"
+        )
         if args.verbose:
             for sentence, tokens, good in r["cloze"]:
                 print(f"  {'✓' if good else '✗'} {sentence}  ->  {', '.join(tokens)}")

@@ -471,11 +471,15 @@ def student_state(room: rooms.Room, mine: str | None) -> dict:
     one line why) once there is one, and this browser's vote."""
     q = questions()[room.question]
     out = {
-        "room": room.code, "v": room.version, "pos": room.pos, "n": len(room.order),
+        "room": room.code,
+        "v": room.version,
+        "pos": room.pos,
+        "n": len(room.order),
         "q": {lang: text(q.question, lang) for lang in ("en", "zh")},
         "choices": [{"value": v, "en": text(k, "en"), "zh": text(k, "zh")} for k, v in q.choices],
-        "revealed": room.revealed, "voted": mine,
-    }  # fmt: skip
+        "revealed": room.revealed,
+        "voted": mine,
+    }
     if room.revealed and room.reveal:
         out["answer"] = room.reveal["answer"]
         out["why"] = room.reveal["why"]

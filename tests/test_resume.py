@@ -223,8 +223,15 @@ MNIST = DATA / "mnist"
 def test_gan_restarted_mid_epoch_matches_the_uninterrupted_run(tmp_path):
     def run(state: Path, piece_steps: int) -> str:
         args = dict(arch="dcgan", n_train=256, n_select=200, batch_size=32, epochs=3, minutes=0)
-        return run_script("gan.py", REPO, **args, threads=1, out_dir=tmp_path / "out",
-                          resume=state, piece_steps=piece_steps)  # fmt: skip
+        return run_script(
+            "gan.py",
+            REPO,
+            **args,
+            threads=1,
+            out_dir=tmp_path / "out",
+            resume=state,
+            piece_steps=piece_steps,
+        )
 
     straight, pieces = tmp_path / "straight.safetensors", tmp_path / "pieces.safetensors"
     run(straight, 12)  # 8 steps an epoch: stops in the second epoch
@@ -456,8 +463,13 @@ def test_bert_catalogue_row_follows_the_shipped_weights(tmp_path, monkeypatch):
     monkeypatch.setattr(hub, "WEIGHTS_DIR", weights)
     monkeypatch.setattr(hub, "CATALOGUE_PATH", weights / "catalogue.json")
     scores = {"mlm_acc": 0.3512, "mlm_ppl": 40.0, "nsp_acc": 0.81}
-    summary = {"final": {"heldout_novels": scores, "wikitext2_valid": scores}, "params": 1,
-               "steps": 20000, "train_minutes": 300.0, "recipe": "r"}  # fmt: skip
+    summary = {
+        "final": {"heldout_novels": scores, "wikitext2_valid": scores},
+        "params": 1,
+        "steps": 20000,
+        "train_minutes": 300.0,
+        "recipe": "r",
+    }
     update_catalogue(weights / "bert_eltec", summary)
     row = json.loads((weights / "catalogue.json").read_text())["bert_small.eltec"]
     assert row["files"]["model.safetensors"] == hub.sha256(

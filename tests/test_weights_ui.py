@@ -256,8 +256,9 @@ def test_offline_with_nothing_cached_opens_at_once_on_the_embedded_models(
                         "此处不可用" if lang == "zh" else "not available here"
                     )
     assert time.perf_counter() - t0 < 2.0  # stat calls only: no probe, no hashing
-    dropdown, md, button, offer, in_use = choose("transformer", "transformer_base.opus_mt_enzh",
-                                                 transformer.DEFAULT_WEIGHTS)  # fmt: skip
+    dropdown, md, button, offer, in_use = choose(
+        "transformer", "transformer_base.opus_mt_enzh", transformer.DEFAULT_WEIGHTS
+    )
     assert dropdown.value == in_use == transformer.DEFAULT_WEIGHTS
     assert "not on this computer" in md and "HF_HUB_OFFLINE" not in md and button.visible is False
     assert f"stays on **{transformer.DEFAULT_WEIGHTS}**" in md

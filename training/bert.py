@@ -55,7 +55,7 @@ from models.bert import (  # noqa: E402
     count_params,
     mask_tokens,
     train_tokenizer,
-)  # fmt: skip
+)
 from training import data, resume  # noqa: E402
 from training.common import config_from_args, fp16_roundtrip, save_fp16, stop_requested  # noqa: E402
 from training.distributed import setup  # noqa: E402
@@ -190,8 +190,9 @@ def fixed_set(corpus, n, cfg: TrainConfig, mcfg, seed: int, batch: int = 64):
     rng, gen = random.Random(seed), torch.Generator().manual_seed(seed)
     out = []
     for s in range(0, n, batch):
-        ids, types, nsp = make_batch(corpus, rng, min(batch, n - s), cfg.seq_len,
-                                     mcfg.cls_id, mcfg.sep_id, mcfg.pad_id)  # fmt: skip
+        ids, types, nsp = make_batch(
+            corpus, rng, min(batch, n - s), cfg.seq_len, mcfg.cls_id, mcfg.sep_id, mcfg.pad_id
+        )
         out.append((mask_tokens(ids, mcfg, gen), types, nsp))
     return out
 
@@ -211,8 +212,13 @@ def evaluate(model: Bert, batches) -> dict:
         nsp_correct += (out.nsp_logits.argmax(-1) == nsp).sum().item()
         nsp_n += nsp.numel()
     model.train()
-    return {"mlm_acc": correct / n, "mlm_ppl": math.exp(nll / n), "mlm_n": n,
-            "nsp_acc": nsp_correct / nsp_n, "nsp_n": nsp_n}  # fmt: skip
+    return {
+        "mlm_acc": correct / n,
+        "mlm_ppl": math.exp(nll / n),
+        "mlm_n": n,
+        "nsp_acc": nsp_correct / nsp_n,
+        "nsp_n": nsp_n,
+    }
 
 
 def main() -> None:
@@ -242,8 +248,11 @@ def main() -> None:
     if resuming or cfg.tokenizer:  # the run's own vocabulary, or the given one, not a new one
         from tokenizers import Tokenizer
 
-        tokenizer = (Tokenizer.from_str(resume.header(state_file)["meta"]["tokenizer"]) if resuming
-                     else Tokenizer.from_file(cfg.tokenizer))  # fmt: skip
+        tokenizer = (
+            Tokenizer.from_str(resume.header(state_file)["meta"]["tokenizer"])
+            if resuming
+            else Tokenizer.from_file(cfg.tokenizer)
+        )
     elif master:  # trained twice on the same text it can differ (huggingface/tokenizers#1794)
         tokenizer = train_tokenizer((p for d in train_docs for p in d), cfg.vocab_size)
     # rank 0's vocabulary on every rank (training it twice can give two vocabularies)
@@ -251,16 +260,24 @@ def main() -> None:
         from tokenizers import Tokenizer
 
         tokenizer = Tokenizer.from_str(ddp.from_master(tokenizer.to_str() if master else None))
-    mcfg = replace(arch_config(cfg.arch), vocab_size=tokenizer.get_vocab_size(),
-                   max_position=cfg.seq_len, pre_ln=cfg.pre_ln, dropout=cfg.dropout,
-                   attention_dropout=cfg.dropout)  # fmt: skip
+    mcfg = replace(
+        arch_config(cfg.arch),
+        vocab_size=tokenizer.get_vocab_size(),
+        max_position=cfg.seq_len,
+        pre_ln=cfg.pre_ln,
+        dropout=cfg.dropout,
+        attention_dropout=cfg.dropout,
+    )
     train, heldout = Corpus(tokenizer, train_docs), Corpus(tokenizer, held_docs)
     wiki = Corpus(tokenizer, data.wikitext(Path(cfg.data_dir, "wikitext-2")))
     if master:
-        print(f"data: {len(train.docs)} train novels ({train.n_tokens:,} tokens), held out "
-              f"{sorted(held)} ({heldout.n_tokens:,}), WikiText-2 valid {len(wiki.docs)} articles "
-              f"({wiki.n_tokens:,}); {time.time() - t0:.0f} s; world_size {ddp.world_size}, "
-              f"device {device}", flush=True)  # fmt: skip
+        print(
+            f"data: {len(train.docs)} train novels ({train.n_tokens:,} tokens), held out "
+            f"{sorted(held)} ({heldout.n_tokens:,}), WikiText-2 valid {len(wiki.docs)} articles "
+            f"({wiki.n_tokens:,}); {time.time() - t0:.0f} s; world_size {ddp.world_size}, "
+            f"device {device}",
+            flush=True,
+        )
     eval_small = fixed_set(heldout, cfg.n_eval, cfg, mcfg, seed=1)
 
     # 2. Model and optimiser
@@ -268,9 +285,15 @@ def main() -> None:
     model = ddp.wrap(raw_model)  # DDP under torchrun: gradients averaged over the ranks
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
-                             {"params": no_decay, "weight_decay": 0.0}],
-                            lr=cfg.lr, betas=(0.9, 0.98), eps=1e-6)  # fmt: skip
+    opt = torch.optim.AdamW(
+        [
+            {"params": decay, "weight_decay": cfg.weight_decay},
+            {"params": no_decay, "weight_decay": 0.0},
+        ],
+        lr=cfg.lr,
+        betas=(0.9, 0.98),
+        eps=1e-6,
+    )
     gen = torch.Generator().manual_seed(cfg.seed)
 
     def progress(step: int, elapsed: float) -> float:
@@ -314,12 +337,20 @@ def main() -> None:
             print(f"resumed {state_file} at step {step} ({'exact' if r.exact else 'weights only'})")
 
     def save_state() -> None:
-        meta = {"train_config": asdict(cfg), "step": step, "tokens": seen_tokens, "log": log,
-                "acc": acc, "minutes": done_minutes + (time.time() - piece_start) / 60,
-                "tokenizer": tokenizer.to_str()}  # fmt: skip
+        meta = {
+            "train_config": asdict(cfg),
+            "step": step,
+            "tokens": seen_tokens,
+            "log": log,
+            "acc": acc,
+            "minutes": done_minutes + (time.time() - piece_start) / 60,
+            "tokenizer": tokenizer.to_str(),
+        }
         exact = resume.save(state_file, **state, meta=meta)
-        print(f"state saved: step {step} -> {state_file} ({'exact' if exact else 'weights only'})",
-              flush=True)  # fmt: skip
+        print(
+            f"state saved: step {step} -> {state_file} ({'exact' if exact else 'weights only'})",
+            flush=True,
+        )
 
     piece_start = time.time()
     start = last_eval = last_save = clock()
@@ -334,7 +365,7 @@ def main() -> None:
             or stop_requested()
             or (cfg.piece_minutes and clock() - start >= cfg.piece_minutes * 60)
         ):
-            if master:  # fmt: skip
+            if master:
                 save_state()
             ddp.cleanup()
             return
@@ -343,8 +374,9 @@ def main() -> None:
             last_save = clock()
         for g in opt.param_groups:
             g["lr"] = get_lr(p, step) * resume.rewarm(step, resumed_at)
-        ids, types, nsp = make_batch(train, rng, cfg.batch_size, cfg.seq_len,
-                                     mcfg.cls_id, mcfg.sep_id, mcfg.pad_id)  # fmt: skip
+        ids, types, nsp = make_batch(
+            train, rng, cfg.batch_size, cfg.seq_len, mcfg.cls_id, mcfg.sep_id, mcfg.pad_id
+        )
         m = mask_tokens(ids, mcfg, gen)
         seen_tokens += int((ids != mcfg.pad_id).sum())  # the global batch
         m = Masked(*(ddp.shard(t).to(device) for t in m))  # this rank's slice, on the device
@@ -380,12 +412,19 @@ def main() -> None:
                     if log
                     else 0.0
                 )
-                row = {"step": step, "minutes": round(minutes, 2), "tokens": seen_tokens,
-                       "tokens_per_s": round(rate),
-                       "lr": opt.param_groups[0]["lr"],
-                       **{f"train_{k}": round(v / acc["n"], 4) for k, v in sums.items()},
-                       **{f"heldout_{k}": round(v, 4) for k, v in heldout_eval.items()
-                          if not k.endswith("_n")}}  # fmt: skip
+                row = {
+                    "step": step,
+                    "minutes": round(minutes, 2),
+                    "tokens": seen_tokens,
+                    "tokens_per_s": round(rate),
+                    "lr": opt.param_groups[0]["lr"],
+                    **{f"train_{k}": round(v / acc["n"], 4) for k, v in sums.items()},
+                    **{
+                        f"heldout_{k}": round(v, 4)
+                        for k, v in heldout_eval.items()
+                        if not k.endswith("_n")
+                    },
+                }
                 log.append(row)
                 print(json.dumps(row), flush=True)
                 (out_dir / "training_log.json").write_text(json.dumps({"evals": log}, indent=1))
@@ -413,7 +452,7 @@ def main() -> None:
             f"--{k} {shlex.quote(str(v))}"
             for k, v in asdict(cfg).items()
             if v != getattr(TrainConfig, k)
-        ),  # fmt: skip
+        ),
         "train_config": asdict(cfg),
         "model_config": asdict(mcfg),
         "params": count_params(mcfg),
@@ -472,14 +511,19 @@ def write_card(out_dir: Path, s: dict) -> None:
     rows = "\n".join(
         f"| {r['step']} | {r['minutes']} | {r['tokens'] / 1e6:.2f} | {r['train_mlm_loss']:.3f} "
         f"| {100 * r['heldout_mlm_acc']:.1f} | {r['heldout_mlm_ppl']:.1f} | {100 * r['heldout_nsp_acc']:.1f} |"
-        for r in s["evals"])  # fmt: skip
+        for r in s["evals"]
+    )
     ok = {True: "met", False: "**missed**"}
     if tc.get("steps"):
-        schedule = (f"The schedule runs on steps ({tc['steps']:,} planned; restartable from its state "
-                    "file, `training/resume.py`).")  # fmt: skip
+        schedule = (
+            f"The schedule runs on steps ({tc['steps']:,} planned; restartable from its state "
+            "file, `training/resume.py`)."
+        )
     else:
-        schedule = (f"The schedule runs on the wall clock ({tc['minutes']} min); `--steps "
-                    f"{s['steps']}` repeats it step for step.")  # fmt: skip
+        schedule = (
+            f"The schedule runs on the wall clock ({tc['minutes']} min); `--steps "
+            f"{s['steps']}` repeats it step for step."
+        )
     intermediate = ""
     if tc.get("anneal_end") and s["steps"] >= tc["anneal_end"]:
         intermediate = (

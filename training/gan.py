@@ -173,8 +173,11 @@ zeros = {"loss_d": 0.0, "loss_g": 0.0, "d_real": 0.0, "d_fake": 0.0}
 epoch, it, perm, sums, done_minutes, done_epoch_seconds = 0, 0, None, dict(zeros), 0.0, 0.0
 resumed_at = None  # the step of a restart from weights alone: both learning rates re-warm
 state_file = Path(cfg.resume) if cfg.resume else None
-players = dict(models={"G": G, "D": D, "G_ema": G_ema, "G_best": G_best},
-               optimizers={"G": opt_g, "D": opt_d}, rngs={"torch": "torch"})  # fmt: skip
+players = dict(
+    models={"G": G, "D": D, "G_ema": G_ema, "G_best": G_best},
+    optimizers={"G": opt_g, "D": opt_d},
+    rngs={"torch": "torch"},
+)
 if state_file and state_file.exists():
     r = resume.load(state_file, **players)
     # a field added after the state was saved: that run had its default (the old behaviour)
@@ -186,8 +189,11 @@ if state_file and state_file.exists():
     perm = r.tensors.get("perm")
     resumed_at = None if r.exact else epoch * (len(x_train) // cfg.batch_size) + it
     if master:
-        print(f"resumed {state_file} at epoch {epoch}, iteration {it} "
-              f"({'exact' if r.exact else 'weights only'})", flush=True)  # fmt: skip
+        print(
+            f"resumed {state_file} at epoch {epoch}, iteration {it} "
+            f"({'exact' if r.exact else 'weights only'})",
+            flush=True,
+        )
 
 
 def minutes_so_far() -> float:
@@ -195,8 +201,16 @@ def minutes_so_far() -> float:
 
 
 def save_state() -> None:
-    meta = {"config": asdict(cfg), "epoch": epoch, "it": it, "sums": sums, "log": log, "best": best,
-            "minutes": minutes_so_far(), "epoch_seconds": done_epoch_seconds + time.time() - t_epoch}  # fmt: skip
+    meta = {
+        "config": asdict(cfg),
+        "epoch": epoch,
+        "it": it,
+        "sums": sums,
+        "log": log,
+        "best": best,
+        "minutes": minutes_so_far(),
+        "epoch_seconds": done_epoch_seconds + time.time() - t_epoch,
+    }
     resume.save(state_file, **players, meta=meta, tensors={} if perm is None else {"perm": perm})
     print(f"state saved: epoch {epoch} iteration {it} -> {state_file}", flush=True)
 
@@ -214,7 +228,7 @@ while epoch < cfg.epochs:
             or stop_requested()
             or (cfg.piece_minutes and time.time() - t_start >= cfg.piece_minutes * 60)
         ):
-            if master:  # fmt: skip
+            if master:
                 save_state()
             ddp.cleanup()
             sys.exit(0)
@@ -230,12 +244,17 @@ while epoch < cfg.epochs:
         # (non-saturating by default, §3); each rank holds its slice of the batch and of the noise,
         # and the ranks average their gradients before each optimizer step
         step = train_step(
-            G, D, opt_d, opt_g,
+            G,
+            D,
+            opt_d,
+            opt_g,
             sample_data=lambda n: real,
             sample_z=lambda n: ddp.shard(torch.randn(n, z_dim)).to(device),
-            batch_size=cfg.batch_size, k=cfg.k, saturating=cfg.saturating,
+            batch_size=cfg.batch_size,
+            k=cfg.k,
+            saturating=cfg.saturating,
             reduce_grads=ddp.average_gradients,
-        )  # fmt: skip
+        )
         if cfg.ema:
             with torch.no_grad():
                 for p_ema, p in zip(G_ema.parameters(), G.parameters()):
@@ -246,8 +265,11 @@ while epoch < cfg.epochs:
             sums[key] += getattr(step, key)
         if it % 100 == 0 and master:
             rate = (it + 1) * cfg.batch_size / (time.time() - t_epoch + 1e-9)
-            print(f"epoch {epoch} it {it}/{steps_per_epoch} loss_d {step.loss_d:.3f} "
-                  f"loss_g {step.loss_g:.3f} {rate:.0f} img/s", flush=True)  # fmt: skip
+            print(
+                f"epoch {epoch} it {it}/{steps_per_epoch} loss_d {step.loss_d:.3f} "
+                f"loss_g {step.loss_g:.3f} {rate:.0f} img/s",
+                flush=True,
+            )
         it += 1
         if cfg.minutes and ddp.from_master(minutes_so_far() > cfg.minutes):  # rank 0's clock
             stop = True
@@ -258,8 +280,15 @@ while epoch < cfg.epochs:
     ddp.sync_buffers(G, D, G_ema)  # rank 0's BatchNorm statistics everywhere
     val_ll, val_sigma = quick_parzen()  # every rank: the same weights and noise, the same value
     row = {k: v / n for k, v in sums.items()}
-    row.update(epoch=epoch + 1, steps=n, val_parzen=val_ll, val_sigma=val_sigma, train_seconds=t_train,
-               images_per_second=n * cfg.batch_size / t_train, minutes=minutes_so_far())  # fmt: skip
+    row.update(
+        epoch=epoch + 1,
+        steps=n,
+        val_parzen=val_ll,
+        val_sigma=val_sigma,
+        train_seconds=t_train,
+        images_per_second=n * cfg.batch_size / t_train,
+        minutes=minutes_so_far(),
+    )
     log["epochs"].append(row)
     if master:
         print(json.dumps(row), flush=True)
@@ -292,5 +321,7 @@ if ddp.device_type == "cuda":
 elif ddp.ddp:
     log["hardware"] += f" x {ddp.world_size} processes"
 (out_dir / "training_log.json").write_text(json.dumps(log, indent=1))
-print(f"saved {out_dir} (best epoch {best['epoch']}, val Parzen {best['val_parzen']:.1f}) "
-      f"in {log['train_minutes']:.1f} min")  # fmt: skip
+print(
+    f"saved {out_dir} (best epoch {best['epoch']}, val Parzen {best['val_parzen']:.1f}) "
+    f"in {log['train_minutes']:.1f} min"
+)

@@ -74,8 +74,10 @@ hist = class_histogram(pred_s)
 fd = frechet_distance(feat_s, feat_test)
 fd_real = frechet_distance(feat_train, feat_test)
 conf, conf_real = confident_share(clf, feat_s), confident_share(clf, feat_test)
-print(f"histogram {[round(h * 100, 1) for h in hist]}; FD {fd:.2f} (train vs test {fd_real:.2f}); "
-      f"p >= 0.9: {conf * 100:.1f}% of samples, {conf_real * 100:.1f}% of test digits")  # fmt: skip
+print(
+    f"histogram {[round(h * 100, 1) for h in hist]}; FD {fd:.2f} (train vs test {fd_real:.2f}); "
+    f"p >= 0.9: {conf * 100:.1f}% of samples, {conf_real * 100:.1f}% of test digits"
+)
 
 log_path = folder / "training_log.json"
 log = json.loads(log_path.read_text())
