@@ -93,17 +93,8 @@ def dcgan(preset: str):
         og, od = (torch.optim.Adam(n.parameters(), 2e-4, betas=(0.5, 0.999)) for n in (g, d))
         real = torch.rand(64, 1, 28, 28)
 
-        def step():  # Algorithm 1, k = 1, as training/gan.py (fp32: small convolutions)
-            with torch.no_grad():
-                fake = g(torch.randn(64, cfg.z_dim))
-            loss_d = G.discriminator_loss(d(real), d(fake))
-            od.zero_grad(set_to_none=True)
-            loss_d.backward()
-            od.step()
-            loss_g = G.generator_loss(d(g(torch.randn(64, cfg.z_dim))))
-            og.zero_grad(set_to_none=True)
-            loss_g.backward()
-            og.step()
+        def step():  # one iteration of Algorithm 1, k = 1, as training/gan.py runs it
+            G.train_step(g, d, od, og, lambda n: real, lambda n: torch.randn(n, cfg.z_dim), 64)
 
         return step, 64, "img"
 
