@@ -123,6 +123,28 @@ def shared_tokenizer(tmp: Path, data: Path) -> Path:
     return path
 
 
+def test_one_rule_decides_whether_a_state_file_belongs_to_the_run():
+    """training/resume.py's check, used by every training script: a field added after the state
+    was saved counts as its default; a piece field (threads, minutes) may differ; another value of
+    a run field is refused; `ignore` lets a script allow a field that may change mid-run."""
+    from dataclasses import dataclass
+
+    @dataclass
+    class Config:
+        lr: float = 0.1
+        epochs: int = 10
+        threads: int = 1
+        new_option: str = "old behaviour"
+
+    saved = {"lr": 0.1, "epochs": 10, "threads": 2}  # saved before new_option existed
+    resume.check_same_run("s", saved, Config())  # same run: no exception
+    with pytest.raises(SystemExit, match="belongs to another run"):
+        resume.check_same_run("s", saved, Config(new_option="new behaviour"))
+    with pytest.raises(SystemExit, match="belongs to another run"):
+        resume.check_same_run("s", saved, Config(lr=0.2))
+    resume.check_same_run("s", saved, Config(lr=0.2), ignore=("lr",))
+
+
 def test_bert_restarted_run_matches_the_uninterrupted_one(tmp_path):
     data = write_corpus(tmp_path / "data")
     tok = shared_tokenizer(tmp_path, data)

@@ -322,10 +322,8 @@ def main() -> None:
     if resuming:
         r = resume.load(state_file, **state)
         cut = ("anneal_start", "anneal_end")  # may be set later, before the cut begins
-        kept = {k: v for k, v in resume.run_fields(asdict(cfg)).items() if k not in cut}
         old = r.meta["train_config"]
-        if {k: v for k, v in resume.run_fields(old).items() if k not in cut} != kept:
-            raise SystemExit(f"{state_file} belongs to another run: {old}")
+        resume.check_same_run(state_file, old, cfg, ignore=cut)
         if any(old.get(k, 0) != getattr(cfg, k) for k in cut) and r.meta["step"] > cfg.anneal_start:
             raise SystemExit(
                 f"--anneal_start must not lie before the state's step {r.meta['step']}"

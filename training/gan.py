@@ -180,10 +180,7 @@ players = dict(
 )
 if state_file and state_file.exists():
     r = resume.load(state_file, **players)
-    # a field added after the state was saved: that run had its default (the old behaviour)
-    saved = {**asdict(TrainConfig()), **r.meta["config"]}
-    if resume.run_fields(saved) != resume.run_fields(asdict(cfg)):
-        raise SystemExit(f"{state_file} belongs to another run: {r.meta['config']}")
+    resume.check_same_run(state_file, r.meta["config"], cfg)
     epoch, it, sums, log, best = (r.meta[k] for k in ("epoch", "it", "sums", "log", "best"))
     done_minutes, done_epoch_seconds = r.meta["minutes"], r.meta["epoch_seconds"]
     perm = r.tensors.get("perm")

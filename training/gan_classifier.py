@@ -88,8 +88,7 @@ state_file = Path(cfg.resume) if cfg.resume else None
 state = dict(models={"classifier": model}, optimizers={"adam": opt}, rngs={"torch": "torch"})
 if state_file and state_file.exists():
     r = resume.load(state_file, **state)
-    if resume.run_fields(r.meta["config"]) != resume.run_fields(asdict(cfg)):
-        raise SystemExit(f"{state_file} belongs to another run: {r.meta['config']}")
+    resume.check_same_run(state_file, r.meta["config"], cfg)
     epoch, it, step, log, done_minutes = (
         r.meta[k] for k in ("epoch", "it", "step", "log", "minutes")
     )

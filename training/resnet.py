@@ -228,8 +228,7 @@ state = dict(
 )
 if state_file and state_file.exists():
     r = resume.load(state_file, **state)
-    if resume.run_fields(r.meta["config"]) != resume.run_fields(asdict(cfg)):
-        raise SystemExit(f"{state_file} belongs to another run: {r.meta['config']}")
+    resume.check_same_run(state_file, r.meta["config"], cfg)
     epoch, it, step, sums, log = (r.meta[k] for k in ("epoch", "it", "step", "sums", "log"))
     epochs, budget_fixed, done_epoch_seconds = (
         r.meta["epochs"],

@@ -274,8 +274,7 @@ kept: dict[str, dict] = {}  # arch -> fp16 weights of a finished net of `save` (
 start = 0
 if resuming:
     meta = resume.header(state_file)["meta"]
-    if resume.run_fields(meta["config"]) != resume.run_fields(asdict(cfg)):
-        raise SystemExit(f"{state_file} belongs to another run: {meta['config']}")
+    resume.check_same_run(state_file, meta["config"], cfg)
     start = meta["net"]
 zeros = {"loss_sum": 0.0, "wrong": 0, "seen": 0, "chunk_wrong": 0, "chunk_seen": 0}
 t_all = last_save = time.time()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 import random
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -139,6 +139,20 @@ PIECE_FIELDS = {
 def run_fields(config: dict) -> dict:
     """The fields of a training config that define the run (checked on every restart)."""
     return {k: v for k, v in config.items() if k not in PIECE_FIELDS}
+
+
+def check_same_run(path, saved: dict, config, ignore=()) -> None:
+    """Refuse (SystemExit) a state file saved by another run than `config`'s: the fields that
+    define the run (`run_fields`, less `ignore`) must agree. A field added to the config after the
+    state was saved is missing from it: that run had the field's default, the behaviour from before
+    the field existed."""
+    old = {**asdict(type(config)()), **saved}
+
+    def fields(c: dict) -> dict:
+        return {k: v for k, v in run_fields(c).items() if k not in set(ignore)}
+
+    if fields(old) != fields(asdict(config)):
+        raise SystemExit(f"{path} belongs to another run: {saved}")
 
 
 def header(path) -> dict:

@@ -359,8 +359,7 @@ def main() -> None:
     if resuming:
         r = resume.load(state_file, **state)
         m = r.meta
-        if resume.run_fields(m["train_config"]) != resume.run_fields(asdict(cfg)):
-            raise SystemExit(f"{state_file} belongs to another run: {m['train_config']}")
+        resume.check_same_run(state_file, m["train_config"], cfg)
         epoch, bi, step, tokens, loss_sum = (
             m["epoch"],
             m["bi"],
