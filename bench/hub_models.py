@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import io
 import json
 import os
 import shutil
@@ -79,22 +78,6 @@ def hwm_mb() -> float:
 # --- 1. checkpoints of the real shapes (a separate process: its memory is not measured) -----------
 
 
-def _spm(sentences: list[str], vocab_size: int) -> bytes:
-    import sentencepiece as spm
-
-    buf = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(sentences * 2),
-        model_writer=buf,
-        vocab_size=vocab_size,
-        model_type="unigram",
-        minloglevel=2,
-        character_coverage=1.0,
-        hard_vocab_limit=False,
-    )
-    return buf.getvalue()
-
-
 def _bert_vocab(size: int, chinese: bool) -> list[str]:
     vocab = ["[PAD]"] + [f"[unused{i}]" for i in range(99)] + ["[UNK]", "[CLS]", "[SEP]", "[MASK]"]
     vocab += WORDS
@@ -109,6 +92,8 @@ def make(out: Path) -> None:
     import torchvision
     import transformers
     from safetensors.torch import save_file
+
+    from training.convert_transformer import sentencepiece_model, write_opus_mt
 
     torch.manual_seed(0)
     out.mkdir(parents=True, exist_ok=True)
@@ -132,13 +117,9 @@ def make(out: Path) -> None:
     (d / "vocab.txt").write_text("\n".join(_bert_vocab(21128, chinese=True)) + "\n")
     # OPUS-MT: Marian transformer-base, pytorch_model.bin (as the pinned revisions hold them)
     for name, V, tgt_sents, lang_tokens in (
-        ("transformer_base.opus_mt_ende", 58101, EN, []),
-        ("transformer_base.opus_mt_enzh", 65001, ZH, [">>cmn_Hans<<"]),
+        ("transformer_base.opus_mt_ende", 58101, EN, ()),
+        ("transformer_base.opus_mt_enzh", 65001, ZH, (">>cmn_Hans<<",)),
     ):
-        import sentencepiece as spm
-
-        d = out / name
-        d.mkdir(exist_ok=True)
         # SentencePiece on the README's English and the bench's sentences: common words are one
         # piece or two, as with OPUS-MT's 32k models (the 14-word source below: 21 pieces + </s>)
         english = (
@@ -146,42 +127,9 @@ def make(out: Path) -> None:
             + EN * 20
             + [SENTENCE] * 20
         )
-        src, tgt = _spm(english, 1000), _spm(tgt_sents, 50)
-        (d / "source.spm").write_bytes(src)
-        (d / "target.spm").write_bytes(tgt)
-        vocab = {"</s>": 0, "<unk>": 1}
-        for t in lang_tokens:
-            vocab[t] = len(vocab)
-        for proto in (src, tgt):
-            sp = spm.SentencePieceProcessor(model_proto=proto)
-            for i in range(sp.get_piece_size()):
-                if sp.id_to_piece(i) not in ("<s>", "</s>", "<unk>"):
-                    vocab.setdefault(sp.id_to_piece(i), len(vocab))
-        while len(vocab) < V - 1:
-            vocab[f"▁filler{len(vocab)}"] = len(vocab)
-        vocab["<pad>"] = V - 1
-        (d / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
-        cfg = transformers.MarianConfig(
-            vocab_size=V,
-            d_model=512,
-            encoder_layers=6,
-            decoder_layers=6,
-            encoder_attention_heads=8,
-            decoder_attention_heads=8,
-            encoder_ffn_dim=2048,
-            decoder_ffn_dim=2048,
-            max_position_embeddings=512,
-            activation_function="swish",
-            scale_embedding=True,
-            pad_token_id=V - 1,
-            decoder_start_token_id=V - 1,
-            eos_token_id=0,
-            forced_eos_token_id=0,
-        )
-        m = transformers.MarianMTModel(cfg)
-        (d / "config.json").write_text(cfg.to_json_string())
-        torch.save(m.state_dict(), d / "pytorch_model.bin")
-        del m
+        src, tgt = sentencepiece_model(english, 1000, 2), sentencepiece_model(tgt_sents, 50, 2)
+        m, _ = write_opus_mt(out / name, src, tgt, lang_tokens, vocab_size=V, weights="bin")
+        del m  # transformer-base's sizes
     # ResNet-50, torchvision's layout (as timm publishes the tv_in1k weights)
     d = out / "resnet50.tv_in1k"
     d.mkdir(exist_ok=True)

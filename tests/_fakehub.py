@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -23,6 +22,7 @@ from pathlib import Path
 import torch
 
 from models import hub
+from training.convert_transformer import sentencepiece_model, write_opus_mt
 
 # --- the stand-ins ----------------------------------------------------------------------------------
 
@@ -93,84 +93,35 @@ ZH_SENTENCES = [
 ]  # fmt: skip
 
 
-def _spm(sentences: list[str], vocab_size: int) -> bytes:
-    import sentencepiece as spm
-
-    buf = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(sentences * 4),
-        model_writer=buf,
-        vocab_size=vocab_size,
-        model_type="unigram",
-        minloglevel=2,
-        character_coverage=1.0,
-        hard_vocab_limit=False,
-    )
-    return buf.getvalue()
+DE_SENTENCES = [  # English and German: one SentencePiece model for both sides
+    "A man is riding a bike down the street.", "Two dogs are playing in the snow.",
+    "Ein Mann fährt Fahrrad.", "Zwei Hunde spielen im Schnee.", "The girl is reading a book.",
+    "Das Mädchen liest ein Buch.", "People are walking in the park.", "Leute gehen im Park spazieren.",
+]  # fmt: skip
+TINY_MARIAN = dict(d_model=32, layers=2, heads=4, d_ff=64, max_positions=128)
 
 
 def write_marian_zh(folder: Path, seed: int = 0, bin_only: bool = True):
     """A tiny opus-mt-en-zh: an English source.spm, a Chinese target.spm, one vocab.json over both
     with the target-language tokens (>>cmn_Hans<< ...), a random MarianMTModel saved as
     pytorch_model.bin (the pinned revision holds nothing else) or model.safetensors."""
-    import sentencepiece as spm
-    import transformers
-
-    folder.mkdir(parents=True, exist_ok=True)
-    src, tgt = _spm(EN_SENTENCES, 70), _spm(ZH_SENTENCES, 60)
-    (folder / "source.spm").write_bytes(src)
-    (folder / "target.spm").write_bytes(tgt)
-    vocab = {"</s>": 0, "<unk>": 1, ">>cmn_Hans<<": 2, ">>cmn_Hant<<": 3, ">>yue<<": 4}
-    for proto in (src, tgt):
-        sp = spm.SentencePieceProcessor(model_proto=proto)
-        for i in range(sp.get_piece_size()):
-            p = sp.id_to_piece(i)
-            if p not in ("<s>", "</s>", "<unk>"):
-                vocab.setdefault(p, len(vocab))
-    vocab["<pad>"] = len(vocab)
-    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    V = len(vocab)
-    torch.manual_seed(seed)
-    cfg = transformers.MarianConfig(
-        vocab_size=V,
-        d_model=32,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=4,
-        decoder_attention_heads=4,
-        encoder_ffn_dim=64,
-        decoder_ffn_dim=64,
-        max_position_embeddings=128,
-        activation_function="swish",
-        scale_embedding=True,
-        pad_token_id=V - 1,
-        decoder_start_token_id=V - 1,
-        eos_token_id=0,
-        forced_eos_token_id=0,
+    return write_opus_mt(
+        folder,
+        sentencepiece_model(EN_SENTENCES, 70),
+        sentencepiece_model(ZH_SENTENCES, 60),
+        lang_tokens=(">>cmn_Hans<<", ">>cmn_Hant<<", ">>yue<<"),
+        weights="bin" if bin_only else "safetensors",
+        seed=seed,
+        perturb=True,
+        **TINY_MARIAN,
     )
-    ref = transformers.MarianMTModel(cfg).eval()
-    with torch.no_grad():
-        ref.final_logits_bias.normal_()
-        for m in ref.modules():
-            if isinstance(m, torch.nn.LayerNorm):
-                m.weight.uniform_(0.5, 1.5)
-                m.bias.normal_(0, 0.1)
-    if bin_only:
-        (folder / "config.json").write_text(cfg.to_json_string(), encoding="utf-8")
-        torch.save(ref.state_dict(), folder / "pytorch_model.bin")
-    else:
-        ref.save_pretrained(folder)
-    return ref, vocab
 
 
 def write_marian_de(folder: Path, seed: int = 0):
-    """A tiny opus-mt-en-de with pytorch_model.bin (tests/test_transformer_app.py's stand-in)."""
-    from tests.test_transformer_app import write_marian
-
-    ref, vocab = write_marian(folder, seed)
-    torch.save(ref.state_dict(), folder / "pytorch_model.bin")
-    (folder / "model.safetensors").unlink()
-    return ref, vocab
+    """A tiny opus-mt-en-de with pytorch_model.bin (tests/test_transformer_app.py's stand-in:
+    one SentencePiece model, English and German, as source.spm and target.spm)."""
+    spm = sentencepiece_model(DE_SENTENCES, 60)
+    return write_opus_mt(folder, spm, spm, weights="bin", seed=seed, **TINY_MARIAN)
 
 
 def write_bert_en(folder: Path, seed: int = 0):

@@ -308,26 +308,10 @@ def test_marian_converter_logit_parity(tmp_path):
     """A tiny random MarianMTModel (OPUS-MT's settings: swish, scaled embeddings, pad as the
     decoder start) saved by transformers, converted, gives the same logits (and greedy output)."""
     transformers = pytest.importorskip("transformers")
-    from training.convert_transformer import convert
+    from training.convert_transformer import convert, opus_mt_config
 
     torch.manual_seed(0)
-    hf_cfg = transformers.MarianConfig(
-        vocab_size=60,
-        d_model=32,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=4,
-        decoder_attention_heads=4,
-        encoder_ffn_dim=64,
-        decoder_ffn_dim=64,
-        max_position_embeddings=64,
-        activation_function="swish",
-        scale_embedding=True,
-        pad_token_id=59,
-        decoder_start_token_id=59,
-        eos_token_id=0,
-        forced_eos_token_id=0,
-    )
+    hf_cfg = transformers.MarianConfig(**opus_mt_config(60, 32, 2, 4, 64, max_positions=64))
     ref = transformers.MarianMTModel(hf_cfg).eval()
     with torch.no_grad():
         ref.final_logits_bias.normal_()  # zero at init: make it count

@@ -3,7 +3,6 @@ offline, every endpoint through gradio_client, and once in a real browser."""
 
 from __future__ import annotations
 
-import json
 import re
 from html.parser import HTMLParser
 
@@ -16,8 +15,10 @@ from demos import transformer_explorers as explorers
 from lab import transformer as TL
 from models import hub
 from models import transformer as T
+from tests import _fakehub as F
 from tests.conftest import ARTIFACTS
 from tests.figures import is_figure
+from training.convert_transformer import sentencepiece_model, write_opus_mt
 
 # Every named endpoint the Transformer tab exposes (tests/test_app.py checks the union against the app).
 ENDPOINTS = {
@@ -333,62 +334,14 @@ def test_bad_view_arguments_are_refused(fresh):
 
 # --- OPUS-MT: SentencePiece tokenizer parity and the Hub path, offline -------------------------------
 
-SENTENCES = [
-    "A man is riding a bike down the street.", "Two dogs are playing in the snow.",
-    "Ein Mann fährt Fahrrad.", "Zwei Hunde spielen im Schnee.", "The girl is reading a book.",
-    "Das Mädchen liest ein Buch.", "People are walking in the park.", "Leute gehen im Park spazieren.",
-]  # fmt: skip
+SENTENCES = F.DE_SENTENCES
 
 
 def write_marian(folder, seed: int = 0):
     """A tiny OPUS-MT-shaped folder: a random MarianMTModel (transformers) plus a SentencePiece
     model trained here, used as source.spm and target.spm, and Marian's vocab.json layout."""
-    import io
-
-    import sentencepiece as spm
-    import transformers
-
-    buf = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(SENTENCES * 4),
-        model_writer=buf,
-        vocab_size=60,
-        model_type="unigram",
-        minloglevel=2,
-        hard_vocab_limit=False,
-    )
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in ("source.spm", "target.spm"):
-        (folder / name).write_bytes(buf.getvalue())
-    sp = spm.SentencePieceProcessor(model_proto=buf.getvalue())
-    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
-    vocab = {"</s>": 0, "<unk>": 1}
-    for p in pieces:
-        vocab.setdefault(p, len(vocab)) if p not in ("<s>", "</s>", "<unk>") else None
-    vocab["<pad>"] = len(vocab)
-    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
-    V = len(vocab)
-    torch.manual_seed(seed)
-    cfg = transformers.MarianConfig(
-        vocab_size=V,
-        d_model=32,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=4,
-        decoder_attention_heads=4,
-        encoder_ffn_dim=64,
-        decoder_ffn_dim=64,
-        max_position_embeddings=128,
-        activation_function="swish",
-        scale_embedding=True,
-        pad_token_id=V - 1,
-        decoder_start_token_id=V - 1,
-        eos_token_id=0,
-        forced_eos_token_id=0,
-    )
-    ref = transformers.MarianMTModel(cfg).eval()
-    ref.save_pretrained(folder)
-    return ref, vocab
+    spm = sentencepiece_model(SENTENCES, 60)
+    return write_opus_mt(folder, spm, spm, seed=seed, **F.TINY_MARIAN)
 
 
 def test_marian_tokenizer_matches_transformers(tmp_path):

@@ -217,6 +217,116 @@ def opus_mt_en_zh(folder: str | Path) -> MarianTokenizer:
     return MarianTokenizer(folder, target_token=">>cmn_Hans<<")
 
 
+# ---------------------------------------------------------------------------------------------
+# The other way: a folder in OPUS-MT's layout, random weights (stand-ins for tests and benches)
+# ---------------------------------------------------------------------------------------------
+
+
+def opus_mt_config(
+    vocab_size: int,
+    d_model: int = 512,
+    layers: int = 6,
+    heads: int = 8,
+    d_ff: int = 2048,
+    max_positions: int = 512,
+) -> dict:
+    """`transformers.MarianConfig` fields with OPUS-MT's settings (Helsinki-NLP's config.json):
+    SiLU in the FFN, scaled embeddings, `<pad>` the last id and the decoder's start, `</s>` = 0.
+    The defaults are transformer-base's sizes."""
+    return dict(
+        vocab_size=vocab_size,
+        d_model=d_model,
+        encoder_layers=layers,
+        decoder_layers=layers,
+        encoder_attention_heads=heads,
+        decoder_attention_heads=heads,
+        encoder_ffn_dim=d_ff,
+        decoder_ffn_dim=d_ff,
+        max_position_embeddings=max_positions,
+        activation_function="swish",
+        scale_embedding=True,
+        pad_token_id=vocab_size - 1,
+        decoder_start_token_id=vocab_size - 1,
+        eos_token_id=0,
+        forced_eos_token_id=0,
+    )
+
+
+def sentencepiece_model(sentences: list[str], vocab_size: int, repeat: int = 4) -> bytes:
+    """A unigram SentencePiece model trained on `sentences` (each seen `repeat` times): the bytes
+    of a source.spm / target.spm."""
+    import io
+
+    import sentencepiece as spm
+
+    buf = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(sentences * repeat),
+        model_writer=buf,
+        vocab_size=vocab_size,
+        model_type="unigram",
+        minloglevel=2,
+        character_coverage=1.0,
+        hard_vocab_limit=False,
+    )
+    return buf.getvalue()
+
+
+def write_opus_mt(
+    folder: str | Path,
+    source_spm: bytes,
+    target_spm: bytes,
+    lang_tokens: tuple[str, ...] = (),
+    vocab_size: int | None = None,
+    weights: str = "safetensors",
+    seed: int = 0,
+    perturb: bool = False,
+    **sizes,
+):
+    """A folder as Helsinki-NLP publishes an OPUS-MT model, with random weights: source.spm,
+    target.spm, vocab.json (`</s>` 0, `<unk>` 1, the language tokens, the pieces of both
+    SentencePiece models, filled up to `vocab_size` if given, `<pad>` last), config.json and
+    model.safetensors (`weights="safetensors"`) or pytorch_model.bin (`"bin"`, as the pinned
+    revisions hold them). `perturb`: a non-zero final_logits_bias and LayerNorms away from 1 and 0,
+    so that a converter that drops them shows it. `sizes`: `opus_mt_config`'s. Returns the
+    `transformers.MarianMTModel` (eval mode) and the vocabulary."""
+    import sentencepiece as spm
+    import transformers
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "source.spm").write_bytes(source_spm)
+    (folder / "target.spm").write_bytes(target_spm)
+    vocab = {"</s>": 0, "<unk>": 1}
+    for t in lang_tokens:
+        vocab[t] = len(vocab)
+    for proto in (source_spm, target_spm):
+        sp = spm.SentencePieceProcessor(model_proto=proto)
+        for i in range(sp.get_piece_size()):
+            if sp.id_to_piece(i) not in ("<s>", "</s>", "<unk>"):
+                vocab.setdefault(sp.id_to_piece(i), len(vocab))
+    while vocab_size and len(vocab) < vocab_size - 1:
+        vocab[f"▁filler{len(vocab)}"] = len(vocab)
+    vocab["<pad>"] = len(vocab)
+    (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    torch.manual_seed(seed)
+    cfg = transformers.MarianConfig(**opus_mt_config(len(vocab), **sizes))
+    ref = transformers.MarianMTModel(cfg).eval()
+    if perturb:
+        with torch.no_grad():
+            ref.final_logits_bias.normal_()  # zero at init
+            for m in ref.modules():
+                if isinstance(m, torch.nn.LayerNorm):
+                    m.weight.uniform_(0.5, 1.5)
+                    m.bias.normal_(0, 0.1)
+    if weights == "bin":
+        (folder / "config.json").write_text(cfg.to_json_string(), encoding="utf-8")
+        torch.save(ref.state_dict(), folder / "pytorch_model.bin")
+    else:
+        ref.save_pretrained(folder)
+    return ref, vocab
+
+
 if __name__ == "__main__":
     src_dir, out_dir = sys.argv[1], sys.argv[2]
     m = convert(src_dir)
