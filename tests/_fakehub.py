@@ -15,6 +15,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -208,6 +210,31 @@ def age_tree(root: Path, seconds: float = 60) -> None:
     for p in root.rglob("*"):
         if p.is_file() and not p.is_symlink():
             age(p, seconds)
+
+
+def run_without_network(script: str, cache: Path, weights: Path, netlog: Path):
+    """`python -c script` as the app runs: a new process in the checkout with HF_HUB_OFFLINE
+    unset, the given Hub cache and weights folder, and tests/netlog logging every connect and DNS
+    lookup to `netlog` (empty or absent: no connection was tried)."""
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "PAPER_GALLERY_"))}
+    env.update(
+        PYTHONPATH=str(root / "tests" / "netlog"),
+        NETLOG_FILE=str(netlog),
+        HF_HUB_CACHE=str(cache),
+        PAPER_GALLERY_WEIGHTS=str(weights),
+        HF_HUB_DISABLE_TELEMETRY="1",
+        GRADIO_ANALYTICS_ENABLED="False",
+        OMP_NUM_THREADS="1",
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def weights_dir_with(tmp: Path, catalogue: dict[str, hub.WeightsEntry]) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -82,6 +83,49 @@ def stop_app(app: App) -> None:
         app.proc.wait(10)
     except subprocess.TimeoutExpired:
         app.proc.kill()
+
+
+@contextlib.contextmanager
+def two_replicas(tmp: Path, **extra_env: str):
+    """Two app processes behind deploy/haproxy.cfg on a free port (README, "Serving"): yields the
+    proxy's base URL once it answers; stops all three afterwards."""
+    import shutil
+    from concurrent.futures import ThreadPoolExecutor
+
+    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    if not shutil.which(haproxy):
+        pytest.fail("haproxy is missing: run scripts/setup.sh --dev")
+    for d in ("a", "b"):
+        (tmp / d).mkdir()
+    with ThreadPoolExecutor(2) as pool:  # both replicas start side by side
+        a, b = pool.map(lambda d: start_app(d, **extra_env), [tmp / "a", tmp / "b"])
+    port = free_port()
+    env = {
+        "PG_BIND": f"127.0.0.1:{port}",
+        "PG_REPLICA_A": a.url.removeprefix("http://"),
+        "PG_REPLICA_B": b.url.removeprefix("http://"),
+        "PATH": "/usr/sbin:/usr/bin:/bin",
+    }
+    proxy = subprocess.Popen(
+        [haproxy, "-db", "-f", str(ROOT / "deploy" / "haproxy.cfg")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp / "haproxy.log", "w"),
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(50):  # the proxy is up when it answers
+            try:
+                if httpx.get(base + "/", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        proxy.terminate()
+        proxy.wait(10)
+        stop_app(a)
+        stop_app(b)
 
 
 @pytest.fixture(scope="session")

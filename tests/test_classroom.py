@@ -550,50 +550,9 @@ def test_a_lecture_with_three_phones(app_server, browser):
 def test_two_replicas_share_rooms(tmp_path, browser):
     """deploy/haproxy.cfg in front of two app processes with one database: the presenter and the
     phones are spread over both replicas by the proxy, and the room works as on one."""
-    import shutil
-    import subprocess
-    from concurrent.futures import ThreadPoolExecutor
+    from tests.conftest import two_replicas
 
-    from tests.conftest import ROOT, free_port, start_app, stop_app
-
-    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
-    if not shutil.which(haproxy):
-        pytest.fail("haproxy is missing: run scripts/setup.sh --dev")
     db = str(tmp_path / "shared.sqlite3")
-    for d in ("a", "b"):
-        (tmp_path / d).mkdir()
-    with ThreadPoolExecutor(2) as pool:
-        a, b = pool.map(
-            lambda d: start_app(d, HF_HUB_OFFLINE="1", PAPER_GALLERY_CLASSROOM_DB=db),
-            [tmp_path / "a", tmp_path / "b"],
-        )
-    port = free_port()
-    env = {
-        "PG_BIND": f"127.0.0.1:{port}",
-        "PG_REPLICA_A": a.url.removeprefix("http://"),
-        "PG_REPLICA_B": b.url.removeprefix("http://"),
-        "PATH": "/usr/sbin:/usr/bin:/bin",
-    }
-    proxy = subprocess.Popen(
-        [haproxy, "-db", "-f", str(ROOT / "deploy" / "haproxy.cfg")],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(tmp_path / "haproxy.log", "w"),
-    )
-    try:
-        import httpx
-
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(50):
-            try:
-                if httpx.get(base + "/join", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+    with two_replicas(tmp_path, HF_HUB_OFFLINE="1", PAPER_GALLERY_CLASSROOM_DB=db) as base:
         seen = lecture(browser, base, WAIT, via_proxy=True)
-        assert seen["replicas"] == {"a", "b"}  # the four browsers were spread over both replicas
-    finally:
-        proxy.terminate()
-        proxy.wait(10)
-        stop_app(a)
-        stop_app(b)
+    assert seen["replicas"] == {"a", "b"}  # the four browsers were spread over both replicas

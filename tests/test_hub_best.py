@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -117,23 +115,7 @@ def test_no_connection_in_a_fresh_process_by_tests_netlog(fake, tmp_path):
         "        b = hub.best_available(paper, lang)\n"
         "        print(paper, lang, b.name, hub.get(b.name).source)\n"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "PAPER_GALLERY_"))}
-    env.update(
-        PYTHONPATH=str(ROOT / "tests" / "netlog"),
-        NETLOG_FILE=str(netlog),
-        HF_HUB_CACHE=str(cache),
-        PAPER_GALLERY_WEIGHTS=str(weights),
-        HF_HUB_DISABLE_TELEMETRY="1",
-        OMP_NUM_THREADS="1",
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    out = F.run_without_network(script, cache, weights, netlog)
     assert out.returncode == 0, out.stderr[-2000:]
     rows = {tuple(line.split()[:2]): line.split()[2:] for line in out.stdout.splitlines()}
     for (paper, lang), want in EXPECTED.items():

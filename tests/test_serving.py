@@ -131,48 +131,18 @@ def test_two_replicas_behind_one_address_keep_each_user_on_one(tmp_path, browser
     """deploy/haproxy.cfg in front of two app processes: two browsers are spread over both
     replicas by the cookie, and each one's queue (join, then the streamed result: two requests)
     works through the proxy, which it would not if the requests were spread instead."""
-    import shutil
-    import subprocess
-
     from playwright.sync_api import expect
 
-    from tests.conftest import ROOT, free_port
+    from tests.conftest import two_replicas
     from tests.test_lecture import WAIT
 
-    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
-    if not shutil.which(haproxy):
-        pytest.fail("haproxy is missing: run scripts/setup.sh --dev")
-    for d in ("a", "b"):
-        (tmp_path / d).mkdir()
-    with ThreadPoolExecutor(2) as pool:  # both replicas start side by side
-        a, b = pool.map(
-            lambda d: start_app(d, HF_HUB_OFFLINE="1"), [tmp_path / "a", tmp_path / "b"]
-        )
-    port = free_port()
-    env = {
-        "PG_BIND": f"127.0.0.1:{port}",
-        "PG_REPLICA_A": a.url.removeprefix("http://"),
-        "PG_REPLICA_B": b.url.removeprefix("http://"),
-        "PATH": "/usr/sbin:/usr/bin:/bin",
-    }
-    proxy = subprocess.Popen(
-        [haproxy, "-db", "-f", str(ROOT / "deploy" / "haproxy.cfg")],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(tmp_path / "haproxy.log", "w"),
-    )
-    try:
+    with two_replicas(tmp_path, HF_HUB_OFFLINE="1") as base:
         replicas = set()
         for _ in range(2):  # two users
             context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000})
             page = context.new_page()
             page.set_default_timeout(WAIT)
-            for _ in range(50):  # the proxy is up when it answers
-                try:
-                    page.goto(f"http://127.0.0.1:{port}/?tab=bert&lang=en")
-                    break
-                except Exception:  # noqa: BLE001 - connection refused while haproxy starts
-                    time.sleep(0.2)
+            page.goto(f"{base}/?tab=bert&lang=en")
             page.get_by_role(
                 "button", name="Predict", exact=True
             ).click()  # queue join + streamed result
@@ -180,8 +150,3 @@ def test_two_replicas_behind_one_address_keep_each_user_on_one(tmp_path, browser
             assert "Traceback" not in page.inner_text("body")
             replicas |= {c["value"] for c in context.cookies() if c["name"] == "pg_replica"}
         assert replicas == {"a", "b"}  # one user on each replica
-    finally:
-        proxy.terminate()
-        proxy.wait(10)
-        stop_app(a)
-        stop_app(b)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import os
 import re
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -169,24 +167,7 @@ def test_the_app_in_a_fresh_process_opens_on_them_with_no_connection(fake, tmp_p
         "print('built', sorted(c.value for c in app.demo.blocks.values()\n"
         "      if getattr(c, 'elem_id', None) in ('bert-weights', 'transformer-weights', 'resnet-weights')))\n"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "PAPER_GALLERY_"))}
-    env.update(
-        PYTHONPATH=str(ROOT / "tests" / "netlog"),
-        NETLOG_FILE=str(netlog),
-        HF_HUB_CACHE=str(cache),
-        PAPER_GALLERY_WEIGHTS=str(weights),
-        HF_HUB_DISABLE_TELEMETRY="1",
-        GRADIO_ANALYTICS_ENABLED="False",
-        OMP_NUM_THREADS="1",
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    out = F.run_without_network(script, cache, weights, netlog)
     assert out.returncode == 0, out.stderr[-3000:]
     rows = {
         tuple(ln.split()[:2]): ln.split()[2:]
