@@ -135,6 +135,7 @@ def recompute_bn(model: torch.nn.Module, n_batches: int = 20) -> None:
     from a fixed seed (the global generator is left alone). The averaged weights normalized by
     the current G's statistics (`ema_bn="copy"`) draw worse digits while G still moves fast."""
     norms = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    momenta = [m.momentum for m in norms]
     for m in norms:
         m.reset_running_stats()
         m.momentum = None  # a plain average over the batches
@@ -142,8 +143,8 @@ def recompute_bn(model: torch.nn.Module, n_batches: int = 20) -> None:
     gen = torch.Generator().manual_seed(cfg.seed)
     for _ in range(n_batches):
         model(torch.randn(cfg.batch_size, z_dim, generator=gen).to(device))
-    for m in norms:
-        m.momentum = 0.1  # PyTorch's default, that of training
+    for m, momentum in zip(norms, momenta):
+        m.momentum = momentum  # as it was: that of training
     model.eval()
 
 
