@@ -30,24 +30,12 @@ from models import bert as B  # noqa: E402
 from models import gan as G  # noqa: E402
 from models import resnet as R  # noqa: E402
 from models import transformer as T  # noqa: E402
+from training.common import gemm_peak  # noqa: E402
 
 
 def bf16_cpu() -> bool:
     flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
     return "avx512_bf16" in flags or "amx_bf16" in flags
-
-
-def gemm_peak(dtype: torch.dtype, n: int = 2048, seconds: float = 3.0) -> float:
-    """FLOP/s of the best n x n x n matmul over `seconds`."""
-    a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)
-    for _ in range(3):
-        a @ b
-    best, end = float("inf"), time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        t0 = time.perf_counter()
-        a @ b
-        best = min(best, time.perf_counter() - t0)
-    return 2 * n**3 / best
 
 
 def resnet56(bf16: bool):

@@ -294,6 +294,36 @@ def test_resnet_restarted_mid_epoch_matches_the_uninterrupted_run(tmp_path):
 
 
 @pytest.mark.skipif(not (CIFAR / "cifar10_train.npz").exists(), reason=f"no CIFAR-10 in {CIFAR}")
+def test_resnet_card_states_its_speed_and_share_of_the_gemm_peak(tmp_path):
+    """Issue #14.1: the card gives the run's images/s, the model FLOP/s they make and the share of
+    the machine's measured GEMM peak. ResNet-20's training step is ~3 x its 41 M multiply-adds
+    forward, ~0.25 GFLOP an image: the card's two numbers must agree with that."""
+    import re
+
+    out = tmp_path / "out"
+    run_script(
+        "resnet.py",
+        tmp_path,
+        arch="resnet20",
+        epochs=2,
+        limit_train=128,
+        batch_size=32,
+        limit_eval=50,
+        warmup_epochs=1,
+        threads=1,
+        data_dir=CIFAR,
+        out_dir=out,
+    )
+    card = (out / "README.md").read_text()
+    m = re.search(
+        r"([\d,]+) images/s, which is ([\d.]+) GFLOP/s .* (\d+)% of this machine's", card, re.S
+    )
+    assert m, card[-800:]
+    rate, gflops = float(m.group(1).replace(",", "")), float(m.group(2))
+    assert 0.15 < gflops / rate < 0.35, (rate, gflops)  # GFLOP per image of a training step
+    assert 0 < int(m.group(3)) <= 150
+
+
 def test_resnet_curves_restarted_across_nets_matches_the_uninterrupted_run(tmp_path):
     # two nets of 2 epochs x 5 steps; the pieces stop in the first net's second epoch (step 7) and
     # in the second net (step 14 over both): the state then also holds the first net's curves and
@@ -500,3 +530,23 @@ def test_bert_catalogue_row_follows_the_shipped_weights(tmp_path, monkeypatch):
     assert row["meta"]["heldout_mlm_acc"] == 0.3512 and row["meta"]["steps"] == 20000
     with pytest.raises(SystemExit, match="ships weights/bert_eltec"):
         update_catalogue(tmp_path / "elsewhere", summary)
+
+
+def test_transformer_card_states_its_speed_and_share_of_the_gemm_peak(tmp_path):
+    """Issue #14.1, the Transformer's card: a training step costs about 6 FLOPs per parameter per
+    target token (2 forward, 4 backward); the card's FLOP/s over its tokens/s must say so."""
+    import re
+
+    from training.transformer import write_card
+
+    summary = json.loads((REPO / "weights/transformer_multi30k/training_log.json").read_text())
+    write_card(tmp_path, summary)
+    card = (tmp_path / "README.md").read_text()
+    m = re.search(
+        r"([\d,]+) target tokens/s, which is ([\d.]+) GFLOP/s .* (\d+)% of this", card, re.S
+    )
+    assert m, card[-1500:]
+    rate, gflops = float(m.group(1).replace(",", "")), float(m.group(2))
+    per_token = gflops * 1e9 / rate
+    assert 0.8 < per_token / (6 * summary["num_params"]) < 1.5, per_token
+    assert 0 < int(m.group(3)) <= 150

@@ -58,3 +58,48 @@ def save_fp16(model, tokenizer, out_dir: Path) -> None:
     half.load_state_dict(model.state_dict())
     half.half().save_pretrained(out_dir)
     tokenizer.save(str(Path(out_dir) / "tokenizer.json"))
+
+
+def gemm_peak(dtype, n: int = 2048, seconds: float = 3.0) -> float:
+    """FLOP/s of the best n x n x n matmul in `dtype` over `seconds` on the current torch threads:
+    the machine's measured matrix-multiply peak (issue #14 asks each run for its share of it)."""
+    import time
+
+    import torch
+
+    a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)
+    for _ in range(3):
+        a @ b
+    best, end = float("inf"), time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        t0 = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - t0)
+    return 2 * n**3 / best
+
+
+def counted_flops(step) -> float:
+    """The FLOPs of one call of `step` (matmuls and convolutions, forward and backward: what
+    torch's FlopCounterMode counts, and what `gemm_peak` measures)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with FlopCounterMode(display=False) as counter:
+        step()
+    return counter.get_total_flops()
+
+
+def speed_sentence(rate: float, unit: str, flops_per_item: float, bf16: bool, threads: int) -> str:
+    """The model card's words on speed: `rate` items/s, the model FLOP/s that makes, and its share
+    of this machine's GEMM peak in the precision the run used (measured now, on `threads`)."""
+    import torch
+
+    torch.set_num_threads(threads)
+    precision = "bf16" if bf16 else "fp32"
+    peak = gemm_peak(torch.bfloat16 if bf16 else torch.float32)
+    flops = rate * flops_per_item
+    return (
+        f"{rate:,.0f} {unit}/s, which is {flops / 1e9:.3g} GFLOP/s of model FLOPs (forward and "
+        f"backward, counted by torch's FlopCounterMode): {flops / peak:.0%} of this machine's "
+        f"{precision} matrix-multiply peak ({peak / 1e9:.0f} GFLOP/s, the best 2048² GEMM on "
+        f"{threads} thread(s), measured when the card was written)"
+    )

@@ -33,6 +33,7 @@ generators, the epoch, the iteration, that epoch's permutation and the log in FI
 run where it stopped, step for step (tests/test_resume.py).
 """
 
+import copy
 import io
 import json
 import math
@@ -50,7 +51,12 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 from models.resnet import PAPER_CIFAR_TEST_ERROR, PRESETS, ResNet, count_params
 from training import resume  # noqa: E402
-from training.common import config_from_args, stop_requested  # noqa: E402
+from training.common import (  # noqa: E402
+    config_from_args,
+    counted_flops,
+    speed_sentence,
+    stop_requested,
+)
 from training.data import DATA_DIR, cifar10  # noqa: E402
 from training.distributed import setup, state_sha256  # noqa: E402
 
@@ -389,6 +395,29 @@ if not master:
 print(json.dumps(final), flush=True)
 (out_dir / "training_log.json").write_text(json.dumps(log, indent=1))
 
+
+def step_flops_per_image() -> float:
+    """FLOPs of one training step (forward and backward) per image, counted on a copy of the
+    model (the shipped BatchNorm statistics stay as they are)."""
+    probe = copy.deepcopy(raw_model).train()
+    xb = torch.randn(cfg.batch_size, 3, 32, 32, device=device).to(memory_format=memory_format)
+    yb = torch.zeros(cfg.batch_size, dtype=torch.long, device=device)
+
+    def step():
+        with torch.autocast(ddp.device_type, dtype=torch.bfloat16, enabled=cfg.bf16):
+            logits = probe(xb)
+        F.cross_entropy(logits.float(), yb).backward()
+
+    return counted_flops(step) / cfg.batch_size
+
+
+# The median epoch: an epoch that shared the cores with other work, or in which the process was
+# stopped (SIGSTOP) and continued, is slower on the wall clock; the median is the run's own pace.
+rate = float(np.median([row["images_per_second"] for row in log["epochs"]]))
+if device == "cpu" and not ddp.ddp:
+    speed = speed_sentence(rate, "images", step_flops_per_image(), cfg.bf16, cfg.threads)
+else:
+    speed = f"{rate:,.0f} images/s"
 model = raw_model.cpu().to(memory_format=torch.contiguous_format)
 model.save_pretrained(out_dir)
 n_params = count_params(model)
@@ -448,7 +477,8 @@ JPEG-q{cfg.jpeg_quality} re-encoded (to match the lossy test copy). {precision},
 seed {cfg.seed}. The paper trains 164 epochs with step decay and weight decay 1e-4.
 Per-epoch train loss/error, test error, lr and seconds are in `training_log.json`.
 
-Training time: {total_minutes:.1f} minutes on {final["hardware"]}{machine_note}.
+Training time: {total_minutes:.1f} minutes on {final["hardware"]}{machine_note} (wall clock,
+every piece of the run together). Speed, the median epoch: {speed}.
 Weights are stored in fp32 (safetensors).
 """
 (out_dir / "README.md").write_text(card)
