@@ -550,3 +550,41 @@ def test_transformer_card_states_its_speed_and_share_of_the_gemm_peak(tmp_path):
     per_token = gflops * 1e9 / rate
     assert 0.8 < per_token / (6 * summary["num_params"]) < 1.5, per_token
     assert 0 < int(m.group(3)) <= 150
+
+
+def test_transformer_catalogue_row_follows_the_shipped_weights(tmp_path, monkeypatch):
+    """`--catalogue true`: applied to the weights shipped today and their own training log, the
+    row comes out as it is in the catalogue (hashes, BLEU, the description's numbers); applied to
+    new files and scores, it takes theirs; weights written elsewhere are refused."""
+    import shutil
+
+    from models import hub
+    from training.transformer import update_catalogue
+
+    name = "transformer_small.multi30k_ende"
+    shipped = hub.WEIGHTS_DIR / "transformer_multi30k"
+    summary = json.loads((shipped / "training_log.json").read_text())
+    weights = tmp_path / "weights"
+    shutil.copytree(shipped, weights / "transformer_multi30k")
+    shutil.copy(hub.CATALOGUE_PATH, weights / "catalogue.json")
+    monkeypatch.setattr(hub, "WEIGHTS_DIR", weights)
+    monkeypatch.setattr(hub, "CATALOGUE_PATH", weights / "catalogue.json")
+    before = json.loads(hub.CATALOGUE_PATH.read_text())[name]
+    update_catalogue(weights / "transformer_multi30k", summary)
+    after = json.loads(hub.CATALOGUE_PATH.read_text())[name]
+    assert after["files"] == before["files"] and after["description"] == before["description"]
+    assert (
+        after["meta"]["bleu"]["test_2016_flickr_bleu"]
+        == before["meta"]["bleu"]["test_2016_flickr_bleu"]
+    )
+    (weights / "transformer_multi30k" / "model.safetensors").write_bytes(b"new")
+    summary["bleu"].update(test_2016_flickr_bleu=36.4321, test_2017_flickr_bleu=28.05)
+    update_catalogue(weights / "transformer_multi30k", summary)
+    row = json.loads(hub.CATALOGUE_PATH.read_text())[name]
+    assert row["files"]["model.safetensors"] == hub.sha256(
+        weights / "transformer_multi30k" / "model.safetensors"
+    )
+    assert row["meta"]["bleu"]["test_2016_flickr_bleu"] == 36.43
+    assert "sacreBLEU 36.4 on test 2016 Flickr, 28.1 on test 2017" in row["description"]
+    with pytest.raises(SystemExit, match="ships weights/transformer_multi30k"):
+        update_catalogue(tmp_path / "elsewhere", summary)

@@ -48,6 +48,7 @@ import json
 import math
 import platform
 import random
+import re
 import shlex
 import sys
 import time
@@ -119,6 +120,9 @@ class TrainConfig:
     limit_eval: int = 0  # > 0: only the first N val/test pairs (smoke runs)
     data_dir: str = str(DATA_DIR / "multi30k")
     out_dir: str = "weights/transformer_multi30k"
+    catalogue: bool = (
+        False  # update the transformer_small.multi30k_ende row of the catalogue (shipping)
+    )
 
 
 def parse_args() -> TrainConfig:
@@ -562,6 +566,8 @@ def main() -> None:
     (out_dir / "training_log.json").write_text(json.dumps(summary, indent=1))
     if "test_2016_flickr_bleu" in summary["bleu"]:  # the card is written for Multi30k
         write_card(out_dir, summary)
+        if cfg.catalogue:
+            update_catalogue(out_dir, summary)
     print(json.dumps({k: v for k, v in summary.items() if k != "epochs"}, indent=1))
 
 
@@ -626,7 +632,39 @@ def evaluate_only(cfg: TrainConfig) -> None:
     (out_dir / "training_log.json").write_text(json.dumps(summary, indent=1))
     if "test_2016_flickr_bleu" in summary["bleu"]:  # the card is written for Multi30k
         write_card(out_dir, summary)
+        if cfg.catalogue:
+            update_catalogue(out_dir, summary)
     print(json.dumps({k: v for k, v in summary.items() if k != "epochs"}, indent=1))
+
+
+def update_catalogue(out_dir: Path, s: dict, name: str = "transformer_small.multi30k_ende") -> None:
+    """The shipped row of weights/catalogue.json for the weights in `out_dir` (the row's own
+    folder): their sha256, size, BLEU and recipe (the app checks the files against these hashes;
+    the other rows stay as they are)."""
+    from models import hub
+
+    raw = json.loads(hub.CATALOGUE_PATH.read_text(encoding="utf-8"))
+    row = raw[name]
+    if (hub.WEIGHTS_DIR / row["embedded"]).resolve() != out_dir.resolve():
+        raise SystemExit(f"--catalogue: {name} ships weights/{row['embedded']}, not {out_dir}")
+    b = s["bleu"]
+    row["files"] = {f: hub.sha256(out_dir / f) for f in row["files"]}
+    row["description"] = re.sub(
+        r"sacreBLEU [\d.]+ on test 2016 Flickr, [\d.]+ on test 2017",
+        f"sacreBLEU {b['test_2016_flickr_bleu']:.1f} on test 2016 Flickr, "
+        f"{b['test_2017_flickr_bleu']:.1f} on test 2017",
+        row["description"],
+    )
+    row["meta"].update(
+        bleu={k: round(v, 2) if isinstance(v, float) else v for k, v in b.items()},
+        num_params=s["num_params"],
+        recipe=s["command"],
+        train_minutes=round(s["train_minutes"], 1),
+        epochs=len(s["epochs"]),
+        size_bytes=sum((out_dir / f).stat().st_size for f in row["files"]),
+    )
+    hub.CATALOGUE_PATH.write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(f"catalogue row {name} updated")
 
 
 def flops_per_target_token(model_config: dict, pairs: int = 100, length: int = 16) -> float:
