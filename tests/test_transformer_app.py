@@ -549,3 +549,19 @@ def test_transformer_tab_in_the_browser(app_server, browser):
     page.get_by_role("tab", name="Decoding step by step").click()
     page.locator("#transformer-steps").get_by_text("The causal mask").wait_for()
     assert "Traceback" not in page.inner_text("body")
+
+
+def test_the_tabs_words_give_the_shipped_models_bleu():
+    """The Translate view's text names the embedded model's sacreBLEU on test 2016 and 2017 (EN and
+    ZH): the numbers must be those of weights/catalogue.json, so that shipping new weights cannot
+    leave the page quoting the old ones."""
+    from demos.strings import transformer as S
+
+    b = hub.read_catalogue()["transformer_small.multi30k_ende"].meta["bleu"]
+    t16, t17 = f"{b['test_2016_flickr_bleu']:.1f}", f"{b['test_2017_flickr_bleu']:.1f}"
+    en = re.search(
+        r"sacreBLEU ([\d.]+) on test 2016, ([\d.]+) on test 2017", S.EN["tf_translate_md"]
+    )
+    zh = re.search(r"test 2016 上为 ([\d.]+)，在 test 2017 上为 ([\d.]+)", S.ZH["tf_translate_md"])
+    assert en and en.groups() == (t16, t17), (en and en.groups(), t16, t17)
+    assert zh and zh.groups() == (t16, t17), (zh and zh.groups(), t16, t17)
