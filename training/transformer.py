@@ -86,6 +86,8 @@ from training.common import (  # noqa: E402
 from training.data import DATA_DIR, multi30k  # noqa: E402
 from training.distributed import setup  # noqa: E402
 
+TARGET_TEST2016_BLEU = 36.0  # issue #14: what the shipped model must reach on test 2016 (beam 4)
+
 
 @dataclass
 class TrainConfig:
@@ -688,6 +690,11 @@ def flops_per_target_token(model_config: dict, pairs: int = 100, length: int = 1
 def write_card(out_dir: Path, s: dict) -> None:
     """README.md: the mixin's card header (kept by save_pretrained) is replaced by ours."""
     b, tc, mc = s["bleu"], s["train_config"], s["model_config"]
+    t16 = b["test_2016_flickr_bleu"]
+    target = (
+        f"Target (issue #14): test 2016 ≥ {TARGET_TEST2016_BLEU} sacreBLEU with beam search: "
+        f"{'met' if t16 >= TARGET_TEST2016_BLEU else '**missed**'} ({t16:.2f})."
+    )
     # the median epoch: epochs that shared the cores, or were stopped and continued, run slower
     rate = sorted(r["train_tok_per_s"] for r in s["epochs"])[len(s["epochs"]) // 2]
     if "cuda" in s["hardware"] or "processes" in s["hardware"]:
@@ -729,7 +736,7 @@ embeddings: {s["num_params"] / 1e6:.2f} M parameters, stored in fp16. Code: `mod
         b["test_2017_flickr_bleu_greedy"]:.2f} |
 {val_row}
 sacreBLEU {b["sacrebleu"]} (`{b["signature"]}`): detokenized, cased output against the raw
-references. Checkpoint: {b["selected"]} (chosen on val greedy BLEU).
+references. Checkpoint: {b["selected"]} (chosen on val greedy BLEU). {target}
 
 ## Use
 
