@@ -266,20 +266,16 @@ def test_gan_restarted_mid_epoch_matches_the_uninterrupted_run(tmp_path):
     ) == 1
 
 
+# a ResNet-20 run of a few steps of 32 images (training/resnet.py's flags)
+TINY_RESNET = dict(
+    arch="resnet20", batch_size=32, limit_eval=50, warmup_epochs=1, threads=1, data_dir=CIFAR
+)
+
+
 @pytest.mark.skipif(not (CIFAR / "cifar10_train.npz").exists(), reason=f"no CIFAR-10 in {CIFAR}")
 def test_resnet_restarted_mid_epoch_matches_the_uninterrupted_run(tmp_path):
     # 256 images in batches of 32: 8 steps an epoch; a stop at step 5 (epoch 1) and at 12 (epoch 2)
-    args = dict(
-        arch="resnet20",
-        epochs=3,
-        limit_train=256,
-        batch_size=32,
-        limit_eval=50,
-        warmup_epochs=1,
-        threads=1,
-        data_dir=CIFAR,
-        out_dir=tmp_path / "out",
-    )
+    args = dict(TINY_RESNET, epochs=3, limit_train=256, out_dir=tmp_path / "out")
     straight, pieces = tmp_path / "straight.safetensors", tmp_path / "pieces.safetensors"
     run_script("resnet.py", tmp_path, **args, resume=straight, piece_steps=12)
     assert "state saved: epoch 0 iteration 5 step 5" in run_script(
@@ -301,19 +297,7 @@ def test_resnet_card_states_its_speed_and_share_of_the_gemm_peak(tmp_path):
     import re
 
     out = tmp_path / "out"
-    run_script(
-        "resnet.py",
-        tmp_path,
-        arch="resnet20",
-        epochs=2,
-        limit_train=128,
-        batch_size=32,
-        limit_eval=50,
-        warmup_epochs=1,
-        threads=1,
-        data_dir=CIFAR,
-        out_dir=out,
-    )
+    run_script("resnet.py", tmp_path, **TINY_RESNET, epochs=2, limit_train=128, out_dir=out)
     card = (out / "README.md").read_text()
     m = re.search(
         r"([\d,]+) images/s, which is ([\d.]+) GFLOP/s .* (\d+)% of this machine's", card, re.S
