@@ -572,3 +572,16 @@ def test_transformer_catalogue_row_follows_the_shipped_weights(tmp_path, monkeyp
     assert "sacreBLEU 36.4 on test 2016 Flickr, 28.1 on test 2017" in row["description"]
     with pytest.raises(SystemExit, match="ships weights/transformer_multi30k"):
         update_catalogue(tmp_path / "elsewhere", summary)
+
+
+def test_speed_sentence_takes_the_median_epoch_and_the_peak_only_on_one_cpu_process():
+    """One rule for every card: the median of the per-epoch rates (the mean of the two middle ones
+    for an even count; the transformer's card once took the upper one), and a share of this
+    machine's GEMM peak only for a run on one CPU process."""
+    from training.common import speed_sentence
+
+    rates = [100.0, 3000.0, 1000.0, 10.0]  # two slow (paused) epochs
+    assert speed_sentence(rates, "images", 1e9, False, 1, "cuda") == "550 images/s"
+    assert speed_sentence(rates, "images", 1e9, False, 1, "cpu", processes=2) == "550 images/s"
+    on_cpu = speed_sentence(rates, "images", 1e9, False, 1)
+    assert on_cpu.startswith("550 images/s, which is 550 GFLOP/s") and "fp32" in on_cpu

@@ -57,7 +57,13 @@ from models.bert import (  # noqa: E402
     train_tokenizer,
 )
 from training import data, resume  # noqa: E402
-from training.common import config_from_args, fp16_roundtrip, save_fp16, stop_requested  # noqa: E402
+from training.common import (  # noqa: E402
+    config_from_args,
+    fp16_roundtrip,
+    save_fp16,
+    stop_requested,
+    update_catalogue_row,
+)
 from training.distributed import setup  # noqa: E402
 
 
@@ -476,30 +482,22 @@ def main() -> None:
 
 
 def update_catalogue(out_dir: Path, s: dict, name: str = "bert_small.eltec") -> None:
-    """The shipped row of weights/catalogue.json for the weights just written: their sha256 and
-    the measured scores (the app checks the files against these hashes; others' rows untouched)."""
-    from models import hub
-
-    raw = json.loads(hub.CATALOGUE_PATH.read_text(encoding="utf-8"))
-    row = raw[name]
-    if (hub.WEIGHTS_DIR / row["embedded"]).resolve() != out_dir.resolve():
-        raise SystemExit(f"--catalogue: {name} ships weights/{row['embedded']}, not {out_dir}")
+    """Ship the weights in `out_dir`: their row of weights/catalogue.json gets their hashes and
+    the measured scores."""
     nov, wiki = s["final"]["heldout_novels"], s["final"]["wikitext2_valid"]
-    row["files"] = {f: hub.sha256(out_dir / f) for f in row["files"]}
-    row["meta"].update(
-        heldout_mlm_acc=round(nov["mlm_acc"], 4),
-        heldout_mlm_ppl=round(nov["mlm_ppl"], 2),
-        nsp_acc=round(nov["nsp_acc"], 4),
-        wikitext2_mlm_acc=round(wiki["mlm_acc"], 4),
-        wikitext2_mlm_ppl=round(wiki["mlm_ppl"], 2),
-        wikitext2_nsp_acc=round(wiki["nsp_acc"], 4),
-        params=s["params"],
-        steps=s["steps"],
-        train_minutes=s["train_minutes"],
-        recipe=s["recipe"],
-    )
-    hub.CATALOGUE_PATH.write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    print(f"catalogue row {name} updated")
+    meta = {
+        "heldout_mlm_acc": round(nov["mlm_acc"], 4),
+        "heldout_mlm_ppl": round(nov["mlm_ppl"], 2),
+        "nsp_acc": round(nov["nsp_acc"], 4),
+        "wikitext2_mlm_acc": round(wiki["mlm_acc"], 4),
+        "wikitext2_mlm_ppl": round(wiki["mlm_ppl"], 2),
+        "wikitext2_nsp_acc": round(wiki["nsp_acc"], 4),
+        "params": s["params"],
+        "steps": s["steps"],
+        "train_minutes": s["train_minutes"],
+        "recipe": s["recipe"],
+    }
+    update_catalogue_row(name, out_dir, meta)
 
 
 def write_card(out_dir: Path, s: dict) -> None:

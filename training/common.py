@@ -88,11 +88,29 @@ def counted_flops(step) -> float:
     return counter.get_total_flops()
 
 
-def speed_sentence(rate: float, unit: str, flops_per_item: float, bf16: bool, threads: int) -> str:
-    """The model card's words on speed: `rate` items/s, the model FLOP/s that makes, and its share
-    of this machine's GEMM peak in the precision the run used (measured now, on `threads`)."""
+def speed_sentence(
+    rates: list[float],
+    unit: str,
+    flops_per_item: float,
+    bf16: bool,
+    threads: int,
+    device_type: str = "cpu",
+    processes: int = 1,
+) -> str:
+    """The model card's words on speed, from the run's per-epoch `rates` (items/s).
+
+    The median epoch is the run's pace: an epoch that shared the cores with other work, or in which
+    the process was stopped (SIGSTOP) and continued, is slower on the wall clock. On one CPU
+    process the sentence adds the model FLOP/s that makes and its share of this machine's GEMM peak
+    in the run's precision (measured now, on `threads`); elsewhere the peak would not be this
+    machine's, and the rate stands alone."""
+    import statistics
+
     import torch
 
+    rate = statistics.median(rates)
+    if device_type != "cpu" or processes > 1:
+        return f"{rate:,.0f} {unit}/s"
     torch.set_num_threads(threads)
     precision = "bf16" if bf16 else "fp32"
     peak = gemm_peak(torch.bfloat16 if bf16 else torch.float32)
@@ -103,3 +121,30 @@ def speed_sentence(rate: float, unit: str, flops_per_item: float, bf16: bool, th
         f"{precision} matrix-multiply peak ({peak / 1e9:.0f} GFLOP/s, the best 2048² GEMM on "
         f"{threads} thread(s), measured when the card was written)"
     )
+
+
+def update_catalogue_row(
+    name: str, out_dir: Path, meta: dict, description: tuple[str, str] | None = None
+) -> None:
+    """Ship the weights in `out_dir` in weights/catalogue.json: row `name` gets their sha256 (the
+    app checks the files against them) and `meta`'s measured scores; `description`, a (pattern,
+    replacement) pair, rewrites the numbers its text quotes; a row that states its size gets the
+    new one. The other rows stay as they are.
+    Weights written anywhere but the row's own folder are refused: the row would not match them."""
+    import json
+    import re
+
+    from models import hub
+
+    raw = json.loads(hub.CATALOGUE_PATH.read_text(encoding="utf-8"))
+    row = raw[name]
+    if (hub.WEIGHTS_DIR / row["embedded"]).resolve() != Path(out_dir).resolve():
+        raise SystemExit(f"--catalogue: {name} ships weights/{row['embedded']}, not {out_dir}")
+    row["files"] = {f: hub.sha256(Path(out_dir) / f) for f in row["files"]}
+    if "size_bytes" in row["meta"]:
+        row["meta"]["size_bytes"] = sum((Path(out_dir) / f).stat().st_size for f in row["files"])
+    if description:
+        row["description"] = re.sub(*description, row["description"])
+    row["meta"].update(meta)
+    hub.CATALOGUE_PATH.write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(f"catalogue row {name} updated")

@@ -411,13 +411,15 @@ def step_flops_per_image() -> float:
     return counted_flops(step) / cfg.batch_size
 
 
-# The median epoch: an epoch that shared the cores with other work, or in which the process was
-# stopped (SIGSTOP) and continued, is slower on the wall clock; the median is the run's own pace.
-rate = float(np.median([row["images_per_second"] for row in log["epochs"]]))
-if device == "cpu" and not ddp.ddp:
-    speed = speed_sentence(rate, "images", step_flops_per_image(), cfg.bf16, cfg.threads)
-else:
-    speed = f"{rate:,.0f} images/s"
+speed = speed_sentence(
+    [row["images_per_second"] for row in log["epochs"]],
+    "images",
+    step_flops_per_image() if device == "cpu" and not ddp.ddp else 0.0,
+    cfg.bf16,
+    cfg.threads,
+    ddp.device_type,
+    ddp.world_size,
+)
 model = raw_model.cpu().to(memory_format=torch.contiguous_format)
 model.save_pretrained(out_dir)
 n_params = count_params(model)

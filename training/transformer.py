@@ -48,7 +48,6 @@ import json
 import math
 import platform
 import random
-import re
 import shlex
 import sys
 import time
@@ -82,6 +81,7 @@ from training.common import (  # noqa: E402
     save_fp16,
     speed_sentence,
     stop_requested,
+    update_catalogue_row,
 )
 from training.data import DATA_DIR, multi30k  # noqa: E402
 from training.distributed import setup  # noqa: E402
@@ -122,9 +122,8 @@ class TrainConfig:
     limit_eval: int = 0  # > 0: only the first N val/test pairs (smoke runs)
     data_dir: str = str(DATA_DIR / "multi30k")
     out_dir: str = "weights/transformer_multi30k"
-    catalogue: bool = (
-        False  # update the transformer_small.multi30k_ende row of the catalogue (shipping)
-    )
+    # shipping: update the transformer_small.multi30k_ende row of the catalogue
+    catalogue: bool = False
 
 
 def parse_args() -> TrainConfig:
@@ -556,6 +555,8 @@ def main() -> None:
         "train_minutes": train_minutes,
         "total_minutes": done_minutes + (time.time() - t_start) / 60,
         "hardware": hardware(ddp, cfg),
+        "device_type": ddp.device_type,
+        "processes": ddp.world_size,
         "bleu": {
             "beam": cfg.beam,
             "alpha": cfg.alpha,
@@ -622,6 +623,8 @@ def evaluate_only(cfg: TrainConfig) -> None:
         "total_minutes": sum(r["seconds"] for r in log) / 60 + scores["eval_seconds"] / 60,
         "hardware": f"{platform.processor() or platform.machine()}, {cfg.threads} thread(s), "
         f"torch {torch.__version__}",
+        "device_type": "cpu",
+        "processes": 1,
         "bleu": {
             "beam": cfg.beam,
             "alpha": cfg.alpha,
@@ -640,33 +643,22 @@ def evaluate_only(cfg: TrainConfig) -> None:
 
 
 def update_catalogue(out_dir: Path, s: dict, name: str = "transformer_small.multi30k_ende") -> None:
-    """The shipped row of weights/catalogue.json for the weights in `out_dir` (the row's own
-    folder): their sha256, size, BLEU and recipe (the app checks the files against these hashes;
-    the other rows stay as they are)."""
-    from models import hub
-
-    raw = json.loads(hub.CATALOGUE_PATH.read_text(encoding="utf-8"))
-    row = raw[name]
-    if (hub.WEIGHTS_DIR / row["embedded"]).resolve() != out_dir.resolve():
-        raise SystemExit(f"--catalogue: {name} ships weights/{row['embedded']}, not {out_dir}")
+    """Ship the weights in `out_dir`: their row of weights/catalogue.json gets their hashes, BLEU
+    and recipe, and the description quotes the new BLEU."""
     b = s["bleu"]
-    row["files"] = {f: hub.sha256(out_dir / f) for f in row["files"]}
-    row["description"] = re.sub(
+    meta = {
+        "bleu": {k: round(v, 2) if isinstance(v, float) else v for k, v in b.items()},
+        "num_params": s["num_params"],
+        "recipe": s["command"],
+        "train_minutes": round(s["train_minutes"], 1),
+        "epochs": len(s["epochs"]),
+    }
+    numbers = (
         r"sacreBLEU [\d.]+ on test 2016 Flickr, [\d.]+ on test 2017",
         f"sacreBLEU {b['test_2016_flickr_bleu']:.1f} on test 2016 Flickr, "
         f"{b['test_2017_flickr_bleu']:.1f} on test 2017",
-        row["description"],
     )
-    row["meta"].update(
-        bleu={k: round(v, 2) if isinstance(v, float) else v for k, v in b.items()},
-        num_params=s["num_params"],
-        recipe=s["command"],
-        train_minutes=round(s["train_minutes"], 1),
-        epochs=len(s["epochs"]),
-        size_bytes=sum((out_dir / f).stat().st_size for f in row["files"]),
-    )
-    hub.CATALOGUE_PATH.write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    print(f"catalogue row {name} updated")
+    update_catalogue_row(name, out_dir, meta, numbers)
 
 
 def flops_per_target_token(model_config: dict, pairs: int = 100, length: int = 16) -> float:
@@ -695,13 +687,15 @@ def write_card(out_dir: Path, s: dict) -> None:
         f"Target (issue #14): test 2016 ≥ {TARGET_TEST2016_BLEU} sacreBLEU with beam search: "
         f"{'met' if t16 >= TARGET_TEST2016_BLEU else '**missed**'} ({t16:.2f})."
     )
-    # the median epoch: epochs that shared the cores, or were stopped and continued, run slower
-    rate = sorted(r["train_tok_per_s"] for r in s["epochs"])[len(s["epochs"]) // 2]
-    if "cuda" in s["hardware"] or "processes" in s["hardware"]:
-        speed = f"{rate:,.0f} target tokens/s"
-    else:
-        flops = flops_per_target_token(mc)
-        speed = speed_sentence(rate, "target tokens", flops, tc["bf16"], tc["threads"])
+    speed = speed_sentence(
+        [r["train_tok_per_s"] for r in s["epochs"]],
+        "target tokens",
+        flops_per_target_token(mc),
+        tc["bf16"],
+        tc["threads"],
+        s.get("device_type", "cpu"),  # logs written before these fields ran on one CPU process
+        s.get("processes", 1),
+    )
     rows = "\n".join(
         f"| {r['epoch']} | {r['train_loss']:.3f} | {r['val_loss']:.3f} | {r['val_bleu_greedy']:.2f} "
         f"| {r['lr']:.2e} | {r['seconds']:.0f} |"
