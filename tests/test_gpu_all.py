@@ -92,7 +92,9 @@ def test_tiny_run_packs_every_model_within_the_limits_and_each_loads(tmp_path):
     assert len({len(run["epoch"]) for run in curves["runs"].values()}) == 1
     assert set(curves["checks"]) == {
         "plain56_train_error_above_plain20",
+        "plain56_above_plain20_from_epoch_5",
         "resnet56_train_error_below_resnet20",
+        "resnet56_test_error_at_most_12",
     }
 
     with tarfile.open(out / "logs.tar") as tar:

@@ -275,9 +275,55 @@ def test_recorded_curves_show_the_papers_finding():
         "resnet44",
         "resnet56",
     } <= set(runs)
-    assert tab.degradation_checks(runs) == {"rn_check_plain": True, "rn_check_resnet": True}
+    checks = tab.degradation_checks(runs)
+    assert checks["rn_check_plain56_train_error_above_plain20"] is True
+    assert checks["rn_check_resnet56_train_error_below_resnet20"] is True
     fig, md = tab.recorded_curves()
     assert "✓ plain-56 ends with a higher training error" in md
+    # every check is shown with its verdict, the ResNet-56 test target (12 %) among them
+    r56_test = runs["resnet56"]["test_error"][-1]
+    assert f"{'✓' if r56_test <= 12 else '✗'} ResNet-56 ends at most 12 % test error" in md
+    assert "plain-56's training error stays above plain-20's from epoch 5 on" in md
+
+
+def test_fig6_checks_follow_the_curves():
+    """Issue #14: plain-56 must stay above plain-20 from epoch 5 on (one epoch below fails it, an
+    early one does not), and ResNet-56 must end at most 12 % test error."""
+    from lab.degradation import fig6_checks
+
+    def run(train, test=None):
+        return {"train_error": train, "test_error": test or train}
+
+    p20 = [60, 40, 30, 25, 20, 18, 16]
+    runs = {
+        "plain20": run(p20),
+        "plain56": run([55, 45, 35, 30, 25, 17.9, 20]),  # below plain-20 at epoch 6
+        "resnet20": run([50, 30, 20, 15, 12, 10, 9], [50, 30, 20, 15, 13, 12, 11]),
+        "resnet56": run([50, 28, 18, 13, 10, 8, 6], [50, 30, 20, 15, 13, 12.5, 12.0]),
+    }
+    assert fig6_checks(runs) == {
+        "plain56_train_error_above_plain20": True,
+        "plain56_above_plain20_from_epoch_5": False,
+        "resnet56_train_error_below_resnet20": True,
+        "resnet56_test_error_at_most_12": True,
+    }
+    runs["plain56"]["train_error"] = [59, 41, 29, 30, 25, 19, 20]  # below only before epoch 5
+    runs["resnet56"]["test_error"][-1] = 12.01
+    checks = fig6_checks(runs)
+    assert checks["plain56_above_plain20_from_epoch_5"] is True
+    assert checks["resnet56_test_error_at_most_12"] is False
+    del runs["plain20"]
+    assert fig6_checks(runs)["plain56_above_plain20_from_epoch_5"] is None
+
+
+def test_fig6_plot_states_the_budget_of_the_recorded_run():
+    """Issue #14: the plot itself says what budget the run used (its note, in EN and ZH)."""
+    data = tab._read_json(tab.CURVES)
+    n = data["config"]["train_subset"]
+    epochs = len(data["runs"]["resnet56"]["train_error"])
+    assert tab.figure_budget(data, "en").startswith(f"{n:,} training images, {epochs} epochs")
+    zh = tab.figure_budget(data, "zh")
+    assert f"{n:,}" in zh and ("张训练图像" in zh or zh == tab.figure_budget(data, "en"))
 
 
 def test_live_default_is_recorded_and_shows_degradation():

@@ -47,6 +47,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from lab.degradation import fig6_checks  # noqa: E402
 from models.resnet import PRESETS, ResNet, count_flops, count_params
 from training import resume  # noqa: E402
 from training.common import config_from_args, stop_requested  # noqa: E402
@@ -180,11 +181,7 @@ def describe(runs: dict) -> dict:
     iters = " / ".join(f"{e * steps_per_epoch:,}" for e in epochs)
     where = f"on {runs[next(iter(runs))]['hardware']}" if runs else ""
     final = {a: r["train_error"][-1] for a, r in runs.items()}
-    checks = {}
-    if {"plain20", "plain56"} <= final.keys():
-        checks["plain56_train_error_above_plain20"] = final["plain56"] > final["plain20"]
-    if {"resnet20", "resnet56"} <= final.keys():
-        checks["resnet56_train_error_below_resnet20"] = final["resnet56"] < final["resnet20"]
+    checks = fig6_checks(runs)  # None: the run lacks the nets or the epochs to check it
     return {
         "figure": "He et al. 2015 (arXiv 1512.03385) Fig. 6 left/middle, reduced budget",
         "command": command,

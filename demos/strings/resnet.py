@@ -20,13 +20,17 @@ EN = {
     "rn_sub_arch": "Architecture",
     "rn_sub_check": "Paper check",
     "rn_curves_md": (
-        "**Our recorded run, reduced budget:** {budget}. Recipe: {recipe}.\n\n"
+        "**Our recorded run:** {budget}. Recipe: {recipe}.\n\n"
         "Final errors (%):\n\n| net | train | test |\n|---|---|---|\n{rows}\n\n"
         "**The paper's finding, checked on this run:**\n{verdict}\n\n"
         "Paper (full schedule, 164 epochs): ResNet-20/32/44/56 test error 8.75 / 7.51 / 7.17 / 6.97 %"
         " (Table 6); plain-56 has higher training *and* test error than plain-20 (Fig. 6 left)."
     ),
     "rn_reduced": "reduced budget: a subset of CIFAR-10 and few epochs (details below the plot)",
+    "rn_fig_budget": (
+        "{n:,} training images, {epochs} epochs per net (the paper: 50,000 images, 64k iterations"
+        " ≈ 164 epochs); details below the plot"
+    ),
     "rn_live_table_head": "| net | loss | test acc. |",
     "rn_budget": (
         "{n:,} training images, {epochs} epochs = {iters:,} iterations of batch {batch} per net "
@@ -37,8 +41,18 @@ EN = {
         "linear warm-up and cosine decay to 0; {pad}-px padding, random crop and flip; one recipe "
         "for all nets"
     ),
-    "rn_check_plain": "plain-56 ends with a higher training error than plain-20 (degradation)",
-    "rn_check_resnet": "ResNet-56 ends with a lower training error than ResNet-20 (depth helps)",
+    "rn_check_plain56_train_error_above_plain20": (
+        "plain-56 ends with a higher training error than plain-20 (degradation)"
+    ),
+    "rn_check_plain56_above_plain20_from_epoch_5": (
+        "plain-56's training error stays above plain-20's from epoch 5 on"
+    ),
+    "rn_check_resnet56_train_error_below_resnet20": (
+        "ResNet-56 ends with a lower training error than ResNet-20 (depth helps)"
+    ),
+    "rn_check_resnet56_test_error_at_most_12": (
+        "ResNet-56 ends at most 12 % test error (the paper, full schedule: 6.97 %)"
+    ),
     "rn_curves_missing": "The recorded curves are not in this copy of the app (weights/resnet_curves/curves.json).",
     "rn_live_md": (
         "Train a plain net and a ResNet of the same depth side by side, on the same batches, on "
@@ -177,13 +191,17 @@ ZH = {
     "rn_sub_arch": "网络结构",
     "rn_sub_check": "核对论文",
     "rn_curves_md": (
-        "**我们记录的训练（缩减的预算）：** {budget}。训练方法：{recipe}。\n\n"
+        "**我们记录的训练：** {budget}。训练方法：{recipe}。\n\n"
         "最终误差（%）：\n\n| 网络 | 训练 | 测试 |\n|---|---|---|\n{rows}\n\n"
         "**在这次训练上核对论文的发现：**\n{verdict}\n\n"
         "论文（完整训练，164 个 epoch）：ResNet-20/32/44/56 的测试误差为 8.75 / 7.51 / 7.17 / 6.97 %"
         "（表 6）；plain-56 的训练误差和测试误差都高于 plain-20（图 6 左）。"
     ),
     "rn_reduced": "缩减的预算：CIFAR-10 的子集、较少的 epoch（详见图下方）",
+    "rn_fig_budget": (
+        "{n:,} 张训练图像，每个网络 {epochs} 个 epoch（论文：50,000 张图像，64k 次迭代 ≈ 164 个 epoch）；"
+        "详见图下方"
+    ),
     "rn_live_table_head": "| 网络 | 损失 | 测试准确率 |",
     "rn_budget": (
         "{n:,} 张训练图像，{epochs} 个 epoch，即每个网络 {iters:,} 次迭代、每批 {batch} 张"
@@ -193,8 +211,10 @@ ZH = {
         "SGD，动量 {momentum}，权重衰减 {wd}，学习率 {lr}，先线性预热 {warmup} 个 epoch，再余弦衰减到 0；"
         "四周补 {pad} 像素后随机裁剪并水平翻转；所有网络用同一套训练方法"
     ),
-    "rn_check_plain": "plain-56 最终的训练误差高于 plain-20（退化）",
-    "rn_check_resnet": "ResNet-56 最终的训练误差低于 ResNet-20（更深更好）",
+    "rn_check_plain56_train_error_above_plain20": "plain-56 最终的训练误差高于 plain-20（退化）",
+    "rn_check_plain56_above_plain20_from_epoch_5": "从第 5 个 epoch 起，plain-56 的训练误差一直高于 plain-20",
+    "rn_check_resnet56_train_error_below_resnet20": "ResNet-56 最终的训练误差低于 ResNet-20（更深更好）",
+    "rn_check_resnet56_test_error_at_most_12": "ResNet-56 最终的测试误差不超过 12 %（论文完整训练：6.97 %）",
     "rn_curves_missing": "此副本中没有记录的训练曲线（weights/resnet_curves/curves.json）。",
     "rn_live_md": (
         "在 scikit-learn 自带的 1,797 张 8×8 手写数字上，用相同的批次并排训练同样深度的普通网络和 ResNet"
