@@ -308,6 +308,56 @@ def test_resnet_card_states_its_speed_and_share_of_the_gemm_peak(tmp_path):
     assert 0 < int(m.group(3)) <= 150
 
 
+def test_gan_card_states_its_speed_and_share_of_the_gemm_peak(tmp_path):
+    """Issue #14.1, the GAN's card (training/gan_eval.py): the median epoch's images/s and the
+    FLOP/s they make. One step of Algorithm 1 per real image costs about f_G + 6 f_D (D's step:
+    G forward, D forward and backward on a real and a fake batch) plus 3 f_G + 3 f_D (G's step):
+    4 f_G + 9 f_D, with f the forward FLOPs of an image."""
+    import re
+    import shutil
+    import statistics
+
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from models.gan import Discriminator, Generator
+
+    folder = tmp_path / "dcgan"
+    shutil.copytree(REPO / "weights/gan_dcgan_mnist", folder)
+    log = json.loads((folder / "training_log.json").read_text())
+    subprocess.run(
+        [sys.executable, str(REPO / "training/gan_eval.py"), "--arch", "dcgan"]
+        + ["--folder", str(folder), "--n_samples", "100", "--catalogue", "0"],
+        check=True,
+        cwd=REPO,
+        capture_output=True,
+    )
+    card = (folder / "README.md").read_text()
+    m = re.search(
+        r"Speed, the median epoch: ([\d,]+) training images/s, which is ([\d.]+) GFLOP/s .* "
+        r"(\d+)% of this machine's fp32",
+        card,
+        re.S,
+    )
+    assert m, card[-800:]
+    rate, gflops = float(m.group(1).replace(",", "")), float(m.group(2))
+    assert rate == round(statistics.median(e["images_per_second"] for e in log["epochs"]))
+    G = Generator.from_pretrained(str(folder), strict=True)
+    D = Discriminator(G.config)
+    forward = {}
+    for name, net, x in (
+        ("G", G, torch.randn(8, G.config.z_dim)),
+        ("D", D, torch.rand(8, 1, 28, 28)),
+    ):
+        with FlopCounterMode(display=False) as counter, torch.no_grad():
+            net(x)
+        forward[name] = counter.get_total_flops() / 8
+    expected = 4 * forward["G"] + 9 * forward["D"]
+    assert 0.8 < gflops * 1e9 / rate / expected < 1.25, (gflops * 1e9 / rate, expected)
+    # the shipped run's 2 threads had the machine alone; the peak is measured now, maybe beside
+    # other tests, so the share has no upper bound here
+    assert int(m.group(3)) > 0
+
+
 def test_resnet_curves_restarted_across_nets_matches_the_uninterrupted_run(tmp_path):
     # two nets of 2 epochs x 5 steps; the pieces stop in the first net's second epoch (step 7) and
     # in the second net (step 14 over both): the state then also holds the first net's curves and

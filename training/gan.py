@@ -318,6 +318,7 @@ if ddp.device_type == "cuda":
     log["hardware"] = f"{ddp.world_size} x {gpu}, torch {torch.__version__}"
 elif ddp.ddp:
     log["hardware"] += f" x {ddp.world_size} processes"
+log["device_type"], log["processes"] = ddp.device_type, ddp.world_size
 (out_dir / "training_log.json").write_text(json.dumps(log, indent=1))
 print(
     f"saved {out_dir} (best epoch {best['epoch']}, val Parzen {best['val_parzen']:.1f}) "

@@ -26,12 +26,16 @@ from models import hub  # noqa: E402
 from models.digit_classifier import DigitClassifier  # noqa: E402
 from models.gan import (  # noqa: E402
     PAPER_PARZEN_MNIST,
+    Discriminator,
+    GANConfig,
     Generator,
     count_params,
     generate,
     latents,
     parzen_evaluate,
+    train_step,
 )
+from training.common import counted_flops, speed_sentence  # noqa: E402
 from training.data import mnist  # noqa: E402
 
 TITLES = {
@@ -103,6 +107,33 @@ metrics = {
 log["metrics"] = metrics
 log_path.write_text(json.dumps(log, indent=1))
 
+
+def step_flops_per_image(model_config: dict, batch_size: int, k: int) -> float:
+    """FLOPs of one step of Algorithm 1 (k steps of D on real and fake batches, one of G: forward
+    and backward), per training image, counted on fresh nets of the run's shapes."""
+    torch.manual_seed(0)
+    cfg = GANConfig(**model_config)
+    g, d = Generator(cfg), Discriminator(cfg)
+    opt_g, opt_d = torch.optim.Adam(g.parameters()), torch.optim.Adam(d.parameters())
+    real = torch.rand(batch_size, 1, 28, 28)
+    flops = counted_flops(
+        lambda: train_step(
+            g, d, opt_d, opt_g, lambda n: real, lambda n: torch.randn(n, cfg.z_dim), batch_size, k
+        )
+    )
+    return flops / batch_size
+
+
+# the median epoch's training images/s, and on one CPU process its share of the GEMM peak (fp32)
+speed = speed_sentence(
+    [e["images_per_second"] for e in log["epochs"]],
+    "training images",
+    step_flops_per_image(log["model_config"], log["config"]["batch_size"], log["config"]["k"]),
+    False,
+    log["config"]["threads"],
+    log.get("device_type", "cpu"),  # logs written before these fields ran on one CPU process
+    log.get("processes", 1),
+)
 paper_ll, paper_se = PAPER_PARZEN_MNIST
 ok = {True: "met", False: "**missed**"}  # issue #14's targets
 hist_rows = "\n".join(f"| {d} | {h * 100:.1f}% |" for d, h in enumerate(hist))
@@ -152,6 +183,8 @@ train[:50000] (train[50000:] is the validation split), Algorithm 1 with k = {cfg
 {len(log["epochs"])} epochs in {log.get("train_minutes", float("nan")):.1f} minutes on {log.get("hardware", "?")} (a shared 2-core machine);
 the generator of epoch {log.get("best_epoch", "?")} was kept (best validation Parzen estimate). Per-epoch losses,
 mean D(x) and D(G(z)), and validation estimates are in `training_log.json`.
+
+Speed, the median epoch: {speed}.
 """
 (folder / "README.md").write_text(card)
 
