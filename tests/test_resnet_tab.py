@@ -398,3 +398,26 @@ def test_classify_opens_on_a_photo_gradio_may_serve(monkeypatch, tmp_path):
     assert not Path(path).resolve().is_relative_to(elsewhere)
     assert classify_tab.example_subject(path) == ("rn_subject_cat", True)
     assert max(top5, key=top5.get) == "cat"
+
+
+def test_the_classify_words_give_the_shipped_resnets_errors_and_the_target():
+    """The Classify view names the embedded ResNets' errors on both test copies and whether the
+    default meets issue #14's target (≤ 7.5 % on the lossless 1,000), from the catalogue."""
+    from demos.i18n import text
+    from demos.strings import resnet as S
+    from models import hub
+
+    m56 = hub.read_catalogue()["resnet56.cifar10"].meta
+    m20 = hub.read_catalogue()["resnet20.cifar10"].meta
+    met = m56["test_error_lossless1k"] <= 7.5
+    en, zh = text("rn_classify_md", "en"), text("rn_classify_md", "zh")
+    assert (
+        f"{m56['test_error_jpeg10k']:.2f}% error on the JPEG test copy, "
+        f"{m56['test_error_lossless1k']:.2f}% on the 1,000 lossless test images, "
+        f"target ≤ 7.5%: {'met' if met else 'missed'}"
+    ) in en
+    assert f"({m20['test_error_jpeg10k']:.2f}% and {m20['test_error_lossless1k']:.2f}%)" in en
+    assert (
+        f"{m56['test_error_lossless1k']:.2f}%，目标 ≤ 7.5%：{'已达到' if met else '未达到'}" in zh
+    )
+    assert S.TARGET_LOSSLESS1K == 7.5

@@ -565,3 +565,15 @@ def test_the_tabs_words_give_the_shipped_models_bleu():
     zh = re.search(r"test 2016 上为 ([\d.]+)，在 test 2017 上为 ([\d.]+)", S.ZH["tf_translate_md"])
     assert en and en.groups() == (t16, t17), (en and en.groups(), t16, t17)
     assert zh and zh.groups() == (t16, t17), (zh and zh.groups(), t16, t17)
+    # the target of issue #14 and its verdict, as the training script judges it
+    from training.transformer import TARGET_TEST2016_BLEU
+
+    met = b["test_2016_flickr_bleu"] >= TARGET_TEST2016_BLEU
+    assert (
+        f"the target, ≥ {TARGET_TEST2016_BLEU} on test 2016, is {'met' if met else 'missed'}"
+        in (S.EN["tf_translate_md"])
+    )
+    assert (
+        f"目标 test 2016 ≥ {TARGET_TEST2016_BLEU}：{'已达到' if met else '未达到'}"
+        in (S.ZH["tf_translate_md"])
+    )
