@@ -56,8 +56,13 @@ def recorded_curves(lang: str = "en"):
     fig = plots.png(
         figures.fig6_curves(curves, note=figure_budget(data, lang), lang=lang), "resnet-fig6"
     )
-    final = {n: (c["train_error"][-1], c["test_error"][-1]) for n, c in curves.items()}
-    rows = "\n".join(f"| {n} | {tr:.1f} | {te:.1f} |" for n, (tr, te) in sorted(final.items()))
+
+    def row(net: str, c: dict) -> str:
+        lossless = c.get("test_error_lossless1k")
+        last = f"{lossless[-1]:.1f}" if lossless else "–"
+        return f"| {net} | {c['train_error'][-1]:.1f} | {c['test_error'][-1]:.1f} | {last} |"
+
+    rows = "\n".join(row(n, c) for n, c in sorted(curves.items()))
     checks = degradation_checks(curves)
     mark = {True: "✓", False: "✗", None: "…"}
     verdict = "\n".join(f"- {mark[ok]} {text(key, lang)}" for key, ok in checks.items())

@@ -15,7 +15,9 @@ def fig6_checks(runs: dict) -> dict[str, bool | None]:
       above it from epoch 5 on (the first epochs of any net are noise);
     - depth helps a ResNet: ResNet-56 ends with a lower training error than ResNet-20;
     - ResNet-56 ends at most FIG6_RESNET56_TEST_TARGET % test error (the budget is enough to
-      compare with the paper's figure, 6-20 %)."""
+      compare with the paper's figure, 6-20 %), on the 1,000 lossless test images where the run
+      recorded them ("test_error_lossless1k": the paper's test images, as the Classify target),
+      else on its "test_error" set."""
 
     def curve(net: str, key: str = "train_error") -> list[float] | None:
         return runs[net][key] if net in runs else None
@@ -29,6 +31,11 @@ def fig6_checks(runs: dict) -> dict[str, bool | None]:
         ),
         "resnet56_train_error_below_resnet20": r56[-1] < r20[-1] if res else None,
         "resnet56_test_error_at_most_12": (
-            curve("resnet56", "test_error")[-1] <= FIG6_RESNET56_TEST_TARGET if r56 else None
+            final_test_error(runs["resnet56"]) <= FIG6_RESNET56_TEST_TARGET if r56 else None
         ),
     }
+
+
+def final_test_error(run: dict) -> float:
+    """A net's last test error: on the lossless 1,000 where recorded, else on the run's test set."""
+    return (run.get("test_error_lossless1k") or run["test_error"])[-1]

@@ -117,6 +117,7 @@ del x_all, y_all
 x_test, y_test = cifar10("test", cfg.data_dir)
 test_idx = data_rng.permutation(len(x_test))[: cfg.test_subset]
 x_test, y_test = x_test[test_idx], y_test[test_idx]  # (test_subset, 3, 32, 32), JPEG q75
+x_test1k, y_test1k = cifar10("test_lossless1k", cfg.data_dir)  # the lossless test[:1000]
 
 mean = torch.tensor(PRESETS["resnet20"].mean, device=device).view(1, 3, 1, 1) * 255
 std = torch.tensor(PRESETS["resnet20"].std, device=device).view(1, 3, 1, 1) * 255
@@ -190,7 +191,7 @@ def describe(runs: dict) -> dict:
             f"{len(x_train):,} training images ({per_class:,} per class, seed {cfg.seed}), {n_epochs} "
             f"epochs = {iters} iterations of batch {cfg.batch_size} per net (the paper: 50,000 "
             f"images, 64,000 iterations); test error on {len(x_test):,} shuffled images of the "
-            f"JPEG-q75 test set"
+            f"JPEG-q75 test set, and on the 1,000 lossless test images (test[:1000])"
             + (f"; the epochs are what fit in {cfg.minutes} minutes per net" if cfg.minutes else "")
         ),
         "recipe": (
@@ -293,6 +294,7 @@ for ai in range(start, len(ARCHS)):
         "train_loss": [],
         "train_error": [],
         "test_error": [],
+        "test_error_lossless1k": [],
         "seconds": [],
         "step_curve": {"step": [], "train_error": []},  # running error over `log_every` steps
         "command": command,
@@ -401,6 +403,7 @@ for ai in range(start, len(ARCHS)):
         run["train_loss"].append(sums["loss_sum"] / sums["seen"])
         run["train_error"].append(100.0 * sums["wrong"] / sums["seen"])
         run["test_error"].append(error(model, x_test, y_test))
+        run.setdefault("test_error_lossless1k", []).append(error(model, x_test1k, y_test1k))
         run["seconds"].append(seconds())
         epoch, it, perm = epoch + 1, 0, None
         sums = dict(zeros)

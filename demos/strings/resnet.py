@@ -21,7 +21,7 @@ EN = {
     "rn_sub_check": "Paper check",
     "rn_curves_md": (
         "**Our recorded run:** {budget}. Recipe: {recipe}.\n\n"
-        "Final errors (%):\n\n| net | train | test |\n|---|---|---|\n{rows}\n\n"
+        "Final errors (%):\n\n| net | train | test | test, 1,000 lossless |\n|---|---|---|---|\n{rows}\n\n"
         "**The paper's finding, checked on this run:**\n{verdict}\n\n"
         "Paper (full schedule, 164 epochs): ResNet-20/32/44/56 test error 8.75 / 7.51 / 7.17 / 6.97 %"
         " (Table 6); plain-56 has higher training *and* test error than plain-20 (Fig. 6 left)."
@@ -193,7 +193,7 @@ ZH = {
     "rn_sub_check": "核对论文",
     "rn_curves_md": (
         "**我们记录的训练：** {budget}。训练方法：{recipe}。\n\n"
-        "最终误差（%）：\n\n| 网络 | 训练 | 测试 |\n|---|---|---|\n{rows}\n\n"
+        "最终误差（%）：\n\n| 网络 | 训练 | 测试 | 测试（1,000 张无损） |\n|---|---|---|---|\n{rows}\n\n"
         "**在这次训练上核对论文的发现：**\n{verdict}\n\n"
         "论文（完整训练，164 个 epoch）：ResNet-20/32/44/56 的测试误差为 8.75 / 7.51 / 7.17 / 6.97 %"
         "（表 6）；plain-56 的训练误差和测试误差都高于 plain-20（图 6 左）。"
