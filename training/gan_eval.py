@@ -139,6 +139,10 @@ ok = {True: "met", False: "**missed**"}  # issue #14's targets
 hist_rows = "\n".join(f"| {d} | {h * 100:.1f}% |" for d, h in enumerate(hist))
 n_params = count_params(G)
 cfg = log["config"]
+title = TITLES[args.arch] + (f", preset `{cfg['arch']}`" if cfg["arch"] != args.arch else "")
+val = [(e["epoch"], e["val_parzen"]) for e in log["epochs"]]
+every = max(1, len(val) // 10)
+curve = ", ".join(f"{ep}: {v:.0f}" for ep, v in val[every - 1 :: every])
 card = f"""---
 library_name: paper-gallery
 license: apache-2.0
@@ -147,7 +151,7 @@ tags: [gan, arxiv:1406.2661, mnist, unconditional-image-generation]
 datasets: [mnist]
 ---
 
-# MNIST generator: {TITLES[args.arch]}
+# MNIST generator: {title}
 
 `models.gan.Generator` with `arch="{args.arch}"` ({n_params:,} parameters, z ~ N(0, I_{G.config.z_dim}),
 output (B, 1, 28, 28) pixels in [0, 1]). Load with `Generator.from_pretrained(<this folder>,
@@ -182,7 +186,9 @@ train[:50000] (train[50000:] is the validation split), Algorithm 1 with k = {cfg
 {"saturating" if cfg["saturating"] else "non-saturating"} generator loss, Adam lr {cfg["lr"]} beta1 {cfg["beta1"]}, seed {cfg["seed"]};
 {len(log["epochs"])} epochs in {log.get("train_minutes", float("nan")):.1f} minutes on {log.get("hardware", "?")} (a shared 2-core machine);
 the generator of epoch {log.get("best_epoch", "?")} was kept (best validation Parzen estimate). Per-epoch losses,
-mean D(x) and D(G(z)), and validation estimates are in `training_log.json`.
+mean D(x) and D(G(z)), and validation estimates are in `training_log.json`. The validation
+Parzen estimate ({cfg.get("n_select", 2000):,} samples against {cfg.get("n_select", 2000) // 2:,} validation images: lower than the test figure above)
+by epoch: {curve}.
 
 Speed, the median epoch: {speed}.
 """
@@ -211,7 +217,7 @@ if args.catalogue:
                 "files": files(folder),
                 "embedded": folder.name,
                 "paper": "gan",
-                "description": f"MNIST generator, {TITLES[args.arch]}, trained by this project.",
+                "description": f"MNIST generator, {title}, trained by this project.",
                 "meta": {
                     k: metrics[k]
                     for k in (
