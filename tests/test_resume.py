@@ -266,6 +266,36 @@ def test_gan_restarted_mid_epoch_matches_the_uninterrupted_run(tmp_path):
     ) == 1
 
 
+def test_gan_learning_rates_decay_from_the_epoch_given_at_a_restart(tmp_path):
+    """`gan.py --decay_from E` (given at a restart, as the MLP GAN's long run was): both learning
+    rates stay until epoch E, then fall linearly to 0 at the end of the last epoch; once the decay
+    has begun a restart may not move it."""
+    import shutil
+
+    lr = 2e-4
+    args = dict(arch="dcgan", n_train=256, n_select=200, batch_size=32, minutes=0, threads=1)
+    state, out = tmp_path / "state.safetensors", tmp_path / "out"
+    run_script("gan.py", REPO, **args, epochs=3, out_dir=out, resume=state, piece_steps=8)
+    early = tmp_path / "early.safetensors"
+    shutil.copy(state, early)  # after epoch 1 of 8 steps
+    run_script("gan.py", REPO, **args, epochs=4, decay_from=2, out_dir=out, resume=state)
+    rows = json.loads((out / "training_log.json").read_text())["epochs"]
+    # 32 steps, the decay from step 16: the factor after the last step of epochs 3 and 4
+    assert [r["lr_g"] for r in rows] == pytest.approx([lr, lr, lr * 9 / 16, lr * 1 / 16])
+    run_script(  # a restart in the decay's epoch 3 (step 20) ...
+        "gan.py", REPO, **args, epochs=4, decay_from=2, out_dir=out, resume=early, piece_steps=20
+    )
+    moved = subprocess.run(  # ... may not move it
+        [sys.executable, str(REPO / "training/gan.py")]
+        + [x for k, v in {**args, "epochs": 5, "decay_from": 3}.items() for x in (f"--{k}", str(v))]
+        + ["--out_dir", str(out), "--resume", str(early)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""},
+    )
+    assert moved.returncode != 0 and "the decay began at epoch 2" in moved.stderr
+
+
 # a ResNet-20 run of a few steps of 32 images (training/resnet.py's flags)
 TINY_RESNET = dict(
     arch="resnet20", batch_size=32, limit_eval=50, warmup_epochs=1, threads=1, data_dir=CIFAR

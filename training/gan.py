@@ -67,6 +67,9 @@ class TrainConfig:
     k: int = 1  # D steps per G step (Algorithm 1; "we used k = 1")
     lr: float = 2e-4  # Adam, DCGAN's settings (the paper: SGD + momentum)
     lr_d: float = 0.0  # D's learning rate if > 0 (else `lr`): a slower D keeps G's gradient useful
+    # > 0: from this epoch both learning rates decay linearly to 0 at the end of epoch `epochs`;
+    # it and `epochs` may be set at a restart before the decay begins, then the state keeps them
+    decay_from: int = 0
     d_convs: int = 0  # dcgan: D's strided convolutions if > 0 (else the preset's); G is unchanged
     beta1: float = 0.5
     saturating: bool = False  # True: G minimizes log(1 - D(G(z))) as in Eq. 1
@@ -181,7 +184,17 @@ players = dict(
 )
 if state_file and state_file.exists():
     r = resume.load(state_file, **players)
-    resume.check_same_run(state_file, r.meta["config"], cfg)
+    decay = ("decay_from", "epochs")
+    resume.check_same_run(state_file, r.meta["config"], cfg, ignore=decay)
+    old = {"decay_from": 0, **r.meta["config"]}
+    began = old["decay_from"] and r.meta["epoch"] >= old["decay_from"]
+    if began and any(old[k] != getattr(cfg, k) for k in decay):
+        raise SystemExit(
+            f"{state_file}: the decay began at epoch {old['decay_from']}: keep its "
+            f"--decay_from {old['decay_from']} --epochs {old['epochs']}"
+        )
+    if cfg.decay_from and r.meta["epoch"] > cfg.decay_from:
+        raise SystemExit(f"--decay_from must not lie before the state's epoch {r.meta['epoch']}")
     epoch, it, sums, log, best = (r.meta[k] for k in ("epoch", "it", "sums", "log", "best"))
     done_minutes, done_epoch_seconds = r.meta["minutes"], r.meta["epoch_seconds"]
     perm = r.tensors.get("perm")
@@ -233,9 +246,13 @@ while epoch < cfg.epochs:
         if state_file and master and time.time() - last_save >= cfg.save_every * 60:
             save_state()
             last_save = time.time()
-        if resumed_at is not None:
+        if resumed_at is not None or cfg.decay_from:
+            factor = resume.rewarm(g_step, resumed_at)
+            if cfg.decay_from:  # linear to 0 at the end of the last epoch
+                start, end = cfg.decay_from * steps_per_epoch, cfg.epochs * steps_per_epoch
+                factor *= min(1.0, (end - g_step) / (end - start))
             for opt, lr in ((opt_g, cfg.lr), (opt_d, cfg.lr_d or cfg.lr)):
-                opt.param_groups[0]["lr"] = lr * resume.rewarm(g_step, resumed_at)
+                opt.param_groups[0]["lr"] = lr * factor
         batch = perm[it * cfg.batch_size : (it + 1) * cfg.batch_size]  # the same on every rank
         real = x_train[ddp.shard(batch)]  # (B / world_size, 1, 28, 28): this rank's slice
         # Algorithm 1 (models/gan.py): k steps of D on this minibatch, then one step of G
@@ -282,6 +299,7 @@ while epoch < cfg.epochs:
         epoch=epoch + 1,
         steps=n,
         val_parzen=val_ll,
+        lr_g=opt_g.param_groups[0]["lr"],  # at the end of the epoch
         val_sigma=val_sigma,
         train_seconds=t_train,
         images_per_second=n * cfg.batch_size / t_train,
