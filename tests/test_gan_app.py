@@ -41,6 +41,9 @@ def test_default_interpolation_seeds_draw_different_digits():
         assert digits[0] != digits[1], (weights, digits.tolist())
     fig3 = tab.FIGURES["fig3"].params  # Fig. 3's preset draws the same pair
     assert (fig3["seed_a"], fig3["seed_b"]) == (tab.SEED_A, tab.SEED_B)
+    from demos import classroom_questions as CQ  # the lerp-or-slerp question measures that pair too
+
+    assert CQ.SEED_PAIRS[0] == (tab.SEED_A, tab.SEED_B)
 
 
 def test_2d_game_opens_on_its_presets_recorded_frame(monkeypatch):
@@ -155,7 +158,7 @@ def test_gan_tab_in_the_browser(app_server, browser):
     page.locator("#gan-samples-md").get_by_text("shipped with the app").wait_for()
     # Nothing empty on first view: the interpolation, its GIF (and its file) and the |z| plot are
     # drawn with the grid, on the default seeds, before any click (issue 16)
-    page.locator("#gan-interp-md").get_by_text("Seed 11 → seed 21, 16 steps").wait_for()
+    page.locator("#gan-interp-md").get_by_text("Seed 11 → seed 20, 16 steps").wait_for()
     for pane in ("#gan-strip img", "#gan-gif img", "#gan-norms img"):
         expect(page.locator(pane)).to_have_attribute("src", re.compile(r"\S"))
     expect(page.locator("#gan-gif-file").get_by_text(re.compile(r"gan-.*\.gif"))).to_be_visible()

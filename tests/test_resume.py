@@ -279,7 +279,11 @@ def test_gan_learning_rates_decay_from_the_epoch_given_at_a_restart(tmp_path):
     early = tmp_path / "early.safetensors"
     shutil.copy(state, early)  # after epoch 1 of 8 steps
     run_script("gan.py", REPO, **args, epochs=4, decay_from=2, out_dir=out, resume=state)
-    rows = json.loads((out / "training_log.json").read_text())["epochs"]
+    log = json.loads((out / "training_log.json").read_text())
+    rows = log["epochs"]
+    # the log (and so the card) states the restart's settings and both pieces' commands
+    assert log["config"]["decay_from"] == 2 and log["config"]["epochs"] == 4
+    assert len(log["commands"]) == 2 and "--decay_from 2" in log["commands"][1]
     # 32 steps, the decay from step 16: the factor after the last step of epochs 3 and 4
     assert [r["lr_g"] for r in rows] == pytest.approx([lr, lr, lr * 9 / 16, lr * 1 / 16])
     run_script(  # a restart in the decay's epoch 3 (step 20) ...

@@ -196,6 +196,9 @@ if state_file and state_file.exists():
     if cfg.decay_from and r.meta["epoch"] > cfg.decay_from:
         raise SystemExit(f"--decay_from must not lie before the state's epoch {r.meta['epoch']}")
     epoch, it, sums, log, best = (r.meta[k] for k in ("epoch", "it", "sums", "log", "best"))
+    # the log's config is this piece's (a restart may set the decay); every piece's command is kept
+    log["commands"] = log.get("commands", [log["command"]]) + [command]
+    log["config"] = asdict(cfg)
     done_minutes, done_epoch_seconds = r.meta["minutes"], r.meta["epoch_seconds"]
     perm = r.tensors.get("perm")
     resumed_at = None if r.exact else epoch * (len(x_train) // cfg.batch_size) + it

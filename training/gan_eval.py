@@ -142,6 +142,13 @@ cfg = log["config"]
 title = TITLES[args.arch] + (f", preset `{cfg['arch']}`" if cfg["arch"] != args.arch else "")
 val = [(e["epoch"], e["val_parzen"]) for e in log["epochs"]]
 every = max(1, len(val) // 10)
+# issue #14: the paper's MLP GAN must reach the paper's Table 1
+parzen_target = f" (target: {ok[parzen.mean >= paper_ll]})" if args.arch == "mlp" else ""
+decay = (
+    f"; both learning rates decay linearly to 0 from epoch {cfg['decay_from']} to the last"
+    if cfg.get("decay_from")
+    else ""
+)
 curve = ", ".join(f"{ep}: {v:.0f}" for ep, v in val[every - 1 :: every])
 card = f"""---
 library_name: paper-gallery
@@ -162,7 +169,7 @@ on this file).
 
 | metric | this generator | reference |
 |---|---|---|
-| Parzen-window log-likelihood (§5, Table 1), sigma = {parzen.sigma:.3f} chosen on the validation split | **{parzen.mean:.1f} ± {parzen.stderr:.1f}** | paper, adversarial nets: {paper_ll:.0f} ± {paper_se:.0f}; 10,000 real training images: 243.1 ± 1.9 |
+| Parzen-window log-likelihood (§5, Table 1), sigma = {parzen.sigma:.3f} chosen on the validation split | **{parzen.mean:.1f} ± {parzen.stderr:.1f}** | paper, adversarial nets: {paper_ll:.0f} ± {paper_se:.0f}{parzen_target}; 10,000 real training images: 243.1 ± 1.9 |
 | samples the classifier calls a digit with p ≥ 0.9 | {conf * 100:.1f}% | test digits: {conf_real * 100:.1f}%; target ≥ 0.9 × that = {90 * conf_real:.1f}% ({ok[conf >= 0.9 * conf_real]}) |
 | smallest digit share among the samples (mode coverage) | {min(hist) * 100:.1f}% | target ≥ 7% ({ok[min(hist) >= 0.07]}), uniform 10% |
 | Fréchet distance, features of the project's MNIST classifier | {fd:.2f} | target ≤ 10 ({ok[fd <= 10]}); 10,000 training images vs test: {fd_real:.2f} |
@@ -179,11 +186,12 @@ arXiv:1511.01844); it is reported because it is the paper's own metric.
 ## Recipe
 
 ```
-{log["command"]}
+{chr(10).join(dict.fromkeys(log.get("commands", [log["command"]])))}
 ```
+{"(one line per piece of the run that changed its command; each restart continued the state file)" if len(set(log.get("commands", []))) > 1 else ""}
 
 train[:50000] (train[50000:] is the validation split), Algorithm 1 with k = {cfg["k"]}, batch {cfg["batch_size"]},
-{"saturating" if cfg["saturating"] else "non-saturating"} generator loss, Adam lr {cfg["lr"]} beta1 {cfg["beta1"]}, seed {cfg["seed"]};
+{"saturating" if cfg["saturating"] else "non-saturating"} generator loss, Adam lr {cfg["lr"]} (D: {cfg.get("lr_d") or cfg["lr"]}) beta1 {cfg["beta1"]}, seed {cfg["seed"]}{decay};
 {len(log["epochs"])} epochs in {log.get("train_minutes", float("nan")):.1f} minutes on {log.get("hardware", "?")} (a shared 2-core machine);
 the generator of epoch {log.get("best_epoch", "?")} was kept (best validation Parzen estimate). Per-epoch losses,
 mean D(x) and D(G(z)), and validation estimates are in `training_log.json`. The validation
