@@ -255,7 +255,7 @@ def _figure(page, stem: str) -> None:
 def _resnet(page, name: str, lang: str) -> None:
     if name in ("fig1", "fig6"):
         _figure(page, "resnet-fig6")
-        page.get_by_text(text("rn_check_plain", lang)).wait_for()
+        page.get_by_text(text("rn_check_plain56_train_error_above_plain20", lang)).wait_for()
     elif name == "fig4":
         _figure(page, "resnet-live")
         recorded = (

@@ -94,7 +94,7 @@ if [[ $TINY == 1 ]]; then
     job bert training/bert.py --arch 2x64x2 --vocab_size 1000 --seq_len 64 --batch_size 8 --minutes 0.1 \
         --eval_every 0.05 --heldout 0,2 --n_eval 16 --n_final 32 --data_dir "$WORK/tinydata" --out_dir "$WORK/bert_eltec"
     wait_all
-    job gan_dcgan training/gan.py --arch dcgan --lr 1e-3 --lr_d 2e-4 --d_convs 3 --ema_bn recompute \
+    job gan_dcgan training/gan.py --arch dcgan_wide --lr 1e-3 --lr_d 2e-4 --ema_bn recompute \
         --epochs 2 --minutes "$T" --n_train 500 --n_select 100 --out_dir "$WORK/gan_dcgan_mnist"
     wait_all
     job gan_mlp training/gan.py --arch mlp --lr_d 1e-4 --epochs 2 --minutes "$T" --n_train 500 --n_select 100 \
